@@ -1,0 +1,288 @@
+package boltstore
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"boucle/shared/domain"
+	"boucle/shared/hlc"
+
+	"github.com/google/uuid"
+)
+
+// IngestStatus says what became of one event offered to the store.
+type IngestStatus int
+
+const (
+	Stored    IngestStatus = iota // new, written to the log
+	Duplicate                     // already in the log: nothing written
+)
+
+// ClockAlert records a remote clock far ahead of ours (see hlc.MaxDrift).
+type ClockAlert struct {
+	Event   uuid.UUID     `json:"event"`
+	Replica string        `json:"replica"`
+	Remote  hlc.Timestamp `json:"remote"`
+	AheadMs int64         `json:"ahead_ms"`
+	SeenAt  time.Time     `json:"seen_at"`
+}
+
+// Ingest stores events written elsewhere (pulled from the server, or pushed
+// to it), in one transaction. Duplicates are skipped; the clock observes
+// every timestamp.
+func (s *Store) Ingest(events []domain.Event) (stored int, err error) {
+	err = s.Update(func(t *Tx) error {
+		for i := range events {
+			st, err := t.Ingest(&events[i])
+			if err != nil {
+				return err
+			}
+			if st == Stored {
+				stored++
+			}
+		}
+		return nil
+	})
+	return stored, err
+}
+
+// Ingest stores one remote event: the clock observes it (a clock far ahead
+// is recorded as a ClockAlert), then it is logged and folded, or kept
+// unfolded when this version does not know it.
+func (t *Tx) Ingest(e *domain.Event) (IngestStatus, error) {
+	if t.HasEvent(e.ID) {
+		return Duplicate, nil
+	}
+	if ahead, flagged := t.store.clock.Observe(e.HLC); flagged {
+		alert := ClockAlert{Event: e.ID, Replica: e.Replica, Remote: e.HLC, AheadMs: ahead.Milliseconds(), SeenAt: t.store.now().UTC()}
+		raw, _ := json.Marshal(alert)
+		if err := t.tx.Bucket(bucketClockAlerts).Put(e.ID[:], raw); err != nil {
+			return 0, err
+		}
+	}
+	if err := t.appendEvent(e); err != nil {
+		return 0, err
+	}
+	return Stored, t.fold(e)
+}
+
+// HasEvent reports whether the event is in the log.
+func (t *Tx) HasEvent(id uuid.UUID) bool { return t.tx.Bucket(bucketEventIDs).Get(id[:]) != nil }
+
+// appendEvent writes an event to the log and its indexes, once.
+func (t *Tx) appendEvent(e *domain.Event) error {
+	events := t.tx.Bucket(bucketEvents)
+	pos, err := events.NextSequence()
+	if err != nil {
+		return err
+	}
+	if err := events.Put(u64(pos), domain.EncodeEvent(e)); err != nil {
+		return err
+	}
+	if err := t.tx.Bucket(bucketEventIDs).Put(e.ID[:], u64(pos)); err != nil {
+		return err
+	}
+	if err := t.tx.Bucket(bucketEntityEvents).Put(entityEventKey(e), u64(pos)); err != nil {
+		return err
+	}
+	return t.advanceReplicaSeq(e.Replica, e.Seq)
+}
+
+// advanceReplicaSeq keeps, per replica, the highest sequence number below
+// which none is missing: the server's gap check on push reads it.
+func (t *Tx) advanceReplicaSeq(replica string, seq uint64) error {
+	b := t.tx.Bucket(bucketReplicas)
+	if readU64(b.Get([]byte(replica)))+1 != seq {
+		return nil
+	}
+	return b.Put([]byte(replica), u64(seq))
+}
+
+// ReplicaSeq is the highest contiguous sequence number stored for replica.
+func (t *Tx) ReplicaSeq(replica string) uint64 {
+	return readU64(t.tx.Bucket(bucketReplicas).Get([]byte(replica)))
+}
+
+// fold brings the entity's projection up to date with a newly logged event.
+func (t *Tx) fold(e *domain.Event) error {
+	if !e.Known() {
+		return t.tx.Bucket(bucketUnfolded).Put(e.ID[:], []byte("unknown type or newer schema: "+string(e.Type)))
+	}
+	cs, err := t.cached(e.Key())
+	if err != nil {
+		return err
+	}
+	cs.dirty = true
+	if err := cs.state.Apply(e); errors.Is(err, domain.ErrOutOfOrder) {
+		// Arrived late: replay the entity's events, now including it, in
+		// fold order. Entities hold tens of events, so this stays cheap.
+		cs.state, err = t.refold(e.Key())
+		return err
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// cached returns the entity's state for this transaction, loading it once.
+func (t *Tx) cached(k domain.EntityKey) (*cachedState, error) {
+	if cs, ok := t.states[k]; ok {
+		return cs, nil
+	}
+	st, err := t.loadState(k)
+	if err != nil {
+		return nil, err
+	}
+	cs := &cachedState{state: st}
+	if st == nil {
+		cs.state = domain.NewState(k)
+	} else {
+		cs.oldIdx = indexEntries(st)
+	}
+	t.states[k] = cs
+	return cs, nil
+}
+
+// loadState reads a stored state, nil when the entity has none.
+func (t *Tx) loadState(k domain.EntityKey) (*domain.State, error) {
+	raw := t.tx.Bucket(bucketStates).Get(stateKey(k))
+	if raw == nil {
+		return nil, nil
+	}
+	st := &domain.State{}
+	if err := json.Unmarshal(raw, st); err != nil {
+		return nil, domain.Errorf(domain.EInternal, "corrupt state of %s: %v", k, err)
+	}
+	if st.Meta.Clocks == nil {
+		st.Meta.Clocks = map[uuid.UUID]domain.VV{}
+	}
+	return st, nil
+}
+
+// refold folds an entity from its logged events, leaving out the events
+// this version does not know and those the server rejected.
+func (t *Tx) refold(k domain.EntityKey) (*domain.State, error) {
+	st := domain.NewState(k)
+	rejected := t.tx.Bucket(bucketRejections)
+	err := t.entityEvents(k, func(e *domain.Event) error {
+		if e.Known() && rejected.Get(e.ID[:]) == nil {
+			return st.Apply(e) // read in fold order: never out of order
+		}
+		return nil
+	})
+	return st, err
+}
+
+// entityEvents calls fn for each logged event of an entity, in fold order.
+func (t *Tx) entityEvents(k domain.EntityKey, fn func(*domain.Event) error) error {
+	prefix := entityPrefix(k)
+	c := t.tx.Bucket(bucketEntityEvents).Cursor()
+	events := t.tx.Bucket(bucketEvents)
+	for key, pos := c.Seek(prefix); key != nil && hasPrefix(key, prefix); key, pos = c.Next() {
+		e, err := domain.DecodeEvent(events.Get(pos))
+		if err != nil {
+			return err
+		}
+		if err := fn(&e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flush writes the states changed in the transaction and their indexes.
+func (t *Tx) flush() error {
+	for k, cs := range t.states {
+		if !cs.dirty {
+			continue
+		}
+		raw, err := json.Marshal(cs.state)
+		if err != nil {
+			return err
+		}
+		if err := t.tx.Bucket(bucketStates).Put(stateKey(k), raw); err != nil {
+			return err
+		}
+		newIdx := indexEntries(cs.state)
+		if err := t.reindex(cs.oldIdx, newIdx); err != nil {
+			return err
+		}
+		cs.oldIdx, cs.dirty = newIdx, false
+	}
+	return nil
+}
+
+// foldNewlyKnown folds the events kept unfolded by an older version that
+// this version now knows.
+func (s *Store) foldNewlyKnown() error {
+	var known []uuid.UUID
+	err := s.View(func(t *Tx) error {
+		return t.tx.Bucket(bucketUnfolded).ForEach(func(id, _ []byte) error {
+			e, err := t.eventByID(uuid.UUID(id))
+			if err == nil && e.Known() {
+				known = append(known, e.ID)
+			}
+			return err
+		})
+	})
+	if err != nil || len(known) == 0 {
+		return err
+	}
+	return s.Update(func(t *Tx) error {
+		for _, id := range known {
+			e, err := t.eventByID(id)
+			if err != nil {
+				return err
+			}
+			if err := t.tx.Bucket(bucketUnfolded).Delete(id[:]); err != nil {
+				return err
+			}
+			cs, err := t.cached(e.Key())
+			if err != nil {
+				return err
+			}
+			if cs.state, err = t.refold(e.Key()); err != nil {
+				return err
+			}
+			cs.dirty = true
+		}
+		return nil
+	})
+}
+
+// eventByID reads one logged event.
+func (t *Tx) eventByID(id uuid.UUID) (domain.Event, error) {
+	pos := t.tx.Bucket(bucketEventIDs).Get(id[:])
+	if pos == nil {
+		return domain.Event{}, domain.Errorf(domain.ENotFound, "event %s not found", id)
+	}
+	return domain.DecodeEvent(t.tx.Bucket(bucketEvents).Get(pos))
+}
+
+// Unfolded lists the ids of events kept but not folded.
+func (t *Tx) Unfolded() []uuid.UUID {
+	var out []uuid.UUID
+	_ = t.tx.Bucket(bucketUnfolded).ForEach(func(k, _ []byte) error {
+		out = append(out, uuid.UUID(k))
+		return nil
+	})
+	return out
+}
+
+// ClockAlerts lists the remote clocks seen far ahead.
+func (t *Tx) ClockAlerts() []ClockAlert {
+	var out []ClockAlert
+	_ = t.tx.Bucket(bucketClockAlerts).ForEach(func(_, v []byte) error {
+		var a ClockAlert
+		if json.Unmarshal(v, &a) == nil {
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out
+}
+
+func hasPrefix(b, prefix []byte) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == string(prefix)
+}

@@ -1,0 +1,223 @@
+package boltstore
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"boucle/shared/domain"
+
+	"github.com/google/uuid"
+)
+
+// Actor is the signed-in user a local event is recorded for.
+type Actor struct {
+	Login string
+	Role  domain.Role
+}
+
+// Command is one change a user asks for.
+type Command struct {
+	Type     domain.EventType
+	EntityID string // empty for a new complaint, action or plan: a UUIDv7 is assigned
+	Payload  domain.Payload
+}
+
+// Record turns commands into events and stores them in one transaction:
+// all are recorded, durably, or none. A command refused by the permission
+// table, by validation or by the entity's state returns the *domain.Error
+// naming the field or rule, and nothing is written.
+func (s *Store) Record(actor Actor, cmds ...Command) ([]domain.Event, error) {
+	var out []domain.Event
+	err := s.Update(func(t *Tx) error {
+		out = out[:0]
+		for _, cmd := range cmds {
+			e, err := t.Record(actor, cmd)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Record records one local event in the transaction.
+func (t *Tx) Record(actor Actor, cmd Command) (domain.Event, error) {
+	if cmd.Payload == nil {
+		return domain.Event{}, domain.FieldError("payload", "is required")
+	}
+	if err := domain.CheckPermission(actor.Role, cmd.Type); err != nil {
+		return domain.Event{}, err
+	}
+	if cmd.EntityID == "" {
+		cmd.EntityID = uuid.Must(uuid.NewV7()).String()
+	}
+	if err := t.prepare(actor, &cmd); err != nil {
+		return domain.Event{}, err
+	}
+	e, err := domain.NewEvent(cmd.Type, cmd.EntityID, cmd.Payload)
+	if err != nil {
+		return domain.Event{}, err
+	}
+	cs, err := t.cached(e.Key())
+	if err != nil {
+		return domain.Event{}, err
+	}
+	meta := t.tx.Bucket(bucketMeta)
+	seq := readU64(meta.Get(keyLocalSeq)) + 1
+	e.ID = uuid.Must(uuid.NewV7())
+	e.HLC = t.store.clock.Now()
+	e.Replica, e.Seq = t.store.replica, seq
+	e.Author, e.Role = actor.Login, actor.Role
+	e.Parents = slices.Clone(cs.state.Meta.Heads)
+	if err := cs.state.Decide(&e); err != nil {
+		delete(t.states, e.Key()) // partly changed: the transaction is rolled back anyway
+		return domain.Event{}, err
+	}
+	cs.dirty = true
+	if err := t.appendEvent(&e); err != nil {
+		return domain.Event{}, err
+	}
+	if err := meta.Put(keyLocalSeq, u64(seq)); err != nil {
+		return domain.Event{}, err
+	}
+	return e, t.tx.Bucket(bucketOutbox).Put(u64(seq), e.ID[:])
+}
+
+// prepare fills what the store knows better than the caller (the complaint
+// number) and checks references to other entities, naming the field.
+func (t *Tx) prepare(actor Actor, cmd *Command) error {
+	switch p := cmd.Payload.(type) {
+	case *domain.ComplaintFiledPayload:
+		if err := t.requireStation("filing_station", p.FilingStation); err != nil {
+			return err
+		}
+		if err := t.requireStation("supplier_station", p.SupplierStation); err != nil {
+			return err
+		}
+		if err := t.requireCategory("category", p.Category); err != nil {
+			return err
+		}
+		if p.Number == "" {
+			n, err := t.nextNumber(p.FilingStation)
+			if err != nil {
+				return err
+			}
+			p.Number = n
+		}
+	case *domain.AcknowledgePayload:
+		return t.requireUser("assignee", p.Assignee)
+	case *domain.AssignPayload:
+		return t.requireUser("assignee", p.Assignee)
+	case *domain.EscalatePayload:
+		return t.requireUser("supervisor", p.Supervisor)
+	case *domain.DuplicatePayload:
+		return t.requireEntity("of", domain.EntityKey{Type: domain.EntityComplaint, ID: p.Of})
+	case *domain.ActionAssignedPayload:
+		if err := t.requireUser("owner", p.Owner); err != nil {
+			return err
+		}
+		if p.ComplaintID != "" {
+			if err := t.requireEntity("complaint_id", domain.EntityKey{Type: domain.EntityComplaint, ID: p.ComplaintID}); err != nil {
+				return err
+			}
+		}
+		if p.PlanID != "" {
+			return t.requireEntity("plan_id", domain.EntityKey{Type: domain.EntityPlan, ID: p.PlanID})
+		}
+	case *domain.ActionRescheduledPayload:
+		if p.Owner != "" {
+			return t.requireUser("owner", p.Owner)
+		}
+	case *domain.PlanContentPayload:
+		if err := t.requireStation("supplier_station", p.SupplierStation); err != nil {
+			return err
+		}
+		for i, c := range p.Complaints {
+			if err := t.requireEntity(fmt.Sprintf("complaints[%d]", i), domain.EntityKey{Type: domain.EntityComplaint, ID: c}); err != nil {
+				return err
+			}
+		}
+		for i, a := range p.Actions {
+			if err := t.requireEntity(fmt.Sprintf("actions[%d]", i), domain.EntityKey{Type: domain.EntityAction, ID: a}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (t *Tx) requireEntity(field string, k domain.EntityKey) error {
+	st, err := t.state(k)
+	if err != nil {
+		return err
+	}
+	if st == nil || !st.Exists() {
+		return domain.FieldError(field, "no %s %q", k.Type, k.ID)
+	}
+	return nil
+}
+
+func (t *Tx) requireStation(field, code string) error {
+	st, err := t.state(domain.EntityKey{Type: domain.EntityStation, ID: code})
+	if err != nil {
+		return err
+	}
+	if st == nil || st.Station == nil || st.Station.Retired {
+		return domain.FieldError(field, "no active station %q", code)
+	}
+	return nil
+}
+
+func (t *Tx) requireCategory(field, code string) error {
+	st, err := t.state(domain.EntityKey{Type: domain.EntityCategory, ID: code})
+	if err != nil {
+		return err
+	}
+	if st == nil || st.Category == nil || st.Category.Retired {
+		return domain.FieldError(field, "no active category %q", code)
+	}
+	return nil
+}
+
+func (t *Tx) requireUser(field, login string) error {
+	st, err := t.state(domain.EntityKey{Type: domain.EntityUser, ID: login})
+	if err != nil {
+		return err
+	}
+	if st == nil || st.User == nil || st.User.Disabled {
+		return domain.FieldError(field, "no active user %q", login)
+	}
+	return nil
+}
+
+// nextNumber hands out the filing station's next complaint number for the
+// current year. Each station's workstation keeps its own counter, so
+// numbers are unique without asking the server.
+func (t *Tx) nextNumber(station string) (string, error) {
+	year := t.store.clock.Last().Time().Year()
+	if y := t.store.now().Year(); y > year {
+		year = y
+	}
+	key := []byte(keyCounterPrefix + station + "/" + strconv.Itoa(year))
+	meta := t.tx.Bucket(bucketMeta)
+	n := readU64(meta.Get(key)) + 1
+	if err := meta.Put(key, u64(n)); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%d-%04d", station, year, n), nil
+}
+
+// state returns an entity's current state within the transaction (nil if
+// it has none), seeing this transaction's own changes.
+func (t *Tx) state(k domain.EntityKey) (*domain.State, error) {
+	if cs, ok := t.states[k]; ok {
+		return cs.state, nil
+	}
+	return t.loadState(k)
+}

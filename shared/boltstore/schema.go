@@ -1,0 +1,113 @@
+package boltstore
+
+import (
+	"encoding/binary"
+
+	"boucle/shared/domain"
+)
+
+// SchemaVersion is the layout of the buckets below. Open refuses a file
+// written by a newer layout and migrates older ones.
+const SchemaVersion = 1
+
+// Every bucket of the store, workstation and server alike, is declared here.
+var (
+	// bucketMeta holds the well-known keys below.
+	bucketMeta = []byte("meta")
+	// bucketEvents is the log: local position (big-endian uint64, commit
+	// order) → encoded event. The server's pull cursor is this position.
+	bucketEvents = []byte("events")
+	// bucketEventIDs: event id → position; an event is stored at most once.
+	bucketEventIDs = []byte("event_ids")
+	// bucketEntityEvents: entity key + fold order key → position, so one
+	// entity's events are read in fold order by one cursor walk.
+	bucketEntityEvents = []byte("entity_events")
+	// bucketStates: entity key → JSON of the folded domain.State.
+	bucketStates = []byte("states")
+	// bucketUnfolded: event id → reason, for events this version cannot
+	// fold yet (unknown type, newer schema). They stay in the log.
+	bucketUnfolded = []byte("unfolded")
+	// bucketOutbox: local replica sequence → event id, for local events the
+	// server has not acknowledged yet.
+	bucketOutbox = []byte("outbox")
+	// bucketRejections: event id → JSON Rejection, events the server refused.
+	bucketRejections = []byte("rejections")
+	// bucketReplicas: replica id → highest contiguous sequence stored, for
+	// the server's gap check on push.
+	bucketReplicas = []byte("replicas")
+	// bucketBlobs: SHA-256 (hex) → evidence bytes.
+	bucketBlobs = []byte("blobs")
+	// bucketClockAlerts: event id → JSON ClockAlert, remote clocks far ahead.
+	bucketClockAlerts = []byte("clock_alerts")
+
+	// Projections for the screens' queries (see index.go).
+	bucketComplaintRows  = []byte("complaint_rows")         // complaint id → JSON ComplaintRow
+	bucketComplaintText  = []byte("complaint_text")         // inv(filed) + id → folded number, part, lot, description
+	idxComplaintFiled    = []byte("idx_complaint_filed")    // newest first: inv(filed) + id
+	idxComplaintStatus   = []byte("idx_complaint_status")   // status + 0 + inv(filed) + id
+	idxComplaintSupplier = []byte("idx_complaint_supplier") // station + 0 + inv(filed) + id
+	idxComplaintFiling   = []byte("idx_complaint_filing")   // station + 0 + inv(filed) + id
+	idxComplaintAssignee = []byte("idx_complaint_assignee") // login + 0 + inv(filed) + id
+	idxComplaintDeadline = []byte("idx_complaint_deadline") // deadline + id, open and unresolved only
+	idxActionOwnerDue    = []byte("idx_action_owner_due")   // owner + 0 + due + id, pending only
+	idxActionDue         = []byte("idx_action_due")         // due + id, pending only
+	idxActionComplaint   = []byte("idx_action_complaint")   // complaint id + 0 + action id
+	idxPlanStatus        = []byte("idx_plan_status")        // status + 0 + id
+
+	// Server-side accounts live in the same file (see syncserver).
+	BucketAccounts      = []byte("accounts")       // login → JSON account (password hash)
+	BucketDevices       = []byte("devices")        // device id → JSON device
+	BucketEnrolments    = []byte("enrolments")     // hash of enrolment code → JSON enrolment
+	BucketRefreshTokens = []byte("refresh_tokens") // hash of token → JSON refresh token
+	BucketServerConfig  = []byte("server_config")  // signing key, epoch, ...
+)
+
+var allBuckets = [][]byte{
+	bucketMeta, bucketEvents, bucketEventIDs, bucketEntityEvents, bucketStates, bucketUnfolded,
+	bucketOutbox, bucketRejections, bucketReplicas, bucketBlobs, bucketClockAlerts,
+	bucketComplaintRows, bucketComplaintText, idxComplaintFiled, idxComplaintStatus, idxComplaintSupplier,
+	idxComplaintFiling, idxComplaintAssignee, idxComplaintDeadline, idxActionOwnerDue, idxActionDue,
+	idxActionComplaint, idxPlanStatus,
+	BucketAccounts, BucketDevices, BucketEnrolments, BucketRefreshTokens, BucketServerConfig,
+}
+
+// Well-known keys of bucketMeta.
+var (
+	keySchemaVersion = []byte("schema_version") // uint64
+	keyReplicaID     = []byte("replica_id")     // this store's replica id
+	keyHLC           = []byte("hlc")            // last HLC timestamp handed out or observed
+	keyLocalSeq      = []byte("local_seq")      // last local replica sequence number
+	keyCursor        = []byte("sync_cursor")    // "epoch:seq" of the last pulled page
+	keyServerEpoch   = []byte("server_epoch")   // epoch of the server last synced with
+	keyCounterPrefix = "counter/"               // counter/<STATION>/<YEAR> → last complaint number
+)
+
+func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+func readU64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+// entityPrefix is the key prefix of one entity: type, 0, id, 0.
+func entityPrefix(k domain.EntityKey) []byte {
+	b := make([]byte, 0, len(k.Type)+len(k.ID)+2)
+	b = append(b, k.Type...)
+	b = append(b, 0)
+	b = append(b, k.ID...)
+	return append(b, 0)
+}
+
+// stateKey is the key of an entity's folded state.
+func stateKey(k domain.EntityKey) []byte { return entityPrefix(k) }
+
+// entityEventKey sorts an entity's events in fold order: (HLC, replica, id).
+func entityEventKey(e *domain.Event) []byte {
+	b := entityPrefix(e.Key())
+	b = binary.BigEndian.AppendUint64(b, uint64(e.HLC))
+	b = append(b, e.Replica...)
+	b = append(b, 0)
+	return append(b, e.ID[:]...)
+}

@@ -1,0 +1,166 @@
+// Package boltstore keeps the event log, the folded projections and the
+// sync bookkeeping of one replica (a workstation or the server) in a bbolt
+// file. Every write is one transaction, committed and fsync'd before the
+// call returns: a save is durable before it is acknowledged.
+package boltstore
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"boucle/shared/domain"
+	"boucle/shared/hlc"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Options configure Open.
+type Options struct {
+	// Replica is this store's replica id; when empty, the id saved in the
+	// file is used, or a new UUIDv7 on first open.
+	Replica string
+	// Now reads the physical clock; time.Now when nil. Tests skew it.
+	Now func() time.Time
+	// NoSync skips fsync. Only for building benchmark fixtures: a store
+	// opened with it does not keep the durability promise.
+	NoSync bool
+}
+
+// Store is one replica's store. It is safe for concurrent use: bbolt
+// serialises writers and lets readers run beside them.
+type Store struct {
+	db      *bolt.DB
+	clock   *hlc.Clock
+	replica string
+	now     func() time.Time
+}
+
+// Open opens or creates the store at path, creating every bucket, checking
+// the schema version and resuming the clock.
+func Open(path string, opts Options) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create store folder: %w", err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db.NoSync = opts.NoSync
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Store{db: db, now: now}
+	if err := db.Update(func(tx *bolt.Tx) error { return s.init(tx, opts.Replica) }); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.foldNewlyKnown(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) init(tx *bolt.Tx, replica string) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	meta := tx.Bucket(bucketMeta)
+	switch v := readU64(meta.Get(keySchemaVersion)); {
+	case v == 0:
+		if err := meta.Put(keySchemaVersion, u64(SchemaVersion)); err != nil {
+			return err
+		}
+	case v > SchemaVersion:
+		return domain.Errorf(EIncompatible, "store written by a newer Boucle (schema %d, this one knows %d)", v, SchemaVersion)
+	}
+	saved := string(meta.Get(keyReplicaID))
+	switch {
+	case replica == "" && saved == "":
+		replica = uuid.Must(uuid.NewV7()).String()
+	case replica == "":
+		replica = saved
+	case saved != "" && saved != replica:
+		return domain.Errorf(domain.EConflict, "store belongs to replica %s, not %s", saved, replica)
+	}
+	if err := meta.Put(keyReplicaID, []byte(replica)); err != nil {
+		return err
+	}
+	s.replica = replica
+	s.clock = hlc.NewClock(s.now, hlc.Timestamp(readU64(meta.Get(keyHLC))))
+	return nil
+}
+
+// EIncompatible is returned when the file was written by a newer version.
+const EIncompatible domain.Code = "incompatible"
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Replica is this store's replica id.
+func (s *Store) Replica() string { return s.replica }
+
+// Clock is the store's hybrid logical clock.
+func (s *Store) Clock() *hlc.Clock { return s.clock }
+
+// Path is the file's location.
+func (s *Store) Path() string { return s.db.Path() }
+
+// DB exposes the bbolt handle to the adapters built on the store (the
+// server's accounts); they use the buckets declared in schema.go.
+func (s *Store) DB() *bolt.DB { return s.db }
+
+// Tx is an open transaction with the store's helpers. Methods that write
+// need a writable transaction (Store.Update).
+type Tx struct {
+	tx     *bolt.Tx
+	store  *Store
+	states map[domain.EntityKey]*cachedState // states changed in this transaction
+}
+
+type cachedState struct {
+	state  *domain.State
+	oldIdx []indexEntry // index entries as stored before the transaction
+	dirty  bool
+}
+
+// Bolt returns the underlying bbolt transaction.
+func (t *Tx) Bolt() *bolt.Tx { return t.tx }
+
+// Update runs fn in one writable transaction: everything fn wrote commits
+// together, durably, or nothing does if fn returns an error.
+func (s *Store) Update(fn func(*Tx) error) error {
+	return s.db.Update(func(btx *bolt.Tx) error {
+		t := &Tx{tx: btx, store: s, states: map[domain.EntityKey]*cachedState{}}
+		if err := fn(t); err != nil {
+			return err
+		}
+		if err := t.flush(); err != nil {
+			return err
+		}
+		return btx.Bucket(bucketMeta).Put(keyHLC, u64(uint64(s.clock.Last())))
+	})
+}
+
+// View runs fn in a read-only transaction. Byte slices read from bbolt are
+// only valid inside it: the helpers copy what they return.
+func (s *Store) View(fn func(*Tx) error) error {
+	return s.db.View(func(btx *bolt.Tx) error {
+		return fn(&Tx{tx: btx, store: s, states: map[domain.EntityKey]*cachedState{}})
+	})
+}
+
+// Backup writes a consistent hot copy of the store to path.
+func (s *Store) Backup(path string) error {
+	return s.db.View(func(tx *bolt.Tx) error { return tx.CopyFile(path, 0o600) })
+}
+
+// errStop ends a cursor walk early without an error.
+var errStop = errors.New("stop")

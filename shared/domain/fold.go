@@ -1,0 +1,370 @@
+package domain
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"time"
+
+	"boucle/shared/hlc"
+
+	"github.com/google/uuid"
+)
+
+// State is the folded state of one entity: the entity itself (one of the
+// pointers, by type) and the bookkeeping that makes folding deterministic
+// and incremental. Serialized with encoding/json it is byte-for-byte the
+// same whatever order the events arrived in.
+type State struct {
+	Meta      Meta            `json:"meta"`
+	Complaint *Complaint      `json:"complaint,omitempty"`
+	Action    *Action         `json:"action,omitempty"`
+	Plan      *Plan           `json:"plan,omitempty"`
+	Station   *Station        `json:"station,omitempty"`
+	User      *User           `json:"user,omitempty"`
+	Category  *Category       `json:"category,omitempty"`
+	Severity  *SeverityConfig `json:"severity,omitempty"`
+}
+
+// Meta is the bookkeeping of a fold.
+type Meta struct {
+	Key     EntityKey     `json:"key"`
+	Events  int           `json:"events"` // events folded, duplicates excluded
+	Created hlc.Timestamp `json:"created"`
+	Updated hlc.Timestamp `json:"updated"`
+	Last    OrderKey      `json:"last"`  // the greatest event folded
+	Heads   []uuid.UUID   `json:"heads"` // events no folded event names as parent: the next local event's parents
+	// Clocks holds, for each folded event, the version vector of what its
+	// author had seen (its own replica's counter and its parents'), which
+	// tells whether one event saw another without keeping the events.
+	Clocks    map[uuid.UUID]VV  `json:"clocks"`
+	Writers   map[string]Writer `json:"writers,omitempty"`   // last writer of each field edited after creation
+	Conflicts []Conflict        `json:"conflicts,omitempty"` // concurrent writes not yet resolved
+	Flags     []Flag            `json:"flags,omitempty"`     // events whose transition was refused by the state
+}
+
+// VV is a version vector: the highest sequence number seen of each replica.
+type VV map[string]uint64
+
+// Writer identifies the event that last wrote a field.
+type Writer struct {
+	Event   uuid.UUID `json:"event"`
+	Replica string    `json:"replica"`
+	Seq     uint64    `json:"seq"`
+	Author  string    `json:"author"`
+}
+
+// Conflict is a field written concurrently: no author had seen the other
+// values. The field shows the value of the event last in fold order; all the
+// values stay visible here until an event that has seen them all (an edit or
+// a resolution) settles the field.
+type Conflict struct {
+	Field  string          `json:"field"`
+	Values []ConflictValue `json:"values"`
+}
+
+// ConflictValue is one side of a conflict.
+type ConflictValue struct {
+	Value  json.RawMessage `json:"value"`
+	Writer Writer          `json:"writer"`
+	At     time.Time       `json:"at"`
+}
+
+// Flag records an event the state refused, most often because a concurrent
+// event changed the state first (closing while someone adds an action). The
+// event is kept and shown, never dropped.
+type Flag struct {
+	Event      uuid.UUID `json:"event"`
+	Type       EventType `json:"type"`
+	Author     string    `json:"author"`
+	At         time.Time `json:"at"`
+	Rule       string    `json:"rule"`
+	Message    string    `json:"message"`
+	Concurrent bool      `json:"concurrent"` // the author had not seen the change that made it invalid
+}
+
+// ErrOutOfOrder is returned by Apply for an event that sorts before the
+// last one folded: the caller refolds the entity from all its events.
+var ErrOutOfOrder = errors.New("event sorts before the last folded event: refold")
+
+// NewState returns the empty state of an entity.
+func NewState(k EntityKey) *State {
+	return &State{Meta: Meta{Key: k, Clocks: map[uuid.UUID]VV{}}}
+}
+
+// Exists reports whether the entity has been created.
+func (s *State) Exists() bool {
+	return s.Complaint != nil || s.Action != nil || s.Plan != nil || s.Station != nil ||
+		s.User != nil || s.Category != nil || s.Severity != nil
+}
+
+// Has reports whether the event was already folded.
+func (s *State) Has(id uuid.UUID) bool {
+	_, ok := s.Meta.Clocks[id]
+	return ok
+}
+
+// Apply folds one more event. A duplicate is ignored; an event that sorts
+// before the last one folded returns ErrOutOfOrder. An event the state
+// refuses is recorded as a Flag, not returned as an error: folding never
+// loses an event. Events that are not Known must not be passed.
+func (s *State) Apply(e *Event) error {
+	if s.Has(e.ID) {
+		return nil
+	}
+	if s.Meta.Events > 0 && e.Order().Compare(s.Meta.Last) < 0 {
+		return ErrOutOfOrder
+	}
+	if err := s.apply(e); err != nil {
+		s.flag(e, err)
+	}
+	return nil
+}
+
+// Decide folds a new local event strictly: the envelope, the author's
+// permission, the payload and the transition must all be valid, otherwise
+// it returns the error naming the field or rule and the caller writes
+// nothing (the state may have been partly changed: discard it).
+func (s *State) Decide(e *Event) error {
+	if err := Validate(e); err != nil {
+		return err
+	}
+	if e.Key() != s.Meta.Key {
+		return Errorf(EInternal, "event for %s applied to %s", e.Key(), s.Meta.Key)
+	}
+	if s.Has(e.ID) {
+		return Errorf(EConflict, "event %s already recorded", e.ID)
+	}
+	if s.Meta.Events > 0 && e.Order().Compare(s.Meta.Last) < 0 {
+		return Errorf(EInternal, "local clock behind the entity's last event")
+	}
+	return s.apply(e)
+}
+
+// apply runs the entity's handler and does the bookkeeping. A returned
+// error means the handler refused the transition; what the handler already
+// recorded (an action link, a message) stays.
+func (s *State) apply(e *Event) error {
+	c := s.begin(e)
+	defer c.finish()
+	if !e.Role.CanEmit(e.Type) {
+		return CheckPermission(e.Role, e.Type)
+	}
+	p, err := DecodePayload(e)
+	if err != nil {
+		return err
+	}
+	switch s.Meta.Key.Type {
+	case EntityComplaint:
+		return applyComplaint(c, p)
+	case EntityAction:
+		return applyAction(c, p)
+	case EntityPlan:
+		return applyPlan(c, p)
+	default:
+		return applyReference(c, p)
+	}
+}
+
+// change is one event being folded into a state.
+type change struct {
+	s  *State
+	e  *Event
+	vv VV
+}
+
+func (s *State) begin(e *Event) *change {
+	vv := VV{e.Replica: e.Seq}
+	for _, p := range e.Parents {
+		for r, n := range s.Meta.Clocks[p] {
+			if n > vv[r] {
+				vv[r] = n
+			}
+		}
+	}
+	return &change{s: s, e: e, vv: vv}
+}
+
+// finish records the event in the bookkeeping, whatever the handler did.
+func (c *change) finish() {
+	m, e := &c.s.Meta, c.e
+	m.Clocks[e.ID] = c.vv
+	m.Heads = slices.DeleteFunc(m.Heads, func(h uuid.UUID) bool { return slices.Contains(e.Parents, h) })
+	m.Heads = append(m.Heads, e.ID)
+	slices.SortFunc(m.Heads, func(a, b uuid.UUID) int { return compareUUID(a, b) })
+	if m.Events == 0 {
+		m.Created = e.HLC
+	}
+	m.Events++
+	m.Updated = e.HLC
+	m.Last = e.Order()
+}
+
+func compareUUID(a, b uuid.UUID) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return int(a[i]) - int(b[i])
+		}
+	}
+	return 0
+}
+
+func (c *change) writer() Writer {
+	return Writer{Event: c.e.ID, Replica: c.e.Replica, Seq: c.e.Seq, Author: c.e.Author}
+}
+
+func (c *change) at() time.Time { return c.e.HLC.Time() }
+
+// saw reports whether the event being folded had seen w's event.
+func (c *change) saw(w Writer) bool { return w.Event == c.e.ID || c.vv[w.Replica] >= w.Seq }
+
+// write records that the event sets field from old to new, detecting
+// concurrent writes. A field never written since creation has been seen by
+// every later event (nobody edits an entity before seeing it created).
+func (c *change) write(field string, old, new any) {
+	m := &c.s.Meta
+	i := slices.IndexFunc(m.Conflicts, func(x Conflict) bool { return x.Field == field })
+	var candidates []ConflictValue
+	if i >= 0 {
+		candidates = m.Conflicts[i].Values
+	} else if w, ok := m.Writers[field]; ok {
+		candidates = []ConflictValue{{Value: mustJSON(old), Writer: w}}
+	}
+	unseen := slices.DeleteFunc(slices.Clone(candidates), func(v ConflictValue) bool { return c.saw(v.Writer) })
+	switch {
+	case len(unseen) == 0 && i >= 0:
+		m.Conflicts = slices.Delete(m.Conflicts, i, i+1)
+	case len(unseen) > 0:
+		conflict := Conflict{Field: field, Values: append(unseen, ConflictValue{Value: mustJSON(new), Writer: c.writer(), At: c.at()})}
+		if i >= 0 {
+			m.Conflicts[i] = conflict
+		} else {
+			m.Conflicts = append(m.Conflicts, conflict)
+			slices.SortFunc(m.Conflicts, func(a, b Conflict) int { return compareStrings(a.Field, b.Field) })
+		}
+	}
+	if m.Writers == nil {
+		m.Writers = map[string]Writer{}
+	}
+	m.Writers[field] = c.writer()
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// moveStatus changes an entity's status when the current one allows it,
+// and otherwise returns the refusal naming the rule.
+func moveStatus[S ~string](c *change, rule string, cur *S, to S, from ...S) error {
+	if !slices.Contains(from, *cur) {
+		return RuleError(EConflict, rule, "not allowed while %s", *cur)
+	}
+	if c.s.Meta.Writers == nil {
+		c.s.Meta.Writers = map[string]Writer{}
+	}
+	c.s.Meta.Writers["status"] = c.writer()
+	*cur = to
+	return nil
+}
+
+// flag records a refused event. It is concurrent with the cause of the
+// refusal when its author had not seen the last status change.
+func (s *State) flag(e *Event, err error) {
+	de := AsError(err)
+	rule := de.Rule
+	if rule == "" {
+		rule = string(de.Code)
+		if de.Field != "" {
+			rule += "." + de.Field
+		}
+	}
+	w, ok := s.Meta.Writers["status"]
+	concurrent := false
+	if ok {
+		c := s.begin(e)
+		concurrent = !c.saw(w)
+	}
+	s.Meta.Flags = append(s.Meta.Flags, Flag{Event: e.ID, Type: e.Type, Author: e.Author, At: e.HLC.Time(),
+		Rule: rule, Message: de.Message, Concurrent: concurrent})
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only domain values are passed: they always marshal
+	}
+	return b
+}
+
+// Fold folds events of any entities in any order, with duplicates, into
+// their states. Events that are not Known are skipped and returned so the
+// caller can keep them for a later version.
+func Fold(events []Event) (states map[EntityKey]*State, unknown []Event) {
+	byKey := map[EntityKey][]Event{}
+	for _, e := range events {
+		if !e.Known() {
+			unknown = append(unknown, e)
+			continue
+		}
+		byKey[e.Key()] = append(byKey[e.Key()], e)
+	}
+	states = make(map[EntityKey]*State, len(byKey))
+	for k, evs := range byKey {
+		states[k] = FoldEntity(k, evs)
+	}
+	return states, unknown
+}
+
+// FoldEntity folds the events of one entity; it sorts evs in place.
+func FoldEntity(k EntityKey, evs []Event) *State {
+	SortEvents(evs)
+	s := NewState(k)
+	for i := range evs {
+		if evs[i].Known() && evs[i].Key() == k {
+			_ = s.Apply(&evs[i]) // sorted: never out of order
+		}
+	}
+	return s
+}
+
+// setField sets one field of an entity from its JSON value, for conflict
+// resolutions. It round-trips through JSON so that every conflictable field
+// works without a hand-written setter; resolutions are rare.
+func setField(entity any, field string, value json.RawMessage) error {
+	raw, err := json.Marshal(entity)
+	if err != nil {
+		return err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return err
+	}
+	m[field] = value
+	raw, _ = json.Marshal(m)
+	if err := json.Unmarshal(raw, entity); err != nil {
+		return FieldError("value", "does not fit field %s", field)
+	}
+	return nil
+}
+
+// resolveConflict applies a conflict resolution to entity for one of the
+// fields that may conflict.
+func resolveConflict(c *change, p *ResolveConflictPayload, entity any, conflictable []string) error {
+	if !slices.Contains(conflictable, p.Field) {
+		return FieldError("field", "%s cannot be in conflict", p.Field)
+	}
+	old, _ := json.Marshal(entity)
+	var before map[string]json.RawMessage
+	_ = json.Unmarshal(old, &before)
+	if err := setField(entity, p.Field, p.Value); err != nil {
+		return err
+	}
+	c.write(p.Field, before[p.Field], p.Value)
+	return nil
+}
