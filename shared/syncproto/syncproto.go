@@ -177,10 +177,6 @@ type Tokens struct {
 	RefreshToken string      `json:"refresh_token"`
 	ExpiresIn    int         `json:"expires_in"` // seconds
 	User         domain.User `json:"user"`
-	// OfflineSalt and OfflineVerifier let the workstation check this
-	// user's password later without the network; never the password.
-	OfflineSalt     string `json:"offline_salt,omitempty"`
-	OfflineVerifier string `json:"offline_verifier,omitempty"`
 }
 
 // RefreshRequest exchanges a refresh token for new tokens.
