@@ -12,6 +12,8 @@ import (
 
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // BenchmarkRecordEvent saves one event per iteration, fsync'd, as a
@@ -178,4 +180,34 @@ func BenchmarkTextSearchCommon100k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		_ = s.View(func(tx *boltstore.Tx) error { _, err := tx.ListComplaints(f); return err })
 	}
+}
+
+// BenchmarkRawBoltCommit is the floor under BenchmarkRecordEvent: one
+// 400-byte put in one fsync'd bbolt transaction, measured on the same
+// machine at the same time so the two can be compared.
+func BenchmarkRawBoltCommit(b *testing.B) {
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, &bolt.Options{InitialMmapSize: 1 << 30, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	value := make([]byte, 400)
+	durations := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		err := db.Update(func(tx *bolt.Tx) error {
+			bk, err := tx.CreateBucketIfNotExists([]byte("raw"))
+			if err != nil {
+				return err
+			}
+			return bk.Put([]byte(fmt.Sprintf("k%09d", i)), value)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		durations = append(durations, time.Since(start))
+	}
+	b.StopTimer()
+	reportPercentiles(b, durations)
 }
