@@ -32,6 +32,10 @@ var (
 	bucketOutbox = []byte("outbox")
 	// bucketRejections: event id → JSON Rejection, events the server refused.
 	bucketRejections = []byte("rejections")
+	// bucketRejectedEvents: event id → encoded event, on the server only:
+	// the bytes of a pushed event it refused, kept out of the log (so that
+	// no puller ever receives it) but kept for audit (see server.go).
+	bucketRejectedEvents = []byte("rejected_events")
 	// bucketReplicas: replica id → highest contiguous sequence stored, for
 	// the server's gap check on push.
 	bucketReplicas = []byte("replicas")
@@ -64,7 +68,7 @@ var (
 
 var allBuckets = [][]byte{
 	bucketMeta, bucketEvents, bucketEventIDs, bucketEntityEvents, bucketStates, bucketUnfolded,
-	bucketOutbox, bucketRejections, bucketReplicas, bucketBlobs, bucketClockAlerts,
+	bucketOutbox, bucketRejections, bucketRejectedEvents, bucketReplicas, bucketBlobs, bucketClockAlerts,
 	bucketComplaintRows, bucketComplaintText, idxComplaintFiled, idxComplaintStatus, idxComplaintSupplier,
 	idxComplaintFiling, idxComplaintAssignee, idxComplaintDeadline, idxActionOwnerDue, idxActionDue,
 	idxActionComplaint, idxPlanStatus,
@@ -80,6 +84,14 @@ var (
 	keyCursor        = []byte("sync_cursor")    // "epoch:seq" of the last pulled page
 	keyServerEpoch   = []byte("server_epoch")   // epoch of the server last synced with
 	keyCounterPrefix = "counter/"               // counter/<STATION>/<YEAR> → last complaint number
+
+	// The workstation's sync client (see client.go).
+	keyServerURL        = []byte("server_url")    // base URL of the plant server
+	keyDeviceID         = []byte("device_id")     // device id from enrolment
+	keyDeviceKey        = []byte("device_key")    // device credential from enrolment
+	keyRefreshToken     = []byte("refresh_token") // latest rotating refresh token, for the background loop
+	keyOfflinePrefix    = "offline_user/"         // offline_user/<login> → JSON OfflineVerifier
+	keyBlobUploadPrefix = "blob_upload/"          // blob_upload/<sha256> → empty: evidence the server may lack
 )
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

@@ -251,7 +251,7 @@ func complaintHandler(c *change, k *Complaint, p Payload) error {
 
 // writeField sets one field that concurrent edits may conflict on.
 func writeField[T any](c *change, field string, dst *T, v T) {
-	c.write(field, *dst, v)
+	write(c, field, *dst, v)
 	*dst = v
 }
 

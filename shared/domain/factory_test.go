@@ -49,6 +49,15 @@ func (w *world) replica(id, author string, role domain.Role, skew time.Duration)
 	return r
 }
 
+// clone returns an independent copy of the replica, sharing its world.
+func (r *replica) clone() *replica {
+	c := *r
+	c.events = maps.Clone(r.events)
+	c.states = map[domain.EntityKey]*domain.State{}
+	c.clock = hlc.NewClock(func() time.Time { return c.w.now.Add(c.skew) }, r.clock.Last())
+	return &c
+}
+
 // state returns the replica's local fold of an entity. The result belongs
 // to the cache: callers only read it.
 func (r *replica) state(k domain.EntityKey) *domain.State {
@@ -89,6 +98,23 @@ func (r *replica) emit(t domain.EventType, entityID string, p domain.Payload) (d
 
 // emitAs is emit by another user of the same workstation.
 func (r *replica) emitAs(author string, role domain.Role, t domain.EventType, entityID string, p domain.Payload) (domain.Event, error) {
+	e, err := r.stamp(author, role, t, entityID, p)
+	if err != nil {
+		return e, err
+	}
+	s := r.state(e.Key())
+	if err := s.Decide(&e); err != nil {
+		delete(r.states, e.Key()) // Decide may have changed it: refold next time
+		return e, err
+	}
+	r.seq++
+	r.events[e.ID] = e
+	return e, nil
+}
+
+// stamp builds the event as the replica would record it, without deciding
+// or recording it.
+func (r *replica) stamp(author string, role domain.Role, t domain.EventType, entityID string, p domain.Payload) (domain.Event, error) {
 	e, err := domain.NewEvent(t, entityID, p)
 	if err != nil {
 		return e, err
@@ -101,15 +127,21 @@ func (r *replica) emitAs(author string, role domain.Role, t domain.EventType, en
 	e.Replica = r.id
 	e.Seq = r.seq + 1
 	e.Author, e.Role = author, role
-	s := r.state(e.Key())
-	e.Parents = slices.Clone(s.Meta.Heads)
-	if err := s.Decide(&e); err != nil {
-		delete(r.states, e.Key()) // Decide may have changed it: refold next time
-		return e, err
+	e.Parents = slices.Clone(r.state(e.Key()).Meta.Heads)
+	return e, nil
+}
+
+// force records an event without deciding it, as a replica whose state
+// differed (or a buggy client) would have: the fold must flag, not drop it.
+func (r *replica) force(tb testing.TB, author string, role domain.Role, t domain.EventType, entityID string, p domain.Payload) domain.Event {
+	tb.Helper()
+	e, err := r.stamp(author, role, t, entityID, p)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	r.seq++
-	r.events[e.ID] = e
-	return e, nil
+	r.receive(e)
+	return e
 }
 
 // mustEmit is emit for steps a test relies on.

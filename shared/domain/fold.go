@@ -3,7 +3,10 @@ package domain
 import (
 	"encoding/json"
 	"errors"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"boucle/shared/hlc"
@@ -48,10 +51,11 @@ type VV map[string]uint64
 
 // Writer identifies the event that last wrote a field.
 type Writer struct {
-	Event   uuid.UUID `json:"event"`
-	Replica string    `json:"replica"`
-	Seq     uint64    `json:"seq"`
-	Author  string    `json:"author"`
+	Event   uuid.UUID     `json:"event"`
+	Replica string        `json:"replica"`
+	Seq     uint64        `json:"seq"`
+	Author  string        `json:"author"`
+	HLC     hlc.Timestamp `json:"hlc"` // when, so that a conflict can show it for every value
 }
 
 // Conflict is a field written concurrently: no author had seen the other
@@ -210,7 +214,7 @@ func compareUUID(a, b uuid.UUID) int {
 }
 
 func (c *change) writer() Writer {
-	return Writer{Event: c.e.ID, Replica: c.e.Replica, Seq: c.e.Seq, Author: c.e.Author}
+	return Writer{Event: c.e.ID, Replica: c.e.Replica, Seq: c.e.Seq, Author: c.e.Author, HLC: c.e.HLC}
 }
 
 func (c *change) at() time.Time { return c.e.HLC.Time() }
@@ -221,14 +225,16 @@ func (c *change) saw(w Writer) bool { return w.Event == c.e.ID || c.vv[w.Replica
 // write records that the event sets field from old to new, detecting
 // concurrent writes. A field never written since creation has been seen by
 // every later event (nobody edits an entity before seeing it created).
-func (c *change) write(field string, old, new any) {
+// It is generic so that the values are only boxed and marshalled when a
+// conflict is possible.
+func write[T any](c *change, field string, old, new T) {
 	m := &c.s.Meta
 	i := slices.IndexFunc(m.Conflicts, func(x Conflict) bool { return x.Field == field })
 	var candidates []ConflictValue
 	if i >= 0 {
 		candidates = m.Conflicts[i].Values
 	} else if w, ok := m.Writers[field]; ok {
-		candidates = []ConflictValue{{Value: mustJSON(old), Writer: w}}
+		candidates = []ConflictValue{{Value: mustJSON(old), Writer: w, At: w.HLC.Time()}}
 	}
 	unseen := slices.DeleteFunc(slices.Clone(candidates), func(v ConflictValue) bool { return c.saw(v.Writer) })
 	switch {
@@ -304,31 +310,108 @@ func mustJSON(v any) json.RawMessage {
 
 // Fold folds events of any entities in any order, with duplicates, into
 // their states. Events that are not Known are skipped and returned so the
-// caller can keep them for a later version.
+// caller can keep them for a later version. events is not modified.
+//
+// Entities are folded in parallel on GOMAXPROCS goroutines: each entity's
+// fold depends on its own events only, so the result is the same.
 func Fold(events []Event) (states map[EntityKey]*State, unknown []Event) {
-	byKey := map[EntityKey][]Event{}
-	for _, e := range events {
+	// Number the entities, then lay out pointers to each entity's events
+	// contiguously: no event is copied.
+	index := make(map[EntityKey]int32)
+	entity := make([]int32, len(events))
+	for i := range events {
+		e := &events[i]
 		if !e.Known() {
-			unknown = append(unknown, e)
+			unknown = append(unknown, *e)
+			entity[i] = -1
 			continue
 		}
-		byKey[e.Key()] = append(byKey[e.Key()], e)
+		n, ok := index[e.Key()]
+		if !ok {
+			n = int32(len(index))
+			index[e.Key()] = n
+		}
+		entity[i] = n
 	}
-	states = make(map[EntityKey]*State, len(byKey))
-	for k, evs := range byKey {
-		states[k] = FoldEntity(k, evs)
+	keys := make([]EntityKey, len(index))
+	for k, n := range index {
+		keys[n] = k
+	}
+	start := make([]int32, len(keys)+1) // entity n's events are ptrs[start[n]:start[n+1]]
+	for _, n := range entity {
+		if n >= 0 {
+			start[n+1]++
+		}
+	}
+	for n := range keys {
+		start[n+1] += start[n]
+	}
+	next := slices.Clone(start[:len(keys)])
+	ptrs := make([]*Event, start[len(keys)])
+	for i, n := range entity {
+		if n >= 0 {
+			ptrs[next[n]] = &events[i]
+			next[n]++
+		}
+	}
+
+	folded := make([]*State, len(keys))
+	foldRange := func(from, to int) {
+		for n := from; n < to; n++ {
+			folded[n] = foldSorted(keys[n], sortedPtrs(ptrs[start[n]:start[n+1]]))
+		}
+	}
+	if workers := min(runtime.GOMAXPROCS(0), len(keys)/foldBatch+1); workers <= 1 {
+		foldRange(0, len(keys))
+	} else {
+		var wg sync.WaitGroup
+		var claimed atomic.Int64
+		for range workers {
+			wg.Go(func() {
+				for {
+					from := int(claimed.Add(foldBatch)) - foldBatch
+					if from >= len(keys) {
+						return
+					}
+					foldRange(from, min(from+foldBatch, len(keys)))
+				}
+			})
+		}
+		wg.Wait()
+	}
+
+	states = make(map[EntityKey]*State, len(keys))
+	for n, k := range keys {
+		states[k] = folded[n]
 	}
 	return states, unknown
 }
 
+// foldBatch is how many entities a Fold worker claims at a time.
+const foldBatch = 256
+
 // FoldEntity folds the events of one entity; it sorts evs in place.
 func FoldEntity(k EntityKey, evs []Event) *State {
 	SortEvents(evs)
-	s := NewState(k)
+	ptrs := make([]*Event, 0, len(evs))
 	for i := range evs {
 		if evs[i].Known() && evs[i].Key() == k {
-			_ = s.Apply(&evs[i]) // sorted: never out of order
+			ptrs = append(ptrs, &evs[i])
 		}
+	}
+	return foldSorted(k, ptrs)
+}
+
+func sortedPtrs(evs []*Event) []*Event {
+	slices.SortFunc(evs, func(a, b *Event) int { return a.Order().Compare(b.Order()) })
+	return evs
+}
+
+// foldSorted folds the known events of one entity, in fold order.
+func foldSorted(k EntityKey, evs []*Event) *State {
+	s := &State{Meta: Meta{Key: k, Clocks: make(map[uuid.UUID]VV, len(evs))}}
+	for _, e := range evs {
+		_ = s.Apply(e) // sorted: never out of order
 	}
 	return s
 }
@@ -359,12 +442,16 @@ func resolveConflict(c *change, p *ResolveConflictPayload, entity any, conflicta
 	if !slices.Contains(conflictable, p.Field) {
 		return FieldError("field", "%s cannot be in conflict", p.Field)
 	}
+	value, err := resolvedValue(p.Field, p.Value)
+	if err != nil {
+		return err
+	}
 	old, _ := json.Marshal(entity)
 	var before map[string]json.RawMessage
 	_ = json.Unmarshal(old, &before)
-	if err := setField(entity, p.Field, p.Value); err != nil {
+	if err := setField(entity, p.Field, value); err != nil {
 		return err
 	}
-	c.write(p.Field, before[p.Field], p.Value)
+	write(c, p.Field, before[p.Field], value)
 	return nil
 }

@@ -2,7 +2,8 @@ package domain
 
 import (
 	"encoding/json"
-	"fmt"
+	"slices"
+	"strconv"
 	"time"
 )
 
@@ -24,14 +25,32 @@ type Attachment struct {
 // MaxAttachmentBytes is the largest evidence file accepted.
 const MaxAttachmentBytes = 10 << 20
 
-func (a Attachment) validate(field string) error {
+// validate checks an attachment; the fields it names are prefixed by
+// prefix and a dot, if any.
+func (a Attachment) validate(prefix string) error {
+	if prefix != "" {
+		prefix += "."
+	}
 	switch {
 	case !sha256Re.MatchString(a.SHA256):
-		return FieldError(field+".sha256", "must be 64 lower-case hex digits")
+		return FieldError(prefix+"sha256", "must be 64 lower-case hex digits")
 	case a.Size <= 0 || a.Size > MaxAttachmentBytes:
-		return FieldError(field+".size", "must be between 1 byte and 10 MB")
+		return FieldError(prefix+"size", "must be between 1 byte and 10 MB")
 	}
-	return requireText(field+".name", a.Name, 255)
+	return requireText(prefix+"name", a.Name, 255)
+}
+
+// indexed renames the field of a validation error found in element i of a
+// list: "sha256" in attachments[2] becomes "attachments[2].sha256". The
+// name is only built when there is an error.
+func indexed(list string, i int, err error) error {
+	e := *AsError(err)
+	name := list + "[" + strconv.Itoa(i) + "]"
+	if e.Field != "" {
+		name += "." + e.Field
+	}
+	e.Field = name
+	return &e
 }
 
 // ComplaintFiledPayload is what a station records when it receives a
@@ -87,8 +106,8 @@ func (p *ComplaintFiledPayload) Validate() error {
 		return err
 	}
 	for i, a := range p.Attachments {
-		if err := a.validate(fmt.Sprintf("attachments[%d]", i)); err != nil {
-			return err
+		if err := a.validate(""); err != nil {
+			return indexed("attachments", i, err)
 		}
 	}
 	return nil
@@ -155,8 +174,8 @@ func (p *AnalysisPayload) Validate() error {
 			return FieldError("whys", "at most 5 whys")
 		}
 		for i, w := range *p.Whys {
-			if err := requireText(fmt.Sprintf("whys[%d]", i), w, maxLong); err != nil {
-				return err
+			if err := requireText("", w, maxLong); err != nil {
+				return indexed("whys", i, err)
 			}
 		}
 	}
@@ -184,14 +203,12 @@ func (p *ProposeSolutionPayload) Validate() error {
 	if len(p.Options) == 0 || len(p.Options) > 10 {
 		return FieldError("options", "propose between 1 and 10 solutions")
 	}
-	seen := map[string]bool{}
 	for i, o := range p.Options {
-		if o.ID == "" || len(o.ID) > 40 || seen[o.ID] {
-			return FieldError(fmt.Sprintf("options[%d].id", i), "must be a unique short id")
+		if o.ID == "" || len(o.ID) > 40 || slices.ContainsFunc(p.Options[:i], func(x SolutionOption) bool { return x.ID == o.ID }) {
+			return indexed("options", i, FieldError("id", "must be a unique short id"))
 		}
-		seen[o.ID] = true
-		if err := requireText(fmt.Sprintf("options[%d].text", i), o.Text, maxLong); err != nil {
-			return err
+		if err := requireText("text", o.Text, maxLong); err != nil {
+			return indexed("options", i, err)
 		}
 	}
 	return nil
@@ -318,7 +335,71 @@ func (p *ResolveConflictPayload) Validate() error {
 	if len(p.Value) == 0 || !json.Valid(p.Value) {
 		return FieldError("value", "must be a JSON value")
 	}
-	return nil
+	_, err := resolvedValue(p.Field, p.Value)
+	return err
+}
+
+// resolvable holds, for each field that concurrent edits may leave in
+// conflict (see the conflictable lists of complaint.go, action.go and
+// plan.go; the names do not overlap), the rule the payload that normally
+// writes the field applies, so that a resolution cannot store what an edit
+// could not.
+var resolvable = map[string]func(json.RawMessage) (json.RawMessage, error){
+	"assignee":    resolvedAs(func(v string) (string, error) { return v, requireLogin("value", v) }),
+	"deadline":    resolvedAs(func(v time.Time) (time.Time, error) { return v.UTC(), requireTime("value", v) }),
+	"containment": resolvedAs(func(v string) (string, error) { return v, optionalText("value", v, maxLong) }),
+	"whys":        resolvedAs(func(v []string) ([]string, error) { return v, (&AnalysisPayload{Whys: &v}).Validate() }),
+	"ishikawa":    resolvedAs(func(v Ishikawa) (Ishikawa, error) { return v, (&AnalysisPayload{Ishikawa: &v}).Validate() }),
+	"root_cause":  resolvedAs(func(v string) (string, error) { return v, optionalText("value", v, maxLong) }),
+
+	"owner": resolvedAs(func(v string) (string, error) { return v, requireLogin("value", v) }),
+	"due":   resolvedAs(func(v time.Time) (time.Time, error) { return v.UTC(), requireTime("value", v) }),
+
+	"title":     resolvedAs(func(v string) (string, error) { return v, requireText("value", v, maxShort) }),
+	"objective": resolvedAs(func(v string) (string, error) { return v, optionalText("value", v, maxLong) }),
+	"supplier_station": resolvedAs(func(v string) (string, error) {
+		if !ValidStationCode(v) {
+			return v, FieldError("value", "must be a station code")
+		}
+		return v, nil
+	}),
+	"categories": resolvedAs(func(v []string) ([]string, error) {
+		return v, (&PlanContentPayload{Title: "-", SupplierStation: "X", Categories: v}).Validate()
+	}),
+	"complaints": resolvedAs(func(v []string) ([]string, error) {
+		return v, (&PlanContentPayload{Title: "-", SupplierStation: "X", Categories: []string{"x"}, Complaints: v}).Validate()
+	}),
+	"actions": resolvedAs(func(v []string) ([]string, error) {
+		return v, (&PlanContentPayload{Title: "-", SupplierStation: "X", Categories: []string{"x"}, Actions: v}).Validate()
+	}),
+}
+
+// resolvedValue checks the value a conflict resolution gives a field and
+// returns it in canonical form (times in UTC).
+func resolvedValue(field string, raw json.RawMessage) (json.RawMessage, error) {
+	rule, ok := resolvable[field]
+	if !ok {
+		return nil, FieldError("field", "%s cannot be in conflict", field)
+	}
+	return rule(raw)
+}
+
+func resolvedAs[T any](check func(T) (T, error)) func(json.RawMessage) (json.RawMessage, error) {
+	return func(raw json.RawMessage) (json.RawMessage, error) {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, FieldError("value", "does not fit the field")
+		}
+		v, err := check(v)
+		if err != nil {
+			e := AsError(err)
+			if e.Field != "value" {
+				return nil, FieldError("value", "%s %s", e.Field, e.Message)
+			}
+			return nil, e
+		}
+		return mustJSON(v), nil
+	}
 }
 
 // ActionAssignedPayload creates an action.
@@ -420,7 +501,7 @@ func (p *PlanContentPayload) Validate() error {
 	}
 	for i, c := range p.Categories {
 		if !ValidCategoryCode(c) {
-			return FieldError(fmt.Sprintf("categories[%d]", i), "must be a category code")
+			return indexed("categories", i, FieldError("", "must be a category code"))
 		}
 	}
 	if len(p.Complaints) > 500 || len(p.Actions) > 200 {

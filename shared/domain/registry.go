@@ -1,6 +1,9 @@
 package domain
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"slices"
+)
 
 // Event types. A type's name never changes; a change to its payload bumps
 // the schema version in the registry below.
@@ -152,12 +155,13 @@ func spec[P any, PP interface {
 		}}
 }
 
-// EventTypes returns every registered event type.
+// EventTypes returns every registered event type, sorted.
 func EventTypes() []EventType {
 	out := make([]EventType, 0, len(registry))
 	for t := range registry {
 		out = append(out, t)
 	}
+	slices.Sort(out)
 	return out
 }
 

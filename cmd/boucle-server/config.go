@@ -1,0 +1,188 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"boucle/syncserver"
+)
+
+// config is every setting, from flags over BOUCLE_* environment variables
+// over defaults.
+type config struct {
+	Data      string
+	LogFormat string
+	LogLevel  string
+
+	Addr           string
+	TLSCert        string
+	TLSKey         string
+	AccessTTL      time.Duration
+	RefreshTTL     time.Duration
+	JWTKeyFile     string
+	Plant          string
+	TrustedProxies string
+	Dev            bool
+
+	// subcommands
+	Name          string
+	Role          string
+	Station       string
+	PasswordStdin bool
+	Reason        string
+	Note          string
+	TTL           time.Duration
+
+	// envErrs are environment variables that do not parse, reported by
+	// check.
+	envErrs []string
+}
+
+func envString(env func(string) string, key, def string) string {
+	if v := env(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (c *config) envDuration(env func(string) string, key string, def time.Duration) time.Duration {
+	v := env(key)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Sprintf("%s=%q is not a duration (like 15m or 720h)", key, v))
+		return def
+	}
+	return d
+}
+
+func envBool(env func(string) string, key string) bool {
+	b, _ := strconv.ParseBool(env(key))
+	return b
+}
+
+func commonFlags(fs *flag.FlagSet, c *config, env func(string) string) {
+	fs.StringVar(&c.Data, "data", env("BOUCLE_DATA"), "data directory: the store and the admin socket (BOUCLE_DATA)")
+	fs.StringVar(&c.LogFormat, "log-format", envString(env, "BOUCLE_LOG_FORMAT", "text"), "log format: text or json (BOUCLE_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", envString(env, "BOUCLE_LOG_LEVEL", "info"), "log level: debug, info, warn or error (BOUCLE_LOG_LEVEL)")
+	// serve's flags read the environment here too, so check sees its errors.
+	c.Addr = envString(env, "BOUCLE_ADDR", "127.0.0.1:8477")
+	c.TLSCert, c.TLSKey = env("BOUCLE_TLS_CERT"), env("BOUCLE_TLS_KEY")
+	c.AccessTTL = c.envDuration(env, "BOUCLE_ACCESS_TTL", syncserver.DefaultAccessTTL)
+	c.RefreshTTL = c.envDuration(env, "BOUCLE_REFRESH_TTL", syncserver.DefaultRefreshTTL)
+	c.JWTKeyFile = env("BOUCLE_JWT_KEY_FILE")
+	c.Plant = envString(env, "BOUCLE_PLANT", syncserver.DefaultPlant)
+	c.TrustedProxies = env("BOUCLE_TRUSTED_PROXIES")
+	c.Dev = envBool(env, "BOUCLE_DEV")
+}
+
+func serveFlags(fs *flag.FlagSet, c *config) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on; 127.0.0.1 only by default, 0.0.0.0:8477 for the plant network (BOUCLE_ADDR)")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "TLS certificate file (PEM); serves HTTPS with --tls-key (BOUCLE_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "TLS private key file (PEM) (BOUCLE_TLS_KEY)")
+	fs.DurationVar(&c.AccessTTL, "access-ttl", c.AccessTTL, "access token lifetime (BOUCLE_ACCESS_TTL)")
+	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", c.RefreshTTL, "refresh token lifetime, renewed at each use (BOUCLE_REFRESH_TTL)")
+	fs.StringVar(&c.JWTKeyFile, "jwt-key-file", c.JWTKeyFile, "file holding the HS256 key (32+ bytes, raw, hex or base64); default: a key generated and kept in the store (BOUCLE_JWT_KEY_FILE)")
+	fs.StringVar(&c.Plant, "plant", c.Plant, "plant name, in the tokens' plant claim (BOUCLE_PLANT)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated proxy addresses whose X-Forwarded-For is believed (BOUCLE_TRUSTED_PROXIES)")
+	fs.BoolVar(&c.Dev, "dev", c.Dev, "development mode: Gin's debug output (BOUCLE_DEV)")
+}
+
+func userAddFlags(fs *flag.FlagSet, c *config) {
+	fs.StringVar(&c.Name, "name", "", "display name (required)")
+	fs.StringVar(&c.Role, "role", "operator", "operator, engineer, manager or admin")
+	fs.StringVar(&c.Station, "station", "", "home station of an operator")
+	passwordFlags(fs, c)
+}
+
+func passwordFlags(fs *flag.FlagSet, c *config) {
+	fs.BoolVar(&c.PasswordStdin, "password-stdin", false, "read the password from the first line of standard input instead of generating one")
+}
+
+func reasonFlags(fs *flag.FlagSet, c *config) {
+	fs.StringVar(&c.Reason, "reason", "", "why, recorded in the event")
+}
+
+func stationFlags(fs *flag.FlagSet, c *config) {
+	fs.StringVar(&c.Name, "name", "", "station name (required)")
+}
+
+func enrolFlags(fs *flag.FlagSet, c *config) {
+	fs.StringVar(&c.Note, "note", "", "what the code is for (kept with it)")
+	fs.DurationVar(&c.TTL, "ttl", syncserver.DefaultEnrolmentTTL, "how long the code stays valid")
+}
+
+// check validates the settings that flag parsing cannot.
+func (c *config) check() error {
+	if len(c.envErrs) > 0 {
+		return fmt.Errorf("%s", strings.Join(c.envErrs, "; "))
+	}
+	switch {
+	case c.Data == "":
+		return fmt.Errorf("no data directory: pass --data DIR or set BOUCLE_DATA")
+	case c.LogFormat != "text" && c.LogFormat != "json":
+		return fmt.Errorf("--log-format must be text or json")
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		return fmt.Errorf("--tls-cert and --tls-key go together")
+	case c.AccessTTL < time.Minute || c.RefreshTTL < c.AccessTTL:
+		return fmt.Errorf("--access-ttl must be at least 1m and --refresh-ttl at least the access TTL")
+	}
+	var lvl slog.Level
+	return lvl.UnmarshalText([]byte(c.LogLevel))
+}
+
+func (c *config) logger(w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(c.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// jwtKey reads the key file: raw bytes, or hex or base64 text, of at
+// least 32 bytes. nil when no file is configured.
+func (c *config) jwtKey() ([]byte, error) {
+	if c.JWTKeyFile == "" {
+		return nil, nil
+	}
+	raw, err := os.ReadFile(c.JWTKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("JWT key file: %w", err)
+	}
+	text := strings.TrimSpace(string(raw))
+	for _, dec := range []func(string) ([]byte, error){hex.DecodeString, base64.StdEncoding.DecodeString, base64.RawURLEncoding.DecodeString} {
+		if k, err := dec(text); err == nil && len(k) >= syncserver.JWTKeyLen {
+			return k, nil
+		}
+	}
+	if len(raw) < syncserver.JWTKeyLen {
+		return nil, fmt.Errorf("JWT key file %s holds %d bytes; at least %d are needed", c.JWTKeyFile, len(raw), syncserver.JWTKeyLen)
+	}
+	return raw, nil
+}
+
+func (c *config) trustedProxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func splitWords(s string) []string { return strings.Fields(s) }
+
+func joinFirst(args []string, n int) string { return strings.Join(args[:min(n, len(args))], " ") }

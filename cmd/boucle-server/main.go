@@ -1,0 +1,174 @@
+// Command boucle-server is the plant server: it serves the sync protocol
+// to the workstations and the plant-wide views, and administers the
+// plant's users, stations and devices. Run it without arguments for help.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	if err := m.ParseFlags(os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(m.Stderr, "boucle-server:", err)
+		}
+		os.Exit(2)
+	}
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintln(m.Stderr, "boucle-server:", err)
+		m.Close()
+		os.Exit(1)
+	}
+	if m.Serving() {
+		<-ctx.Done()
+		stop() // a second signal kills at once
+	}
+	if err := m.Close(); err != nil {
+		fmt.Fprintln(m.Stderr, "boucle-server:", err)
+		os.Exit(1)
+	}
+}
+
+// Main is the program: ParseFlags, then Run, then Close. A test runs it
+// like main does, on 127.0.0.1 port 0 in a temporary directory.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+
+	cmd  *command // the subcommand chosen by ParseFlags
+	args []string // its positional arguments
+	cfg  config
+
+	serve *serving // while serve runs
+}
+
+// NewMain returns a program reading the process's environment and
+// standard streams.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
+
+// command is a subcommand: its name (one or two words), what it takes,
+// the flags it adds to the common ones, and what it does.
+type command struct {
+	name  string
+	args  string // usage of the positional arguments
+	nargs int    // how many
+	help  string
+	flags func(*flag.FlagSet, *config)
+	run   func(*Main, context.Context) error
+}
+
+// commands is the table of subcommands.
+var commands = []*command{
+	{name: "serve", help: "serve the plant (creates the administrator on first start)", flags: serveFlags, run: (*Main).runServe},
+	{name: "user add", args: "LOGIN", nargs: 1, help: "register a user (a random password is printed, or --password-stdin)", flags: userAddFlags, run: (*Main).runUserAdd},
+	{name: "user disable", args: "LOGIN", nargs: 1, help: "disable a user and revoke their sessions", flags: reasonFlags, run: (*Main).runUserDisable},
+	{name: "user reset-password", args: "LOGIN", nargs: 1, help: "set a new password (random, or --password-stdin) and revoke sessions", flags: passwordFlags, run: (*Main).runUserReset},
+	{name: "user list", help: "list the users", run: (*Main).runUserList},
+	{name: "station add", args: "CODE", nargs: 1, help: "define a station", flags: stationFlags, run: (*Main).runStationAdd},
+	{name: "station list", help: "list the stations", run: (*Main).runStationList},
+	{name: "device enrol", help: "print a one-time enrolment code for a workstation", flags: enrolFlags, run: (*Main).runDeviceEnrol},
+	{name: "device list", help: "list the enrolled devices", run: (*Main).runDeviceList},
+	{name: "device revoke", args: "DEVICE-ID", nargs: 1, help: "revoke a device", run: (*Main).runDeviceRevoke},
+	{name: "backup", args: "DEST", nargs: 1, help: "write a hot copy of the store to DEST (a new file)", run: (*Main).runBackup},
+	{name: "demo", help: "seed a demo plant into an empty store", run: (*Main).runDemo},
+}
+
+// ParseFlags picks the subcommand and reads its flags, over the BOUCLE_*
+// environment variables, over the defaults.
+func (m *Main) ParseFlags(args []string) error {
+	cmd, rest := findCommand(args)
+	if cmd == nil {
+		m.usage()
+		if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+			return flag.ErrHelp
+		}
+		return fmt.Errorf("unknown command %q", joinFirst(args, 2))
+	}
+	m.cmd = cmd
+	fs := flag.NewFlagSet("boucle-server "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "usage: boucle-server %s [flags] %s\n  %s\n\nflags:\n", cmd.name, cmd.args, cmd.help)
+		fs.PrintDefaults()
+	}
+	env := m.Getenv
+	commonFlags(fs, &m.cfg, env)
+	if cmd.flags != nil {
+		cmd.flags(fs, &m.cfg)
+	}
+	pos, err := parseInterspersed(fs, rest)
+	if err != nil {
+		return err
+	}
+	if len(pos) != cmd.nargs {
+		fs.Usage()
+		return fmt.Errorf("%s takes %d argument(s), got %d", cmd.name, cmd.nargs, len(pos))
+	}
+	m.args = pos
+	return m.cfg.check()
+}
+
+// Run runs the subcommand. serve returns once the server listens; main
+// then waits for a signal and calls Close.
+func (m *Main) Run(ctx context.Context) error { return m.cmd.run(m, ctx) }
+
+// Serving reports whether Run started the server.
+func (m *Main) Serving() bool { return m.serve != nil }
+
+// Close stops the server gracefully, if it runs, and closes the store.
+func (m *Main) Close() error {
+	if m.serve == nil {
+		return nil
+	}
+	err := m.serve.close()
+	m.serve = nil
+	return err
+}
+
+func findCommand(args []string) (*command, []string) {
+	for _, c := range commands {
+		words := len(splitWords(c.name))
+		if len(args) >= words && joinFirst(args, words) == c.name {
+			return c, args[words:]
+		}
+	}
+	return nil, nil
+}
+
+// parseInterspersed parses flags placed before, between or after the
+// positional arguments ("user add bob --role engineer").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func (m *Main) usage() {
+	fmt.Fprintln(m.Stderr, "usage: boucle-server COMMAND [flags] [args]\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(m.Stderr, "  %-28s %s\n", c.name+" "+c.args, c.help)
+	}
+	fmt.Fprintln(m.Stderr, "\nEvery command takes --data DIR (or BOUCLE_DATA). Run 'boucle-server COMMAND -h' for its flags.")
+	fmt.Fprintln(m.Stderr, "Administration commands work whether or not the server runs (through its admin socket when it does).")
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"boucle/shared/boltstore"
+	"boucle/syncserver"
+)
+
+// serving is a running server.
+type serving struct {
+	log     *slog.Logger
+	store   *boltstore.Store
+	http    *http.Server
+	ln      net.Listener
+	stop    context.CancelFunc // ends the admin socket and the sweeper
+	stopped chan struct{}      // closed when Serve returns
+	bg      sync.WaitGroup     // the sweeper
+}
+
+// shutdownGrace is how long requests in flight get to finish on SIGTERM.
+const shutdownGrace = 15 * time.Second
+
+// runServe opens the store (creating the administrator on first start),
+// listens, and returns; the server runs until Close.
+func (m *Main) runServe(ctx context.Context) error {
+	log := m.cfg.logger(m.Stderr)
+	key, err := m.cfg.jwtKey()
+	if err != nil {
+		return err
+	}
+	store, err := syncserver.OpenStore(m.cfg.Data, boltstore.Options{}, log)
+	if err != nil {
+		return lockedHint(err)
+	}
+	srv, err := m.newServer(store, key, log)
+	if err != nil {
+		store.Close()
+		return err
+	}
+	ln, err := net.Listen("tcp", m.cfg.Addr)
+	if err != nil {
+		store.Close()
+		return err
+	}
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s := &serving{log: log, store: store, ln: ln, stop: stop, stopped: make(chan struct{}),
+		http: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+			WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+			TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}}
+	m.serve = s
+	if err := syncserver.ServeAdmin(bg, m.cfg.Data, srv.Admin(), log); err != nil {
+		log.Warn("no admin socket: administration commands need the server stopped", "err", err)
+	}
+	s.bg.Go(func() { sweep(bg, srv, log) })
+	go s.run(m.cfg.TLSCert, m.cfg.TLSKey)
+	log.Info("serving", "addr", ln.Addr().String(), "tls", m.cfg.TLSCert != "", "data", m.cfg.Data,
+		"epoch", srv.Epoch().ID, "plant", m.cfg.Plant, "replica", store.Replica())
+	return nil
+}
+
+// newServer bootstraps a new plant (printing the administrator's password
+// once, on standard output, never in the log) and builds the server.
+func (m *Main) newServer(store *boltstore.Store, key []byte, log *slog.Logger) (*syncserver.Server, error) {
+	password, err := syncserver.NewAdmin(store, nil).Bootstrap()
+	if err != nil {
+		return nil, err
+	}
+	if password != "" {
+		fmt.Fprintf(m.Stdout, "New plant: created the administrator account.\n  login:    admin\n  password: %s\n"+
+			"This password is shown only this once. Change it with: boucle-server user reset-password admin --data %s\n", password, m.cfg.Data)
+		log.Info("new plant: administrator account created and default categories and severities seeded")
+	}
+	return syncserver.New(store, syncserver.Config{Plant: m.cfg.Plant, AccessTTL: m.cfg.AccessTTL, RefreshTTL: m.cfg.RefreshTTL,
+		JWTKey: key, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log})
+}
+
+func (s *serving) run(cert, key string) {
+	defer close(s.stopped)
+	var err error
+	if cert != "" {
+		err = s.http.ServeTLS(s.ln, cert, key)
+	} else {
+		err = s.http.Serve(s.ln)
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		s.log.Error("server stopped", "err", err)
+	}
+}
+
+// close lets requests in flight finish (each push is one transaction:
+// either it commits before the store closes, or it never started), then
+// closes the store.
+func (s *serving) close() error {
+	s.log.Info("shutting down")
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	s.stop()
+	<-s.stopped
+	s.bg.Wait()
+	if cerr := s.store.Close(); err == nil {
+		err = cerr
+	}
+	s.log.Info("stopped")
+	return err
+}
+
+// sweep deletes expired tokens and codes, at start and then hourly.
+func sweep(ctx context.Context, srv *syncserver.Server, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := srv.Sweep(); err != nil {
+			log.Error("sweep", "err", err)
+		} else if n > 0 {
+			log.Info("swept expired tokens and codes", "records", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Addr is the address the server listens on (useful with port 0).
+func (m *Main) Addr() string {
+	if m.serve == nil {
+		return ""
+	}
+	return m.serve.ln.Addr().String()
+}

@@ -1,0 +1,218 @@
+package syncclient
+
+import (
+	"errors"
+	"time"
+
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+	"boucle/shared/hlc"
+)
+
+// Status is a snapshot of the sync state, for the UI's status bar.
+type Status struct {
+	Enrolled      bool      // a server is configured (false: standalone)
+	Online        bool      // the server answered the last attempt
+	Syncing       bool      // a cycle is running
+	Pending       int       // local events the server has not acknowledged
+	LastSuccess   time.Time // end of the last complete cycle
+	LastError     string    // last failure other than being offline; "" after a success
+	Rejected      []boltstore.Rejection
+	OpenConflicts int // entities with concurrent writes to settle
+	ClockAlerts   []boltstore.ClockAlert
+	Progress      Progress // during a long pull; zero otherwise
+	SignInNeeded  bool     // the server refused the session: someone must sign in online
+	Stalled       bool     // alert: the outbox has not moved for StallAfter while the server answers
+}
+
+// Progress of a long pull: position reached in the server's log, of Total.
+type Progress struct {
+	Pulled uint64
+	Total  uint64
+}
+
+// Active reports whether a long pull is under way.
+func (p Progress) Active() bool { return p.Total > 0 }
+
+// status is the Syncer's own part of Status, guarded by Syncer.mu.
+type status struct {
+	online, syncing, signInNeeded bool
+	lastSuccess                   time.Time
+	lastError                     string
+	progress                      Progress
+	lastAnswer                    time.Time // any HTTP answer, whatever its status
+	conflictsDirty                bool      // the store changed: count conflicts again
+	openConflicts                 int
+	watch                         watchdog
+}
+
+// Status returns a snapshot of the sync state.
+func (s *Syncer) Status() Status {
+	var st Status
+	_ = s.store.View(func(tx *boltstore.Tx) error {
+		st.Pending = tx.OutboxLen()
+		st.Rejected = tx.Rejections()
+		st.ClockAlerts = tx.ClockAlerts()
+		return nil
+	})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st.Enrolled = s.client != nil
+	st.Online, st.Syncing, st.SignInNeeded = s.st.online, s.st.syncing, s.st.signInNeeded
+	st.LastSuccess, st.LastError, st.Progress = s.st.lastSuccess, s.st.lastError, s.st.progress
+	st.OpenConflicts, st.Stalled = s.st.openConflicts, s.st.watch.stalled
+	return st
+}
+
+// countConflicts counts the conflicted entities again if the store
+// changed. It scans every state, so it runs once per cycle, not per page.
+func (s *Syncer) countConflicts() {
+	s.mu.Lock()
+	dirty := s.st.conflictsDirty
+	s.st.conflictsDirty = false
+	s.mu.Unlock()
+	if !dirty {
+		return
+	}
+	var n int
+	_ = s.store.View(func(tx *boltstore.Tx) error { n = tx.ConflictedEntities(); return nil })
+	s.mu.Lock()
+	s.st.openConflicts = n
+	s.mu.Unlock()
+}
+
+// Subscribe calls fn with a new snapshot after every change, on the
+// Syncer's goroutine: fn must return quickly (a Fyne UI hands it to
+// fyne.Do). It returns the function that cancels the subscription.
+func (s *Syncer) Subscribe(fn func(Status)) (cancel func()) {
+	s.mu.Lock()
+	id := s.nextSub
+	s.nextSub++
+	s.subs[id] = fn
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		delete(s.subs, id)
+	}
+}
+
+// publish sends a snapshot to the subscribers.
+func (s *Syncer) publish() {
+	st := s.Status()
+	s.mu.Lock()
+	fns := make([]func(Status), 0, len(s.subs))
+	for _, fn := range s.subs {
+		fns = append(fns, fn)
+	}
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn(st)
+	}
+}
+
+// answered records an HTTP answer and observes the server's clock, so
+// that local events sort after what the server had seen.
+func (s *Syncer) answered(t hlc.Timestamp) {
+	if t != 0 {
+		s.store.Clock().Observe(t)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.lastAnswer = s.cfg.Now()
+	s.st.online = true
+}
+
+func (s *Syncer) setSyncing(on bool) {
+	s.mu.Lock()
+	s.st.syncing = on
+	if !on {
+		s.st.progress = Progress{}
+	}
+	s.mu.Unlock()
+	s.publish()
+}
+
+func (s *Syncer) setProgress(p Progress) {
+	s.mu.Lock()
+	s.st.progress = p
+	s.mu.Unlock()
+	s.publish()
+}
+
+func (s *Syncer) storeChanged() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.conflictsDirty = true
+}
+
+func (s *Syncer) setSignInNeeded(v bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.signInNeeded = v
+}
+
+// endCycle records a cycle's outcome: quiet when offline, the error
+// otherwise, and what the watchdog makes of the outbox.
+func (s *Syncer) endCycle(err error) {
+	var head uint64
+	var pending bool
+	_ = s.store.View(func(tx *boltstore.Tx) error { head, pending = tx.OutboxFirst(); return nil })
+	s.countConflicts()
+	s.mu.Lock()
+	now := s.cfg.Now()
+	s.st.syncing = false
+	s.st.progress = Progress{}
+	switch {
+	case err == nil:
+		s.st.online, s.st.lastSuccess, s.st.lastError, s.st.signInNeeded = true, now, "", false
+	case IsOffline(err):
+		s.st.online = false
+	case errors.Is(err, ErrNotEnrolled):
+	default:
+		s.st.lastError = domain.ErrorMessage(err)
+		if errors.Is(err, ErrSignInNeeded) {
+			s.st.signInNeeded = true
+		}
+	}
+	wasStalled := s.st.watch.stalled
+	stalled := s.st.watch.observe(now, head, pending, s.st.lastAnswer, s.cfg.StallAfter)
+	s.mu.Unlock()
+	s.log(err, stalled && !wasStalled)
+	s.publish()
+}
+
+func (s *Syncer) log(err error, newlyStalled bool) {
+	l := s.cfg.Logger
+	switch {
+	case newlyStalled:
+		l.Warn("sync stalled: the outbox has not moved while the server answers", "after", s.cfg.StallAfter, "error", err)
+	case err == nil, errors.Is(err, ErrNotEnrolled):
+	case IsOffline(err):
+		l.Debug("sync: server unreachable", "error", err)
+	default:
+		l.Warn("sync failed", "error", err)
+	}
+}
+
+// watchdog raises Stalled when the oldest pending event stays the same for
+// a while although the server answers: something refuses it (a bug, a
+// full disk, a misconfigured account), and someone should look.
+type watchdog struct {
+	head    uint64    // oldest pending replica sequence last seen
+	since   time.Time // when it became the oldest
+	stalled bool
+}
+
+// observe updates the watchdog after a cycle and returns Stalled.
+func (w *watchdog) observe(now time.Time, head uint64, pending bool, lastAnswer time.Time, after time.Duration) bool {
+	switch {
+	case !pending:
+		*w = watchdog{}
+	case head != w.head:
+		*w = watchdog{head: head, since: now}
+	default:
+		w.stalled = now.Sub(w.since) >= after && lastAnswer.After(w.since)
+	}
+	return w.stalled
+}

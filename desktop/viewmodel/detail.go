@@ -1,0 +1,276 @@
+package viewmodel
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"boucle/desktop/ui/model"
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+)
+
+// Complaint returns everything the complaint screen shows. Internal notes
+// are left out for operators: the domain keeps them, the operator's view
+// never shows them.
+func (m *Model) Complaint(id string) (model.ComplaintDetail, error) {
+	var d model.ComplaintDetail
+	hideInternal := m.Session().Role == domain.RoleOperator
+	err := m.store.View(func(t *boltstore.Tx) error {
+		st, err := t.Complaint(id)
+		if err != nil {
+			return err
+		}
+		d.Complaint = *st.Complaint
+		d.Conflicts, d.Flags = st.Meta.Conflicts, st.Meta.Flags
+		if hideInternal {
+			d.Complaint.Messages = publicMessages(d.Complaint.Messages)
+		}
+		page, err := t.ListActions(boltstore.ActionFilter{ComplaintID: id, Limit: boltstore.MaxPageSize})
+		if err != nil {
+			return err
+		}
+		d.Actions = page.Actions
+		for _, a := range d.Complaint.Attachments {
+			d.Files = append(d.Files, model.Attachment{Attachment: a, Here: t.HasBlob(a.SHA256)})
+		}
+		if of := d.Complaint.DuplicateOf; of != "" {
+			if dup, err := t.Complaint(of); err == nil {
+				d.Duplicate = dup.Complaint.Number
+			}
+		}
+		d.Timeline, err = m.timeline(t, id, d.Actions, hideInternal)
+		return err
+	})
+	return d, err
+}
+
+func publicMessages(msgs []domain.Message) []domain.Message {
+	var out []domain.Message
+	for _, msg := range msgs {
+		if !msg.Internal {
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+// timeline turns the complaint's events into items: who (display name),
+// when, where and what.
+func (m *Model) timeline(t *boltstore.Tx, id string, actions []domain.Action, hideInternal bool) ([]model.TimelineItem, error) {
+	entries, err := t.Timeline(id)
+	if err != nil {
+		return nil, err
+	}
+	users, err := t.Users()
+	if err != nil {
+		return nil, err
+	}
+	names, homes := map[string]string{}, map[string]string{}
+	for _, u := range users {
+		names[u.Login], homes[u.Login] = u.DisplayName, u.Station
+	}
+	titles := map[string]string{}
+	for _, a := range actions {
+		titles[a.ID] = a.Title
+	}
+	where := m.replicaStations(entries)
+	var out []model.TimelineItem
+	for _, e := range entries {
+		ev := e.Event
+		it := model.TimelineItem{At: ev.HLC.Time(), Author: ev.Author, Role: ev.Role, Type: ev.Type,
+			Rejected: e.Rejected, Unfolded: e.Unfolded, Action: titles[ev.EntityID]}
+		if n := names[ev.Author]; n != "" {
+			it.Author = n
+		}
+		it.Station = where[ev.Replica]
+		if it.Station == "" {
+			it.Station = homes[ev.Author]
+		}
+		if !e.Unfolded {
+			if p, err := domain.DecodePayload(&ev); err == nil {
+				it.Payload = p
+			}
+		}
+		if mp, ok := it.Payload.(*domain.MessagePayload); ok && mp.Internal && hideInternal {
+			continue
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// replicaStations learns which station each workstation serves: this one
+// serves m.station, and the workstation that filed a complaint serves its
+// filing station (complaints are filed where the defect was received).
+func (m *Model) replicaStations(entries []boltstore.TimelineEntry) map[string]string {
+	out := map[string]string{}
+	if s := m.Station(); s != "" {
+		out[m.store.Replica()] = s
+	}
+	for _, e := range entries {
+		if e.Event.Type != domain.ComplaintFiled {
+			continue
+		}
+		var p domain.ComplaintFiledPayload
+		if json.Unmarshal(e.Event.Payload, &p) == nil && out[e.Event.Replica] == "" {
+			out[e.Event.Replica] = p.FilingStation
+		}
+	}
+	return out
+}
+
+// one records a single command on a complaint.
+func (m *Model) one(t domain.EventType, id string, p domain.Payload) error {
+	_, err := m.record(boltstore.Command{Type: t, EntityID: id, Payload: p})
+	return err
+}
+
+// Acknowledge announces the deadline and who handles the complaint.
+func (m *Model) Acknowledge(id string, deadline time.Time, assignee, note string) error {
+	return m.one(domain.ComplaintAcknowledged, id, &domain.AcknowledgePayload{Deadline: deadline, Assignee: assignee, Note: strings.TrimSpace(note)})
+}
+
+// DefaultDeadline is the deadline an engineer announces unless they
+// change it: the filing time plus the severity's time to resolve.
+func (m *Model) DefaultDeadline(c domain.Complaint) (time.Time, error) {
+	var cfg domain.SeverityConfig
+	err := m.store.View(func(t *boltstore.Tx) (err error) {
+		cfg, err = t.Severity(c.Severity)
+		return err
+	})
+	d := c.FiledAt.Add(cfg.ResolveWithin())
+	if now := m.now(); d.Before(now) {
+		d = now.Add(cfg.ResolveWithin()) // filed long ago: count from now, a deadline in the past helps nobody
+	}
+	return d, err
+}
+
+// RecordAnalysis saves the fields of the investigation that changed.
+func (m *Model) RecordAnalysis(id string, a domain.AnalysisPayload) error {
+	return m.one(domain.ComplaintAnalysisRecorded, id, &a)
+}
+
+// ProposeSolutions proposes options; their ids continue the complaint's.
+func (m *Model) ProposeSolutions(id string, texts []string) error {
+	var existing int
+	if err := m.store.View(func(t *boltstore.Tx) error {
+		st, err := t.Complaint(id)
+		if err == nil {
+			existing = len(st.Complaint.Solutions)
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	p := &domain.ProposeSolutionPayload{}
+	for _, text := range texts {
+		if text = strings.TrimSpace(text); text != "" {
+			existing++
+			p.Options = append(p.Options, domain.SolutionOption{ID: fmt.Sprintf("S%d", existing), Text: text})
+		}
+	}
+	return m.one(domain.ComplaintSolutionProposed, id, p)
+}
+
+// ChooseSolution records the complainant's choice.
+func (m *Model) ChooseSolution(id, solutionID, comment string) error {
+	return m.one(domain.ComplaintSolutionChosen, id, &domain.ChooseSolutionPayload{SolutionID: solutionID, Comment: strings.TrimSpace(comment)})
+}
+
+// AssignAction creates an action and links it to the complaint in one
+// transaction: both events are stored, or neither.
+func (m *Model) AssignAction(complaintID string, na model.NewAction) error {
+	actionID := uuid.Must(uuid.NewV7()).String()
+	title := strings.TrimSpace(na.Title)
+	_, err := m.record(
+		boltstore.Command{Type: domain.ActionAssigned, EntityID: actionID, Payload: &domain.ActionAssignedPayload{
+			Kind: na.Kind, Title: title, Description: strings.TrimSpace(na.Description), Owner: na.Owner, Due: na.Due, ComplaintID: complaintID}},
+		boltstore.Command{Type: domain.ComplaintActionLinked, EntityID: complaintID, Payload: &domain.LinkActionPayload{
+			ActionID: actionID, Kind: na.Kind, Title: title}},
+	)
+	return err
+}
+
+// PostMessage writes to the complainant, or an internal note.
+func (m *Model) PostMessage(id, text string, internal bool) error {
+	return m.one(domain.ComplaintMessagePosted, id, &domain.MessagePayload{Text: strings.TrimSpace(text), Internal: internal})
+}
+
+// Escalate names a supervisor.
+func (m *Model) Escalate(id, supervisor, reason string) error {
+	return m.one(domain.ComplaintEscalated, id, &domain.EscalatePayload{Supervisor: supervisor, Reason: strings.TrimSpace(reason)})
+}
+
+// Reject refuses the complaint with a reason.
+func (m *Model) Reject(id, reason string) error {
+	return m.one(domain.ComplaintRejected, id, &domain.ReasonPayload{Reason: strings.TrimSpace(reason)})
+}
+
+// MarkDuplicate points the complaint to the one it repeats, by number.
+func (m *Model) MarkDuplicate(id, number string) error {
+	number = strings.ToUpper(strings.TrimSpace(number))
+	if number == "" {
+		return domain.FieldError("of", "is required")
+	}
+	var of string
+	err := m.store.View(func(t *boltstore.Tx) error {
+		st, err := t.ComplaintByNumber(number)
+		if err != nil {
+			return domain.FieldError("of", "no complaint numbered %s", number)
+		}
+		of = st.Complaint.ID
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return m.one(domain.ComplaintMarkedDuplicate, id, &domain.DuplicatePayload{Of: of, Number: number})
+}
+
+// Resolve says what was done; the complainant then verifies.
+func (m *Model) Resolve(id, summary string) error {
+	return m.one(domain.ComplaintResolved, id, &domain.ResolvePayload{Summary: strings.TrimSpace(summary)})
+}
+
+// Verify confirms the resolution with a satisfaction rating.
+func (m *Model) Verify(id string, rating int, comment string) error {
+	return m.one(domain.ComplaintVerified, id, &domain.VerifyPayload{Rating: rating, Comment: strings.TrimSpace(comment)})
+}
+
+// Reopen sends the complaint back to investigation.
+func (m *Model) Reopen(id, reason string) error {
+	return m.one(domain.ComplaintReopened, id, &domain.ReasonPayload{Reason: strings.TrimSpace(reason)})
+}
+
+// RequestReexamination asks the engineers to look again at a rejection.
+func (m *Model) RequestReexamination(id, reason string) error {
+	return m.one(domain.ComplaintReexaminationRequested, id, &domain.ReasonPayload{Reason: strings.TrimSpace(reason)})
+}
+
+// ResolveConflict keeps one of the values concurrent edits left.
+func (m *Model) ResolveConflict(id, field string, value json.RawMessage) error {
+	return m.one(domain.ComplaintConflictResolved, id, &domain.ResolveConflictPayload{Field: field, Value: value})
+}
+
+// Reassign hands the complaint to another engineer.
+func (m *Model) Reassign(id, assignee string) error {
+	return m.one(domain.ComplaintAssigned, id, &domain.AssignPayload{Assignee: assignee})
+}
+
+// Blob returns evidence bytes: from the store, or fetched from the server
+// when this workstation does not have them yet (and a fetcher is set).
+func (m *Model) Blob(sha string) ([]byte, error) {
+	var data []byte
+	err := m.store.View(func(t *boltstore.Tx) (err error) {
+		data, err = t.Blob(sha)
+		return err
+	})
+	if domain.ErrorCode(err) == domain.ENotFound && m.FetchBlob != nil {
+		return m.FetchBlob(sha)
+	}
+	return data, err
+}

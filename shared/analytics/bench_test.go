@@ -1,0 +1,142 @@
+package analytics_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"boucle/shared/analytics"
+)
+
+// The benchmarks share one synthetic plant of 100k complaints over 2025,
+// built once and outside the timers. Targets on a 2-core machine (issue 5):
+// every indicator ≤ 300 ms, one similar-complaint look-up ≤ 20 ms.
+
+const benchComplaints = 100_000
+
+var (
+	benchOnce  sync.Once
+	benchPlant *genPlant
+	benchIndex *analytics.Index
+)
+
+func plant(b *testing.B) *genPlant {
+	b.Helper()
+	benchOnce.Do(func() {
+		benchPlant = generatePlant(benchComplaints, 42)
+		benchIndex = analytics.NewIndex(analytics.IndexOptions{})
+		benchIndex.AddAll(benchPlant.in.Complaints)
+		b.Logf("plant: %d complaints, %d actions, %d plans, ~%d events",
+			len(benchPlant.in.Complaints), len(benchPlant.in.Actions), len(benchPlant.in.Plans), benchPlant.events)
+	})
+	return benchPlant
+}
+
+var yearFilter = analytics.Filter{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+
+// BenchmarkIndicators times what a dashboard refresh or a report request
+// costs from the folded states: indexing the dataset, every indicator of
+// the year (recurrences and effectiveness included) and the scorecards.
+func BenchmarkIndicators(b *testing.B) {
+	p := plant(b)
+	b.Run("dataset+report+scorecards", func(b *testing.B) {
+		for b.Loop() {
+			ds := analytics.NewDataset(p.in)
+			_ = ds.Indicators(yearFilter, analytics.Settings{}, p.now)
+			_ = ds.Scorecards(yearFilter, analytics.Settings{}, p.now)
+		}
+	})
+	b.Run("report-on-built-dataset", func(b *testing.B) {
+		ds := analytics.NewDataset(p.in)
+		for b.Loop() {
+			_ = ds.Indicators(yearFilter, analytics.Settings{}, p.now)
+		}
+	})
+	b.Run("one-station-quarter", func(b *testing.B) {
+		ds := analytics.NewDataset(p.in)
+		f := analytics.Filter{From: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), To: yearFilter.To, Station: "PRESSE"}
+		for b.Loop() {
+			_ = ds.Indicators(f, analytics.Settings{}, p.now)
+		}
+	})
+}
+
+// benchQueries are descriptions as an operator types them, in both
+// languages, some with words the index has never seen.
+var benchQueries = []string{
+	"rayures profondes sur le carter",
+	"rayure",
+	"cote hors tolérance sur la bride, lot entier concerné",
+	"missing screw on the housing",
+	"huile sur les pièces au fond du bac",
+	"étiquette illisible",
+	"fuite au test machine M12",
+	"pièce tordue chocs de manutention côté opérateur",
+	"scratched surface on the bracket found at incoming inspection",
+	"bavure inconnue sur le gabarit",
+}
+
+// BenchmarkSimilar times one duplicate-hint look-up against 100k complaints.
+func BenchmarkSimilar(b *testing.B) {
+	plant(b)
+	b.Run("all-stations", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			_ = benchIndex.Similar(benchQueries[i%len(benchQueries)], "", 10)
+			i++
+		}
+	})
+	b.Run("one-supplier", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			_ = benchIndex.Similar(benchQueries[i%len(benchQueries)], "PRESSE", 10)
+			i++
+		}
+	})
+	b.Run("after-add", func(b *testing.B) {
+		// a complaint filed elsewhere between two keystrokes: the weights
+		// are refreshed before the look-up
+		c := benchPlant.in.Complaints[0]
+		i := 0
+		for b.Loop() {
+			benchIndex.Add(&c)
+			_ = benchIndex.Similar(benchQueries[i%len(benchQueries)], "", 10)
+			i++
+		}
+	})
+}
+
+// BenchmarkIndexBuild times indexing 100k complaints from nothing.
+func BenchmarkIndexBuild(b *testing.B) {
+	p := plant(b)
+	for b.Loop() {
+		ix := analytics.NewIndex(analytics.IndexOptions{})
+		ix.AddAll(p.in.Complaints)
+		_ = ix.Similar("rayures", "", 1) // includes the first weight refresh
+	}
+}
+
+// BenchmarkClusters groups the complaints of the last quarter (~25k).
+func BenchmarkClusters(b *testing.B) {
+	plant(b)
+	from := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)
+	b.Run("same-supplier", func(b *testing.B) {
+		for b.Loop() {
+			_ = benchIndex.Clusters(analytics.ClusterOptions{From: from, SameSupplier: true})
+		}
+	})
+	b.Run("all-suppliers", func(b *testing.B) {
+		for b.Loop() {
+			_ = benchIndex.Clusters(analytics.ClusterOptions{From: from})
+		}
+	})
+}
+
+// BenchmarkThemes lists the monthly themes of the year.
+func BenchmarkThemes(b *testing.B) {
+	p := plant(b)
+	ds := analytics.NewDataset(p.in)
+	for b.Loop() {
+		_ = ds.Themes(yearFilter, analytics.Settings{}, analytics.ThemeOptions{Period: analytics.Month})
+	}
+}

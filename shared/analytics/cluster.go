@@ -1,0 +1,242 @@
+package analytics
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"boucle/shared/domain"
+)
+
+// ClusterOptions chooses the complaints to group and how close they must
+// be. Zero fields take their defaults.
+type ClusterOptions struct {
+	// From and To bound the filing time, [From, To); zero is open. A
+	// dashboard passes the last 90 days.
+	From, To time.Time
+	// Threshold is the cosine similarity from which two complaints are
+	// linked. Default 0.5.
+	Threshold float64
+	// MinSize is the smallest group returned. Default 2.
+	MinSize int
+	// SameSupplier links only complaints against the same supplier
+	// station: a recurring problem of one station rather than a word two
+	// stations happen to share.
+	SameSupplier bool
+	// TopTerms is how many terms describe a cluster. Default 5.
+	TopTerms int
+}
+
+func (o ClusterOptions) withDefaults() ClusterOptions {
+	if o.Threshold <= 0 {
+		o.Threshold = 0.5
+	}
+	if o.MinSize <= 0 {
+		o.MinSize = 2
+	}
+	if o.TopTerms <= 0 {
+		o.TopTerms = 5
+	}
+	return o
+}
+
+// Cluster is a group of complaints describing the same problem.
+type Cluster struct {
+	Complaints       []string     `json:"complaints"` // by (FiledAt, ID)
+	SupplierStations []Count      `json:"supplier_stations"`
+	First            time.Time    `json:"first"`
+	Last             time.Time    `json:"last"`
+	TopTerms         []TermWeight `json:"top_terms"`
+}
+
+// TermWeight is a term with its weight in a group of complaints.
+type TermWeight struct {
+	Term   string  `json:"term"`  // the stem, as indexed
+	Label  string  `json:"label"` // its most frequent surface form
+	Weight float64 `json:"weight"`
+}
+
+// Clusters groups the countable complaints (not rejected, duplicate or
+// withdrawn) filed in the period by single-link clustering: two complaints
+// whose similarity reaches the threshold are in the same cluster, and so,
+// link by link, are their neighbours. The groups depend only on the set of
+// complaints, not on any order. Clusters come largest first, then by their
+// first filing and first id; each is described by the terms with the
+// largest sum of normalised weights over its members.
+func (ix *Index) Clusters(opts ClusterOptions) []Cluster {
+	opts = opts.withDefaults()
+	ix.rlockFresh()
+	defer ix.mu.RUnlock()
+	var out []Cluster
+	for _, part := range ix.clusterPartitions(opts) {
+		out = append(out, ix.clusterPartition(part, opts)...)
+	}
+	slices.SortFunc(out, func(a, b Cluster) int {
+		return cmp.Or(cmp.Compare(len(b.Complaints), len(a.Complaints)), a.First.Compare(b.First),
+			strings.Compare(a.Complaints[0], b.Complaints[0]))
+	})
+	return out
+}
+
+// clusterPartitions selects the complaints and splits them by supplier
+// when only same-supplier links count, each part by (FiledAt, ID).
+func (ix *Index) clusterPartitions(opts ClusterOptions) [][]uint32 {
+	f := Filter{From: opts.From, To: opts.To}
+	parts := map[string][]uint32{}
+	for s := range ix.docs {
+		d := &ix.docs[s]
+		if !d.alive || !f.InPeriod(d.filedAt) || !countableStatus(d) {
+			continue
+		}
+		key := ""
+		if opts.SameSupplier {
+			key = d.supplier
+		}
+		parts[key] = append(parts[key], uint32(s))
+	}
+	out := make([][]uint32, 0, len(parts))
+	for _, k := range sortedKeys(parts) {
+		p := parts[k]
+		slices.SortFunc(p, ix.compareDocs)
+		out = append(out, p)
+	}
+	return out
+}
+
+// countableStatus is countable (dataset.go) for an indexed complaint.
+func countableStatus(d *docEntry) bool {
+	switch d.status {
+	case domain.StatusRejected, domain.StatusDuplicate, domain.StatusWithdrawn:
+		return false
+	}
+	return true
+}
+
+func (ix *Index) compareDocs(a, b uint32) int {
+	da, db := &ix.docs[a], &ix.docs[b]
+	if c := da.filedAt.Compare(db.filedAt); c != 0 {
+		return c
+	}
+	return strings.Compare(da.id, db.id)
+}
+
+// clusterPartition links every pair of the part above the threshold,
+// through postings restricted to the part, and returns its groups.
+func (ix *Index) clusterPartition(part []uint32, opts ClusterOptions) []Cluster {
+	type subPosting struct {
+		pos int32 // position in part
+		ltf float32
+	}
+	postings := map[uint32][]subPosting{} // by increasing position
+	for i, s := range part {
+		for _, dt := range ix.docs[s].terms {
+			postings[dt.id] = append(postings[dt.id], subPosting{int32(i), dt.ltf})
+		}
+	}
+	uf := newUnionFind(len(part))
+	acc := make([]float64, len(part))
+	var touched []int32
+	for i, s := range part {
+		d := &ix.docs[s]
+		for _, dt := range d.terms {
+			idf := ix.terms[dt.id].idf
+			wi := float64(float64(dt.ltf) * idf)
+			ps := postings[dt.id]
+			// only later positions: each pair is scored once, from its first member
+			k, _ := slices.BinarySearchFunc(ps, int32(i)+1, func(p subPosting, t int32) int { return cmp.Compare(p.pos, t) })
+			for _, p := range ps[k:] {
+				if acc[p.pos] == 0 {
+					touched = append(touched, p.pos)
+				}
+				acc[p.pos] += float64(wi * float64(float64(p.ltf)*idf))
+			}
+		}
+		for _, j := range touched {
+			if acc[j]/(d.norm*ix.docs[part[j]].norm) >= opts.Threshold {
+				uf.union(i, int(j))
+			}
+			acc[j] = 0
+		}
+		touched = touched[:0]
+	}
+	return ix.groups(part, uf, opts)
+}
+
+func (ix *Index) groups(part []uint32, uf *unionFind, opts ClusterOptions) []Cluster {
+	members := map[int][]uint32{}
+	var roots []int
+	for i, s := range part { // part is in (FiledAt, ID) order, and so is each group
+		r := uf.find(i)
+		if members[r] == nil {
+			roots = append(roots, r)
+		}
+		members[r] = append(members[r], s)
+	}
+	var out []Cluster
+	for _, r := range roots {
+		if m := members[r]; len(m) >= opts.MinSize {
+			out = append(out, ix.describe(m, opts.TopTerms))
+		}
+	}
+	return out
+}
+
+func (ix *Index) describe(members []uint32, top int) Cluster {
+	c := Cluster{First: ix.docs[members[0]].filedAt, Last: ix.docs[members[len(members)-1]].filedAt}
+	weights := map[uint32]float64{}
+	suppliers := counter{}
+	for _, s := range members {
+		d := &ix.docs[s]
+		c.Complaints = append(c.Complaints, d.id)
+		suppliers[d.supplier]++
+		for _, dt := range d.terms {
+			weights[dt.id] += float64(dt.ltf) * ix.terms[dt.id].idf / d.norm
+		}
+	}
+	c.SupplierStations = suppliers.byCount()
+	for id, w := range weights {
+		c.TopTerms = append(c.TopTerms, TermWeight{Term: ix.terms[id].text, Weight: w})
+	}
+	slices.SortFunc(c.TopTerms, func(a, b TermWeight) int {
+		return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Term, b.Term))
+	})
+	c.TopTerms = c.TopTerms[:min(top, len(c.TopTerms))]
+	for i := range c.TopTerms {
+		c.TopTerms[i].Label = ix.label(ix.termID[c.TopTerms[i].Term])
+		c.TopTerms[i].Weight = math.Round(c.TopTerms[i].Weight*1e6) / 1e6
+	}
+	return c
+}
+
+// unionFind is a disjoint-set forest with path halving and union by index:
+// the root is always the smallest position, so that groups do not depend
+// on the order of the unions.
+type unionFind struct{ parent []int }
+
+func newUnionFind(n int) *unionFind {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	return &unionFind{p}
+}
+
+func (u *unionFind) find(x int) int {
+	for u.parent[x] != x {
+		u.parent[x] = u.parent[u.parent[x]]
+		x = u.parent[x]
+	}
+	return x
+}
+
+func (u *unionFind) union(a, b int) {
+	ra, rb := u.find(a), u.find(b)
+	switch {
+	case ra < rb:
+		u.parent[rb] = ra
+	case rb < ra:
+		u.parent[ra] = rb
+	}
+}

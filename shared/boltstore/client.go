@@ -1,0 +1,266 @@
+package boltstore
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"boucle/shared/domain"
+)
+
+// This file holds what a workstation's sync client keeps in its store:
+// the enrolment, the refresh token, offline sign-in verifiers, evidence
+// still to upload, and the read helpers its loop needs. The keys are
+// declared in schema.go.
+
+// Device is a workstation's enrolment: the server it syncs with and the
+// credential that server gave it.
+type Device struct {
+	ServerURL string `json:"server_url"`
+	ID        string `json:"device_id"`
+	Key       string `json:"device_key"`
+}
+
+// Enrolled reports whether the workstation holds a device credential.
+func (d Device) Enrolled() bool { return d.ServerURL != "" && d.ID != "" && d.Key != "" }
+
+// Device returns the saved enrolment; its zero value means standalone.
+func (t *Tx) Device() Device {
+	meta := t.tx.Bucket(bucketMeta)
+	return Device{ServerURL: string(meta.Get(keyServerURL)), ID: string(meta.Get(keyDeviceID)), Key: string(meta.Get(keyDeviceKey))}
+}
+
+// SetDevice saves the enrolment.
+func (t *Tx) SetDevice(d Device) error {
+	meta := t.tx.Bucket(bucketMeta)
+	if err := putOrDelete(meta, keyServerURL, d.ServerURL); err != nil {
+		return err
+	}
+	if err := putOrDelete(meta, keyDeviceID, d.ID); err != nil {
+		return err
+	}
+	return putOrDelete(meta, keyDeviceKey, d.Key)
+}
+
+// RefreshToken is the latest refresh token, kept so that the background
+// loop can sync after a restart or while the signed-in user is offline.
+func (t *Tx) RefreshToken() string { return string(t.tx.Bucket(bucketMeta).Get(keyRefreshToken)) }
+
+// SetRefreshToken saves the rotated refresh token; "" forgets it.
+func (t *Tx) SetRefreshToken(tok string) error {
+	return putOrDelete(t.tx.Bucket(bucketMeta), keyRefreshToken, tok)
+}
+
+type putDeleter interface {
+	Put(k, v []byte) error
+	Delete(k []byte) error
+}
+
+func putOrDelete(b putDeleter, k []byte, v string) error {
+	if v == "" {
+		return b.Delete(k)
+	}
+	return b.Put(k, []byte(v))
+}
+
+// OfflineVerifier lets a user who signed in online on this workstation
+// sign in again without the network. It holds a slow salted hash
+// (argon2id, computed by the sync client) of the password, never the
+// password nor the server's hash, and the user's directory entry.
+type OfflineVerifier struct {
+	User      domain.User `json:"user"`
+	Salt      []byte      `json:"salt"`
+	Hash      []byte      `json:"hash"`
+	Time      uint32      `json:"time"`       // argon2id passes
+	MemoryKiB uint32      `json:"memory_kib"` // argon2id memory
+	Threads   uint8       `json:"threads"`
+	Saved     time.Time   `json:"saved"`
+}
+
+func offlineKey(login string) []byte { return []byte(keyOfflinePrefix + login) }
+
+// OfflineVerifier returns the verifier saved for login.
+func (t *Tx) OfflineVerifier(login string) (OfflineVerifier, bool) {
+	raw := t.tx.Bucket(bucketMeta).Get(offlineKey(login))
+	var v OfflineVerifier
+	if raw == nil || json.Unmarshal(raw, &v) != nil {
+		return OfflineVerifier{}, false
+	}
+	return v, true
+}
+
+// PutOfflineVerifier saves a user's verifier, replacing the previous one.
+func (t *Tx) PutOfflineVerifier(v OfflineVerifier) error {
+	if v.User.Login == "" {
+		return domain.FieldError("login", "is required")
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketMeta).Put(offlineKey(v.User.Login), raw)
+}
+
+// DeleteOfflineVerifier forgets a user's verifier.
+func (t *Tx) DeleteOfflineVerifier(login string) error {
+	return t.tx.Bucket(bucketMeta).Delete(offlineKey(login))
+}
+
+// OfflineUsers lists the users who can sign in offline here, by login.
+func (t *Tx) OfflineUsers() []domain.User {
+	var out []domain.User
+	t.forEachMeta(keyOfflinePrefix, func(_ string, v []byte) {
+		var ov OfflineVerifier
+		if json.Unmarshal(v, &ov) == nil {
+			out = append(out, ov.User)
+		}
+	})
+	return out
+}
+
+// forEachMeta calls fn with each meta key under prefix (without it).
+func (t *Tx) forEachMeta(prefix string, fn func(rest string, v []byte)) {
+	c := t.tx.Bucket(bucketMeta).Cursor()
+	p := []byte(prefix)
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		fn(string(k[len(p):]), v)
+	}
+}
+
+// MarkBlobForUpload remembers that the server may lack this evidence, in
+// the transaction that acknowledges the event referencing it, so that an
+// upload cut short is resumed after a restart.
+func (t *Tx) MarkBlobForUpload(sha string) error {
+	return t.tx.Bucket(bucketMeta).Put([]byte(keyBlobUploadPrefix+sha), []byte{})
+}
+
+// BlobsToUpload lists up to limit marked evidence hashes.
+func (t *Tx) BlobsToUpload(limit int) []string {
+	var out []string
+	t.forEachMeta(keyBlobUploadPrefix, func(sha string, _ []byte) {
+		if len(out) < limit {
+			out = append(out, sha)
+		}
+	})
+	return out
+}
+
+// BlobUploaded clears the mark once the server holds the evidence.
+func (t *Tx) BlobUploaded(sha string) error {
+	return t.tx.Bucket(bucketMeta).Delete([]byte(keyBlobUploadPrefix + sha))
+}
+
+// OutboxFirst is the replica sequence of the oldest event waiting for the
+// server; ok is false when the outbox is empty.
+func (t *Tx) OutboxFirst() (seq uint64, ok bool) {
+	k, _ := t.tx.Bucket(bucketOutbox).Cursor().First()
+	if k == nil {
+		return 0, false
+	}
+	return readU64(k), true
+}
+
+// Replicas returns, for every replica with events here, the highest
+// sequence number below which none is missing.
+func (t *Tx) Replicas() map[string]uint64 {
+	out := map[string]uint64{}
+	_ = t.tx.Bucket(bucketReplicas).ForEach(func(k, v []byte) error {
+		out[string(k)] = readU64(v)
+		return nil
+	})
+	return out
+}
+
+// EventRef locates a logged event by its replica sequence.
+type EventRef struct {
+	Replica string
+	Seq     uint64
+	Pos     uint64 // position in this store's log
+}
+
+// ReplicaEventsAfter lists the events of the replicas named in after whose
+// sequence is above after[replica] and within the replica's contiguous
+// run here (the part a server can take without a gap), sorted by replica
+// then sequence. It walks the whole log: it serves the rare re-push to a
+// server restored from a backup, not the normal loop.
+func (t *Tx) ReplicaEventsAfter(after map[string]uint64) ([]EventRef, error) {
+	high := t.Replicas()
+	var out []EventRef
+	c := t.tx.Bucket(bucketEvents).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		e, err := domain.DecodeEvent(v)
+		if err != nil {
+			return nil, err
+		}
+		from, ok := after[e.Replica]
+		if ok && e.Seq > from && e.Seq <= high[e.Replica] {
+			out = append(out, EventRef{Replica: e.Replica, Seq: e.Seq, Pos: readU64(k)})
+		}
+	}
+	slices.SortFunc(out, func(a, b EventRef) int {
+		if c := strings.Compare(a.Replica, b.Replica); c != 0 {
+			return c
+		}
+		return compareU64(a.Seq, b.Seq)
+	})
+	return slices.CompactFunc(out, func(a, b EventRef) bool { return a.Replica == b.Replica && a.Seq == b.Seq }), nil
+}
+
+func compareU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// EventAt reads the event at a log position.
+func (t *Tx) EventAt(pos uint64) (domain.Event, error) {
+	v := t.tx.Bucket(bucketEvents).Get(u64(pos))
+	if v == nil {
+		return domain.Event{}, domain.Errorf(domain.ENotFound, "no event at position %d", pos)
+	}
+	return domain.DecodeEvent(v)
+}
+
+// conflictsKey appears in a state's JSON only when Meta.Conflicts is not
+// empty (omitempty); inside a JSON string the quotes would be escaped, so
+// text typed by users cannot fake it.
+var conflictsKey = []byte(`"conflicts":[`)
+
+// ConflictedEntities counts the entities with unresolved concurrent
+// writes, by scanning the states' bytes without decoding them.
+func (t *Tx) ConflictedEntities() int {
+	n := 0
+	_ = t.tx.Bucket(bucketStates).ForEach(func(_, v []byte) error {
+		if bytes.Contains(v, conflictsKey) {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+// StatesHash is the SHA-256 of every folded state, keys and bytes, in key
+// order. Replicas that hold the same events hold the same states byte for
+// byte, so equal hashes mean converged projections.
+func (t *Tx) StatesHash() [32]byte {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	_ = t.tx.Bucket(bucketStates).ForEach(func(k, v []byte) error {
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(k)))])
+		h.Write(k)
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
+		h.Write(v)
+		return nil
+	})
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}

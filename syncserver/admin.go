@@ -1,0 +1,312 @@
+package syncserver
+
+import (
+	"context"
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+)
+
+// Admin carries out the administrator's commands on a server's store. The
+// boucle-server command calls it in-process when no server runs, or
+// through the running server's admin socket (AdminClient) when one does:
+// bbolt lets one process open the file.
+type Admin struct {
+	store *boltstore.Store
+	now   func() time.Time
+}
+
+// NewAdmin returns the commands on a store opened with OpenStore.
+func NewAdmin(store *boltstore.Store, now func() time.Time) *Admin {
+	if now == nil {
+		now = time.Now
+	}
+	return &Admin{store: store, now: now}
+}
+
+// AdminAPI is what the command line asks of a plant, whether in-process
+// (Admin) or through a running server's socket (AdminClient).
+type AdminAPI interface {
+	AddUser(ctx context.Context, u NewUser) (Credentials, error)
+	DisableUser(ctx context.Context, login, reason string) error
+	ResetPassword(ctx context.Context, login, password string) (Credentials, error)
+	Users(ctx context.Context) ([]UserInfo, error)
+	AddStation(ctx context.Context, code, name string) error
+	Stations(ctx context.Context) ([]domain.Station, error)
+	EnrolDevice(ctx context.Context, note string, ttl time.Duration) (Enrolment, error)
+	Devices(ctx context.Context) ([]Device, error)
+	RevokeDevice(ctx context.Context, id string) error
+	Backup(ctx context.Context, dest string) (BackupInfo, error)
+}
+
+// NewUser is a user to register. An empty password gets a random one.
+type NewUser struct {
+	Login       string      `json:"login"`
+	DisplayName string      `json:"display_name"`
+	Role        domain.Role `json:"role"`
+	Station     string      `json:"station,omitempty"`
+	Password    string      `json:"password,omitempty"`
+}
+
+// Credentials are a login and, when the server chose it, the password to
+// hand over (shown once, never stored in clear).
+type Credentials struct {
+	Login    string `json:"login"`
+	Password string `json:"password,omitempty"`
+}
+
+// UserInfo is a user of the directory and whether they can sign in.
+type UserInfo struct {
+	domain.User
+	HasPassword     bool      `json:"has_password"`
+	PasswordChanged time.Time `json:"password_changed,omitzero"`
+}
+
+// Enrolment is a one-time device enrolment code, shown once.
+type Enrolment struct {
+	Code    string    `json:"code"`
+	Expires time.Time `json:"expires"`
+}
+
+// BackupInfo describes a backup written.
+type BackupInfo struct {
+	Path  string `json:"path"`
+	Bytes int64  `json:"bytes"`
+	Epoch string `json:"epoch"` // the epoch the copy was taken in; a server started from it begins a new one
+}
+
+var _ AdminAPI = (*Admin)(nil)
+
+// AddUser registers a user in the directory (a user.registered event, so
+// every workstation learns of them) with an account, in one transaction.
+func (a *Admin) AddUser(_ context.Context, u NewUser) (Credentials, error) {
+	creds, hash, err := prepareSecret(u.Login, u.Password)
+	if err != nil {
+		return Credentials{}, err
+	}
+	if u.Login == SystemLogin {
+		return Credentials{}, domain.FieldError("login", "%q is reserved for events the software records", SystemLogin)
+	}
+	p := &domain.UserPayload{DisplayName: u.DisplayName, Role: u.Role, Station: u.Station}
+	if err := p.Validate(); err != nil {
+		return Credentials{}, err
+	}
+	err = a.store.Update(func(t *boltstore.Tx) error {
+		if u.Station != "" {
+			if st, err := t.State(domain.EntityKey{Type: domain.EntityStation, ID: u.Station}); err != nil || st.Station.Retired {
+				return domain.FieldError("station", "no active station %q", u.Station)
+			}
+		}
+		if err := recordAsServer(t, boltstore.Command{Type: domain.UserRegistered, EntityID: u.Login, Payload: p}); err != nil {
+			return err
+		}
+		return putAccount(t.Bolt(), &account{Login: u.Login, Hash: hash, Changed: a.now().UTC()})
+	})
+	return creds, err
+}
+
+// prepareSecret checks the login and the password (a random one when
+// empty) and hashes it, outside any transaction: hashing is slow on
+// purpose and must not hold the store's write lock.
+func prepareSecret(login, password string) (Credentials, string, error) {
+	if !domain.ValidLogin(login) {
+		return Credentials{}, "", domain.FieldError("login", "a login is lower-case letters, digits, '.', '_' or '-' (at most 32)")
+	}
+	creds := Credentials{Login: login}
+	if password == "" {
+		password = NewPassword()
+		creds.Password = password
+	} else if err := validatePassword(password); err != nil {
+		return Credentials{}, "", err
+	}
+	return creds, hashPassword(password), nil
+}
+
+// DisableUser disables a user (user.disabled: workstations stop offering
+// them) and revokes their refresh tokens; their offline events pushed
+// later are refused.
+func (a *Admin) DisableUser(_ context.Context, login, reason string) error {
+	if reason == "" {
+		reason = "disabled by an administrator"
+	}
+	return a.store.Update(func(t *boltstore.Tx) error {
+		u, err := directoryUser(t, login)
+		if err != nil {
+			return err
+		}
+		if u == nil {
+			return domain.Errorf(domain.ENotFound, "no user %s", login)
+		}
+		if u.Disabled {
+			return nil
+		}
+		if err := recordAsServer(t, boltstore.Command{Type: domain.UserDisabled, EntityID: login, Payload: &domain.ReasonPayload{Reason: reason}}); err != nil {
+			return err
+		}
+		return revokeUserTokens(t.Bolt(), login, a.now(), "user disabled")
+	})
+}
+
+// ResetPassword sets a user's password (a random one when empty) and
+// revokes their refresh tokens, so every session signs in again.
+func (a *Admin) ResetPassword(_ context.Context, login, password string) (Credentials, error) {
+	creds, hash, err := prepareSecret(login, password)
+	if err != nil {
+		return Credentials{}, err
+	}
+	err = a.store.Update(func(t *boltstore.Tx) error {
+		u, err := directoryUser(t, login)
+		if err != nil {
+			return err
+		}
+		if u == nil {
+			return domain.Errorf(domain.ENotFound, "no user %s", login)
+		}
+		if err := putAccount(t.Bolt(), &account{Login: login, Hash: hash, Changed: a.now().UTC()}); err != nil {
+			return err
+		}
+		return revokeUserTokens(t.Bolt(), login, a.now(), "password reset")
+	})
+	return creds, err
+}
+
+// Users lists the directory, by login.
+func (a *Admin) Users(context.Context) ([]UserInfo, error) {
+	var out []UserInfo
+	err := a.store.View(func(t *boltstore.Tx) error {
+		users, err := t.Users()
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			info := UserInfo{User: u}
+			acc, err := getAccount(t.Bolt(), u.Login)
+			if err != nil {
+				return err
+			}
+			if acc != nil {
+				info.HasPassword, info.PasswordChanged = true, acc.Changed
+			}
+			out = append(out, info)
+		}
+		return nil
+	})
+	slices.SortFunc(out, func(x, y UserInfo) int { return strings.Compare(x.Login, y.Login) })
+	return out, err
+}
+
+// AddStation defines a station (station.defined).
+func (a *Admin) AddStation(_ context.Context, code, name string) error {
+	return a.store.Update(func(t *boltstore.Tx) error {
+		return recordAsServer(t, boltstore.Command{Type: domain.StationDefined, EntityID: code, Payload: &domain.StationPayload{Name: name}})
+	})
+}
+
+// Stations lists the stations, by code.
+func (a *Admin) Stations(context.Context) ([]domain.Station, error) {
+	var out []domain.Station
+	err := a.store.View(func(t *boltstore.Tx) (err error) { out, err = t.Stations(); return err })
+	slices.SortFunc(out, func(x, y domain.Station) int { return strings.Compare(x.Code, y.Code) })
+	return out, err
+}
+
+// EnrolDevice creates a one-time enrolment code (DefaultEnrolmentTTL when
+// ttl is zero). Only its hash is stored: it is shown once.
+func (a *Admin) EnrolDevice(_ context.Context, note string, ttl time.Duration) (Enrolment, error) {
+	if ttl <= 0 {
+		ttl = DefaultEnrolmentTTL
+	}
+	code := newEnrolmentCode()
+	en := enrolment{Note: note, Created: a.now().UTC(), Expires: a.now().Add(ttl).UTC()}
+	err := a.store.Update(func(t *boltstore.Tx) error {
+		return putJSON(t.Bolt().Bucket(boltstore.BucketEnrolments), enrolmentKey(code), en)
+	})
+	return Enrolment{Code: code, Expires: en.Expires}, err
+}
+
+// Devices lists the enrolled devices, revoked ones included.
+func (a *Admin) Devices(context.Context) ([]Device, error) {
+	var out []Device
+	err := a.store.View(func(t *boltstore.Tx) error { out = listDevices(t.Bolt()); return nil })
+	for i := range out {
+		out[i].KeyHash = "" // not a secret, but of no use to anyone reading a listing
+	}
+	return out, err
+}
+
+// RevokeDevice revokes a device: its pushes and pulls are refused.
+func (a *Admin) RevokeDevice(_ context.Context, id string) error {
+	return a.store.Update(func(t *boltstore.Tx) error {
+		b := t.Bolt().Bucket(boltstore.BucketDevices)
+		var d Device
+		if ok, err := getJSON(b, []byte(id), &d); err != nil || !ok {
+			return orErr(err, domain.Errorf(domain.ENotFound, "no device %s", id))
+		}
+		d.Revoked, d.RevokedAt, d.Why = true, a.now().UTC(), "revoked by an administrator"
+		return putJSON(b, []byte(id), d)
+	})
+}
+
+// Backup writes a consistent copy of the live store to dest, which must
+// not exist, and marks the copy: a server started from it begins a new
+// epoch, so that workstations reset their cursors and re-push what it
+// lacks.
+func (a *Admin) Backup(_ context.Context, dest string) (BackupInfo, error) {
+	if _, err := os.Stat(dest); err == nil {
+		return BackupInfo{}, domain.FieldError("dest", "%s already exists: choose a new file", dest)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return BackupInfo{}, err
+	}
+	var ep Epoch
+	_ = a.store.View(func(t *boltstore.Tx) error { ep = readEpoch(t.Bolt()); return nil })
+	if err := a.store.Backup(dest); err != nil {
+		return BackupInfo{}, err
+	}
+	if err := markRestorePending(dest); err != nil {
+		return BackupInfo{}, err
+	}
+	fi, err := os.Stat(dest)
+	if err != nil {
+		return BackupInfo{}, err
+	}
+	return BackupInfo{Path: dest, Bytes: fi.Size(), Epoch: ep.ID}, nil
+}
+
+// PlantStatus tells what a store holds.
+type PlantStatus struct {
+	Accounts   bool      // some account exists: the plant is set up
+	DemoSeeded time.Time // when the demo seed ran; zero if it never did
+}
+
+// Status reads the store's PlantStatus.
+func (a *Admin) Status() (PlantStatus, error) {
+	var st PlantStatus
+	err := a.store.View(func(t *boltstore.Tx) error {
+		st.Accounts = hasAccounts(t.Bolt())
+		if raw := t.Bolt().Bucket(boltstore.BucketServerConfig).Get(keyDemo); raw != nil {
+			return st.DemoSeeded.UnmarshalText(raw)
+		}
+		return nil
+	})
+	return st, err
+}
+
+// MarkDemo records that the demo seed ran, so that it does not run twice.
+func (a *Admin) MarkDemo(at time.Time) error {
+	raw, err := at.UTC().MarshalText()
+	if err != nil {
+		return err
+	}
+	return a.store.Update(func(t *boltstore.Tx) error {
+		return t.Bolt().Bucket(boltstore.BucketServerConfig).Put(keyDemo, raw)
+	})
+}
+
+// DrainOutbox acknowledges the events recorded on the server's store: the
+// server pushes them nowhere (see recordAsServer).
+func (a *Admin) DrainOutbox() error { return drainOutbox(a.store) }

@@ -1,0 +1,217 @@
+package syncserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"boucle/shared/domain"
+	"boucle/shared/syncproto"
+)
+
+// The admin socket lets the command line administer a running server: the
+// server holds bbolt's exclusive lock on the store, so `boucle-server user
+// add` (or `backup`, for a hot copy) cannot open the file itself and sends
+// the command to the server instead. The socket is a Unix socket in the
+// data directory, readable by the server's user only: whoever can reach it
+// could read the store file anyway.
+
+// AdminSocket is the socket's name in the data directory.
+const AdminSocket = "admin.sock"
+
+// Each admin command travels as JSON to POST /admin/<name>.
+type (
+	loginArgs   struct{ Login, Reason, Password string }
+	stationArgs struct{ Code, Name string }
+	enrolArgs   struct {
+		Note string
+		TTL  time.Duration
+	}
+	deviceArgs struct{ ID string }
+	backupArgs struct{ Dest string }
+	nothing    struct{}
+)
+
+// AdminHandler serves the admin commands of a over HTTP, for the socket.
+func AdminHandler(a AdminAPI) http.Handler {
+	mux := http.NewServeMux()
+	rpc(mux, "add_user", a.AddUser)
+	rpc(mux, "disable_user", func(ctx context.Context, r loginArgs) (nothing, error) {
+		return nothing{}, a.DisableUser(ctx, r.Login, r.Reason)
+	})
+	rpc(mux, "reset_password", func(ctx context.Context, r loginArgs) (Credentials, error) {
+		return a.ResetPassword(ctx, r.Login, r.Password)
+	})
+	rpc(mux, "users", func(ctx context.Context, _ nothing) ([]UserInfo, error) { return a.Users(ctx) })
+	rpc(mux, "add_station", func(ctx context.Context, r stationArgs) (nothing, error) {
+		return nothing{}, a.AddStation(ctx, r.Code, r.Name)
+	})
+	rpc(mux, "stations", func(ctx context.Context, _ nothing) ([]domain.Station, error) { return a.Stations(ctx) })
+	rpc(mux, "enrol_device", func(ctx context.Context, r enrolArgs) (Enrolment, error) {
+		return a.EnrolDevice(ctx, r.Note, r.TTL)
+	})
+	rpc(mux, "devices", func(ctx context.Context, _ nothing) ([]Device, error) { return a.Devices(ctx) })
+	rpc(mux, "revoke_device", func(ctx context.Context, r deviceArgs) (nothing, error) {
+		return nothing{}, a.RevokeDevice(ctx, r.ID)
+	})
+	rpc(mux, "backup", func(ctx context.Context, r backupArgs) (BackupInfo, error) { return a.Backup(ctx, r.Dest) })
+	return mux
+}
+
+func rpc[Req, Resp any](mux *http.ServeMux, name string, fn func(context.Context, Req) (Resp, error)) {
+	mux.HandleFunc("POST /admin/"+name, func(w http.ResponseWriter, r *http.Request) {
+		var req Req
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			writeJSON(w, http.StatusBadRequest, syncproto.ErrorBody{Code: domain.EMalformed, Message: err.Error()})
+			return
+		}
+		resp, err := fn(r.Context(), req)
+		if err != nil {
+			de := domain.AsError(err)
+			writeJSON(w, HTTPStatus(err), syncproto.ErrorBody{Code: de.Code, Field: de.Field, Message: de.Message})
+			return
+		}
+		writeJSON(w, http.StatusOK, resp)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// ServeAdmin listens on the admin socket of dataDir until ctx ends. A
+// socket left by a server that died is replaced: the caller holds the
+// store's lock, so no other server owns it.
+func ServeAdmin(ctx context.Context, dataDir string, a AdminAPI, log *slog.Logger) error {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	path := filepath.Join(dataDir, AdminSocket)
+	_ = os.Remove(path)
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return fmt.Errorf("admin socket: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{Handler: AdminHandler(a), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+		_ = os.Remove(path)
+	}()
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("admin socket stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// AdminClient sends admin commands to a running server's socket.
+type AdminClient struct{ http *http.Client }
+
+var _ AdminAPI = (*AdminClient)(nil)
+
+// DialAdmin connects to the admin socket of dataDir; an error means no
+// server is running there.
+func DialAdmin(dataDir string) (*AdminClient, error) {
+	path := filepath.Join(dataDir, AdminSocket)
+	conn, err := net.DialTimeout("unix", path, time.Second)
+	if err != nil {
+		return nil, err
+	}
+	conn.Close()
+	dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", path)
+	}
+	return &AdminClient{http: &http.Client{Transport: &http.Transport{DialContext: dial}, Timeout: 10 * time.Minute}}, nil
+}
+
+func call[Resp any](ctx context.Context, c *AdminClient, name string, req any) (Resp, error) {
+	var resp Resp
+	body, err := json.Marshal(req)
+	if err != nil {
+		return resp, err
+	}
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://admin/admin/"+name, bytes.NewReader(body))
+	if err != nil {
+		return resp, err
+	}
+	res, err := c.http.Do(r)
+	if err != nil {
+		return resp, fmt.Errorf("admin socket: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		var eb syncproto.ErrorBody
+		if err := json.NewDecoder(res.Body).Decode(&eb); err != nil {
+			return resp, fmt.Errorf("admin socket: status %d", res.StatusCode)
+		}
+		return resp, &domain.Error{Code: eb.Code, Field: eb.Field, Message: eb.Message}
+	}
+	return resp, json.NewDecoder(res.Body).Decode(&resp)
+}
+
+func (c *AdminClient) AddUser(ctx context.Context, u NewUser) (Credentials, error) {
+	return call[Credentials](ctx, c, "add_user", u)
+}
+
+func (c *AdminClient) DisableUser(ctx context.Context, login, reason string) error {
+	_, err := call[nothing](ctx, c, "disable_user", loginArgs{Login: login, Reason: reason})
+	return err
+}
+
+func (c *AdminClient) ResetPassword(ctx context.Context, login, password string) (Credentials, error) {
+	return call[Credentials](ctx, c, "reset_password", loginArgs{Login: login, Password: password})
+}
+
+func (c *AdminClient) Users(ctx context.Context) ([]UserInfo, error) {
+	return call[[]UserInfo](ctx, c, "users", nothing{})
+}
+
+func (c *AdminClient) AddStation(ctx context.Context, code, name string) error {
+	_, err := call[nothing](ctx, c, "add_station", stationArgs{Code: code, Name: name})
+	return err
+}
+
+func (c *AdminClient) Stations(ctx context.Context) ([]domain.Station, error) {
+	return call[[]domain.Station](ctx, c, "stations", nothing{})
+}
+
+func (c *AdminClient) EnrolDevice(ctx context.Context, note string, ttl time.Duration) (Enrolment, error) {
+	return call[Enrolment](ctx, c, "enrol_device", enrolArgs{Note: note, TTL: ttl})
+}
+
+func (c *AdminClient) Devices(ctx context.Context) ([]Device, error) {
+	return call[[]Device](ctx, c, "devices", nothing{})
+}
+
+func (c *AdminClient) RevokeDevice(ctx context.Context, id string) error {
+	_, err := call[nothing](ctx, c, "revoke_device", deviceArgs{ID: id})
+	return err
+}
+
+func (c *AdminClient) Backup(ctx context.Context, dest string) (BackupInfo, error) {
+	return call[BackupInfo](ctx, c, "backup", backupArgs{Dest: dest})
+}
+
+// DialAdminOK reports whether a server answers on the admin socket of
+// dataDir.
+func DialAdminOK(dataDir string) bool {
+	_, err := DialAdmin(dataDir)
+	return err == nil
+}

@@ -1,0 +1,315 @@
+package syncserver
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+	"boucle/shared/syncproto"
+
+	"github.com/gin-gonic/gin"
+	bolt "go.etcd.io/bbolt"
+)
+
+// maxJSONBody bounds the JSON bodies of the auth and device routes.
+const maxJSONBody = 64 << 10
+
+// decodeJSON reads a JSON body into v: 413 above maxJSONBody, 400 when it
+// is not JSON of the expected shape.
+func decodeJSON(c *gin.Context, v any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return &domain.Error{Code: domain.ETooLarge, Message: "request body larger than 64 KiB"}
+	case err != nil:
+		return &domain.Error{Code: domain.EMalformed, Message: "could not read the request body"}
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return &domain.Error{Code: domain.EMalformed, Message: "request body is not the expected JSON: " + err.Error()}
+	}
+	return nil
+}
+
+// login signs a user in. Sent with a device's credential headers, the
+// tokens are bound to that device. Attempts are counted per login and per
+// client address, failures only; past the limit the answer is 429 with
+// Retry-After, before the password is even checked.
+func (s *Server) login(c *gin.Context) {
+	var req syncproto.LoginRequest
+	if err := decodeJSON(c, &req); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	req.Login = strings.ToLower(strings.TrimSpace(req.Login))
+	keys := []string{"user:" + req.Login, "addr:" + c.ClientIP()}
+	if wait := s.limiter.take(keys...); wait > 0 {
+		s.metrics.loginFailures.WithLabelValues("rate_limited").Inc()
+		_ = c.Error(&rateLimitError{retryAfter: wait})
+		return
+	}
+	u, rehash, err := s.authenticate(req.Login, req.Password)
+	if err != nil {
+		if domain.ErrorCode(err) == domain.EUnauthorized {
+			s.metrics.loginFailures.WithLabelValues("credentials").Inc()
+			s.log.Info("login refused", "login", req.Login, "addr", c.ClientIP())
+		}
+		_ = c.Error(err)
+		return
+	}
+	s.limiter.refund(keys...)
+	var tokens syncproto.Tokens
+	err = s.store.Update(func(t *boltstore.Tx) error {
+		device, err := optionalDevice(t.Bolt(), c)
+		if err != nil {
+			return err
+		}
+		if rehash != "" { // hashed with older parameters: upgraded now that the password is known
+			if err := putAccount(t.Bolt(), &account{Login: u.Login, Hash: rehash, Changed: s.now().UTC()}); err != nil {
+				return err
+			}
+		}
+		tokens, err = s.issueTokens(t.Bolt(), u, &refreshFamily{Login: u.Login, Device: device})
+		return err
+	})
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	c.JSON(http.StatusOK, tokens)
+}
+
+// authenticate checks a login and password against the account and the
+// directory, hashing outside any transaction (it is slow on purpose and
+// must not hold the store's write lock). Every failure is the same 401,
+// and an unknown login costs a hash like a wrong password, so that
+// answers do not tell which logins exist. rehash is the password hashed
+// with the current parameters when the stored hash uses older ones.
+func (s *Server) authenticate(login, password string) (u *domain.User, rehash string, err error) {
+	refused := errUnauthorized("wrong login or password, or account disabled")
+	var acc *account
+	err = s.store.View(func(t *boltstore.Tx) error {
+		if acc, err = getAccount(t.Bolt(), login); err != nil {
+			return err
+		}
+		u, err = directoryUser(t, login)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	if acc == nil || len(password) > maxPasswordLen {
+		checkPassword(dummyHash(), password)
+		return nil, "", refused
+	}
+	ok, stale := checkPassword(acc.Hash, password)
+	if !ok || u == nil || u.Disabled {
+		return nil, "", refused
+	}
+	if stale {
+		rehash = hashPassword(password)
+	}
+	return u, rehash, nil
+}
+
+// optionalDevice returns the device id of valid credential headers, ""
+// when none are sent, and the device error when they are wrong.
+func optionalDevice(tx *bolt.Tx, c *gin.Context) (string, error) {
+	id, key := c.GetHeader(syncproto.HeaderDevice), c.GetHeader(syncproto.HeaderDeviceKey)
+	if id == "" && key == "" {
+		return "", nil
+	}
+	d, err := checkDevice(tx, id, key)
+	if err != nil {
+		return "", err
+	}
+	return d.ID, nil
+}
+
+// issueTokens signs an access token and issues the next refresh token of
+// the family.
+func (s *Server) issueTokens(tx *bolt.Tx, u *domain.User, fam *refreshFamily) (syncproto.Tokens, error) {
+	access, err := s.issueAccess(u, fam.Device)
+	if err != nil {
+		return syncproto.Tokens{}, err
+	}
+	refresh, err := s.newRefreshToken(tx, fam)
+	if err != nil {
+		return syncproto.Tokens{}, err
+	}
+	return syncproto.Tokens{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(s.cfg.AccessTTL.Seconds()), User: *u}, nil
+}
+
+// refresh exchanges a refresh token for new tokens (rotation). A token
+// used twice revokes its family: that revocation is the one thing a
+// refused request writes, on purpose.
+func (s *Server) refresh(c *gin.Context) {
+	var req syncproto.RefreshRequest
+	if err := decodeJSON(c, &req); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	var tokens syncproto.Tokens
+	var reused bool
+	err := s.store.Update(func(t *boltstore.Tx) error {
+		fam, next, err := s.rotateRefresh(t.Bolt(), req.RefreshToken)
+		if errors.Is(err, errRefreshReused) {
+			reused = true
+			s.log.Warn("refresh token reused: family revoked", "login", fam.Login, "family", fam.ID, "addr", c.ClientIP())
+			return nil // commit the revocation
+		}
+		if err != nil {
+			return err
+		}
+		u, err := directoryUser(t, fam.Login)
+		if err != nil {
+			return err
+		}
+		if u == nil || u.Disabled {
+			return errUnauthorized("account disabled")
+		}
+		access, err := s.issueAccess(u, fam.Device)
+		tokens = syncproto.Tokens{AccessToken: access, RefreshToken: next, ExpiresIn: int(s.cfg.AccessTTL.Seconds()), User: *u}
+		return err
+	})
+	switch {
+	case err != nil:
+		_ = c.Error(err)
+	case reused:
+		_ = c.Error(errUnauthorized("refresh token already used: every session of this sign-in is revoked, sign in again"))
+	default:
+		c.JSON(http.StatusOK, tokens)
+	}
+}
+
+// logout revokes the refresh token's family. It answers 204 whether or not
+// the token was known: there is nothing to tell an unauthenticated caller.
+func (s *Server) logout(c *gin.Context) {
+	var req syncproto.RefreshRequest
+	if err := decodeJSON(c, &req); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	err := s.store.Update(func(t *boltstore.Tx) error {
+		b := t.Bolt().Bucket(boltstore.BucketRefreshTokens)
+		var rt refreshToken
+		var fam refreshFamily
+		if ok, err := getJSON(b, tokenKey(req.RefreshToken), &rt); err != nil || !ok {
+			return err
+		}
+		if ok, err := getJSON(b, familyKey(rt.Family), &fam); err != nil || !ok || fam.Revoked {
+			return err
+		}
+		return s.revokeFamily(t.Bolt(), &fam, "signed out")
+	})
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// enrolDevice turns a one-time enrolment code into a device credential
+// bound to the workstation's replica. Wrong codes count against the
+// client address like failed logins.
+func (s *Server) enrolDevice(c *gin.Context) {
+	var req syncproto.EnrolRequest
+	if err := decodeJSON(c, &req); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	key := "enrol:" + c.ClientIP()
+	if wait := s.limiter.take(key); wait > 0 {
+		_ = c.Error(&rateLimitError{retryAfter: wait})
+		return
+	}
+	var resp syncproto.EnrolResponse
+	err := s.store.Update(func(t *boltstore.Tx) error {
+		if err := validateEnrolRequest(t, &req, s.store.Replica()); err != nil {
+			return err
+		}
+		d, secret, err := s.enrol(t.Bolt(), &req)
+		if err != nil {
+			return err
+		}
+		resp = syncproto.EnrolResponse{DeviceID: d.ID, DeviceKey: secret, Epoch: readEpoch(t.Bolt()).ID}
+		return nil
+	})
+	if err != nil {
+		if domain.ErrorCode(err) != domain.EUnauthorized {
+			s.limiter.refund(key) // only wrong codes count
+		}
+		_ = c.Error(err)
+		return
+	}
+	s.limiter.refund(key)
+	s.log.Info("device enrolled", "device", resp.DeviceID, "name", req.Name, "station", req.Station, "replica", req.Replica)
+	c.JSON(http.StatusOK, resp)
+}
+
+// principal is the signed-in user of a request.
+type principal struct {
+	Login  string
+	Role   domain.Role // the user's role now, not when the token was signed
+	Device string      // the token's device, "" when signed in without one
+	device *Device     // the verified device credential, on sync routes
+}
+
+const principalKey = "boucle.principal"
+
+func principalOf(c *gin.Context) *principal {
+	p, _ := c.MustGet(principalKey).(*principal)
+	return p
+}
+
+// requireUser authenticates the access token in the Authorization header
+// and checks that its user is still active.
+func (s *Server) requireUser(c *gin.Context) {
+	h := c.GetHeader("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || token == "" {
+		fail(c, errUnauthorized("missing bearer access token"))
+		return
+	}
+	claims, err := s.parseAccess(token)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var u *domain.User
+	if err := s.store.View(func(t *boltstore.Tx) (err error) { u, err = directoryUser(t, claims.Subject); return err }); err != nil {
+		fail(c, err)
+		return
+	}
+	if u == nil || u.Disabled {
+		fail(c, errUnauthorized("account disabled"))
+		return
+	}
+	c.Set(principalKey, &principal{Login: u.Login, Role: u.Role, Device: claims.Device})
+	c.Next()
+}
+
+// requireDevice authenticates the device credential headers of the sync
+// routes. A token signed in from a device serves that device only.
+func (s *Server) requireDevice(c *gin.Context) {
+	p := principalOf(c)
+	var d *Device
+	err := s.store.View(func(t *boltstore.Tx) (err error) {
+		d, err = checkDevice(t.Bolt(), c.GetHeader(syncproto.HeaderDevice), c.GetHeader(syncproto.HeaderDeviceKey))
+		return err
+	})
+	switch {
+	case err != nil:
+		fail(c, err)
+		return
+	case p.Device != "" && p.Device != d.ID:
+		fail(c, &domain.Error{Code: domain.EForbidden, Field: "device", Message: "this access token was issued to another device"})
+		return
+	}
+	p.device = d
+	c.Next()
+}

@@ -1,0 +1,345 @@
+package demo
+
+import (
+	"fmt"
+	"time"
+
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+)
+
+const (
+	hour = time.Hour
+	day  = 24 * time.Hour
+)
+
+// life is one complaint's history being written: each step happens some
+// time after the previous one; a step that would fall after the end of
+// the history stops it, leaving the complaint where it is (recent ones
+// are still open, as in a real plant).
+type life struct {
+	g        *gen
+	id       string
+	lang     int // 0 French, 1 English
+	d        *defect
+	filer    User
+	engineer User
+	severity domain.Severity
+	filedAt  time.Time
+	at       time.Time
+	deadline time.Time
+	stopped  bool
+	round    int // solution rounds: option ids differ per round
+}
+
+// step adds what a person does between lo and hi after the previous step;
+// false once the history has ended.
+func (l *life) step(lo, hi time.Duration, who User, cmds ...boltstore.Command) bool {
+	if l.stopped {
+		return false
+	}
+	l.at = l.at.Add(l.g.between(lo, hi))
+	if l.at.After(l.g.end) {
+		l.stopped = true
+		return false
+	}
+	l.g.add(l.at, actorOf(who), cmds...)
+	return true
+}
+
+func (l *life) cmd(t domain.EventType, p domain.Payload) boltstore.Command {
+	return boltstore.Command{Type: t, EntityID: l.id, Payload: p}
+}
+
+func (l *life) text(b bi) string { return b[l.lang] }
+
+func (l *life) pick(list []bi) string { return list[l.g.r.IntN(len(list))][l.lang] }
+
+// complaints writes n complaint histories, filed at random times of the
+// working day over the history, against the upstream station.
+func (g *gen) complaints(n int) {
+	span := g.end.Add(-6 * hour).Sub(g.start)
+	var times []time.Time
+	for range n {
+		t := g.start.Add(2*day + time.Duration(g.r.Int64N(int64(span-2*day))))
+		t = time.Date(t.Year(), t.Month(), t.Day(), 6+g.r.IntN(14), g.r.IntN(60), 0, 0, time.UTC)
+		if t.After(g.end) {
+			t = g.end.Add(-time.Hour)
+		}
+		times = append(times, t)
+	}
+	sortTimes(times)
+	for _, t := range times {
+		l := g.newLife(t)
+		g.filed = append(g.filed, l)
+		l.live()
+	}
+}
+
+func sortTimes(ts []time.Time) {
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && ts[j].Before(ts[j-1]); j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+}
+
+func (g *gen) newLife(at time.Time) *life {
+	total := 0
+	for _, d := range defects {
+		total += d.weight
+	}
+	k := g.r.IntN(total)
+	var d *defect
+	for i := range defects {
+		if k -= defects[i].weight; k < 0 {
+			d = &defects[i]
+			break
+		}
+	}
+	l := &life{g: g, id: newID(), d: d, filedAt: at, at: at, lang: 0, engineer: userByLogin(engineerOf[d.supplier])}
+	if g.chance(0.3) {
+		l.lang = 1
+	}
+	l.filer = g.filerAt(downstream(d.supplier), at)
+	switch x := g.r.Float64(); {
+	case x < 0.12:
+		l.severity = domain.SeverityCritical
+	case x < 0.5:
+		l.severity = domain.SeverityMajor
+	default:
+		l.severity = domain.SeverityMinor
+	}
+	l.deadline = at.Add(domain.DefaultSeverity(l.severity).ResolveWithin())
+	return l
+}
+
+// filerAt is an operator of the station; the leaver only early on.
+func (g *gen) filerAt(station string, at time.Time) User {
+	var out []User
+	// The leaver files early enough for his complaints to close before he goes.
+	early := at.Before(g.start.Add(time.Duration(float64(g.end.Sub(g.start))*leaverUntil) - 30*day))
+	for _, u := range users {
+		if u.Station == station && u.Role == domain.RoleOperator && (u.Login != leaver || early) {
+			out = append(out, u)
+		}
+	}
+	return out[g.r.IntN(len(out))]
+}
+
+func downstream(supplier string) string {
+	for i, s := range stations {
+		if s.code == supplier {
+			return stations[i+1].code
+		}
+	}
+	panic("demo: no station after " + supplier)
+}
+
+// live writes one complaint's history along one of the plant's usual
+// paths.
+func (l *life) live() {
+	l.file()
+	switch x := l.g.r.Float64(); {
+	case x < 0.05:
+		l.withdraw()
+	case x < 0.11:
+		l.rejectThenMaybeReexamine()
+	case x < 0.15:
+		l.duplicate()
+	case x < 0.27:
+		l.stall()
+	case x < 0.36:
+		l.loop(true) // closed, then reopened
+	default:
+		l.loop(false)
+	}
+}
+
+func (l *life) file() {
+	p := &domain.ComplaintFiledPayload{FilingStation: l.filer.Station, SupplierStation: l.d.supplier, PartRef: l.d.part,
+		Lot: fmt.Sprintf("L%s-%02d", l.filedAt.Format("060102"), 1+l.g.r.IntN(9)), Quantity: 1 + l.g.r.IntN(60),
+		Category: l.d.category, Severity: l.severity, Kind: domain.KindComplaint, Description: l.text(l.d.desc)}
+	if l.g.chance(0.2) {
+		p.Kind, p.Remedy = domain.KindClaim, remedies[l.g.r.IntN(len(remedies))]
+	}
+	if l.g.chance(0.25) {
+		p.Attachments = []domain.Attachment{l.g.photos[l.g.r.IntN(len(l.g.photos))]}
+	}
+	l.g.add(l.at, actorOf(l.filer), l.cmd(domain.ComplaintFiled, p))
+}
+
+// acknowledge answers within the severity's time, announcing the deadline.
+func (l *life) acknowledge() bool {
+	ack := domain.DefaultSeverity(l.severity).AckWithin()
+	return l.step(ack/6, ack, l.engineer, l.cmd(domain.ComplaintAcknowledged,
+		&domain.AcknowledgePayload{Deadline: l.deadline, Assignee: l.engineer.Login, Note: l.text(ackNote)}))
+}
+
+func (l *life) analyse() bool {
+	d := l.d
+	whys, root, contain, ish := d.whys[l.lang], l.text(d.root), l.text(d.containment), d.ishikawa
+	if !l.step(2*hour, 30*hour, l.engineer, l.cmd(domain.ComplaintAnalysisRecorded, &domain.AnalysisPayload{Containment: &contain})) {
+		return false
+	}
+	if l.g.chance(0.5) {
+		l.action(domain.ActionContainment, contain, 1*day, true)
+	}
+	l.message()
+	return l.step(4*hour, 3*day, l.engineer, l.cmd(domain.ComplaintAnalysisRecorded,
+		&domain.AnalysisPayload{Whys: &whys, Ishikawa: &ish, RootCause: &root}))
+}
+
+// message posts a message to the complainant, or an internal note.
+func (l *life) message() {
+	if l.g.chance(0.4) {
+		l.step(hour, 12*hour, l.engineer, l.cmd(domain.ComplaintMessagePosted, &domain.MessagePayload{Text: l.pick(engMessages)}))
+	}
+	if l.g.chance(0.25) {
+		l.step(hour, 12*hour, l.engineer, l.cmd(domain.ComplaintMessagePosted, &domain.MessagePayload{Text: l.pick(internal), Internal: true}))
+	}
+}
+
+// solve proposes two options, has the complainant choose one, and assigns
+// the corrective action; done reports whether that action was completed.
+func (l *life) solve() (done bool) {
+	l.round++
+	ids := [2]string{fmt.Sprintf("s%d-a", l.round), fmt.Sprintf("s%d-b", l.round)}
+	opts := []domain.SolutionOption{{ID: ids[0], Text: l.text(l.d.options[0])}, {ID: ids[1], Text: l.text(l.d.options[1])}}
+	if !l.step(4*hour, 2*day, l.engineer, l.cmd(domain.ComplaintSolutionProposed, &domain.ProposeSolutionPayload{Options: opts})) {
+		return false
+	}
+	choice := ids[l.g.r.IntN(2)]
+	if !l.step(2*hour, 2*day, l.filer, l.cmd(domain.ComplaintSolutionChosen, &domain.ChooseSolutionPayload{SolutionID: choice, Comment: l.pick(opMessages)})) {
+		return false
+	}
+	return l.action(domain.ActionCorrective, l.text(l.d.corrective), l.g.between(4*day, 10*day), false)
+}
+
+// action assigns an action on the complaint and carries it out, unless
+// the history ends first; it reports whether the action was completed.
+func (l *life) action(kind domain.ActionKind, title string, due time.Duration, quick bool) bool {
+	id := newID()
+	owner := l.engineer
+	if !quick && l.g.chance(0.3) {
+		owner = userByLogin(users[2+l.g.r.IntN(3)].Login)
+	}
+	assigned := boltstore.Command{Type: domain.ActionAssigned, EntityID: id, Payload: &domain.ActionAssignedPayload{
+		Kind: kind, Title: title, Owner: owner.Login, Due: l.at.Add(due).Truncate(hour), ComplaintID: l.id}}
+	linked := l.cmd(domain.ComplaintActionLinked, &domain.LinkActionPayload{ActionID: id, Kind: kind, Title: title})
+	if !l.step(hour, 6*hour, l.engineer, assigned, linked) {
+		return false
+	}
+	dueAt := l.at.Add(due)
+	act := func(lo, hi time.Duration, t domain.EventType, p domain.Payload) bool {
+		return l.step(lo, hi, owner, boltstore.Command{Type: t, EntityID: id, Payload: p})
+	}
+	if !quick && !act(2*hour, day, domain.ActionStarted, &domain.NotePayload{}) {
+		return false
+	}
+	late := l.g.chance(0.15)
+	if late && !act(due, due+2*day, domain.ActionRescheduled, &domain.ActionRescheduledPayload{Due: dueAt.Add(5 * day).Truncate(hour), Reason: l.text(rescheduleBy)}) {
+		return false
+	}
+	span := due * 2 / 3
+	if late {
+		span = 3 * day
+	}
+	if !act(span/3, span, domain.ActionCompleted, &domain.NotePayload{Note: l.text(l.d.resolution)}) {
+		return false
+	}
+	if l.g.chance(0.5) {
+		act(2*day, 10*day, domain.ActionVerified, &domain.VerdictPayload{Effective: true, Note: "Aucune récidive / no recurrence"})
+	}
+	return !l.stopped
+}
+
+// loop is the whole loop: acknowledged, analysed, solved, resolved,
+// verified and rated; reopened once when it comes back.
+func (l *life) loop(reopened bool) {
+	if !l.acknowledge() || !l.analyse() {
+		return
+	}
+	if l.g.chance(0.15) {
+		l.deadline = l.deadline.Add(5 * day)
+		l.step(hour, day, l.engineer, l.cmd(domain.ComplaintDeadlineRescheduled, &domain.ReschedulePayload{Deadline: l.deadline, Reason: l.text(rescheduleBy)}))
+	}
+	if !l.solve() || !l.resolveAndVerify() {
+		return
+	}
+	if !reopened {
+		return
+	}
+	if !l.step(3*day, 12*day, l.filer, l.cmd(domain.ComplaintReopened, &domain.ReasonPayload{Reason: l.text(reopenWhy)})) {
+		return
+	}
+	whys := l.d.whys[l.lang]
+	if !l.step(4*hour, 2*day, l.engineer, l.cmd(domain.ComplaintAnalysisRecorded, &domain.AnalysisPayload{Whys: &whys})) {
+		return
+	}
+	if l.solve() {
+		l.resolveAndVerify()
+	}
+}
+
+func (l *life) resolveAndVerify() bool {
+	l.message()
+	if !l.step(4*hour, 2*day, l.engineer, l.cmd(domain.ComplaintResolved, &domain.ResolvePayload{Summary: l.text(l.d.resolution)})) {
+		return false
+	}
+	ratings := []int{5, 5, 5, 4, 4, 4, 4, 3, 3, 2, 1}
+	return l.step(2*hour, 3*day, l.filer, l.cmd(domain.ComplaintVerified,
+		&domain.VerifyPayload{Rating: ratings[l.g.r.IntN(len(ratings))], Comment: l.pick(verifyNotes)}))
+}
+
+// stall: acknowledged and analysed, then nothing; the deadline passes, the
+// software escalates, and the complainant too.
+func (l *life) stall() {
+	if !l.acknowledge() || !l.analyse() {
+		return
+	}
+	if l.g.chance(0.5) && !l.solve() {
+		return
+	}
+	past := l.deadline.Add(time.Hour).Sub(l.at)
+	if past < time.Hour {
+		past = time.Hour
+	}
+	if !l.step(past, past, User{Login: "system", Role: domain.RoleSystem},
+		l.cmd(domain.ComplaintEscalated, &domain.EscalatePayload{Supervisor: manager, Reason: "Deadline passed without resolution", Automatic: true})) {
+		return
+	}
+	l.step(hour, 2*day, l.filer, l.cmd(domain.ComplaintEscalated, &domain.EscalatePayload{Supervisor: manager, Reason: l.text(escalateWhy)}))
+	if l.g.chance(0.5) {
+		l.step(hour, day, userByLogin(manager), l.cmd(domain.ComplaintMessagePosted, &domain.MessagePayload{Text: l.pick(engMessages)}))
+	}
+}
+
+func (l *life) withdraw() {
+	l.step(2*hour, day, l.filer, l.cmd(domain.ComplaintWithdrawn, &domain.ReasonPayload{Reason: l.text(withdrawWhy)}))
+}
+
+// rejectThenMaybeReexamine: the engineer rejects it; half the time the
+// complainant asks for a re-examination with evidence, and the loop runs.
+func (l *life) rejectThenMaybeReexamine() {
+	if !l.step(2*hour, day, l.engineer, l.cmd(domain.ComplaintRejected, &domain.ReasonPayload{Reason: l.text(rejectWhy)})) {
+		return
+	}
+	if l.g.chance(0.5) {
+		return
+	}
+	if l.step(4*hour, 2*day, l.filer, l.cmd(domain.ComplaintReexaminationRequested, &domain.ReasonPayload{Reason: l.text(reexamineWhy)})) {
+		l.loop(false)
+	}
+}
+
+// duplicate: the same defect was already filed by the station.
+func (l *life) duplicate() {
+	for i := len(l.g.filed) - 2; i >= 0; i-- {
+		if o := l.g.filed[i]; o.d == l.d && o.filer.Station == l.filer.Station {
+			l.step(hour, day, l.engineer, l.cmd(domain.ComplaintMarkedDuplicate, &domain.DuplicatePayload{Of: o.id}))
+			return
+		}
+	}
+	l.loop(false)
+}

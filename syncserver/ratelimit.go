@@ -1,0 +1,90 @@
+package syncserver
+
+import (
+	"sync"
+	"time"
+)
+
+// limiter is a token bucket per key (a login, a client address) that only
+// failures drain: burst failures are allowed at once, then one more every
+// refill. It lives in memory: a restart forgives, which is acceptable for
+// a limit measured in minutes.
+type limiter struct {
+	mu      sync.Mutex
+	burst   float64
+	refill  time.Duration // time to earn back one attempt
+	now     func() time.Time
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// maxBuckets bounds the memory an attacker cycling through addresses can
+// make the limiter use; full buckets are dropped first.
+const maxBuckets = 100_000
+
+func newLimiter(burst int, per time.Duration, now func() time.Time) *limiter {
+	return &limiter{burst: float64(burst), refill: per / time.Duration(burst), now: now, buckets: map[string]*bucket{}}
+}
+
+// take spends one attempt of every key and returns zero, or, when some key
+// has none left, spends nothing and returns how long to wait. Attempts
+// are spent before the check they guard, so that concurrent guesses cannot
+// all slip through; a successful attempt is refunded.
+func (l *limiter) take(keys ...string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var longest time.Duration
+	for _, k := range keys {
+		if b := l.fill(k); b.tokens < 1 {
+			longest = max(longest, time.Duration((1-b.tokens)*float64(l.refill)))
+		}
+	}
+	if longest > 0 {
+		return longest
+	}
+	if len(l.buckets) > maxBuckets {
+		l.prune()
+	}
+	for _, k := range keys {
+		b := l.fill(k)
+		b.tokens--
+		l.buckets[k] = b
+	}
+	return 0
+}
+
+// refund gives back the attempt of every key: it succeeded.
+func (l *limiter) refund(keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		if b, ok := l.buckets[k]; ok {
+			b.tokens = min(l.burst, b.tokens+1)
+		}
+	}
+}
+
+// fill returns the key's bucket with the attempts earned since last seen.
+func (l *limiter) fill(key string) *bucket {
+	now := l.now()
+	b, ok := l.buckets[key]
+	if !ok {
+		return &bucket{tokens: l.burst, at: now}
+	}
+	b.tokens = min(l.burst, b.tokens+float64(now.Sub(b.at))/float64(l.refill))
+	b.at = now
+	return b
+}
+
+// prune drops the buckets that have filled up again: they hold no state.
+func (l *limiter) prune() {
+	for k := range l.buckets {
+		if l.fill(k).tokens >= l.burst {
+			delete(l.buckets, k)
+		}
+	}
+}

@@ -1,0 +1,184 @@
+package syncserver
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+	"boucle/shared/syncproto"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Config is the server's behaviour; zero fields take the defaults below.
+type Config struct {
+	Plant          string        // the tokens' plant claim
+	AccessTTL      time.Duration // access token lifetime (15 min)
+	RefreshTTL     time.Duration // refresh token lifetime, renewed at each rotation (30 days)
+	JWTKey         []byte        // HS256 key from a key file; nil: the key kept in the store
+	LoginFailures  int           // failed logins allowed per login and per address… (5)
+	LoginWindow    time.Duration // …per window (1 min)
+	TrustedProxies []string      // proxies whose X-Forwarded-For is believed; none by default
+	Dev            bool          // Gin's debug mode
+	Logger         *slog.Logger  // discarded when nil
+	Now            func() time.Time
+}
+
+// Defaults.
+const (
+	DefaultPlant      = "plant"
+	DefaultAccessTTL  = 15 * time.Minute
+	DefaultRefreshTTL = 30 * 24 * time.Hour
+)
+
+func (c *Config) setDefaults() {
+	if c.Plant == "" {
+		c.Plant = DefaultPlant
+	}
+	if c.AccessTTL <= 0 {
+		c.AccessTTL = DefaultAccessTTL
+	}
+	if c.RefreshTTL <= 0 {
+		c.RefreshTTL = DefaultRefreshTTL
+	}
+	if c.LoginFailures <= 0 {
+		c.LoginFailures = 5
+	}
+	if c.LoginWindow <= 0 {
+		c.LoginWindow = time.Minute
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Server serves one plant's store over HTTP.
+type Server struct {
+	store   *boltstore.Store
+	cfg     Config
+	log     *slog.Logger
+	now     func() time.Time
+	jwtKey  []byte
+	limiter *limiter
+	metrics *metrics
+	admin   *Admin
+	engine  *gin.Engine
+}
+
+// New prepares a server on a store opened with OpenStore.
+func New(store *boltstore.Store, cfg Config) (*Server, error) {
+	cfg.setDefaults()
+	key, err := loadJWTKey(store, cfg.JWTKey)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: store, cfg: cfg, log: cfg.Logger, now: cfg.Now, jwtKey: key,
+		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), metrics: newMetrics(),
+		admin: NewAdmin(store, cfg.Now)}
+	if err := s.buildEngine(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler is the HTTP handler of every route.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Admin returns the administrator commands on the server's store.
+func (s *Server) Admin() *Admin { return s.admin }
+
+// Epoch returns the store's current epoch.
+func (s *Server) Epoch() Epoch {
+	var ep Epoch
+	_ = s.store.View(func(t *boltstore.Tx) error { ep = readEpoch(t.Bolt()); return nil })
+	return ep
+}
+
+func (s *Server) buildEngine() error {
+	if !s.cfg.Dev {
+		gin.SetMode(gin.ReleaseMode)
+	}
+	e := gin.New()
+	if err := e.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		return fmt.Errorf("trusted proxies: %w", err)
+	}
+	e.Use(s.metrics.middleware(s.log), gin.CustomRecoveryWithWriter(io.Discard, s.recovered), errorMiddleware(s.log))
+	e.NoRoute(func(c *gin.Context) {
+		_ = c.Error(domain.Errorf(domain.ENotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	s.routes(e)
+	s.engine = e
+	return nil
+}
+
+// routes is the whole route table.
+func (s *Server) routes(e *gin.Engine) {
+	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", gin.WrapH(s.metrics.handler()))
+
+	api := e.Group(syncproto.Prefix)
+	api.GET("/openapi.json", serveOpenAPI)
+	api.POST(syncproto.RouteLogin, s.login)
+	api.POST(syncproto.RouteRefresh, s.refresh)
+	api.POST(syncproto.RouteLogout, s.logout)
+	api.POST(syncproto.RouteEnrol, s.enrolDevice)
+
+	user := api.Group("", s.requireUser)
+	user.PUT(syncproto.RouteBlob+":sha256", s.putBlob)
+	user.GET(syncproto.RouteBlob+":sha256", s.getBlob)
+	user.HEAD(syncproto.RouteBlob+":sha256", s.getBlob)
+	user.GET("/complaints", s.listComplaints)
+	user.GET("/complaints/:id", s.getComplaint)
+	user.GET("/actions", s.listActions)
+	user.GET("/plans", s.listPlans)
+	user.GET("/stations", s.listStations)
+	user.GET("/users", s.listUsers)
+	user.GET("/categories", s.listCategories)
+	user.GET("/severities", s.listSeverities)
+
+	sync := user.Group("", s.requireDevice)
+	sync.POST(syncproto.RoutePush, s.push)
+	sync.GET(syncproto.RoutePull, s.pull)
+	sync.GET(syncproto.RouteState, s.state)
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	if err := s.store.View(func(*boltstore.Tx) error { return nil }); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// recovered answers a panic as an internal error; the panic is logged.
+func (s *Server) recovered(c *gin.Context, v any) {
+	s.log.Error("panic serving request", "method", c.Request.Method, "path", c.Request.URL.Path, "panic", v)
+	c.AbortWithStatusJSON(http.StatusInternalServerError, syncproto.ErrorBody{Code: domain.EInternal, Message: "internal error"})
+}
+
+// Bootstrap prepares a new plant: on a store with no account it creates
+// the administrator with a random password, returned to be shown once, and
+// seeds the default categories and severities. On any other store it does
+// nothing and returns "".
+func (a *Admin) Bootstrap() (password string, err error) {
+	var fresh bool
+	if err := a.store.View(func(t *boltstore.Tx) error { fresh = !hasAccounts(t.Bolt()); return nil }); err != nil || !fresh {
+		return "", err
+	}
+	password = NewPassword()
+	if _, err := a.AddUser(context.Background(), NewUser{Login: serverActor.Login, DisplayName: "Administrator", Role: domain.RoleAdmin, Password: password}); err != nil {
+		return "", err
+	}
+	if _, err := a.store.SeedReference(serverActor); err != nil {
+		return "", err
+	}
+	return password, drainOutbox(a.store)
+}

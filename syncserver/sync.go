@@ -1,0 +1,270 @@
+package syncserver
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+	"boucle/shared/syncproto"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Pools recycle the buffers of pushed and pulled batches (megabytes
+// each), which would otherwise dominate the garbage of a sync.
+var (
+	bufPool   = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	batchPool = sync.Pool{New: func() any { return new([]byte) }}
+)
+
+// readBatch reads a push body: 413 above syncproto.MaxBatchBytes or
+// MaxBatchEvents, 400 when it is not a well-formed batch.
+func readBatch(c *gin.Context) ([]domain.Event, error) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	if n := c.Request.ContentLength; n > syncproto.MaxBatchBytes {
+		return nil, &domain.Error{Code: domain.ETooLarge, Message: "batch larger than 64 MiB"}
+	} else if n > 0 {
+		buf.Grow(int(n))
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, syncproto.MaxBatchBytes))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, &domain.Error{Code: domain.ETooLarge, Message: "batch larger than 64 MiB"}
+	case err != nil:
+		return nil, &domain.Error{Code: domain.EMalformed, Message: "could not read the batch"}
+	}
+	return syncproto.DecodeBatch(buf.Bytes()) // copies what it keeps: the buffer can go back
+}
+
+// push stores a batch of events in one transaction (see pushTx); a gap,
+// an unknown event type or a foreign replica refuses the whole batch and
+// nothing is written.
+func (s *Server) push(c *gin.Context) {
+	events, err := readBatch(c)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	p := principalOf(c)
+	resp := syncproto.PushResponse{Results: make([]syncproto.EventResult, len(events))}
+	err = s.store.Update(func(t *boltstore.Tx) error {
+		pt := pushTx{t: t, device: p.device, epoch: readEpoch(t.Bolt()), authors: map[string]*domain.User{}}
+		for i := range events {
+			r, err := pt.apply(&events[i])
+			if err != nil {
+				return err
+			}
+			resp.Results[i] = r
+		}
+		resp.Epoch = pt.epoch.ID
+		return nil
+	})
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	resp.ServerTime = s.store.Clock().Now()
+	s.metrics.countPush(resp.Results)
+	c.JSON(http.StatusOK, resp)
+}
+
+// pushTx is one push being applied.
+type pushTx struct {
+	t       *boltstore.Tx
+	device  *Device
+	epoch   Epoch
+	authors map[string]*domain.User // the directory, read once per author
+}
+
+// apply decides one event, in batch order:
+//   - already stored → duplicate; already refused → the same refusal;
+//   - of another replica than the device's: accepted only in an epoch that
+//     began with a restore (a workstation relays what the server lost),
+//     otherwise the whole push is forbidden;
+//   - of the device's replica: a sequence number past the next expected
+//     refuses the whole push with a gap; one already used by another event
+//     is refused for good;
+//   - of a type or schema this server does not know: the whole push is
+//     refused until the server is upgraded (nothing can be checked);
+//   - invalid, or its author unknown, disabled or without the role claimed
+//     → refused for good, kept apart from the log (StoreRejection);
+//   - otherwise stored and folded.
+func (p *pushTx) apply(e *domain.Event) (syncproto.EventResult, error) {
+	res := syncproto.EventResult{ID: e.ID}
+	if p.t.HasEvent(e.ID) {
+		res.Result = syncproto.Duplicate
+		return res, p.t.AdvanceReplica(e.Replica, e.Seq)
+	}
+	if r, ok := p.t.Rejection(e.ID); ok {
+		res.Result, res.Code, res.Reason = syncproto.Rejected, r.Code, r.Reason
+		return res, p.t.AdvanceReplica(e.Replica, e.Seq)
+	}
+	own := e.Replica == p.device.Replica
+	if !own && !p.epoch.Restored {
+		return res, &domain.Error{Code: domain.EForbidden, Field: "replica",
+			Message: fmt.Sprintf("this device pushes the events of replica %s, not %s", p.device.Replica, e.Replica)}
+	}
+	if !e.Known() {
+		return res, domain.Errorf(domain.EConflict, "event type %s (schema %d) is unknown to this server: upgrade the server; the events stay queued", e.Type, e.Schema)
+	}
+	refusal := p.refusal(e, own)
+	if refusal != nil {
+		if _, isGap := refusal.(*gapError); isGap {
+			return res, refusal
+		}
+		de := domain.AsError(refusal)
+		res.Result, res.Code, res.Reason = syncproto.Rejected, de.Code, reason(de)
+		return res, p.t.StoreRejection(e, res.Code, res.Reason)
+	}
+	if _, err := p.t.Ingest(e); err != nil {
+		return res, err
+	}
+	res.Result = syncproto.Accepted
+	return res, nil
+}
+
+// refusal returns why an event cannot be accepted: a gap (which refuses
+// the batch), or a domain error (which refuses the event), or nil.
+func (p *pushTx) refusal(e *domain.Event, own bool) error {
+	if own {
+		switch next := p.t.ReplicaSeq(e.Replica) + 1; {
+		case e.Seq > next:
+			return newGapError(e.Replica, next, e.Seq)
+		case e.Seq < next:
+			return domain.RuleError(domain.EConflict, "sync.sequence_reused",
+				"sequence %d of replica %s was already used by another event", e.Seq, e.Replica)
+		}
+	}
+	if err := domain.Validate(e); err != nil {
+		return err
+	}
+	return p.checkAuthor(e)
+}
+
+// checkAuthor checks the event's author against the server's directory.
+// The author is whoever signed in on the workstation, possibly offline,
+// not the token's subject: the token vouches for the upload, the
+// directory for the authorship.
+func (p *pushTx) checkAuthor(e *domain.Event) error {
+	if e.Role == domain.RoleSystem {
+		if e.Author != SystemLogin {
+			return domain.RuleError(domain.EForbidden, "sync.author", "events of role system are authored by %q", SystemLogin)
+		}
+		return nil
+	}
+	u, ok := p.authors[e.Author]
+	if !ok {
+		var err error
+		if u, err = directoryUser(p.t, e.Author); err != nil {
+			return err
+		}
+		p.authors[e.Author] = u
+	}
+	switch {
+	case u == nil:
+		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is not in the plant's directory", e.Author)
+	case u.Disabled:
+		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is disabled", e.Author)
+	case u.Role != e.Role:
+		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is %s at the server, not %s", e.Author, u.Role, e.Role)
+	}
+	return nil
+}
+
+// reason is the text kept with a refusal: the rule or field, then the
+// message.
+func reason(e *domain.Error) string {
+	switch {
+	case e.Rule != "":
+		return e.Rule + ": " + e.Message
+	case e.Field != "":
+		return e.Field + ": " + e.Message
+	}
+	return e.Message
+}
+
+// pull answers a page of the log after the cursor, as a batch of the
+// stored bytes (no decoding, no re-encoding). A cursor of another epoch
+// starts from the beginning: the log it pointed into was replaced by a
+// restore.
+func (s *Server) pull(c *gin.Context) {
+	cur, err := syncproto.ParseCursor(c.Query("cursor"))
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	limit, err := queryLimit(c, syncproto.DefaultPull, syncproto.MaxBatchEvents)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	bp := batchPool.Get().(*[]byte)
+	defer batchPool.Put(bp)
+	var next syncproto.Cursor
+	var more bool
+	var n int
+	err = s.store.View(func(t *boltstore.Tx) error {
+		next.Epoch = readEpoch(t.Bolt()).ID
+		if cur.Epoch != next.Epoch {
+			cur.Seq = 0
+		}
+		b := syncproto.StartBatch((*bp)[:0])
+		var err error
+		next.Seq, more, err = t.LogRaw(cur.Seq, limit, func(_ uint64, raw []byte) error {
+			b = syncproto.AppendRaw(b, raw)
+			n++
+			return nil
+		})
+		*bp = b
+		return err
+	})
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set(syncproto.HeaderCursor, next.String())
+	h.Set(syncproto.HeaderMore, strconv.FormatBool(more))
+	h.Set(syncproto.HeaderEpoch, next.Epoch)
+	h.Set(syncproto.HeaderServerTime, strconv.FormatUint(uint64(s.store.Clock().Now()), 10))
+	s.metrics.pulled.Add(float64(n))
+	c.Data(http.StatusOK, syncproto.ContentTypeBatch, *bp)
+}
+
+// state tells a workstation what the server holds: after a new epoch it
+// re-pushes its events above the server's high-water mark of each replica.
+func (s *Server) state(c *gin.Context) {
+	var st syncproto.ServerState
+	err := s.store.View(func(t *boltstore.Tx) error {
+		st = syncproto.ServerState{Epoch: readEpoch(t.Bolt()).ID, LogLen: t.LogLen(), Replicas: t.ReplicaSeqs()}
+		return nil
+	})
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	st.ServerTime = s.store.Clock().Now()
+	c.JSON(http.StatusOK, st)
+}
+
+// queryLimit reads the limit parameter: def when absent, 400 when not a
+// number in 1..max.
+func queryLimit(c *gin.Context, def, max int) (int, error) {
+	v := c.Query("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, domain.FieldError("limit", "must be a number between 1 and %d", max)
+	}
+	return n, nil
+}
