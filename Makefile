@@ -11,7 +11,7 @@ FYNE_VERSION := v1.7.0
 FYNE := $(CURDIR)/bin/tools/fyne-$(FYNE_VERSION)/fyne
 
 .DEFAULT_GOAL := build
-.PHONY: deps test build run bench package clean
+.PHONY: deps test build run bench package screenshots clean
 
 ## deps: check (as root: install) system packages and Go >= 1.26
 deps:
@@ -34,6 +34,10 @@ run: build
 ## bench: every benchmark, no tests
 bench: deps
 	go test -run '^$$' -bench . -benchmem ./...
+
+## screenshots: docs/screenshots/*.png, every main screen of the real app in English and French (Xvfb, demo plant)
+screenshots: build
+	scripts/screenshots.sh
 
 ## package: bin/Boucle.tar.xz, the Linux bundle of ./cmd/boucle (FyneApp.toml is left untouched)
 package: deps $(FYNE)

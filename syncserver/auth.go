@@ -172,6 +172,9 @@ func (s *Server) refresh(c *gin.Context) {
 		if u == nil || u.Disabled {
 			return errUnauthorized("account disabled")
 		}
+		if fam.Device != "" && !deviceActive(t.Bolt(), fam.Device) {
+			return errUnauthorized("the device this sign-in belongs to was revoked")
+		}
 		access, err := s.issueAccess(u, fam.Device)
 		tokens = syncproto.Tokens{AccessToken: access, RefreshToken: next, ExpiresIn: int(s.cfg.AccessTTL.Seconds()), User: *u}
 		return err

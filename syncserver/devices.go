@@ -158,6 +158,13 @@ func checkDevice(tx *bolt.Tx, id, key string) (*Device, error) {
 	return &d, nil
 }
 
+// deviceActive reports whether a device is enrolled and not revoked.
+func deviceActive(tx *bolt.Tx, id string) bool {
+	var d Device
+	ok, err := getJSON(tx.Bucket(boltstore.BucketDevices), []byte(id), &d)
+	return ok && err == nil && !d.Revoked
+}
+
 func orErr(err, otherwise error) error {
 	if err != nil {
 		return err

@@ -42,6 +42,9 @@ func OpenStore(dir string, opts boltstore.Options, log *slog.Logger) (*boltstore
 	if dir == "" {
 		return nil, fmt.Errorf("no data directory: pass --data or set BOUCLE_DATA")
 	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	store, err := boltstore.Open(filepath.Join(dir, StoreFile), opts)
 	if err != nil {
 		return nil, err

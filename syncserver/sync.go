@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 
@@ -54,11 +55,12 @@ func (s *Server) push(c *gin.Context) {
 		return
 	}
 	p := principalOf(c)
+	invalid := prevalidate(events)
 	resp := syncproto.PushResponse{Results: make([]syncproto.EventResult, len(events))}
 	err = s.store.Update(func(t *boltstore.Tx) error {
-		pt := pushTx{t: t, device: p.device, epoch: readEpoch(t.Bolt()), authors: map[string]*domain.User{}}
+		pt := pushTx{t: t, device: p.device, server: s.store.Replica(), epoch: readEpoch(t.Bolt()), authors: map[string]*domain.User{}}
 		for i := range events {
-			r, err := pt.apply(&events[i])
+			r, err := pt.apply(&events[i], invalid[i])
 			if err != nil {
 				return err
 			}
@@ -76,10 +78,39 @@ func (s *Server) push(c *gin.Context) {
 	c.JSON(http.StatusOK, resp)
 }
 
+// prevalidate runs the checks that need no state (domain.Validate: the
+// envelope, the permission of the claimed role, the payload's rules) on
+// every event of a batch, in parallel and before the write transaction,
+// so that the store's single writer holds its lock only for what needs
+// the store. Unknown event types are left to apply.
+func prevalidate(events []domain.Event) []error {
+	errs := make([]error, len(events))
+	check := func(from, to int) {
+		for i := from; i < to; i++ {
+			if events[i].Known() {
+				errs[i] = domain.Validate(&events[i])
+			}
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(events) < 256 || workers == 1 {
+		check(0, len(events))
+		return errs
+	}
+	chunk := (len(events) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for from := 0; from < len(events); from += chunk {
+		wg.Go(func() { check(from, min(from+chunk, len(events))) })
+	}
+	wg.Wait()
+	return errs
+}
+
 // pushTx is one push being applied.
 type pushTx struct {
 	t       *boltstore.Tx
 	device  *Device
+	server  string // the server's own replica
 	epoch   Epoch
 	authors map[string]*domain.User // the directory, read once per author
 }
@@ -88,16 +119,18 @@ type pushTx struct {
 //   - already stored → duplicate; already refused → the same refusal;
 //   - of another replica than the device's: accepted only in an epoch that
 //     began with a restore (a workstation relays what the server lost),
-//     otherwise the whole push is forbidden;
+//     and never for the server's own replica; otherwise the whole push is
+//     forbidden;
 //   - of the device's replica: a sequence number past the next expected
 //     refuses the whole push with a gap; one already used by another event
 //     is refused for good;
 //   - of a type or schema this server does not know: the whole push is
 //     refused until the server is upgraded (nothing can be checked);
-//   - invalid, or its author unknown, disabled or without the role claimed
+//   - invalid (domain.Validate, run beforehand by prevalidate), or its
+//     author unknown, disabled or without the role claimed
 //     → refused for good, kept apart from the log (StoreRejection);
 //   - otherwise stored and folded.
-func (p *pushTx) apply(e *domain.Event) (syncproto.EventResult, error) {
+func (p *pushTx) apply(e *domain.Event, invalid error) (syncproto.EventResult, error) {
 	res := syncproto.EventResult{ID: e.ID}
 	if p.t.HasEvent(e.ID) {
 		res.Result = syncproto.Duplicate
@@ -108,14 +141,14 @@ func (p *pushTx) apply(e *domain.Event) (syncproto.EventResult, error) {
 		return res, p.t.AdvanceReplica(e.Replica, e.Seq)
 	}
 	own := e.Replica == p.device.Replica
-	if !own && !p.epoch.Restored {
+	if !own && (!p.epoch.Restored || e.Replica == p.server) {
 		return res, &domain.Error{Code: domain.EForbidden, Field: "replica",
 			Message: fmt.Sprintf("this device pushes the events of replica %s, not %s", p.device.Replica, e.Replica)}
 	}
 	if !e.Known() {
 		return res, domain.Errorf(domain.EConflict, "event type %s (schema %d) is unknown to this server: upgrade the server; the events stay queued", e.Type, e.Schema)
 	}
-	refusal := p.refusal(e, own)
+	refusal := p.refusal(e, own, invalid)
 	if refusal != nil {
 		if _, isGap := refusal.(*gapError); isGap {
 			return res, refusal
@@ -133,7 +166,8 @@ func (p *pushTx) apply(e *domain.Event) (syncproto.EventResult, error) {
 
 // refusal returns why an event cannot be accepted: a gap (which refuses
 // the batch), or a domain error (which refuses the event), or nil.
-func (p *pushTx) refusal(e *domain.Event, own bool) error {
+// invalid is the event's domain.Validate error, from prevalidate.
+func (p *pushTx) refusal(e *domain.Event, own bool, invalid error) error {
 	if own {
 		switch next := p.t.ReplicaSeq(e.Replica) + 1; {
 		case e.Seq > next:
@@ -143,8 +177,8 @@ func (p *pushTx) refusal(e *domain.Event, own bool) error {
 				"sequence %d of replica %s was already used by another event", e.Seq, e.Replica)
 		}
 	}
-	if err := domain.Validate(e); err != nil {
-		return err
+	if invalid != nil {
+		return invalid
 	}
 	return p.checkAuthor(e)
 }

@@ -257,6 +257,9 @@ func TestSyncNeedsTokenAndDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.mustError(h.do(http.MethodGet, syncproto.RouteState, nil, a.headers(true)), http.StatusForbidden, domain.EForbidden)
+	// And the sign-ins bound to it cannot be refreshed.
+	h.mustError(h.post(syncproto.RouteRefresh, syncproto.RefreshRequest{RefreshToken: a.tokens.RefreshToken}), http.StatusUnauthorized, domain.EUnauthorized)
+	h.mustJSON(h.post(syncproto.RouteRefresh, syncproto.RefreshRequest{RefreshToken: plain.tokens.RefreshToken}), http.StatusOK, nil)
 }
 
 // The author of an offline event is whoever signed in on the workstation,
@@ -389,6 +392,9 @@ func TestRestoreFromBackupStartsANewEpoch(t *testing.T) {
 	if res := r.push(ws, next); res.Results[0].Result != syncproto.Accepted || res.Epoch != st.Epoch {
 		t.Fatalf("next push = %+v", res)
 	}
+	// Relaying is for what the server lost: never new events of its own replica.
+	forged := h.event(&device{replica: r.store.Replica()}, "admin", domain.RoleAdmin, domain.StationDefined, "FAKE1", &domain.StationPayload{Name: "Forged"})
+	r.mustError(r.pushRaw(peer, syncproto.AppendBatch(nil, []domain.Event{forged})), http.StatusForbidden, domain.EForbidden)
 	if err := r.admin.AddStation(t.Context(), "WELD3", "Welding 3"); err != nil {
 		t.Fatal(err)
 	}

@@ -374,3 +374,39 @@ func TestAdminSocket(t *testing.T) {
 	}
 	h.mustError(h.post("/auth/login", map[string]string{"login": "op2", "password": creds.Password}), http.StatusUnauthorized, domain.EUnauthorized)
 }
+
+// Every route but the public ones needs an access token.
+func TestEveryPrivateRouteNeedsAToken(t *testing.T) {
+	h := newHarness(t)
+	public := map[string]bool{"/healthz": true, "/metrics": true, "/api/v1/openapi.json": true, "/api/v1/auth/login": true,
+		"/api/v1/auth/refresh": true, "/api/v1/auth/logout": true, "/api/v1/devices/enrol": true}
+	for _, r := range h.srv.Handler().(*gin.Engine).Routes() {
+		if public[r.Path] {
+			continue
+		}
+		path := strings.Replace(strings.Replace(r.Path, ":sha256", strings.Repeat("0", 64), 1), ":id", "x", 1)
+		req, _ := http.NewRequest(r.Method, h.http.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer nope")
+		res, err := h.http.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s %s without a valid token: %d", r.Method, r.Path, res.StatusCode)
+		}
+	}
+}
+
+// An internal error answers a generic message; the details go to the log.
+func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
+	h := newHarness(t)
+	h.store.Close() // the store fails every transaction from now on
+	eb := h.mustError(h.do(http.MethodGet, "/healthz", nil, nil), http.StatusInternalServerError, domain.EInternal)
+	if eb.Message != "internal error" {
+		t.Fatalf("message = %q", eb.Message)
+	}
+	if log := h.logBuf.String(); !strings.Contains(log, "request failed") || !strings.Contains(log, "database not open") {
+		t.Fatalf("log = %s", log)
+	}
+}

@@ -65,6 +65,13 @@ func isUnauthorized(err error) bool {
 	return errors.As(err, &a) && a.Status == http.StatusUnauthorized
 }
 
+// isDeviceRefused reports whether the server refused the device
+// credential itself (403, field "device"): only enrolling again helps.
+func isDeviceRefused(err error) bool {
+	var a *APIError
+	return errors.As(err, &a) && a.Status == http.StatusForbidden && a.Field == "device"
+}
+
 // isPermanent reports whether retrying the same request cannot succeed.
 func isPermanent(err error) bool {
 	var a *APIError

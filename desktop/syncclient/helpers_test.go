@@ -60,11 +60,17 @@ func (w *workstation) open(tb testing.TB, cfg syncclient.Config) {
 	w.store, w.sync = s, sy
 }
 
-// enrolled returns a workstation enrolled with the server at url.
+// enrolled returns a workstation of station PRESS2 enrolled with the
+// server at url.
 func enrolled(tb testing.TB, name, url, code string, cfg syncclient.Config) *workstation {
 	tb.Helper()
+	return enrolledAt(tb, name, "PRESS2", url, code, cfg)
+}
+
+func enrolledAt(tb testing.TB, name, station, url, code string, cfg syncclient.Config) *workstation {
+	tb.Helper()
 	w := newWorkstation(tb, name, cfg)
-	if err := w.sync.Enrol(context.Background(), url, code, name, "PRESS2"); err != nil {
+	if err := w.sync.Enrol(context.Background(), url, code, name, station); err != nil {
 		tb.Fatalf("enrol %s: %v", name, err)
 	}
 	return w

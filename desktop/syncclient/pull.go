@@ -182,7 +182,7 @@ func (s *Syncer) recoverEpoch(ctx context.Context, c *Client) error {
 		return err
 	}
 	s.cfg.Logger.Info("sync: the server has a new epoch (restored from a backup); pushing again what it lacks", "epoch", state.Epoch, "events", len(refs))
-	if err := s.pushRefs(ctx, c, refs); err != nil {
+	if err := s.pushRefs(ctx, c, ownFirst(refs, s.store.Replica())); err != nil {
 		return err
 	}
 	return s.store.Update(func(tx *boltstore.Tx) error {
@@ -191,4 +191,21 @@ func (s *Syncer) recoverEpoch(ctx context.Context, c *Client) error {
 		}
 		return tx.SetCursor(syncproto.Cursor{Epoch: state.Epoch}.String())
 	})
+}
+
+// ownFirst moves the workstation's own events ahead of those it relays,
+// as the protocol asks: no other workstation can give them back.
+func ownFirst(refs []boltstore.EventRef, own string) []boltstore.EventRef {
+	out := make([]boltstore.EventRef, 0, len(refs))
+	for _, r := range refs {
+		if r.Replica == own {
+			out = append(out, r)
+		}
+	}
+	for _, r := range refs {
+		if r.Replica != own {
+			out = append(out, r)
+		}
+	}
+	return out
 }

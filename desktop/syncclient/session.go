@@ -56,6 +56,7 @@ func (s *Syncer) Enrol(ctx context.Context, serverURL, code, name, station strin
 	c.SetDevice(resp.DeviceID, resp.DeviceKey)
 	s.mu.Lock()
 	s.client = c
+	s.st.enrolNeeded = false
 	s.mu.Unlock()
 	s.SyncNow()
 	return nil
@@ -78,13 +79,14 @@ func (s *Syncer) Login(ctx context.Context, login, password string) (Session, er
 	if err != nil {
 		return Session{}, err
 	}
-	return s.startOnline(tokens, password)
+	return s.startOnline(c, tokens, password)
 }
 
 // startOnline saves the new tokens and verifier, and opens the session.
-func (s *Syncer) startOnline(tokens syncproto.Tokens, password string) (Session, error) {
+func (s *Syncer) startOnline(c *Client, tokens syncproto.Tokens, password string) (Session, error) {
 	v := newVerifier(tokens.User, password, s.cfg.Verifier, s.cfg.Now())
 	var previous string
+	s.authMu.Lock() // a refresh running for the previous session must not overwrite these tokens
 	err := s.store.Update(func(tx *boltstore.Tx) error {
 		previous = tx.RefreshToken()
 		if err := tx.SetRefreshToken(tokens.RefreshToken); err != nil {
@@ -92,11 +94,13 @@ func (s *Syncer) startOnline(tokens syncproto.Tokens, password string) (Session,
 		}
 		return tx.PutOfflineVerifier(v)
 	})
+	if err == nil {
+		c.SetAccessToken(tokens.AccessToken)
+	}
+	s.authMu.Unlock()
 	if err != nil {
 		return Session{}, err
 	}
-	c := s.currentClient()
-	c.SetAccessToken(tokens.AccessToken)
 	if previous != "" && previous != tokens.RefreshToken {
 		go s.revoke(c, previous) // the previous user's session on this workstation ends
 	}
@@ -191,6 +195,7 @@ func (s *Syncer) Session() (Session, bool) {
 // stays, so the user can still sign in offline.
 func (s *Syncer) Logout(ctx context.Context) error {
 	var refresh string
+	s.authMu.Lock()
 	err := s.store.Update(func(tx *boltstore.Tx) error {
 		refresh = tx.RefreshToken()
 		return tx.SetRefreshToken("")
@@ -201,6 +206,9 @@ func (s *Syncer) Logout(ctx context.Context) error {
 	s.mu.Unlock()
 	if c != nil {
 		c.SetAccessToken("")
+	}
+	s.authMu.Unlock()
+	if c != nil {
 		if refresh != "" {
 			if rerr := c.Logout(ctx, refresh); rerr != nil && !IsOffline(rerr) {
 				s.cfg.Logger.Info("logout: server did not revoke the session", "error", rerr)

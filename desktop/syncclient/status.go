@@ -22,6 +22,7 @@ type Status struct {
 	ClockAlerts   []boltstore.ClockAlert
 	Progress      Progress // during a long pull; zero otherwise
 	SignInNeeded  bool     // the server refused the session: someone must sign in online
+	EnrolNeeded   bool     // the server refused the device credential (revoked): enrol again
 	Stalled       bool     // alert: the outbox has not moved for StallAfter while the server answers
 }
 
@@ -37,6 +38,7 @@ func (p Progress) Active() bool { return p.Total > 0 }
 // status is the Syncer's own part of Status, guarded by Syncer.mu.
 type status struct {
 	online, syncing, signInNeeded bool
+	enrolNeeded                   bool
 	lastSuccess                   time.Time
 	lastError                     string
 	progress                      Progress
@@ -44,6 +46,7 @@ type status struct {
 	conflictsDirty                bool      // the store changed: count conflicts again
 	openConflicts                 int
 	watch                         watchdog
+	stalled                       bool
 }
 
 // Status returns a snapshot of the sync state.
@@ -58,9 +61,9 @@ func (s *Syncer) Status() Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st.Enrolled = s.client != nil
-	st.Online, st.Syncing, st.SignInNeeded = s.st.online, s.st.syncing, s.st.signInNeeded
+	st.Online, st.Syncing, st.SignInNeeded, st.EnrolNeeded = s.st.online, s.st.syncing, s.st.signInNeeded, s.st.enrolNeeded
 	st.LastSuccess, st.LastError, st.Progress = s.st.lastSuccess, s.st.lastError, s.st.progress
-	st.OpenConflicts, st.Stalled = s.st.openConflicts, s.st.watch.stalled
+	st.OpenConflicts, st.Stalled = s.st.openConflicts, s.st.stalled
 	return st
 }
 
@@ -165,18 +168,19 @@ func (s *Syncer) endCycle(err error) {
 	s.st.progress = Progress{}
 	switch {
 	case err == nil:
-		s.st.online, s.st.lastSuccess, s.st.lastError, s.st.signInNeeded = true, now, "", false
+		s.st.online, s.st.lastSuccess, s.st.lastError, s.st.signInNeeded, s.st.enrolNeeded = true, now, "", false, false
 	case IsOffline(err):
 		s.st.online = false
 	case errors.Is(err, ErrNotEnrolled):
 	default:
 		s.st.lastError = domain.ErrorMessage(err)
-		if errors.Is(err, ErrSignInNeeded) {
-			s.st.signInNeeded = true
-		}
+		s.st.signInNeeded = s.st.signInNeeded || errors.Is(err, ErrSignInNeeded)
+		s.st.enrolNeeded = s.st.enrolNeeded || isDeviceRefused(err)
 	}
-	wasStalled := s.st.watch.stalled
-	stalled := s.st.watch.observe(now, head, pending, s.st.lastAnswer, s.cfg.StallAfter)
+	wasStalled := s.st.stalled
+	// A refused session is not a stall: its cause is known and shown.
+	stalled := s.st.watch.observe(now, head, pending, s.st.lastAnswer, s.cfg.StallAfter) && !s.st.signInNeeded
+	s.st.stalled = stalled
 	s.mu.Unlock()
 	s.log(err, stalled && !wasStalled)
 	s.publish()

@@ -123,7 +123,10 @@ func (s *Syncer) SyncNow() { signal(s.kick) }
 // Notify tells the loop that a local save happened: its events are
 // pushed shortly, unless the server is unreachable (then at the next
 // retry), so that a burst of saves makes one push.
-func (s *Syncer) Notify() { signal(s.notify) }
+func (s *Syncer) Notify() {
+	s.storeChanged()
+	signal(s.notify)
+}
 
 func signal(ch chan struct{}) {
 	select {
@@ -162,6 +165,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 func (s *Syncer) wait(ctx context.Context, d time.Duration, healthy bool) bool {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
+	due := time.Now().Add(d)
 	for {
 		select {
 		case <-ctx.Done():
@@ -171,7 +175,10 @@ func (s *Syncer) wait(ctx context.Context, d time.Duration, healthy bool) bool {
 		case <-timer.C:
 			return true
 		case <-s.notify:
-			if healthy {
+			s.publish() // the pending count changed
+			// Only ever brought forward: saves in a row cannot hold the push back.
+			if soon := time.Now().Add(s.cfg.NotifyDelay); healthy && soon.Before(due) {
+				due = soon
 				timer.Reset(s.cfg.NotifyDelay)
 			}
 		}

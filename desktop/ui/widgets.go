@@ -217,3 +217,4 @@ func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
 	}
 	return nil
 }
+

@@ -299,8 +299,9 @@ func (w *Workstation) SignIn(login, password string) (model.Session, error) {
 	if err != nil {
 		return model.Session{}, err
 	}
+	// Offline only means something when there is a server to miss.
 	sess := model.Session{Login: s.User.Login, DisplayName: s.User.DisplayName, Role: s.User.Role,
-		Station: w.Settings().Station, Offline: !s.Online}
+		Station: w.Settings().Station, Offline: !s.Online && w.enrolled()}
 	if sess.Station == "" {
 		sess.Station = s.User.Station
 	}

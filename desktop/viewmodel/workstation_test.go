@@ -46,7 +46,7 @@ func TestStandalone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sess.Role != domain.RoleAdmin || !sess.Offline || sess.Station != "PRESS2" {
+	if sess.Role != domain.RoleAdmin || sess.Offline || sess.Station != "PRESS2" {
 		t.Fatalf("session = %+v", sess)
 	}
 	if err := w.AddStation("cut1", "Cutting 1"); err != nil {

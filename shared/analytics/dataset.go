@@ -225,7 +225,7 @@ func (ds *Dataset) actionOwners() (owner []int32, unnamed map[string]int32) {
 // indexActions lists the actions per complaint and finds what each answers
 // for.
 func (ds *Dataset) indexActions(owner []int32, unnamed map[string]int32) {
-	var pairs [][2]int32 // (complaint position, action index)
+	pairs := make([][2]int32, 0, len(owner)) // (complaint position, action index)
 	for i, p := range owner {
 		if p >= 0 {
 			pairs = append(pairs, [2]int32{p, int32(i)})

@@ -67,7 +67,7 @@ type subject struct {
 
 // listSubjects lists the subjects with a known scope, by (doneAt, kind, ID).
 func (ds *Dataset) listSubjects() []subject {
-	var out []subject
+	out := make([]subject, 0, len(ds.plans)+len(ds.actions)/4)
 	for i, p := range ds.plans {
 		if !p.StartedAt.IsZero() {
 			out = append(out, subject{kind: SubjectPlan, index: int32(i), scope: &ds.planScope[i], doneAt: unixNano(p.StartedAt)})

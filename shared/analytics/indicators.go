@@ -144,7 +144,7 @@ func (ds *Dataset) paretos(cohort []int32) (categories, suppliers []ParetoRow) {
 }
 
 func (ds *Dataset) responseTimes(cohort []int32) (tta, ttr DurationStats) {
-	var ack, res []time.Duration
+	ack, res := make([]time.Duration, 0, len(cohort)), make([]time.Duration, 0, len(cohort))
 	for _, p := range cohort {
 		x := &ds.facts[p]
 		if x.ack != noTime {

@@ -78,6 +78,9 @@ func (s *genStats) add(states map[domain.EntityKey]*domain.State) {
 func (s *genStats) check(t *testing.T) {
 	t.Helper()
 	t.Logf("generated: %+v", *s)
+	if s.histories < 500 { // too few cases (-rapid.checks) to expect every state
+		return
+	}
 	if s.conflicts == 0 || s.concurrentFlags == 0 || s.closed == 0 || s.reopened == 0 || s.reexamined == 0 ||
 		s.approved == 0 || s.effective == 0 {
 		t.Errorf("the generator does not reach every interesting state: %+v", *s)

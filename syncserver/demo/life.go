@@ -29,7 +29,11 @@ type life struct {
 	at       time.Time
 	deadline time.Time
 	stopped  bool
-	round    int // solution rounds: option ids differ per round
+	round    int           // solution rounds: option ids differ per round
+	slow     time.Duration // delays multiplier: some complaints drag on
+	// the last corrective action, and whether its effectiveness was judged
+	lastAction   string
+	lastVerified bool
 }
 
 // step adds what a person does between lo and hi after the previous step;
@@ -38,7 +42,7 @@ func (l *life) step(lo, hi time.Duration, who User, cmds ...boltstore.Command) b
 	if l.stopped {
 		return false
 	}
-	l.at = l.at.Add(l.g.between(lo, hi))
+	l.at = l.at.Add(l.g.between(lo, hi) * max(l.slow, 1))
 	if l.at.After(l.g.end) {
 		l.stopped = true
 		return false
@@ -58,10 +62,13 @@ func (l *life) pick(list []bi) string { return list[l.g.r.IntN(len(list))][l.lan
 // complaints writes n complaint histories, filed at random times of the
 // working day over the history, against the upstream station.
 func (g *gen) complaints(n int) {
-	span := g.end.Add(-6 * hour).Sub(g.start)
 	var times []time.Time
-	for range n {
-		t := g.start.Add(2*day + time.Duration(g.r.Int64N(int64(span-2*day))))
+	for i := range n {
+		from := g.start.Add(2 * day)
+		if i%3 == 0 { // a third in the last three weeks: the plant's current work
+			from = g.end.Add(-21 * day)
+		}
+		t := from.Add(time.Duration(g.r.Int64N(int64(g.end.Add(-6 * hour).Sub(from)))))
 		t = time.Date(t.Year(), t.Month(), t.Day(), 6+g.r.IntN(14), g.r.IntN(60), 0, 0, time.UTC)
 		if t.After(g.end) {
 			t = g.end.Add(-time.Hour)
@@ -69,10 +76,18 @@ func (g *gen) complaints(n int) {
 		times = append(times, t)
 	}
 	sortTimes(times)
-	for _, t := range times {
+	for i, t := range times {
 		l := g.newLife(t)
 		g.filed = append(g.filed, l)
-		l.live()
+		switch n - i {
+		case 1, 2: // the newest: nobody has answered yet
+			l.file()
+		case 3, 4: // acknowledged, not yet analysed
+			l.file()
+			l.acknowledge()
+		default:
+			l.live()
+		}
 	}
 }
 
@@ -149,8 +164,11 @@ func (l *life) live() {
 		l.duplicate()
 	case x < 0.27:
 		l.stall()
-	case x < 0.36:
+	case x < 0.35:
 		l.loop(true) // closed, then reopened
+	case x < 0.50:
+		l.slow = 3 // a busy engineer: every step takes three times longer
+		l.loop(false)
 	default:
 		l.loop(false)
 	}
@@ -234,8 +252,14 @@ func (l *life) action(kind domain.ActionKind, title string, due time.Duration, q
 	act := func(lo, hi time.Duration, t domain.EventType, p domain.Payload) bool {
 		return l.step(lo, hi, owner, boltstore.Command{Type: t, EntityID: id, Payload: p})
 	}
-	if !quick && !act(2*hour, day, domain.ActionStarted, &domain.NotePayload{}) {
-		return false
+	if quick && l.g.chance(0.15) {
+		return act(2*hour, day, domain.ActionCancelled, &domain.ReasonPayload{Reason: "Lot déjà consommé / lot already used up"})
+	}
+	if !quick {
+		l.lastAction, l.lastVerified = id, false
+		if !act(2*hour, day, domain.ActionStarted, &domain.NotePayload{}) {
+			return false
+		}
 	}
 	late := l.g.chance(0.15)
 	if late && !act(due, due+2*day, domain.ActionRescheduled, &domain.ActionRescheduledPayload{Due: dueAt.Add(5 * day).Truncate(hour), Reason: l.text(rescheduleBy)}) {
@@ -248,8 +272,8 @@ func (l *life) action(kind domain.ActionKind, title string, due time.Duration, q
 	if !act(span/3, span, domain.ActionCompleted, &domain.NotePayload{Note: l.text(l.d.resolution)}) {
 		return false
 	}
-	if l.g.chance(0.5) {
-		act(2*day, 10*day, domain.ActionVerified, &domain.VerdictPayload{Effective: true, Note: "Aucune récidive / no recurrence"})
+	if l.g.chance(0.35) && act(2*day, 10*day, domain.ActionVerified, &domain.VerdictPayload{Effective: true, Note: "Aucune récidive / no recurrence"}) {
+		l.lastVerified = !quick
 	}
 	return !l.stopped
 }
@@ -273,6 +297,10 @@ func (l *life) loop(reopened bool) {
 	if !l.step(3*day, 12*day, l.filer, l.cmd(domain.ComplaintReopened, &domain.ReasonPayload{Reason: l.text(reopenWhy)})) {
 		return
 	}
+	if !l.lastVerified { // the defect came back: the corrective action did not work
+		l.step(hour, day, l.engineer, boltstore.Command{Type: domain.ActionVerified, EntityID: l.lastAction,
+			Payload: &domain.VerdictPayload{Effective: false, Note: "Récidive constatée / the defect came back", Evidence: []string{l.id}}})
+	}
 	whys := l.d.whys[l.lang]
 	if !l.step(4*hour, 2*day, l.engineer, l.cmd(domain.ComplaintAnalysisRecorded, &domain.AnalysisPayload{Whys: &whys})) {
 		return
@@ -288,7 +316,7 @@ func (l *life) resolveAndVerify() bool {
 		return false
 	}
 	ratings := []int{5, 5, 5, 4, 4, 4, 4, 3, 3, 2, 1}
-	return l.step(2*hour, 3*day, l.filer, l.cmd(domain.ComplaintVerified,
+	return l.step(4*hour, 5*day, l.filer, l.cmd(domain.ComplaintVerified,
 		&domain.VerifyPayload{Rating: ratings[l.g.r.IntN(len(ratings))], Comment: l.pick(verifyNotes)}))
 }
 

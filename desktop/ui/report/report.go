@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -37,16 +38,21 @@ type Opener func(id string)
 
 // Home is the operator's start screen: one big button.
 func Home(env ui.Env, m Model, open Opener) ui.Content {
-	var b *widget.Button
-	b = widget.NewButtonWithIcon(lang.X("report.big_button", "Report a defect"), theme.ContentAddIcon(), func() {
+	label := lang.X("report.big_button", "Report a defect")
+	b := widget.NewButton("", func() {
 		f := NewForm(env, m, open)
 		env.Nav.Push(lang.X("report.title", "Report a defect"), f.Object())
 		f.Load()
 	})
 	b.Importance = widget.HighImportance
+	// The button's own text is small; a large caption sits on top of it
+	// (text is not tappable, so taps reach the button).
+	caption := canvas.NewText("+  "+label, theme.Color(theme.ColorNameForegroundOnPrimary))
+	caption.TextSize = 30
+	caption.TextStyle.Bold = true
 	hint := ui.Wrapped(lang.X("report.hint", "A part from an upstream station is not right? Report it here: it takes less than 30 seconds."))
 	hint.Alignment = fyne.TextAlignCenter
-	big := ui.MinSize(b, 420, 140)
+	big := ui.MinSize(container.NewStack(b, container.NewCenter(caption)), 460, 160)
 	return ui.Content{Object: container.NewCenter(container.NewVBox(big, hint))}
 }
 

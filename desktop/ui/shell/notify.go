@@ -13,11 +13,14 @@ import (
 
 // notifier sends a desktop notification when an action is newly assigned
 // to the signed-in user, and when a deadline they care about passes. It
-// looks every minute and after every sync; the first look of a session
-// only learns what is there, so signing in does not bring a burst.
+// looks every minute and after every sync. Only what happens during the
+// session is news: an action assigned, a deadline passed since sign-in
+// (what came before is on the screens), so that signing in, or the first
+// pull of a new workstation, does not bring a burst.
 type notifier struct {
 	s        *Shell
 	seeded   bool
+	since    time.Time // start of the session
 	actions  map[string]bool
 	overdue  map[string]bool
 	lastSync time.Time
@@ -31,6 +34,7 @@ func newNotifier(s *Shell) *notifier { return &notifier{s: s, interval: time.Min
 
 func (n *notifier) start(stop chan struct{}) {
 	n.seeded, n.actions, n.overdue = false, map[string]bool{}, map[string]bool{}
+	n.since = n.s.env.Now()
 	n.look()
 	cancel := n.s.ws.Subscribe(func(st model.SyncStatus) {
 		fyne.Do(func() {
@@ -74,7 +78,7 @@ func (n *notifier) look() {
 		}
 		n.version = w.Version
 		for _, a := range w.Actions {
-			if !n.actions[a.ID] && n.seeded && a.AssignedBy != me {
+			if !n.actions[a.ID] && n.seeded && a.AssignedBy != me && a.AssignedAt.After(n.since) {
 				n.send(lang.X("notify.action_title", "New action for you"),
 					lang.X("notify.action_body", "{{.Title}} · due {{.Due}} · {{.Number}}", map[string]any{
 						"Title": a.Title, "Due": i18n.Date(a.Due), "Number": a.ComplaintNumber}))
@@ -82,7 +86,7 @@ func (n *notifier) look() {
 			n.actions[a.ID] = true
 		}
 		for _, c := range w.Overdue {
-			if !n.overdue[c.ID] && n.seeded {
+			if !n.overdue[c.ID] && n.seeded && c.Deadline.After(n.since) {
 				n.send(lang.X("notify.deadline_title", "Deadline passed"),
 					lang.X("notify.deadline_body", "{{.Number}} ({{.Supplier}}, {{.Part}}) was due on {{.Date}}", map[string]any{
 						"Number": c.Number, "Supplier": c.SupplierStation, "Part": c.PartRef, "Date": i18n.DateTime(c.Deadline)}))

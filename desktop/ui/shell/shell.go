@@ -73,6 +73,8 @@ type Shell struct {
 	stop     chan struct{} // ends the session's tickers
 	// signedIn, when set, is called once a session starts (screenshots).
 	signedIn func()
+	// lastSignIn is the sign-in screen shown last (tests).
+	lastSignIn *signin.SignIn
 }
 
 type pushed struct {
@@ -126,12 +128,16 @@ func (s *Shell) withBar(o fyne.CanvasObject, connect bool) fyne.CanvasObject {
 func (s *Shell) ShowSignIn(reason string) {
 	s.endSession()
 	si := signin.NewSignIn(s.env, s.ws, reason, s.SignedIn)
+	s.lastSignIn = si
 	s.win.SetContent(s.withBar(si.Object(), true))
 	si.Load()
 }
 
 // SignedIn starts the main view for a session.
 func (s *Shell) SignedIn(sess model.Session) {
+	if s.lastSignIn != nil {
+		s.lastSignIn.Stop()
+	}
 	s.session = sess
 	s.screens = nil
 	for _, sc := range s.index() {

@@ -141,7 +141,13 @@ type SignIn struct {
 	form   *ui.Form
 	status *widget.Label
 	obj    fyne.CanvasObject
+	// stopped is set once the screen is replaced: a late load must not
+	// focus a field that is gone.
+	stopped bool
 }
+
+// Stop marks the screen as replaced.
+func (s *SignIn) Stop() { s.stopped = true }
 
 // NewSignIn builds the screen; done runs with the session once signed in.
 // reason, when set, says why the previous session ended.
@@ -200,7 +206,9 @@ func (s *SignIn) Load() {
 			s.people.Add(b)
 		}
 		s.people.Refresh()
-		s.env.Win.Canvas().Focus(s.Login)
+		if !s.stopped {
+			s.env.Win.Canvas().Focus(s.Login)
+		}
 	})
 }
 

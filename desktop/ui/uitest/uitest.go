@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -103,6 +104,8 @@ func Texts(o fyne.CanvasObject, sub string) []string {
 			s = w.Text
 		case *widget.RichText:
 			s = w.String()
+		case *canvas.Text:
+			s = w.Text
 		}
 		if s != "" && contains(s, sub) {
 			out = append(out, s)

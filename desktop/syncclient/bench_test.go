@@ -1,0 +1,382 @@
+package syncclient_test
+
+// Benchmarks against the real server binary. Figures and targets are in
+// the closing note of issue 3; run them with
+//
+//	go test -run '^$' -bench . ./desktop/syncclient
+//	go test -run '^$' -bench Fleet60s -fleet.60s ./desktop/syncclient   # the 60 s run
+//
+// The first-sync fixture (a server store holding a million events) takes
+// minutes to build; it is built once and kept under the system's temporary
+// folder, outside the timer.
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"boucle/desktop/syncclient"
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+	"boucle/shared/hlc"
+	"boucle/shared/syncproto"
+
+	"github.com/google/uuid"
+)
+
+var (
+	firstSyncCases = flag.Int("firstsync.cases", 100_000, "complaint cases (ten events each) in the first-sync fixture")
+	fleetClients   = flag.Int("fleet.clients", 200, "simulated workstations in the fleet benchmarks")
+	fleetDuration  = flag.Duration("fleet.duration", 10*time.Second, "how long BenchmarkFleet runs")
+	fleetInterval  = flag.Duration("fleet.interval", 2*time.Second, "mean time between two sync cycles of one simulated workstation")
+	fleetLong      = flag.Bool("fleet.60s", false, "run BenchmarkFleet60s (200 workstations for 60 s)")
+)
+
+// BenchmarkFirstSync measures a new workstation's first sync: the whole
+// plant log (a million events by default) pulled and applied into an
+// empty store, fsync'd page by page. Target: ≤ 6 s for 1M events.
+func BenchmarkFirstSync(b *testing.B) {
+	needServer(b)
+	dir := firstSyncFixture(b, *firstSyncCases)
+	srv := startServer(b, dir)
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		w := enrolledAt(b, fmt.Sprintf("ws-%d", rand.Int()), historyStation(0), srv.URL(), srv.enrolmentCode(), testConfig())
+		w.login(b, "bench", password("bench"))
+		b.StartTimer()
+		start := time.Now()
+		w.syncOnce(b)
+		elapsed := time.Since(start)
+		b.StopTimer()
+		n := w.logLen()
+		b.ReportMetric(float64(n)/elapsed.Seconds(), "events/s")
+		b.ReportMetric(float64(n), "events")
+		w.store.Close()
+		b.StartTimer()
+	}
+}
+
+// firstSyncFixture returns a server data directory whose log holds the
+// history of cases complaint cases, building it the first time: the
+// real server creates the plant and a user, then the history is
+// ingested directly into its store in big unsynced transactions.
+func firstSyncFixture(b *testing.B, cases int) string {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), "boucle-syncclient-bench", fmt.Sprintf("first-sync-%d-v1", cases))
+	if _, err := os.Stat(filepath.Join(dir, "ready")); err == nil {
+		return dir
+	}
+	b.Logf("building the first-sync fixture in %s (once; minutes for a million events)", dir)
+	start := time.Now()
+	if err := os.RemoveAll(dir); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	srv := startServer(b, dir)
+	srv.addUser("bench", "engineer", "", password("bench"))
+	srv.stop()
+	s, err := boltstore.Open(srv.storePath(), boltstore.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	events := history(b, cases)
+	for len(events) > 0 {
+		n := min(2000, len(events)) // bigger transactions are slower: index inserts shift bbolt's nodes
+		if _, err := s.Ingest(events[:n]); err != nil {
+			b.Fatal(err)
+		}
+		events = events[n:]
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "ready"), nil, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("fixture built in %s", time.Since(start).Round(time.Second))
+	return dir
+}
+
+// BenchmarkFleet runs simulated workstations syncing at once against one
+// server for -fleet.duration (10 s): each pushes a few events now and
+// then and pulls everything new, as the Syncer does, every
+// -fleet.interval on average. It reports the p99 latency of the requests,
+// the errors and the server's peak memory. Targets (60 s, 200
+// workstations): p99 < 50 ms, no errors, server memory < 300 MB.
+func BenchmarkFleet(b *testing.B) { benchFleet(b, *fleetClients, *fleetDuration) }
+
+// BenchmarkFleet60s is the target's full 60 s run; it runs only with
+// -fleet.60s.
+func BenchmarkFleet60s(b *testing.B) {
+	if !*fleetLong {
+		b.Skip("the 60 s fleet run needs -fleet.60s")
+	}
+	benchFleet(b, 200, time.Minute)
+}
+
+func benchFleet(b *testing.B, clients int, d time.Duration) {
+	needServer(b)
+	for range b.N {
+		b.StopTimer()
+		f := newFleet(b, clients)
+		b.StartTimer()
+		res := f.run(d)
+		b.StopTimer()
+		res.report(b)
+	}
+}
+
+// fleet is a server and the simulated workstations enrolled with it.
+type fleet struct {
+	tb      testing.TB
+	srv     *realServer
+	clients []*simWorkstation
+}
+
+var fleetOperators = []string{"op1", "op2", "op3", "op4"}
+
+func newFleet(tb testing.TB, n int) *fleet {
+	srv := startServer(tb, tb.TempDir())
+	for _, code := range []string{"PRESS2", "CUT1"} {
+		srv.mustAdmin("", "station", "add", code, "--name", "Station "+code)
+	}
+	for _, login := range fleetOperators {
+		srv.addUser(login, "operator", "PRESS2", password(login))
+	}
+	// One sign-in without a device: its token serves every simulated
+	// workstation, so the setup does not cost 200 password hashes.
+	c, err := syncclient.NewClient(srv.URL(), syncclient.ClientOptions{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tokens, err := c.Login(context.Background(), "op1", password("op1"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f := &fleet{tb: tb, srv: srv, clients: make([]*simWorkstation, n)}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f.clients[i], errs[i] = newSimWorkstation(srv, i, tokens.AccessToken)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		tb.Fatal(err)
+	}
+	return f
+}
+
+// simWorkstation speaks the protocol like a Syncer without a store: it
+// pushes events it makes up and pulls (and decodes) the plant's log.
+type simWorkstation struct {
+	c       *syncclient.Client
+	clock   *hlc.Clock
+	replica string
+	author  string
+	seq     uint64
+	cursor  string
+	rng     *rand.Rand
+}
+
+func newSimWorkstation(srv *realServer, i int, access string) (*simWorkstation, error) {
+	c, err := syncclient.NewClient(srv.URL(), syncclient.ClientOptions{})
+	if err != nil {
+		return nil, err
+	}
+	w := &simWorkstation{c: c, clock: hlc.NewClock(nil, 0), replica: uuid.Must(uuid.NewV7()).String(), author: fleetOperators[i%len(fleetOperators)], rng: rand.New(rand.NewPCG(uint64(i), 7))}
+	out, err := srv.admin("", "device", "enrol")
+	m := enrolmentCodeRe.FindStringSubmatch(out)
+	if err != nil || m == nil {
+		return nil, fmt.Errorf("enrolment code %d: %v", i, err)
+	}
+	resp, err := c.Enrol(context.Background(), syncproto.EnrolRequest{Code: m[1], Name: fmt.Sprintf("sim-%03d", i), Station: "PRESS2", Replica: w.replica})
+	if err != nil {
+		return nil, fmt.Errorf("enrol %d: %w", i, err)
+	}
+	c.SetDevice(resp.DeviceID, resp.DeviceKey)
+	c.SetAccessToken(access)
+	return w, nil
+}
+
+// events makes k events: a complaint filed, then messages on it.
+func (w *simWorkstation) events(k int) []domain.Event {
+	id := uuid.Must(uuid.NewV7()).String()
+	out := make([]domain.Event, 0, k)
+	var parent uuid.UUID
+	for i := range k {
+		var typ domain.EventType = domain.ComplaintMessagePosted
+		var p domain.Payload = &domain.MessagePayload{Text: "still waiting for the sorted lot"}
+		if i == 0 {
+			typ, p = domain.ComplaintFiled, &domain.ComplaintFiledPayload{Number: fmt.Sprintf("PRESS2-2026-%s-%d", w.replica[:8], w.seq), FilingStation: "PRESS2",
+				SupplierStation: "CUT1", PartRef: "BRK-2231", Quantity: 12, Category: "dimensional", Severity: domain.SeverityMajor,
+				Kind: domain.KindComplaint, Description: "Parts received with burrs on the inner edge; about one in ten affected."}
+		}
+		e, err := domain.NewEvent(typ, id, p)
+		if err != nil {
+			panic(err)
+		}
+		w.seq++
+		e.ID, e.Replica, e.Seq, e.Author, e.Role = uuid.Must(uuid.NewV7()), w.replica, w.seq, w.author, domain.RoleOperator
+		e.HLC = w.clock.Now()
+		if i > 0 {
+			e.Parents = []uuid.UUID{parent}
+		}
+		parent = e.ID
+		out = append(out, e)
+	}
+	return out
+}
+
+// cycle is one sync: maybe a push, then pulls until nothing more.
+func (w *simWorkstation) cycle(ctx context.Context, rec *latencies) {
+	if w.rng.Float64() < 0.5 {
+		batch := w.events(1 + w.rng.IntN(3))
+		start := time.Now()
+		_, err := w.c.Push(ctx, batch)
+		rec.add("push", time.Since(start), err)
+		if err != nil {
+			w.seq -= uint64(len(batch)) // not stored: the numbers are free again
+		}
+	}
+	for {
+		start := time.Now()
+		page, err := w.c.Pull(ctx, w.cursor, syncproto.DefaultPull)
+		rec.add("pull", time.Since(start), err)
+		if err != nil {
+			return
+		}
+		w.cursor = page.Next
+		if !page.More {
+			return
+		}
+	}
+}
+
+// run lets every workstation sync for d, each at its own random pace,
+// and samples the server's memory.
+func (f *fleet) run(d time.Duration) fleetResult {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	rec := &latencies{byKind: map[string][]time.Duration{}}
+	var peak atomic.Int64
+	go sampleRSS(ctx, f.srv.pid(), &peak)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for _, w := range f.clients {
+		wg.Go(func() {
+			for {
+				wait := time.Duration(float64(*fleetInterval) * (0.5 + w.rng.Float64()))
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+				w.cycle(context.WithoutCancel(ctx), rec)
+			}
+		})
+	}
+	wg.Wait()
+	return fleetResult{lat: rec, elapsed: time.Since(start), peakRSS: max(peak.Load(), vmHWM(f.srv.pid())), clients: len(f.clients)}
+}
+
+// latencies collects request durations and errors.
+type latencies struct {
+	mu     sync.Mutex
+	byKind map[string][]time.Duration
+	errs   []string
+}
+
+func (l *latencies) add(kind string, d time.Duration, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.byKind[kind] = append(l.byKind[kind], d)
+	if err != nil && len(l.errs) < 1000 {
+		l.errs = append(l.errs, kind+": "+err.Error())
+	}
+}
+
+type fleetResult struct {
+	lat     *latencies
+	elapsed time.Duration
+	peakRSS int64 // bytes
+	clients int
+}
+
+func (r fleetResult) report(b *testing.B) {
+	var all []time.Duration
+	for kind, ds := range r.lat.byKind {
+		slices.Sort(ds)
+		b.Logf("%s: %d requests, p50 %s, p99 %s, max %s", kind, len(ds), pct(ds, 50), pct(ds, 99), ds[len(ds)-1])
+		all = append(all, ds...)
+	}
+	slices.Sort(all)
+	b.ReportMetric(float64(pct(all, 99).Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(pct(all, 50).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(len(all))/r.elapsed.Seconds(), "req/s")
+	b.ReportMetric(float64(len(r.lat.errs)), "errors")
+	b.ReportMetric(float64(r.peakRSS)/(1<<20), "server-MB")
+	if len(r.lat.errs) > 0 {
+		b.Logf("%d errors, first: %s", len(r.lat.errs), r.lat.errs[0])
+	}
+	b.Logf("%d workstations, %s, server peak RSS %d MB", r.clients, r.elapsed.Round(time.Second), r.peakRSS>>20)
+}
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, len(sorted)*p/100)]
+}
+
+// sampleRSS keeps the highest resident set size of pid seen.
+func sampleRSS(ctx context.Context, pid int, peak *atomic.Int64) {
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if v := procStatus(pid, "VmRSS:"); v > peak.Load() {
+			peak.Store(v)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// vmHWM is the process's peak resident set size, as the kernel saw it.
+func vmHWM(pid int) int64 { return procStatus(pid, "VmHWM:") }
+
+// procStatus reads a "kB" field of /proc/PID/status, in bytes.
+func procStatus(pid int, field string) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, field); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}

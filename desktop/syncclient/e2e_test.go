@@ -1,0 +1,453 @@
+package syncclient_test
+
+// End-to-end tests: the real boucle-server binary (built by TestMain) on
+// 127.0.0.1, port 0, in a temporary directory, and workstation stores
+// syncing through it, some behind a proxy that plays a failing network.
+// Each test has its own server, so they run in parallel.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"boucle/desktop/syncclient"
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+	"boucle/shared/syncproto"
+)
+
+// plant is a real server with three stations and four users.
+type plant struct {
+	srv *realServer
+}
+
+var plantUsers = []struct{ login, role, station string }{
+	{"op1", "operator", "PRESS2"}, {"op2", "operator", "CUT1"}, {"eng1", "engineer", ""}, {"eng2", "engineer", ""},
+}
+
+// password is a user's password in the test plants (10 characters at least).
+func password(login string) string { return login + "-long-secret" }
+
+func newPlant(t *testing.T, serveFlags ...string) *plant {
+	t.Helper()
+	needServer(t)
+	srv := startServer(t, t.TempDir(), serveFlags...)
+	for _, st := range []struct{ code, name string }{{"PRESS2", "Press 2"}, {"CUT1", "Cutting 1"}, {"PAINT", "Paint shop"}} {
+		srv.mustAdmin("", "station", "add", st.code, "--name", st.name)
+	}
+	for _, u := range plantUsers {
+		srv.addUser(u.login, u.role, u.station, password(u.login))
+	}
+	return &plant{srv: srv}
+}
+
+// workstation enrols a new workstation, reaching the server through
+// proxy when it is not nil.
+func (p *plant) workstation(t *testing.T, name string, proxy *flakyProxy, cfg syncclient.Config) *workstation {
+	t.Helper()
+	url := p.srv.URL()
+	if proxy != nil {
+		url = proxy.URL()
+	}
+	return enrolled(t, name, url, p.srv.enrolmentCode(), cfg)
+}
+
+// signedIn returns an enrolled workstation with login signed in and the
+// plant's reference data pulled.
+func (p *plant) signedIn(t *testing.T, name, login string, proxy *flakyProxy) (*workstation, syncclient.Session) {
+	t.Helper()
+	w := p.workstation(t, name, proxy, testConfig())
+	s := w.login(t, login, password(login))
+	w.syncOnce(t)
+	return w, s
+}
+
+// serverState asks the server what it holds, as the workstation w.
+func serverState(t *testing.T, w *workstation, url string) syncproto.ServerState {
+	t.Helper()
+	c, err := syncclient.NewClient(url, syncclient.ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dev boltstore.Device
+	_ = w.store.View(func(tx *boltstore.Tx) error { dev = tx.Device(); return nil })
+	c.SetDevice(dev.ID, dev.Key)
+	tokens, err := c.Login(context.Background(), "eng1", password("eng1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetAccessToken(tokens.AccessToken)
+	st, err := c.State(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// serverHash stops the server and hashes its projections.
+func (p *plant) serverHash(t *testing.T) [32]byte {
+	t.Helper()
+	p.srv.stop()
+	s := openStore(t, p.srv.storePath(), "")
+	defer s.Close()
+	return statesHash(s)
+}
+
+// (a) Three workstations record events while going offline at random for
+// several rounds; once all are back, every workstation and the server
+// hold the same projections.
+func TestE2EConvergesAfterRandomOutages(t *testing.T) {
+	t.Parallel()
+	p := newPlant(t)
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	var desks []*desk
+	for i, login := range []string{"op1", "eng1", "eng2"} {
+		proxy := newProxy(t, p.srv.URL())
+		w, s := p.signedIn(t, fmt.Sprintf("ws%d", i+1), login, proxy)
+		desks = append(desks, &desk{w: w, proxy: proxy, login: login, sess: s, rng: rand.New(rand.NewPCG(seed, uint64(i))), index: i})
+	}
+	offline := 0
+	for round := range 8 {
+		errs := make(chan error, len(desks))
+		var wg sync.WaitGroup
+		for _, d := range desks {
+			wg.Go(func() {
+				if err := d.round(round); err != nil {
+					errs <- fmt.Errorf("%s, round %d: %w", d.w.name, round, err)
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		for _, d := range desks {
+			if d.offline {
+				offline++
+			}
+		}
+	}
+	t.Logf("%d offline rounds of %d", offline, 8*len(desks))
+	for _, d := range desks {
+		d.proxy.setOffline(false)
+	}
+	for range 2 { // the first pass pushes everything, the second pulls it
+		for _, d := range desks {
+			d.w.syncOnce(t)
+		}
+	}
+	want := desks[0].w.hash()
+	for _, d := range desks {
+		st := d.w.sync.Status()
+		if st.Pending != 0 || len(st.Rejected) != 0 || d.w.hash() != want {
+			t.Fatalf("%s: pending %d, rejected %+v, converged %v", d.w.name, st.Pending, st.Rejected, d.w.hash() == want)
+		}
+	}
+	if p.serverHash(t) != want {
+		t.Fatal("the server's projections differ from the workstations'")
+	}
+}
+
+// desk is a workstation and the person at it, in the random-outage test.
+type desk struct {
+	w       *workstation
+	proxy   *flakyProxy
+	login   string
+	sess    syncclient.Session
+	rng     *rand.Rand
+	index   int
+	offline bool
+}
+
+// round goes offline or not, maybe changes shift (a new sign-in, offline
+// when the network is down), records a few events and tries to sync.
+func (d *desk) round(n int) error {
+	ctx := context.Background()
+	d.offline = n > 0 && (d.rng.Float64() < 0.4 || n == 1+d.index) // each desk goes offline at least once
+	d.proxy.setOffline(d.offline)
+	if d.rng.Float64() < 0.3 {
+		s, err := d.w.sync.Login(ctx, d.login, password(d.login))
+		if err != nil || s.Online == d.offline {
+			return fmt.Errorf("sign-in (offline %v): online %v, %v", d.offline, s.Online, err)
+		}
+		d.sess = s
+	}
+	if err := d.record(); err != nil {
+		return err
+	}
+	err := d.w.sync.SyncOnce(ctx)
+	switch {
+	case d.offline && !syncclient.IsOffline(err):
+		return fmt.Errorf("sync while offline: %v", err)
+	case !d.offline && err != nil:
+		return fmt.Errorf("sync: %w", err)
+	}
+	return nil
+}
+
+// record files complaints (operators) or handles them (engineers).
+func (d *desk) record() error {
+	if d.sess.User.Role == domain.RoleOperator {
+		for range 1 + d.rng.IntN(2) {
+			if _, err := d.w.store.Record(d.sess.Actor(), boltstore.Command{Type: domain.ComplaintFiled, Payload: &domain.ComplaintFiledPayload{
+				FilingStation: "PRESS2", SupplierStation: "CUT1", PartRef: fmt.Sprintf("P-%d", d.rng.IntN(100)), Quantity: 1 + d.rng.IntN(50),
+				Category: "dimensional", Severity: domain.SeverityMajor, Kind: domain.KindComplaint, Description: "found at incoming inspection"}}); err != nil {
+				return err
+			}
+		}
+	}
+	rows, err := d.complaints()
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if d.rng.Float64() < 0.5 {
+			continue
+		}
+		if err := d.handle(r); err != nil && domain.ErrorCode(err) != domain.EConflict {
+			return fmt.Errorf("%s on %s: %w", d.login, r.Number, err)
+		}
+	}
+	return nil
+}
+
+func (d *desk) complaints() ([]boltstore.ComplaintRow, error) {
+	var page boltstore.ComplaintPage
+	err := d.w.store.View(func(tx *boltstore.Tx) (err error) {
+		page, err = tx.ListComplaints(boltstore.ComplaintFilter{Limit: 30})
+		return err
+	})
+	return page.Rows, err
+}
+
+// handle records one event on a complaint: engineers acknowledge new
+// ones and (re)assign the others, which makes concurrent writes between
+// the two engineers' workstations; everyone posts messages.
+func (d *desk) handle(r boltstore.ComplaintRow) error {
+	cmd := boltstore.Command{Type: domain.ComplaintMessagePosted, EntityID: r.ID, Payload: &domain.MessagePayload{Text: "update from " + d.login}}
+	if d.sess.User.Role == domain.RoleEngineer {
+		switch {
+		case r.Status == domain.StatusNew:
+			cmd = boltstore.Command{Type: domain.ComplaintAcknowledged, EntityID: r.ID, Payload: &domain.AcknowledgePayload{
+				Deadline: time.Now().Add(time.Duration(24+d.rng.IntN(100)) * time.Hour).UTC().Truncate(time.Second), Assignee: d.login}}
+		case d.rng.Float64() < 0.5:
+			cmd = boltstore.Command{Type: domain.ComplaintAssigned, EntityID: r.ID, Payload: &domain.AssignPayload{Assignee: d.login}}
+		}
+	}
+	_, err := d.w.store.Record(d.sess.Actor(), cmd)
+	return err
+}
+
+// (b) A push whose answer is lost is retried; the server keeps each
+// event once.
+func TestE2ELostAnswerRetryCreatesNoDuplicate(t *testing.T) {
+	t.Parallel()
+	p := newPlant(t)
+	proxy := newProxy(t, p.srv.URL())
+	w, s := p.signedIn(t, "ws1", "op1", proxy)
+	id := w.fileComplaint(t, s, "burrs")
+	w.postMessages(t, s, id, 49)
+	before := serverState(t, w, p.srv.URL())
+	proxy.dropAnswers(syncproto.RoutePush, 1)
+	if err := w.sync.SyncOnce(context.Background()); !syncclient.IsOffline(err) || w.pending() != 50 {
+		t.Fatalf("lost answer: %v, pending %d", err, w.pending())
+	}
+	if mid := serverState(t, w, p.srv.URL()); mid.LogLen != before.LogLen+50 {
+		t.Fatalf("the server did not apply the push whose answer was lost: %d → %d", before.LogLen, mid.LogLen)
+	}
+	w.syncOnce(t)
+	after := serverState(t, w, p.srv.URL())
+	if w.pending() != 0 || after.LogLen != before.LogLen+50 || after.Replicas[w.store.Replica()] != 50 {
+		t.Fatalf("after the retry: pending %d, server log %d → %d, replica at %d", w.pending(), before.LogLen, after.LogLen, after.Replicas[w.store.Replica()])
+	}
+}
+
+// (c) The server killed (SIGKILL) while it applies a big push keeps the
+// batch whole or not at all; after a restart the workstation completes
+// it. Three kills, at different moments of the push.
+func TestE2EServerKilledDuringPushKeepsBatchWhole(t *testing.T) {
+	t.Parallel()
+	p := newPlant(t)
+	proxy := newProxy(t, p.srv.URL())
+	w, s := p.signedIn(t, "ws1", "op1", proxy)
+	pushed := uint64(0)
+	for _, delay := range []time.Duration{5 * time.Millisecond, 40 * time.Millisecond, 120 * time.Millisecond} {
+		id := w.fileComplaint(t, s, "big batch")
+		w.postMessages(t, s, id, syncproto.MaxBatchEvents-1)
+		before := serverState(t, w, p.srv.URL())
+		var once sync.Once
+		proxy.setOnRequest(func(route string) {
+			if route == syncproto.RoutePush {
+				once.Do(func() { time.AfterFunc(delay, p.srv.kill) })
+			}
+		})
+		err := w.sync.SyncOnce(context.Background())
+		proxy.setOnRequest(nil)
+		p.srv.kill() // in case the push finished first
+		p.srv.restart()
+		after := serverState(t, w, p.srv.URL())
+		got, grown := after.Replicas[w.store.Replica()]-pushed, after.LogLen-before.LogLen
+		switch {
+		case got == 0 && grown == 0:
+			t.Logf("killed %s after the push arrived (sync: %v): the batch is absent", delay, err)
+		case got == syncproto.MaxBatchEvents && grown == syncproto.MaxBatchEvents:
+			t.Logf("killed %s after the push arrived (sync: %v): the batch is all there", delay, err)
+		default:
+			t.Fatalf("half a batch: replica moved by %d, log grew by %d", got, grown)
+		}
+		w.syncOnce(t)
+		pushed += syncproto.MaxBatchEvents
+		if final := serverState(t, w, p.srv.URL()); final.Replicas[w.store.Replica()] != pushed || w.pending() != 0 {
+			t.Fatalf("after the restart: replica at %d, want %d; pending %d", final.Replicas[w.store.Replica()], pushed, w.pending())
+		}
+	}
+}
+
+// (d) A workstation stopped in the middle of a pull (its context
+// cancelled, its store closed between pages) resumes from its cursor:
+// nothing missing, nothing twice.
+func TestE2EPullResumesAfterTheWorkstationStops(t *testing.T) {
+	t.Parallel()
+	p := newPlant(t)
+	a, sa := p.signedIn(t, "ws1", "op1", nil)
+	for i := range 40 {
+		id := a.fileComplaint(t, sa, fmt.Sprintf("case %d", i))
+		a.postMessages(t, sa, id, 299)
+	}
+	a.syncOnce(t)
+
+	cfg := testConfig()
+	cfg.PullLimit = 1000
+	b := p.workstation(t, "ws2", nil, cfg)
+	b.login(t, "eng1", password("eng1"))
+	ctx, cancel := context.WithCancel(context.Background())
+	b.sync.Subscribe(func(s syncclient.Status) {
+		if s.Progress.Pulled >= 4000 {
+			cancel()
+		}
+	})
+	if err := b.sync.SyncOnce(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("stopped pull: %v", err)
+	}
+	var cur syncproto.Cursor
+	_ = b.store.View(func(tx *boltstore.Tx) error { cur, _ = syncproto.ParseCursor(tx.Cursor()); return nil })
+	total := serverState(t, a, p.srv.URL()).LogLen
+	if cur.Seq < 4000 || cur.Seq >= total || b.logLen() != cur.Seq {
+		t.Fatalf("stopped at cursor %d with %d events here, server %d", cur.Seq, b.logLen(), total)
+	}
+	b.store.Close()
+	b.open(t, cfg)
+	b.syncOnce(t)
+	a.syncOnce(t)
+	if b.logLen() != total || b.hash() != a.hash() {
+		t.Fatalf("resumed: %d events here, server %d, same projections %v", b.logLen(), total, b.hash() == a.hash())
+	}
+}
+
+// (e) An access token that expires with 500 events queued: all are
+// uploaded after the refresh.
+func TestE2EExpiredTokenRefreshedWith500Queued(t *testing.T) {
+	t.Parallel()
+	ttl := 2 * time.Second
+	needServer(t)
+	if _, err := startServerErr(t, "--access-ttl", ttl.String()); err != nil {
+		if !strings.Contains(err.Error(), "access-ttl") {
+			t.Fatal(err)
+		}
+		// The server refuses access tokens shorter than a minute: wait one.
+		t.Logf("the server refuses --access-ttl %s; waiting for a 1m token to expire instead", ttl)
+		ttl = time.Minute
+	}
+	p := newPlant(t, "--access-ttl", ttl.String())
+	w, s := p.signedIn(t, "ws1", "op1", nil)
+	id := w.fileComplaint(t, s, "dent")
+	w.postMessages(t, s, id, 499)
+	time.Sleep(ttl + 1500*time.Millisecond)
+	w.syncOnce(t)
+	st := w.sync.Status()
+	if st.Pending != 0 || st.SignInNeeded || st.LastError != "" {
+		t.Fatalf("status after the refresh: %+v", st)
+	}
+	if got := serverState(t, w, p.srv.URL()).Replicas[w.store.Replica()]; got != 500 {
+		t.Fatalf("server holds %d of the workstation's events", got)
+	}
+}
+
+// startServerErr starts a throwaway server and reports a start failure
+// instead of failing the test.
+func startServerErr(t *testing.T, serveFlags ...string) (*realServer, error) {
+	s := &realServer{tb: t, dir: t.TempDir(), extra: serveFlags, addr: "127.0.0.1:0"}
+	if err := s.start(); err != nil {
+		return nil, err
+	}
+	s.signal(syscall.SIGTERM)
+	return s, nil
+}
+
+// A server restored from a backup begins a new epoch: the workstations
+// push again what it lost, their own events and those they relay for
+// others, and everyone converges.
+func TestE2ERestoreFromBackup(t *testing.T) {
+	t.Parallel()
+	p := newPlant(t)
+	a, sa := p.signedIn(t, "ws1", "op1", nil)
+	b, sb := p.signedIn(t, "ws2", "eng1", nil)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	p.srv.mustAdmin("", "backup", backup)
+
+	id := a.fileComplaint(t, sa, "lost in the restore")
+	a.postMessages(t, sa, id, 5)
+	a.syncOnce(t)
+	b.syncOnce(t)
+	b.postMessages(t, sb, id, 3) // b's events reach the server and a, then the server loses them
+	b.syncOnce(t)
+	a.syncOnce(t)
+	b.store.Close() // b is off during the restore: a must relay its events
+
+	p.srv.stop()
+	raw, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p.srv.storePath(), raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p.srv.restart()
+	resync(t, a, "op1")
+	if st := serverState(t, a, p.srv.URL()); st.Replicas[b.store.Replica()] != 3 || st.LogLen != a.logLen() {
+		t.Fatalf("after a's sync the server holds %d of b's events, log %d (a: %d)", st.Replicas[b.store.Replica()], st.LogLen, a.logLen())
+	}
+	b.open(t, testConfig())
+	resync(t, b, "eng1")
+	resync(t, a, "op1")
+	if a.hash() != b.hash() || a.sync.Status().Pending != 0 || b.sync.Status().Pending != 0 {
+		t.Fatal("the workstations did not converge after the restore")
+	}
+	if p.serverHash(t) != a.hash() {
+		t.Fatal("the restored server did not get back what it lost")
+	}
+}
+
+// resync syncs once, signing in again if the restored server no longer
+// knows the session (refresh tokens issued after the backup are gone).
+func resync(t *testing.T, w *workstation, login string) {
+	t.Helper()
+	err := w.sync.SyncOnce(context.Background())
+	if errors.Is(err, syncclient.ErrSignInNeeded) {
+		w.login(t, login, password(login))
+		err = w.sync.SyncOnce(context.Background())
+	}
+	if err != nil {
+		t.Fatalf("%s: sync after the restore: %v", w.name, err)
+	}
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# make screenshots: runs the real desktop app under Xvfb against a demo
+# plant and writes a PNG of every main screen, in English and in French,
+# to docs/screenshots/<lang>-<screen>.png.
+#
+# It seeds a fresh demo plant (boucle-server demo) in a temporary folder,
+# serves it on 127.0.0.1, enrols one workstation per language (station
+# PRESS2) and starts bin/boucle once per screen, signed in as the right
+# person through the screenshot-mode variables documented in
+# cmd/boucle/screenshot.go (BOUCLE_TEST_LOGIN, BOUCLE_TEST_SCREEN). They are
+# test-only and do nothing unless set.
+#
+# Needs: xvfb-run, xdotool, ImageMagick's import (make deps installs them).
+# SHOTS: space-separated screen names to take only some (default: all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+out=$root/docs/screenshots
+server_bin=$root/bin/boucle-server
+app_bin=$root/bin/boucle
+addr=127.0.0.1:${BOUCLE_SHOTS_PORT:-8479}
+
+for b in "$server_bin" "$app_bin"; do
+	[[ -x $b ]] || { echo "screenshots: $b is missing; run 'make build' first" >&2; exit 1; }
+done
+for tool in xvfb-run xdotool import; do
+	command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing (make deps installs it)" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/boucle-shots.XXXXXX")
+server_pid=
+cleanup() {
+	if [[ -n $server_pid ]]; then
+		kill "$server_pid" 2>/dev/null || true
+		wait "$server_pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+echo "screenshots: seeding a demo plant"
+"$server_bin" demo --data "$tmp/server" >"$tmp/demo.txt"
+"$server_bin" serve --data "$tmp/server" --addr "$addr" >"$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do
+	(exec 3<>"/dev/tcp/${addr%:*}/${addr##*:}") 2>/dev/null && break
+	sleep 0.1
+done
+
+enrol_code() {
+	"$server_bin" device enrol --data "$tmp/server" | grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' | head -1
+}
+
+# The screens: name, login (empty: none), what to open.
+password=boucle-demo
+screens=(
+	"signin||"
+	"operator-report|emma.roux|report"
+	"operator-report-form|emma.roux|report-form"
+	"operator-my-complaints|emma.roux|mine"
+	"operator-choose-solution|emma.roux|complaint:solution_proposed"
+	"operator-confirm-and-rate|emma.roux|complaint:resolved"
+	"engineer-triage-inbox|julien.moreau|inbox"
+	"engineer-complaint-new|julien.moreau|complaint:new"
+	"engineer-complaint-actions|julien.moreau|complaint:actions_in_progress"
+	"engineer-my-actions|julien.moreau|actions"
+	"manager-plant-actions|claire.martin|plant"
+	"manager-plans|claire.martin|plans"
+	"manager-plan-to-approve|claire.martin|plan:submitted"
+	"settings|julien.moreau|settings"
+)
+
+mkdir -p "$out" "$tmp/xdg"
+chmod 700 "$tmp/xdg"
+
+# shoot NAME LANG DATA [ENV...] -- ARGS: one app run, one PNG of its window.
+shoot() {
+	local name=$1 lang=$2 data=$3
+	shift 3
+	local envs=()
+	while [[ $1 != -- ]]; do envs+=("$1"); shift; done
+	shift
+	local png=$out/$lang-$name.png
+	env "${envs[@]}" XDG_RUNTIME_DIR="$tmp/xdg" FYNE_THEME=light FYNE_SCALE=1 \
+		LANG="$(locale_of "$lang")" LC_ALL= LANGUAGE= HOME="$tmp/home-$lang" \
+		xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+			"$@" >>"'"$tmp"'/app.log" 2>&1 & p=$!
+			for _ in $(seq 100); do wid=$(xdotool search --name "^Boucle$" 2>/dev/null | head -1) && [[ -n $wid ]] && break; sleep 0.1; done
+			sleep "'"${SHOT_WAIT:-4}"'"
+			import -window "$wid" "'"$png"'"
+			kill $p; wait $p 2>/dev/null || true
+		' _ "$app_bin" "$@"
+	echo "screenshots: wrote ${png#"$root"/}"
+}
+
+locale_of() { [[ $1 == fr ]] && echo fr_FR.UTF-8 || echo en_US.UTF-8; }
+
+want() { [[ -z ${SHOTS:-} || " $SHOTS " == *" $1 "* ]]; }
+
+for lang in en fr; do
+	data=$tmp/desk-$lang
+	mkdir -p "$tmp/home-$lang"
+	if want firstrun; then
+		shoot firstrun "$lang" "$tmp/fresh-$lang" -- --server "http://$addr" --data "$tmp/fresh-$lang"
+	fi
+	# Enrol once (the first pull takes place during the first shot).
+	enrolled=
+	for entry in "${screens[@]}"; do
+		IFS='|' read -r name login what <<<"$entry"
+		want "$name" || continue
+		args=(--server "http://$addr" --data "$data")
+		if [[ -z $enrolled ]]; then
+			args+=(--enrol "$(enrol_code)" --station PRESS2)
+			enrolled=1
+		fi
+		envs=(BOUCLE_TEST_SCREEN="$what")
+		[[ -n $login ]] && envs+=(BOUCLE_TEST_LOGIN="$login:$password")
+		shoot "$name" "$lang" "$data" "${envs[@]}" -- "${args[@]}"
+	done
+done
+echo "screenshots: done; app log in $tmp/app.log (removed on exit)"
