@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"boucle/shared/domain"
@@ -40,8 +41,10 @@ type (
 	nothing    struct{}
 )
 
-// AdminHandler serves the admin commands of a over HTTP, for the socket.
-func AdminHandler(a AdminAPI) http.Handler {
+// AdminHandler serves the admin commands of a over HTTP, for the socket,
+// logging each command's name (never its arguments: they may hold a
+// password).
+func AdminHandler(a AdminAPI, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	rpc(mux, "add_user", a.AddUser)
 	rpc(mux, "disable_user", func(ctx context.Context, r loginArgs) (nothing, error) {
@@ -63,7 +66,10 @@ func AdminHandler(a AdminAPI) http.Handler {
 		return nothing{}, a.RevokeDevice(ctx, r.ID)
 	})
 	rpc(mux, "backup", func(ctx context.Context, r backupArgs) (BackupInfo, error) { return a.Backup(ctx, r.Dest) })
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.Info("admin command", "command", strings.TrimPrefix(r.URL.Path, "/admin/"))
+		mux.ServeHTTP(w, r)
+	})
 }
 
 func rpc[Req, Resp any](mux *http.ServeMux, name string, fn func(context.Context, Req) (Resp, error)) {
@@ -106,7 +112,7 @@ func ServeAdmin(ctx context.Context, dataDir string, a AdminAPI, log *slog.Logge
 		ln.Close()
 		return err
 	}
-	srv := &http.Server{Handler: AdminHandler(a), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: AdminHandler(a, log), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		_ = srv.Close()

@@ -18,18 +18,12 @@ type obj = map[string]any
 
 func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }
 
-func jsonBody(schema obj) obj { return obj{"content": obj{"application/json": obj{"schema": schema}}} }
-
 func reply(desc string, schema obj) obj {
 	r := obj{"description": desc}
 	if schema != nil {
 		r["content"] = obj{"application/json": obj{"schema": schema}}
 	}
 	return r
-}
-
-func batchBody(desc string) obj {
-	return obj{"description": desc, "content": obj{syncproto.ContentTypeBatch: obj{"schema": obj{"type": "string", "format": "binary"}}}}
 }
 
 // errs adds the error answers of an operation, by status.

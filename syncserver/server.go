@@ -71,6 +71,8 @@ type Server struct {
 	metrics *metrics
 	admin   *Admin
 	engine  *gin.Engine
+	// projector folds pushed events into the views once pushes pause.
+	projector *projector
 }
 
 // New prepares a server on a store opened with OpenStore.
@@ -82,7 +84,7 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: store, cfg: cfg, log: cfg.Logger, now: cfg.Now, jwtKey: key,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), metrics: newMetrics(),
-		admin: NewAdmin(store, cfg.Now)}
+		admin: NewAdmin(store, cfg.Now), projector: newProjector(store, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {
 		return nil, err
 	}
@@ -135,10 +137,11 @@ func (s *Server) routes(e *gin.Engine) {
 	user.PUT(syncproto.RouteBlob+":sha256", s.putBlob)
 	user.GET(syncproto.RouteBlob+":sha256", s.getBlob)
 	user.HEAD(syncproto.RouteBlob+":sha256", s.getBlob)
-	user.GET("/complaints", s.listComplaints)
-	user.GET("/complaints/:id", s.getComplaint)
-	user.GET("/actions", s.listActions)
-	user.GET("/plans", s.listPlans)
+	views := user.Group("", s.caughtUp)
+	views.GET("/complaints", s.listComplaints)
+	views.GET("/complaints/:id", s.getComplaint)
+	views.GET("/actions", s.listActions)
+	views.GET("/plans", s.listPlans)
 	user.GET("/stations", s.listStations)
 	user.GET("/users", s.listUsers)
 	user.GET("/categories", s.listCategories)

@@ -74,6 +74,7 @@ func (s *Server) push(c *gin.Context) {
 		return
 	}
 	resp.ServerTime = s.store.Clock().Now()
+	s.projector.kick()
 	s.metrics.countPush(resp.Results)
 	c.JSON(http.StatusOK, resp)
 }
@@ -157,11 +158,27 @@ func (p *pushTx) apply(e *domain.Event, invalid error) (syncproto.EventResult, e
 		res.Result, res.Code, res.Reason = syncproto.Rejected, de.Code, reason(de)
 		return res, p.t.StoreRejection(e, res.Code, res.Reason)
 	}
-	if _, err := p.t.Ingest(e); err != nil {
+	if err := p.store(e); err != nil {
 		return res, err
 	}
 	res.Result = syncproto.Accepted
 	return res, nil
+}
+
+// store logs an accepted event. Reference data (stations, users,
+// categories, severities) is folded at once because later events of the
+// same push are checked against it; the rest is only logged and folded by
+// the projector when pushes pause, which keeps a push's transaction to
+// the log's writes.
+func (p *pushTx) store(e *domain.Event) error {
+	var err error
+	switch e.EntityType {
+	case domain.EntityStation, domain.EntityUser, domain.EntityCategory, domain.EntitySeverity:
+		_, err = p.t.Ingest(e)
+	default:
+		_, err = p.t.Append(e)
+	}
+	return err
 }
 
 // refusal returns why an event cannot be accepted: a gap (which refuses

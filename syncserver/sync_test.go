@@ -416,3 +416,29 @@ func metrics(t *testing.T, h *harness) string {
 }
 
 func itoa(n uint64) string { b, _ := json.Marshal(n); return string(b) }
+
+// Pushed complaints are only logged in the push's transaction; the
+// projector folds them once pushes pause, without any view asking.
+func TestProjectorFoldsPushedEventsWhenPushesPause(t *testing.T) {
+	h := newHarness(t)
+	ws := h.workstation("op1")
+	h.push(ws, h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", filing(1, "Rayure")))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var backlog uint64
+		_ = h.store.View(func(tx *boltstore.Tx) error { backlog = tx.Backlog(); return nil })
+		if backlog == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pushed events still unfolded after 10 s", backlog)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_ = h.store.View(func(tx *boltstore.Tx) error {
+		if _, err := tx.Complaint("c1"); err != nil {
+			t.Fatalf("pushed complaint not folded: %v", err)
+		}
+		return nil
+	})
+}

@@ -51,6 +51,22 @@ func (s *Store) Ingest(events []domain.Event) (stored int, err error) {
 // is recorded as a ClockAlert), then it is logged and folded, or kept
 // unfolded when this version does not know it.
 func (t *Tx) Ingest(e *domain.Event) (IngestStatus, error) {
+	st, err := t.log(e, true)
+	if err != nil || st == Duplicate {
+		return st, err
+	}
+	return Stored, t.fold(e)
+}
+
+// Append stores one remote event like Ingest but leaves the folding to
+// Store.Project, so that a transaction receiving thousands of events only
+// writes the log: the server acknowledges a push as soon as the events are
+// durably logged, and projects them when the pushes pause.
+func (t *Tx) Append(e *domain.Event) (IngestStatus, error) { return t.log(e, false) }
+
+// log observes, dedupes and logs a remote event; folded says whether the
+// caller folds it at once.
+func (t *Tx) log(e *domain.Event, folded bool) (IngestStatus, error) {
 	if t.HasEvent(e.ID) {
 		return Duplicate, nil
 	}
@@ -61,21 +77,23 @@ func (t *Tx) Ingest(e *domain.Event) (IngestStatus, error) {
 			return 0, err
 		}
 	}
-	if err := t.appendEvent(e); err != nil {
-		return 0, err
-	}
-	return Stored, t.fold(e)
+	return Stored, t.appendEvent(e, folded)
 }
 
 // HasEvent reports whether the event is in the log.
 func (t *Tx) HasEvent(id uuid.UUID) bool { return t.tx.Bucket(bucketEventIDs).Get(id[:]) != nil }
 
-// appendEvent writes an event to the log and its indexes, once.
-func (t *Tx) appendEvent(e *domain.Event) error {
+// appendEvent writes an event to the log and its indexes, once. folded
+// says whether the caller folds it in this transaction: if nothing before
+// it awaits projection, the projection watermark moves past it.
+func (t *Tx) appendEvent(e *domain.Event, folded bool) error {
 	events := t.tx.Bucket(bucketEvents)
 	pos, err := events.NextSequence()
 	if err != nil {
 		return err
+	}
+	if folded && t.projectedPos()+1 == pos {
+		t.projected = pos
 	}
 	if err := events.Put(u64(pos), domain.EncodeEvent(e)); err != nil {
 		return err
@@ -110,8 +128,8 @@ func (t *Tx) fold(e *domain.Event) error {
 		return t.tx.Bucket(bucketUnfolded).Put(e.ID[:], []byte("unknown type or newer schema: "+string(e.Type)))
 	}
 	cs, err := t.cached(e.Key())
-	if err != nil {
-		return err
+	if err != nil || cs.state.Has(e.ID) {
+		return err // folded already: a refold after a late event included it
 	}
 	cs.dirty = true
 	if err := cs.state.Apply(e); errors.Is(err, domain.ErrOutOfOrder) {

@@ -28,6 +28,11 @@ type Command struct {
 // table, by validation or by the entity's state returns the *domain.Error
 // naming the field or rule, and nothing is written.
 func (s *Store) Record(actor Actor, cmds ...Command) ([]domain.Event, error) {
+	// A new event names the entity's heads as parents: fold what awaits
+	// projection first, or the event would look concurrent with it.
+	if err := s.CatchUp(); err != nil {
+		return nil, err
+	}
 	var out []domain.Event
 	err := s.Update(func(t *Tx) error {
 		out = out[:0]
@@ -80,7 +85,7 @@ func (t *Tx) Record(actor Actor, cmd Command) (domain.Event, error) {
 		return domain.Event{}, err
 	}
 	cs.dirty = true
-	if err := t.appendEvent(&e); err != nil {
+	if err := t.appendEvent(&e, true); err != nil {
 		return domain.Event{}, err
 	}
 	if err := meta.Put(keyLocalSeq, u64(seq)); err != nil {

@@ -82,6 +82,7 @@ var (
 	keyHLC           = []byte("hlc")            // last HLC timestamp handed out or observed
 	keyLocalSeq      = []byte("local_seq")      // last local replica sequence number
 	keyCursor        = []byte("sync_cursor")    // "epoch:seq" of the last pulled page
+	keyProjected     = []byte("projected")      // log position up to which every event is folded
 	keyServerEpoch   = []byte("server_epoch")   // epoch of the server last synced with
 	keyCounterPrefix = "counter/"               // counter/<STATION>/<YEAR> → last complaint number
 

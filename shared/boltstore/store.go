@@ -126,6 +126,10 @@ type Tx struct {
 	tx     *bolt.Tx
 	store  *Store
 	states map[domain.EntityKey]*cachedState // states changed in this transaction
+	// projected is the log position up to which every event is folded,
+	// read once per transaction and saved by flush (see project.go).
+	projected     uint64
+	projectedRead bool
 }
 
 type cachedState struct {
@@ -147,6 +151,11 @@ func (s *Store) Update(fn func(*Tx) error) error {
 		}
 		if err := t.flush(); err != nil {
 			return err
+		}
+		if t.projectedRead {
+			if err := btx.Bucket(bucketMeta).Put(keyProjected, u64(t.projected)); err != nil {
+				return err
+			}
 		}
 		return btx.Bucket(bucketMeta).Put(keyHLC, u64(uint64(s.clock.Last())))
 	})

@@ -1,0 +1,67 @@
+package syncserver
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"boucle/shared/boltstore"
+
+	"github.com/gin-gonic/gin"
+	bolt "go.etcd.io/bbolt"
+)
+
+// projectorPause is how long pushes must pause before the projector folds
+// what they logged. While workstations stream events in, the store's one
+// writer serves them; the views catch up on demand (caughtUp) meanwhile.
+const projectorPause = 20 * time.Millisecond
+
+// projector folds logged-but-unfolded events (boltstore.Append) into the
+// projections when pushes pause.
+type projector struct {
+	store *boltstore.Store
+	log   *slog.Logger
+	mu    sync.Mutex
+	timer *time.Timer
+}
+
+func newProjector(store *boltstore.Store, log *slog.Logger) *projector {
+	return &projector{store: store, log: log}
+}
+
+// kick (re)starts the pause timer after a push.
+func (p *projector) kick() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.timer == nil {
+		p.timer = time.AfterFunc(projectorPause, p.run)
+		return
+	}
+	p.timer.Reset(projectorPause)
+}
+
+// projectorStep bounds one projection transaction, so that a push
+// arriving meanwhile waits for the store's writer at most that long.
+const projectorStep = 2000
+
+func (p *projector) run() {
+	remaining, err := p.store.Project(projectorStep)
+	switch {
+	case err != nil && !errors.Is(err, bolt.ErrDatabaseNotOpen):
+		p.log.Error("projecting pushed events", "err", err)
+	case err == nil && remaining > 0:
+		p.kick()
+	}
+}
+
+// caughtUp makes a view read every logged event: it folds what awaits
+// projection first (one read transaction when nothing does).
+func (s *Server) caughtUp(c *gin.Context) {
+	if err := s.store.CatchUp(); err != nil {
+		_ = c.Error(err)
+		c.Abort()
+		return
+	}
+	c.Next()
+}
