@@ -61,8 +61,11 @@ screens=(
 	"operator-choose-solution|emma.roux|complaint:solution_proposed"
 	"operator-confirm-and-rate|emma.roux|complaint:resolved"
 	"engineer-triage-inbox|julien.moreau|inbox"
-	"engineer-complaint-new|julien.moreau|complaint:new"
-	"engineer-complaint-actions|julien.moreau|complaint:actions_in_progress"
+	"engineer-acknowledge|julien.moreau|complaint:new:acknowledge"
+	"engineer-analysis|julien.moreau|complaint:investigating:analyse"
+	"engineer-assign-action|julien.moreau|complaint:actions_in_progress:assign"
+	"complaint-timeline|julien.moreau|complaint:actions_in_progress:timeline"
+	"complaint-actions-tab|julien.moreau|complaint:actions_in_progress:actions"
 	"engineer-my-actions|julien.moreau|actions"
 	"manager-plant-actions|claire.martin|plant"
 	"manager-plans|claire.martin|plans"
@@ -87,7 +90,7 @@ shoot() {
 			"$@" >>"'"$tmp"'/app.log" 2>&1 & p=$!
 			for _ in $(seq 100); do wid=$(xdotool search --name "^Boucle$" 2>/dev/null | head -1) && [[ -n $wid ]] && break; sleep 0.1; done
 			sleep "'"${SHOT_WAIT:-4}"'"
-			import -window "$wid" "'"$png"'"
+			timeout 20 import -window "$wid" "'"$png"'"
 			kill $p; wait $p 2>/dev/null || true
 		' _ "$app_bin" "$@"
 	echo "screenshots: wrote ${png#"$root"/}"

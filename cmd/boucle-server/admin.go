@@ -15,7 +15,7 @@ import (
 	"boucle/shared/domain"
 	"boucle/syncserver"
 
-	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // admin returns the administration commands on the plant in --data: the
@@ -37,7 +37,7 @@ func (m *Main) admin() (syncserver.AdminAPI, func(), error) {
 
 // lockedHint explains bbolt's lock timeout: another process holds the file.
 func lockedHint(err error) error {
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return fmt.Errorf("%w: the store is in use by another process (a running server without its admin socket?)", err)
 	}
 	return err

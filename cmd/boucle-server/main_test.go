@@ -3,13 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"boucle/shared/syncproto"
 )
@@ -120,6 +130,78 @@ func TestServe(t *testing.T) {
 	base = "http://" + m2.Addr()
 	if code := login("bob", "a secret of 16+"); code != http.StatusOK {
 		t.Fatalf("bob login on the restored plant: %d", code)
+	}
+}
+
+// With a certificate and key, serve answers HTTPS only.
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := selfSigned(t, dir)
+	m, _, err := run(t, map[string]string{"BOUCLE_TLS_CERT": cert, "BOUCLE_TLS_KEY": key, "BOUCLE_LOG_LEVEL": "warn"}, "",
+		"serve", "--data", dir, "--addr", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	res, err := client.Get("https://" + m.Addr() + "/healthz")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("https healthz: %v %v", res, err)
+	}
+	res.Body.Close()
+	if res.TLS == nil || res.TLS.Version < tls.VersionTLS12 {
+		t.Fatalf("TLS state %+v", res.TLS)
+	}
+	if res, err := http.Get("http://" + m.Addr() + "/healthz"); err == nil && res.StatusCode == http.StatusOK {
+		t.Fatal("plain HTTP answered")
+	}
+}
+
+// selfSigned writes a certificate and key for 127.0.0.1 in dir.
+func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "boucle test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile
+}
+
+// A JWT key file sets the signing key: tokens signed with it verify.
+func TestJWTKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "jwt.key")
+	if err := os.WriteFile(keyFile, []byte(strings.Repeat("ab", 32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var c config
+	c.JWTKeyFile = keyFile
+	k, err := c.jwtKey()
+	if err != nil || len(k) != 32 || k[0] != 0xab {
+		t.Fatalf("hex key = %x, %v", k, err)
+	}
+	if err := os.WriteFile(keyFile, []byte("short"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.jwtKey(); err == nil {
+		t.Fatal("a 5-byte key was accepted")
 	}
 }
 

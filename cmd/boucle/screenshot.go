@@ -20,7 +20,8 @@ import (
 //	BOUCLE_TEST_SCREEN=<what>          then open a screen:
 //	    a menu screen id (report, mine, inbox, actions, plant, plans, settings),
 //	    report-form (the report form itself),
-//	    complaint:<status> (the newest complaint in that status),
+//	    complaint:<status>[:<tab or task>] (the newest complaint in that
+//	    status, showing a tab such as timeline or a task such as acknowledge),
 //	    plan:<status> (the newest preventive plan in that status)
 //
 // They reach every screen deterministically without driving the mouse.
@@ -51,10 +52,11 @@ func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log
 	case "report-form":
 		sh.OpenReportForm()
 	case "complaint":
-		if id := newestComplaint(ws, domain.ComplaintStatus(arg)); id != "" {
-			sh.OpenComplaint(id)
+		status, show, _ := strings.Cut(arg, ":")
+		if id := newestComplaint(ws, domain.ComplaintStatus(status)); id != "" {
+			sh.OpenComplaintAt(id, show)
 		} else {
-			log.Error("screenshot mode: no complaint in status " + arg)
+			log.Error("screenshot mode: no complaint in status " + status)
 		}
 	case "plan":
 		if sh.ShowID("plans") {

@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -91,7 +93,9 @@ func TestNewClientRefusesBadAddresses(t *testing.T) {
 func TestSyncOverTLS(t *testing.T) {
 	f := newFakeServer(t)
 	f.srv.Close()
-	f.srv = httptest.NewTLSServer(http.HandlerFunc(f.serve))
+	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
+	f.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake below is expected
+	f.srv.StartTLS()
 	defer f.srv.Close()
 	pool := x509.NewCertPool()
 	pool.AddCert(f.srv.Certificate())

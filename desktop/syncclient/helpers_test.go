@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -182,4 +184,33 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+}
+
+// diffStates describes the first entity whose folded state differs
+// between two stores, to explain a hash mismatch.
+func diffStates(a, b *boltstore.Store) string {
+	read := func(s *boltstore.Store) map[string]string {
+		out := map[string]string{}
+		_ = s.View(func(tx *boltstore.Tx) error {
+			return tx.Bolt().Bucket([]byte("states")).ForEach(func(k, v []byte) error {
+				out[string(k)] = string(v)
+				return nil
+			})
+		})
+		return out
+	}
+	sa, sb := read(a), read(b)
+	var diffs []string
+	for k, va := range sa {
+		if vb, ok := sb[k]; !ok || va != vb {
+			diffs = append(diffs, fmt.Sprintf("%q:\n  %s\n  %s", k, va, vb))
+		}
+	}
+	for k := range sb {
+		if _, ok := sa[k]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%q only in the second store", k))
+		}
+	}
+	slices.Sort(diffs)
+	return fmt.Sprintf("%d entities differ; %s", len(diffs), strings.Join(diffs[:min(2, len(diffs))], "\n"))
 }

@@ -90,8 +90,21 @@ func ShowError(env Env, err error) {
 // Field is one input of a Form with its label and inline error.
 type Field struct {
 	Name  string
+	Label *widget.Label
 	Input fyne.CanvasObject
 	Err   *widget.Label
+	cell  *fyne.Container
+}
+
+// SetVisible shows or hides the whole row: label, input and error.
+func (f *Field) SetVisible(on bool) {
+	if on {
+		f.Label.Show()
+		f.cell.Show()
+	} else {
+		f.Label.Hide()
+		f.cell.Hide()
+	}
 }
 
 // Form lays out labelled inputs in two columns and shows a domain error
@@ -116,9 +129,10 @@ func (f *Form) Add(name, label string, input fyne.CanvasObject) *Field {
 	if name != "" {
 		f.byName[name] = fld
 	}
-	l := widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	f.grid.Add(l)
-	f.grid.Add(container.NewVBox(input, fld.Err))
+	fld.Label = widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	fld.cell = container.NewVBox(input, fld.Err)
+	f.grid.Add(fld.Label)
+	f.grid.Add(fld.cell)
 	return fld
 }
 
@@ -217,4 +231,3 @@ func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
 	}
 	return nil
 }
-

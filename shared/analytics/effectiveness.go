@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"boucle/shared/domain"
 )
 
 // Verdict is the effectiveness of a preventive action or plan, measured
@@ -111,6 +113,26 @@ func (ds *Dataset) Effectiveness(f Filter, s Settings, now time.Time) []Effectiv
 		}
 	}
 	return out
+}
+
+// EffectivenessOf measures one action or plan, for the badge on its
+// screen; false when it is not a preventive action done or a plan started.
+func (ds *Dataset) EffectivenessOf(kind SubjectKind, id string, s Settings, now time.Time) (Effectiveness, bool) {
+	s = s.withDefaults()
+	index := int32(-1)
+	if kind == SubjectPlan {
+		if i, ok := ds.planIdx[id]; ok {
+			index = i
+		}
+	} else if i, ok := slices.BinarySearchFunc(ds.actions, id, func(a *domain.Action, id string) int { return strings.Compare(a.ID, id) }); ok {
+		index = int32(i)
+	}
+	for i := range ds.subjects {
+		if sub := &ds.subjects[i]; sub.kind == kind && sub.index == index {
+			return ds.effectiveness(sub, s.EffectivenessWindow, now), true
+		}
+	}
+	return Effectiveness{}, false
 }
 
 func (ds *Dataset) effectiveness(sub *subject, window time.Duration, now time.Time) Effectiveness {

@@ -56,6 +56,17 @@ func TestEffectivenessFixture(t *testing.T) {
 	eq(t, "PL3 categories", got[0].Categories, []string{"contamination", "quantity"})
 	eq(t, "A2b recorded", got[1].Recorded, "effective")
 	eq(t, "A2b subject", got[1].Subject, analytics.SubjectAction)
+
+	one, ok := fixture().EffectivenessOf(analytics.SubjectPlan, "PL1", fixSet, fixNow)
+	eq(t, "PL1 alone", one, got[3])
+	eq(t, "found", ok, true)
+	one, ok = fixture().EffectivenessOf(analytics.SubjectAction, "A5", fixSet, fixNow)
+	eq(t, "A5 alone", one, got[4])
+	eq(t, "found", ok, true)
+	_, ok = fixture().EffectivenessOf(analytics.SubjectAction, "A1", fixSet, fixNow) // not done
+	eq(t, "A1", ok, false)
+	_, ok = fixture().EffectivenessOf(analytics.SubjectPlan, "PL4", fixSet, fixNow) // draft
+	eq(t, "PL4", ok, false)
 }
 
 // TestEffectivenessRule checks the verdicts around one preventive action

@@ -249,7 +249,8 @@ func (t *Tx) ConflictedEntities() int {
 
 // StatesHash is the SHA-256 of every folded state, keys and bytes, in key
 // order. Replicas that hold the same events hold the same states byte for
-// byte, so equal hashes mean converged projections.
+// byte, so equal hashes mean converged projections. On a store with a
+// projection backlog (the server's), call Store.CatchUp first.
 func (t *Tx) StatesHash() [32]byte {
 	h := sha256.New()
 	var n [binary.MaxVarintLen64]byte

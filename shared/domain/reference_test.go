@@ -16,9 +16,13 @@ type refEvent struct {
 
 func TestReferenceTransitions(t *testing.T) {
 	var (
-		station  = func(name string) *domain.StationPayload { return &domain.StationPayload{Name: name} }
-		user     = func(name string) *domain.UserPayload { return &domain.UserPayload{DisplayName: name, Role: domain.RoleOperator, Station: "PRESS2"} }
-		category = func(en string) *domain.CategoryPayload { return &domain.CategoryPayload{LabelEN: en, LabelFR: en + " (fr)"} }
+		station = func(name string) *domain.StationPayload { return &domain.StationPayload{Name: name} }
+		user    = func(name string) *domain.UserPayload {
+			return &domain.UserPayload{DisplayName: name, Role: domain.RoleOperator, Station: "PRESS2"}
+		}
+		category = func(en string) *domain.CategoryPayload {
+			return &domain.CategoryPayload{LabelEN: en, LabelFR: en + " (fr)"}
+		}
 		severity = &domain.SeverityPayload{AckHours: 4, ResolveHours: 72}
 
 		defineStation  = refEvent{domain.StationDefined, "PRESS2", station("Press 2")}

@@ -170,7 +170,9 @@ func badPayloads() []struct {
 		{"resolve conflict/no category", &domain.ResolveConflictPayload{Field: "categories", Value: json.RawMessage(`[]`)}, "value"},
 
 		{"action/ok", action(func(*domain.ActionAssignedPayload) {}), ""},
-		{"action/preventive in a plan", action(func(p *domain.ActionAssignedPayload) { p.Kind, p.ComplaintID, p.PlanID = domain.ActionPreventive, "", "p1" }), ""},
+		{"action/preventive in a plan", action(func(p *domain.ActionAssignedPayload) {
+			p.Kind, p.ComplaintID, p.PlanID = domain.ActionPreventive, "", "p1"
+		}), ""},
 		{"action/bad kind", action(func(p *domain.ActionAssignedPayload) { p.Kind = "" }), "kind"},
 		{"action/no title", action(func(p *domain.ActionAssignedPayload) { p.Title = "" }), "title"},
 		{"action/long title", action(func(p *domain.ActionAssignedPayload) { p.Title = short }), "title"},

@@ -10,10 +10,12 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"boucle/shared/analytics"
 
+	stdfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -21,7 +23,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-	stdfont "golang.org/x/image/font"
 )
 
 // Series is a labelled series of values: the bars of a Pareto, the weeks of
@@ -97,8 +98,9 @@ var (
 	colorGrid    = color.RGBA{R: 0xE3, G: 0xE6, B: 0xEA, A: 0xFF}
 )
 
-// maxLabelRunes is where a station or category label is cut on an axis.
-const maxLabelRunes = 18
+// maxLabelRunes is where a station or category label is cut on an axis,
+// whatever room the chart has.
+const maxLabelRunes = 28
 
 // ErrNoSize is returned for a chart too small to draw anything legible.
 var ErrNoSize = errors.New("report: chart smaller than 120 × 80 pixels")
@@ -115,25 +117,25 @@ func ParetoChart(s Series, opt ChartOptions) ([]byte, error) {
 	}
 	top := niceCeil(slices.Max(values) * 1.12)
 	p.Y.Min, p.Y.Max = 0, top
-	w, _ := opt.size()
+	w, h := opt.size()
 	bars, err := plotter.NewBarChart(plotter.Values(values), barWidth(w, len(values)))
 	if err != nil {
 		return nil, err
 	}
 	bars.Color, bars.LineStyle.Width = colorPrimary, 0
-	cum, err := cumulativeLine(values, top, opt)
+	cum, err := cumulativeLine(values, top)
 	if err != nil {
 		return nil, err
 	}
 	p.X.Min, p.X.Max = -0.6, float64(len(values))-0.4
 	p.Add(horizontalGrid(), bars, cum, newPercentAxis(top, opt))
-	setNominalX(p, labels, w, opt)
+	setNominalX(p, labels, w, h)
 	return render(p, opt)
 }
 
 // paretoBars sorts the bars from the largest (stable: ties keep the
 // caller's order) and groups the tail beyond max into one last bar.
-func paretoBars(s Series, max int, others string) ([]string, []float64) {
+func paretoBars(s Series, limit int, others string) ([]string, []float64) {
 	type bar struct {
 		label string
 		value float64
@@ -145,12 +147,12 @@ func paretoBars(s Series, max int, others string) ([]string, []float64) {
 		}
 	}
 	slices.SortStableFunc(bars, func(a, b bar) int { return cmp.Compare(b.value, a.value) })
-	if len(bars) > max {
+	if len(bars) > limit {
 		rest := 0.0
-		for _, b := range bars[max-1:] {
+		for _, b := range bars[limit-1:] {
 			rest += b.value
 		}
-		bars = append(bars[:max-1], bar{others, rest})
+		bars = append(bars[:limit-1], bar{others, rest})
 	}
 	labels, values := make([]string, len(bars)), make([]float64, len(bars))
 	for i, b := range bars {
@@ -168,7 +170,7 @@ func labelAt(labels []string, i int) string {
 
 // cumulativeLine maps the cumulative share onto the count axis, 100% at
 // its top, with a point on each bar.
-func cumulativeLine(values []float64, top float64, opt ChartOptions) (plot.Plotter, error) {
+func cumulativeLine(values []float64, top float64) (plot.Plotter, error) {
 	total, run := sum(values), 0.0
 	xys := make(plotter.XYs, len(values))
 	for i, v := range values {
@@ -264,8 +266,8 @@ func TrendChart(s Series, opt ChartOptions) ([]byte, error) {
 	p.Y.Min, p.Y.Max = 0, niceCeil(max(slices.Max(s.Values)*1.1, 1))
 	p.X.Min, p.X.Max = -0.3, float64(len(s.Values))-0.7
 	p.Add(horizontalGrid(), area, line, points)
-	w, _ := opt.size()
-	setNominalX(p, thinLabels(s.Labels, len(s.Values), w, opt), w, opt)
+	w, h := opt.size()
+	setNominalX(p, thinLabels(s.Labels, len(s.Values), w), w, h)
 	return render(p, opt)
 }
 
@@ -277,7 +279,7 @@ func areaUnder(xys plotter.XYs) plotter.XYs {
 
 // thinLabels keeps one label in k so that labels never touch: a year of
 // weeks shows one week in four.
-func thinLabels(labels []string, n int, w vg.Length, opt ChartOptions) []string {
+func thinLabels(labels []string, n int, w vg.Length) []string {
 	style := tickStyle()
 	widest := vg.Length(0)
 	for i := range n {
@@ -438,39 +440,60 @@ func horizontalGrid() *plotter.Grid {
 	return g
 }
 
-// setNominalX names the bars, cut to maxLabelRunes and turned 35° when
-// they would not fit side by side, so that labels never overlap.
-func setNominalX(p *plot.Plot, labels []string, w vg.Length, opt ChartOptions) {
+// setNominalX names the bars so that labels never overlap: side by side
+// when they fit, else turned at the gentlest angle that keeps neighbours
+// apart, and cut with "…" so that a turned label takes at most 30%
+// of the chart's height.
+func setNominalX(p *plot.Plot, labels []string, w, h vg.Length) {
+	style := p.X.Tick.Label
 	cut := make([]string, len(labels))
 	widest := vg.Length(0)
 	for i, l := range labels {
 		cut[i] = truncate(oneLine(l), maxLabelRunes)
-		widest = max(widest, p.X.Tick.Label.Width(cut[i]))
+		widest = max(widest, style.Width(cut[i]))
+	}
+	slot := w * 0.8 / vg.Length(max(len(labels), 1))
+	if widest+vg.Points(4) > slot {
+		angle := labelAngle(slot, style.Height("Hg")*1.2)
+		p.X.Tick.Label.Rotation = angle
+		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YTop
+		room := h * 0.3 / vg.Length(math.Sin(angle))
+		for i := range cut {
+			cut[i] = fitWidth(style, cut[i], room)
+		}
 	}
 	p.NominalX(cut...)
 	p.X.Tick.Length = 0
 	p.Y.Padding = vg.Points(2)
-	slot := w * 0.8 / vg.Length(max(len(labels), 1))
-	if widest+vg.Points(4) <= slot {
-		return
-	}
-	// Turned labels stack diagonally: the steeper the angle, the more room
-	// between neighbours; take the gentlest angle that leaves a line of
-	// text between them.
-	line := p.X.Tick.Label.Height("Hg") * 1.2
-	angle := 35.0
-	for _, a := range []float64{35, 60, 90} {
-		angle = a
-		if float64(slot)*math.Sin(a*math.Pi/180) >= float64(line) {
-			break
-		}
-	}
-	p.X.Tick.Label.Rotation = angle * math.Pi / 180
-	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YTop
 }
 
+// labelAngle is the gentlest of 35°, 60° and 90° at which labels a slot
+// apart leave a line of text between them.
+func labelAngle(slot, line vg.Length) float64 {
+	for _, deg := range []float64{35, 60} {
+		if a := deg * math.Pi / 180; float64(slot)*math.Sin(a) >= float64(line) {
+			return a
+		}
+	}
+	return math.Pi / 2
+}
+
+// fitWidth cuts s with "…" until it is at most w wide.
+func fitWidth(style plottext.Style, s string, w vg.Length) string {
+	if style.Width(s) <= w {
+		return s
+	}
+	r := []rune(strings.TrimSuffix(s, "…"))
+	for len(r) > 1 && style.Width(string(r)+"…") > w {
+		r = r[:len(r)-1]
+	}
+	return strings.TrimSpace(string(r)) + "…"
+}
+
+// barWidth leaves 30% of each slot between bars, and keeps a lone bar from
+// filling the chart.
 func barWidth(w vg.Length, n int) vg.Length {
-	return w * 0.8 / vg.Length(max(n, 1)) * 0.7
+	return min(w*0.8/vg.Length(max(n, 1))*0.7, w*0.12)
 }
 
 // integerTicks puts about five ticks on round whole numbers: counts of

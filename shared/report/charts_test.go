@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,4 +109,87 @@ func colours(img image.Image) int {
 		}
 	}
 	return len(seen)
+}
+
+// TestHiDPI: Scale makes text and lines bigger, never the image.
+func TestHiDPI(t *testing.T) {
+	b, err := report.ParetoChart(categorySeries(), report.ChartOptions{Width: 1600, Height: 900, Scale: 2, Lang: report.French})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPNG(t, b, 1600, 900)
+}
+
+func TestSeriesHelpers(t *testing.T) {
+	rows := []analytics.ParetoRow{{Key: "surface", Count: 5}, {Key: "labelling", Count: 2}}
+	s := report.ParetoSeries("P", rows, func(k string) string { return fixtureDirectory().CategoryLabel(k, report.French) })
+	if s.Title != "P" || s.Labels[1] != "Étiquetage / documentation" || s.Values[0] != 5 {
+		t.Errorf("ParetoSeries %+v", s)
+	}
+	if raw := report.ParetoSeries("", rows, nil); raw.Labels[0] != "surface" {
+		t.Errorf("nil label func: %q", raw.Labels)
+	}
+	if d := report.DurationsInDays([]time.Duration{36 * time.Hour}); d[0] != 1.5 {
+		t.Errorf("DurationsInDays %v", d)
+	}
+}
+
+// TestConcurrentUse: the server draws charts and writes PDFs for several
+// requests at once; each gives what it gives alone.
+func TestConcurrentUse(t *testing.T) {
+	in := eightDFixture(t)
+	var want bytes.Buffer
+	if err := report.WriteEightD(&want, in); err != nil {
+		t.Fatal(err)
+	}
+	chart, err := report.ParetoChart(categorySeries(), report.ChartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 4 {
+		go func() {
+			var got bytes.Buffer
+			err := report.WriteEightD(&got, in)
+			if err == nil && !bytes.Equal(got.Bytes(), want.Bytes()) {
+				err = fmt.Errorf("8D differs when written concurrently")
+			}
+			errs <- err
+		}()
+		go func() {
+			b, err := report.ParetoChart(categorySeries(), report.ChartOptions{})
+			if err == nil && !bytes.Equal(b, chart) {
+				err = fmt.Errorf("chart differs when drawn concurrently")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestChartsOnePoint: one bar, one week, one duration still draw.
+func TestChartsOnePoint(t *testing.T) {
+	one := report.Series{Title: "Un", Labels: []string{"PRESSE2"}, Values: []float64{3}}
+	for name, draw := range map[string]func() ([]byte, error){
+		"pareto": func() ([]byte, error) { return report.ParetoChart(one, report.ChartOptions{}) },
+		"trend":  func() ([]byte, error) { return report.TrendChart(one, report.ChartOptions{}) },
+		"histogram": func() ([]byte, error) {
+			return report.HistogramChart(report.Distribution{Values: []float64{2.5}, Markers: []report.Marker{{Label: "m", Value: 2.5}}}, report.ChartOptions{})
+		},
+		"histogram of equal values": func() ([]byte, error) {
+			return report.HistogramChart(report.Distribution{Values: []float64{1, 1, 1, 1}}, report.ChartOptions{})
+		},
+	} {
+		b, err := draw()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		checkPNG(t, b, 800, 450)
+		dump(t, "one-"+strings.ReplaceAll(name, " ", "-")+".png", b)
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"boucle/shared/analytics"
 	"boucle/shared/domain"
 )
 
@@ -152,14 +151,6 @@ func (l Lang) pct(v float64) string {
 	return l.decimal(v, 1) + "%"
 }
 
-// rate writes "72.5% (29 / 40)", or "—" with nothing to divide.
-func (l Lang) rate(r analytics.Rate) string {
-	if r.Den == 0 {
-		return "—"
-	}
-	return fmt.Sprintf("%s (%d / %d)", l.pct(r.Pct()), r.Num, r.Den)
-}
-
 // duration writes a handling time at the scale people think in: minutes
 // under an hour, hours under two days, days beyond.
 func (l Lang) duration(d time.Duration) string {
@@ -172,6 +163,14 @@ func (l Lang) duration(d time.Duration) string {
 		return fmt.Sprintf(l.t("unit.hour"), l.decimal(d.Hours(), 1))
 	}
 	return fmt.Sprintf(l.t("unit.day"), l.decimal(d.Hours()/24, 1))
+}
+
+// colon is ": ", with the space French puts before it.
+func (l Lang) colon() string {
+	if l == French {
+		return "\u00a0: "
+	}
+	return ": "
 }
 
 // monthName is "March 2026" or "mars 2026".

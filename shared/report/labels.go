@@ -96,7 +96,6 @@ var labels = map[string]text{
 
 	"yes":    {"yes", "oui"},
 	"no":     {"no", "non"},
-	"none":   {"—", "—"},
 	"others": {"Others", "Autres"},
 
 	"sheet.complaints": {"Complaints", "Réclamations"},
@@ -105,7 +104,6 @@ var labels = map[string]text{
 	// Charts.
 	"chart.count":      {"Complaints", "Réclamations"},
 	"chart.cumulative": {"Cumulative %", "% cumulé"},
-	"chart.week":       {"ISO week", "Semaine ISO"},
 	"chart.days":       {"Days", "Jours"},
 	"chart.median":     {"median", "médiane"},
 	"chart.p90":        {"p90", "p90"},
@@ -148,7 +146,7 @@ var labels = map[string]text{
 	"8d.no_action":        {"No action.", "Aucune action."},
 	"8d.whys":             {"5 whys", "5 pourquoi"},
 	"8d.why":              {"Why %d", "Pourquoi %d"},
-	"8d.options":          {"Options proposed", "Solutions proposées"},
+	"8d.verification":     {"Verification", "Vérification"},
 	"8d.option":           {"Option", "Solution"},
 	"8d.proposed_by":      {"Proposed by", "Proposée par"},
 	"8d.chosen":           {"Chosen", "Retenue"},
@@ -200,9 +198,8 @@ var labels = map[string]text{
 	"m.of":             {"%d / %d", "%d / %d"},
 	"m.pareto_cat":     {"Pareto of categories", "Pareto des catégories"},
 	"m.pareto_sup":     {"Pareto of supplier stations", "Pareto des postes fournisseurs"},
-	"m.trend":          {"Complaints per week (13 weeks)", "Réclamations par semaine (13 semaines)"},
+	"m.trend":          {"Complaints per week (13 complete weeks)", "Réclamations par semaine (13 semaines complètes)"},
 	"m.ttr":            {"Time to resolve (complaints of the month)", "Délai de résolution (réclamations du mois)"},
-	"m.no_data":        {"No complaint in the period.", "Aucune réclamation sur la période."},
 	"m.scorecards":     {"Station scorecards", "Fiches des postes"},
 	"m.received":       {"Received", "Reçues"},
 	"m.filed_client":   {"Filed", "Déposées"},
@@ -326,15 +323,15 @@ func enumLabel[K ~string](l Lang, table map[K]text, v K) string {
 	return string(v)
 }
 
-func (l Lang) status(s domain.ComplaintStatus) string   { return enumLabel(l, statusLabels, s) }
-func (l Lang) severity(s domain.Severity) string        { return enumLabel(l, severityLabels, s) }
-func (l Lang) kind(k domain.Kind) string                { return enumLabel(l, kindLabels, k) }
-func (l Lang) remedy(r domain.Remedy) string            { return enumLabel(l, remedyLabels, r) }
-func (l Lang) ishikawa(i domain.Ishikawa) string        { return enumLabel(l, ishikawaLabels, i) }
-func (l Lang) actionKind(k domain.ActionKind) string    { return enumLabel(l, actionKindLabels, k) }
+func (l Lang) status(s domain.ComplaintStatus) string    { return enumLabel(l, statusLabels, s) }
+func (l Lang) severity(s domain.Severity) string         { return enumLabel(l, severityLabels, s) }
+func (l Lang) kind(k domain.Kind) string                 { return enumLabel(l, kindLabels, k) }
+func (l Lang) remedy(r domain.Remedy) string             { return enumLabel(l, remedyLabels, r) }
+func (l Lang) ishikawa(i domain.Ishikawa) string         { return enumLabel(l, ishikawaLabels, i) }
+func (l Lang) actionKind(k domain.ActionKind) string     { return enumLabel(l, actionKindLabels, k) }
 func (l Lang) actionStatus(s domain.ActionStatus) string { return enumLabel(l, actionStatusLabels, s) }
-func (l Lang) planStatus(s domain.PlanStatus) string    { return enumLabel(l, planStatusLabels, s) }
-func (l Lang) role(r domain.Role) string                { return enumLabel(l, roleLabels, r) }
+func (l Lang) planStatus(s domain.PlanStatus) string     { return enumLabel(l, planStatusLabels, s) }
+func (l Lang) role(r domain.Role) string                 { return enumLabel(l, roleLabels, r) }
 
 var monthNames = [12]text{
 	{"January", "janvier"}, {"February", "février"}, {"March", "mars"}, {"April", "avril"},

@@ -196,7 +196,7 @@ func (d *doc) lines(ls []string, lh, w float64, align string) {
 type field struct{ label, value string }
 
 // fields writes label/value pairs: labels in a narrow grey column, values
-// wrapped beside them. A pair is kept on one page when it fits on one.
+// wrapped beside them.
 func (d *doc) fields(fs []field) {
 	p := d.pdf
 	const labelW = 44.0
@@ -206,9 +206,12 @@ func (d *doc) fields(fs []field) {
 		vals := d.split(orDash(f.value), d.width-labelW)
 		d.font("B", 8.5, pdfMuted)
 		labels := d.split(f.label, labelW)
+		// A short pair stays on one page; a long text flows from where it
+		// is, with at least two lines under its label.
 		n := max(len(vals), len(labels))
-		if h := float64(n) * lh; h < d.limit-pageMarginTop {
-			d.ensure(h)
+		d.ensure(float64(min(n, 2)) * lh)
+		if n <= 6 {
+			d.ensure(float64(n) * lh)
 		}
 		for i := range n {
 			d.ensure(lh)
@@ -248,7 +251,7 @@ type tcol struct {
 type trow struct {
 	cells []string
 	tone  *rgb
-	mono  int // index of a cell in the monospaced font, -1 for none
+	mono  int // index of a cell in the monospaced font (a hash); 0 for none
 }
 
 // table writes rows under a header that repeats on every page. Cells wrap;
@@ -318,7 +321,7 @@ func (d *doc) wrapRow(r trow, widths []float64, size float64) [][]string {
 
 func (d *doc) cellFont(r trow, i int, size float64) {
 	switch {
-	case r.mono == i && i > 0:
+	case i > 0 && r.mono == i:
 		d.pdf.SetFont("mono", "", size-1)
 		d.pdf.SetTextColor(pdfText.r, pdfText.g, pdfText.b)
 	case r.tone != nil && i == len(r.cells)-1:
@@ -372,18 +375,19 @@ func (d *doc) tiles(ts []tile, perRow int) {
 	gap := 3.0
 	w := (d.width - gap*float64(perRow-1)) / float64(perRow)
 	const h = 21.0
+	y := p.GetY()
 	for i, t := range ts {
 		col := i % perRow
-		if col == 0 {
-			if i > 0 {
-				p.SetY(p.GetY() + h + gap)
-			}
-			d.ensure(h)
+		if col == 0 && i > 0 {
+			y += h + gap
 		}
-		x, y := pageMarginX+float64(col)*(w+gap), p.GetY()
-		d.tile(t, x, y, w, h)
+		if col == 0 && y+h > d.limit {
+			p.AddPage()
+			y = p.GetY()
+		}
+		d.tile(t, pageMarginX+float64(col)*(w+gap), y, w, h)
 	}
-	p.SetXY(pageMarginX, p.GetY()+h+gap)
+	p.SetXY(pageMarginX, y+h+gap)
 }
 
 type tile struct {

@@ -98,12 +98,12 @@ func (x *describer) describe(te TimelineEvent) string {
 	if !e.Known() || te.Unfolded {
 		s = fmt.Sprintf(x.tl("unknown"), e.Type)
 	} else if p, err := domain.DecodePayload(e); err == nil {
-		s = x.sentence(e, p)
+		s = truncate(x.sentence(e, p), maxEventText)
 	}
 	if te.Rejected {
 		s += " " + x.tl("refused")
 	}
-	return truncate(s, maxEventText)
+	return s
 }
 
 func (x *describer) sentence(e *domain.Event, p domain.Payload) string {

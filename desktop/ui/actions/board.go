@@ -122,7 +122,7 @@ func (b *Board) card(r model.ActionRow) fyne.CanvasObject {
 		due.Importance = widget.DangerImportance
 		due.SetText("⚠ " + due.Text + " · " + i18n.Countdown(r.Due, now))
 	}
-	info := widget.NewLabel(b.ref.UserName(r.Owner) + " · " + r.Station)
+	info := widget.NewLabel(joinNonEmpty(b.ref.UserName(r.Owner), r.Station))
 	var buttons []fyne.CanvasObject
 	if r.ComplaintNumber != "" {
 		cid := r.ComplaintID

@@ -162,7 +162,7 @@ func (p *Plant) update(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	due.Refresh()
 	title.SetText(i18n.ActionKind(r.Kind) + " · " + r.Title)
-	who.SetText(p.ref.UserName(r.Owner) + " · " + r.Station + " · " + r.ComplaintNumber + " · " + i18n.ActionStatus(r.Status))
+	who.SetText(joinNonEmpty(p.ref.UserName(r.Owner), r.Station, r.ComplaintNumber, i18n.ActionStatus(r.Status)))
 }
 
 // Rows returns the rows loaded (tests).
@@ -170,3 +170,18 @@ func (p *Plant) Rows() []model.ActionRow { return p.rows }
 
 // Filters exposes the filters (tests).
 func (p *Plant) Filters() (*widget.Select, *widget.Check) { return p.station, p.overdue }
+
+// joinNonEmpty joins the parts that are set with " · ".
+func joinNonEmpty(parts ...string) string {
+	out := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if out != "" {
+			out += " · "
+		}
+		out += p
+	}
+	return out
+}

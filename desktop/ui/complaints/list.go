@@ -86,7 +86,11 @@ func (l *List) Query(q model.ComplaintQuery) {
 	q.PageSize = pageSize
 	l.q = q
 	l.Reload()
-	l.list.ScrollToTop()
+	// A new query starts at the top; a list not yet on screen has no
+	// scroller to move (and starts at the top anyway).
+	if fyne.CurrentApp().Driver().CanvasForObject(l.list) != nil {
+		l.list.ScrollToTop()
+	}
 }
 
 // Reload reads the first page again (after a change or a sync), keeping
@@ -214,7 +218,7 @@ func (l *List) update(id widget.ListItemID, o fyne.CanvasObject) {
 	case c.Overdue(now):
 		r.due.Importance = widget.DangerImportance
 		r.due.SetText("⚠ " + i18n.Countdown(c.Deadline, now))
-	case c.Status.Open() && !c.Deadline.IsZero():
+	case c.Status.Open() && c.Status != domain.StatusResolved && !c.Deadline.IsZero():
 		r.due.SetText(i18n.Countdown(c.Deadline, now))
 	default:
 		r.due.SetText(i18n.Date(c.FiledAt))
@@ -235,5 +239,5 @@ func severityColor(s domain.Severity) color.Color {
 
 // summaryLine is the usual second line: stations, part, description.
 func summaryLine(r *model.ComplaintRow) string {
-	return strings.Join([]string{r.SupplierStation + " → " + r.FilingStation, r.PartRef, r.Summary}, " · ")
+	return strings.Join([]string{r.SupplierStation + " › " + r.FilingStation, r.PartRef, r.Summary}, " · ")
 }

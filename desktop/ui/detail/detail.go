@@ -68,6 +68,8 @@ type Screen struct {
 
 	panel *panel // the task being filled in, nil when the buttons show
 	obj   fyne.CanvasObject
+	// then runs once after the next load is shown (screenshot mode).
+	then []func()
 }
 
 // New builds the screen of complaint id; Load fills it.
@@ -125,7 +127,35 @@ func (s *Screen) Load() {
 		}
 		s.d, s.ref = l.d, l.ref
 		s.render()
+		then := s.then
+		s.then = nil
+		for _, fn := range then {
+			fn()
+		}
 	})
+}
+
+// Then runs fn once the complaint is loaded and shown.
+func (s *Screen) Then(fn func()) { s.then = append(s.then, fn) }
+
+// Show selects a tab ("overview", "timeline", "actions", "files",
+// "conflicts") or opens a task ("acknowledge", "assign", ...) by name; it
+// reports whether the name was one of them.
+func (s *Screen) Show(name string) bool {
+	tabs := []string{"overview", "timeline", "actions", "files", "conflicts"}
+	for i, t := range tabs {
+		if t == name && i < len(s.tabs.Items) {
+			s.tabs.SelectIndex(i)
+			return true
+		}
+	}
+	for _, t := range tasks(s.m.Session().Role, &s.d.Complaint, &s.ref, s.env.Now()) {
+		if string(t) == name {
+			s.open(t)
+			return true
+		}
+	}
+	return false
 }
 
 // Detail is what the screen shows (tests read it).
@@ -170,11 +200,13 @@ func (s *Screen) renderHeader() {
 	if c.Kind == domain.KindClaim {
 		kind += ": " + i18n.Remedy(c.Remedy)
 	}
-	line := fmt.Sprintf("%s → %s · %s · %s · %s", s.ref.StationName(c.SupplierStation), s.ref.StationName(c.FilingStation),
+	line := fmt.Sprintf("%s › %s · %s · %s · %s", s.ref.StationName(c.SupplierStation), s.ref.StationName(c.FilingStation),
 		i18n.Category(s.ref.Category(c.Category)), kind,
 		lang.X("detail.filed_by", "filed by {{.Name}} on {{.Date}}", map[string]any{"Name": s.ref.UserName(c.FiledBy), "Date": i18n.DateTime(c.FiledAt)}))
 	top := container.NewHBox(title, status, sev, due)
-	s.header.Objects = []fyne.CanvasObject{top, widget.NewLabel(line)}
+	lineLabel := widget.NewLabel(line)
+	lineLabel.Truncation = fyne.TextTruncateEllipsis
+	s.header.Objects = []fyne.CanvasObject{top, lineLabel}
 	if len(s.d.Conflicts) > 0 || len(s.d.Flags) > 0 {
 		warn := widget.NewLabel(lang.X("detail.has_issues", "Concurrent changes need attention: see the Conflicts tab."))
 		warn.Importance = widget.WarningImportance

@@ -90,7 +90,7 @@ func (s *Screen) render() {
 	status := widget.NewLabel(i18n.PlanStatus(p.Status))
 	status.Importance = widget.HighImportance
 	b.Add(container.NewHBox(title, status))
-	b.Add(widget.NewLabel(lang.X("plan.scope", "{{.Station}} · {{.Categories}} · drafted by {{.Name}} on {{.Date}}", map[string]any{
+	b.Add(ui.Wrapped(lang.X("plan.scope", "{{.Station}} · {{.Categories}} · drafted by {{.Name}} on {{.Date}}", map[string]any{
 		"Station": s.ref.StationName(p.SupplierStation), "Categories": joinCategories(&s.ref, p.Categories),
 		"Name": s.ref.UserName(p.DraftedBy), "Date": i18n.Date(p.DraftedAt)})))
 	if p.Objective != "" {
@@ -103,14 +103,16 @@ func (s *Screen) render() {
 	for _, c := range s.d.Complaints {
 		id := c.ID
 		btn := widget.NewButton(c.Number, func() { s.open(id) })
-		b.Add(container.NewBorder(nil, nil, btn, nil, widget.NewLabel(i18n.Status(c.Status)+" · "+c.PartRef+" · "+firstLine(c.Summary))))
+		line := widget.NewLabel(i18n.Status(c.Status) + " · " + c.PartRef + " · " + firstLine(c.Summary))
+		line.Truncation = fyne.TextTruncateEllipsis
+		b.Add(container.NewBorder(nil, nil, btn, nil, line))
 	}
 	b.Add(ui.Heading(lang.X("plan.actions", "Preventive actions")))
 	if len(s.d.Actions) == 0 {
 		b.Add(widget.NewLabel("—"))
 	}
 	for _, a := range s.d.Actions {
-		b.Add(widget.NewLabel(a.Title + " · " + s.ref.UserName(a.Owner) + " · " +
+		b.Add(ui.Wrapped(a.Title + " · " + s.ref.UserName(a.Owner) + " · " +
 			lang.X("board.due", "Due {{.Date}}", map[string]any{"Date": i18n.Date(a.Due)}) + " · " + i18n.ActionStatus(a.Status)))
 	}
 	if len(p.SignOffs) > 0 {

@@ -74,7 +74,7 @@ type Form struct {
 	severity    *widget.RadioGroup
 	kind        *widget.RadioGroup
 	remedy      *widget.Select
-	remedyRow   *fyne.Container
+	remedyRow   *ui.Field
 	description *widget.Entry
 	files       []model.File
 	fileList    *fyne.Container
@@ -143,8 +143,7 @@ func (f *Form) build() {
 	f.form.Add("category", lang.X("field.category", "Category"), ui.MinSize(f.category, 0, 44))
 	f.form.Add("severity", lang.X("field.severity", "Severity"), f.severity)
 	f.form.Add("kind", lang.X("field.kind", "Kind"), f.kind)
-	f.remedyRow = container.NewVBox(f.remedy)
-	f.form.Add("remedy", lang.X("field.remedy", "Remedy demanded"), f.remedyRow)
+	f.remedyRow = f.form.Add("remedy", lang.X("field.remedy", "Remedy demanded"), ui.MinSize(f.remedy, 0, 44))
 	f.form.Add("description", lang.X("field.description", "Description"), f.description)
 	f.form.Add("attachments", lang.X("field.attachments", "Photos and files"), container.NewVBox(f.fileList, container.NewHBox(addFile)))
 	f.showRemedy()
@@ -196,13 +195,11 @@ func (f *Form) showRemedy() {
 	if f.remedyRow == nil {
 		return
 	}
-	if f.kind.Selected == i18n.Kind(domain.KindClaim) {
-		f.remedy.Enable()
-		f.remedyRow.Show()
-	} else {
+	claim := f.kind.Selected == i18n.Kind(domain.KindClaim)
+	if !claim {
 		f.remedy.ClearSelected()
-		f.remedyRow.Hide()
 	}
+	f.remedyRow.SetVisible(claim)
 }
 
 func severityLabels() []string {

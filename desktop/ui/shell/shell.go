@@ -329,9 +329,16 @@ func (s *Shell) refresh() {
 }
 
 // OpenComplaint pushes a complaint's screen.
-func (s *Shell) OpenComplaint(id string) {
+func (s *Shell) OpenComplaint(id string) { s.OpenComplaintAt(id, "") }
+
+// OpenComplaintAt pushes a complaint's screen showing a tab or a task by
+// name (see detail.Screen.Show); "" shows the overview.
+func (s *Shell) OpenComplaintAt(id, what string) {
 	d := detail.New(s.env, s.m, id)
 	s.Push(lang.X("shell.complaint", "Complaint"), d.Object())
+	if what != "" {
+		d.Then(func() { d.Show(what) })
+	}
 	d.Load()
 }
 

@@ -138,9 +138,11 @@ type SignIn struct {
 	Pass   *widget.Entry
 	submit *widget.Button
 	people *fyne.Container
-	form   *ui.Form
-	status *widget.Label
-	obj    fyne.CanvasObject
+	// peopleHead asks "Who are you?" above the people, when there are some.
+	peopleHead *widget.Label
+	form       *ui.Form
+	status     *widget.Label
+	obj        fyne.CanvasObject
 	// stopped is set once the screen is replaced: a late load must not
 	// focus a field that is gone.
 	stopped bool
@@ -173,8 +175,9 @@ func NewSignIn(env ui.Env, a Auth, reason string, done func(model.Session)) *Sig
 	where := a.Settings().Station
 	sub := widget.NewLabel(lang.X("signin.where", "Workstation {{.Station}}", map[string]any{"Station": orDash(where)}))
 	sub.Alignment = fyne.TextAlignCenter
-	peopleHead := widget.NewLabelWithStyle(lang.X("signin.who", "Who are you?"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	box := container.NewVBox(title, sub, s.status, peopleHead, container.NewCenter(s.people),
+	s.peopleHead = widget.NewLabelWithStyle(lang.X("signin.who", "Who are you?"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	s.peopleHead.Hide()
+	box := container.NewVBox(title, sub, s.status, s.peopleHead, container.NewCenter(s.people),
 		container.NewCenter(container.NewVBox(s.form.Object(), ui.Touch(s.submit))))
 	s.obj = container.NewVScroll(container.NewCenter(container.NewPadded(box)))
 	return s
@@ -206,6 +209,8 @@ func (s *SignIn) Load() {
 			s.people.Add(b)
 		}
 		s.people.Refresh()
+		s.peopleHead.Hidden = len(users) == 0
+		s.peopleHead.Refresh()
 		if !s.stopped {
 			s.env.Win.Canvas().Focus(s.Login)
 		}

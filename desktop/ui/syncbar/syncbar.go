@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -56,6 +55,7 @@ func New(env ui.Env, src Source, connect func()) *Bar {
 	b.problem = widget.NewLabel("")
 	b.problem.Importance = widget.DangerImportance
 	b.problem.Truncation = fyne.TextTruncateEllipsis
+	b.problem.Alignment = fyne.TextAlignTrailing
 	b.refused = widget.NewButtonWithIcon("", theme.WarningIcon(), b.showRefused)
 	b.refused.Importance = widget.DangerImportance
 	b.syncNow = widget.NewButtonWithIcon(lang.X("sync.now", "Sync now"), theme.ViewRefreshIcon(), func() {
@@ -72,7 +72,7 @@ func New(env ui.Env, src Source, connect func()) *Bar {
 	left := container.NewHBox(b.state, b.pending, b.last)
 	right := container.NewHBox(b.refused, b.syncNow, b.enrol)
 	b.obj = container.NewVBox(widget.NewSeparator(), b.progress,
-		container.NewBorder(nil, nil, left, right, container.NewHBox(layout.NewSpacer(), b.problem)))
+		container.NewBorder(nil, nil, left, right, b.problem))
 	b.cancel = src.Subscribe(func(s model.SyncStatus) { fyne.Do(func() { b.Show(s) }) })
 	b.Show(src.Status())
 	return b
