@@ -37,6 +37,7 @@ import (
 
 var (
 	firstSyncCases = flag.Int("firstsync.cases", 100_000, "complaint cases (ten events each) in the first-sync fixture")
+	firstSyncPage  = flag.Int("firstsync.page", 0, "events per pulled page in BenchmarkFirstSync (0: the Syncer's default)")
 	fleetClients   = flag.Int("fleet.clients", 200, "simulated workstations in the fleet benchmarks")
 	fleetDuration  = flag.Duration("fleet.duration", 10*time.Second, "how long BenchmarkFleet runs")
 	fleetInterval  = flag.Duration("fleet.interval", 2*time.Second, "mean time between two sync cycles of one simulated workstation")
@@ -53,7 +54,9 @@ func BenchmarkFirstSync(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		w := enrolledAt(b, fmt.Sprintf("ws-%d", rand.Int()), historyStation(0), srv.URL(), srv.enrolmentCode(), testConfig())
+		cfg := testConfig()
+		cfg.PullLimit = *firstSyncPage
+		w := enrolledAt(b, fmt.Sprintf("ws-%d", rand.Int()), historyStation(0), srv.URL(), srv.enrolmentCode(), cfg)
 		w.login(b, "bench", password("bench"))
 		b.StartTimer()
 		start := time.Now()

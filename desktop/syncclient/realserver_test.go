@@ -133,9 +133,9 @@ func (s *realServer) start() error {
 		return nil
 	case <-done:
 		return fmt.Errorf("boucle-server %s exited: %v\n%s", strings.Join(args, " "), cmd.ProcessState, s.output())
-	case <-time.After(20 * time.Second):
+	case <-time.After(2 * time.Minute): // a big store opens slowly: bbolt rebuilds its free list from every page
 		_ = cmd.Process.Kill()
-		return fmt.Errorf("boucle-server did not report its address in 20 s:\n%s", s.output())
+		return fmt.Errorf("boucle-server did not report its address in 2 min:\n%s", s.output())
 	}
 }
 

@@ -77,7 +77,6 @@ func (m *Model) timeline(t *boltstore.Tx, id string, actions []domain.Action, hi
 	for _, a := range actions {
 		titles[a.ID] = a.Title
 	}
-	where := m.replicaStations(entries)
 	var out []model.TimelineItem
 	for _, e := range entries {
 		ev := e.Event
@@ -86,10 +85,7 @@ func (m *Model) timeline(t *boltstore.Tx, id string, actions []domain.Action, hi
 		if n := names[ev.Author]; n != "" {
 			it.Author = n
 		}
-		it.Station = where[ev.Replica]
-		if it.Station == "" {
-			it.Station = homes[ev.Author]
-		}
+		it.Station = m.stationOf(ev.Replica, ev.Author, homes)
 		if !e.Unfolded {
 			if p, err := domain.DecodePayload(&ev); err == nil {
 				it.Payload = p
@@ -103,24 +99,14 @@ func (m *Model) timeline(t *boltstore.Tx, id string, actions []domain.Action, hi
 	return out, nil
 }
 
-// replicaStations learns which station each workstation serves: this one
-// serves m.station, and the workstation that filed a complaint serves its
-// filing station (complaints are filed where the defect was received).
-func (m *Model) replicaStations(entries []boltstore.TimelineEntry) map[string]string {
-	out := map[string]string{}
-	if s := m.Station(); s != "" {
-		out[m.store.Replica()] = s
+// stationOf says where an event was recorded, as far as this workstation
+// knows: here (its own replica serves its station), or the author's home
+// station. Events carry no station, and a guess would mislead.
+func (m *Model) stationOf(replica, author string, homes map[string]string) string {
+	if replica == m.store.Replica() && m.Station() != "" {
+		return m.Station()
 	}
-	for _, e := range entries {
-		if e.Event.Type != domain.ComplaintFiled {
-			continue
-		}
-		var p domain.ComplaintFiledPayload
-		if json.Unmarshal(e.Event.Payload, &p) == nil && out[e.Event.Replica] == "" {
-			out[e.Event.Replica] = p.FilingStation
-		}
-	}
-	return out
+	return homes[author]
 }
 
 // one records a single command on a complaint.

@@ -89,6 +89,7 @@ type Form struct {
 	// looked up; tests set it to 0 to look up at once.
 	debounce time.Duration
 	timer    *time.Timer
+	quiet    bool // resetting: field changes are not typing
 	obj      fyne.CanvasObject
 }
 
@@ -297,6 +298,8 @@ func (f *Form) submit() {
 // reset empties the fields for the next defect; the supplier station
 // stays, since defects often come in series from the same one.
 func (f *Form) reset() {
+	f.quiet = true
+	defer func() { f.quiet = false }()
 	f.part.SetText("")
 	f.lot.SetText("")
 	f.quantity.SetText("")
@@ -358,6 +361,9 @@ func (f *Form) AddFile(file model.File) {
 
 // lookUpSimilar searches for similar complaints after a pause in typing.
 func (f *Form) lookUpSimilar() {
+	if f.quiet {
+		return
+	}
 	f.env.Nav.Touch()
 	if f.timer != nil {
 		f.timer.Stop()

@@ -105,22 +105,18 @@ func (s *Shell) Start() {
 }
 
 func (s *Shell) showFirstRun() {
+	// No status bar yet: there is nothing to sync before the choice.
 	f := signin.NewFirstRun(s.env, s.ws, func() { s.ShowSignIn("") })
-	s.win.SetContent(s.withBar(f.Object(), false))
+	s.win.SetContent(f.Object())
 }
 
-// withBar adds the sync status bar under a view; connect offers the
-// enrolment to a standalone workstation (not on the first run, which
-// offers it already).
-func (s *Shell) withBar(o fyne.CanvasObject, connect bool) fyne.CanvasObject {
+// withBar adds the sync status bar under a view; a standalone
+// workstation's bar offers to connect to a server.
+func (s *Shell) withBar(o fyne.CanvasObject) fyne.CanvasObject {
 	if s.bar != nil {
 		s.bar.Stop()
 	}
-	var enrol func()
-	if connect {
-		enrol = func() { settings.ShowEnrol(s.env, s.ws, nil) }
-	}
-	s.bar = syncbar.New(s.env, s.ws, enrol)
+	s.bar = syncbar.New(s.env, s.ws, func() { settings.ShowEnrol(s.env, s.ws, nil) })
 	return container.NewBorder(nil, s.bar.Object(), nil, nil, o)
 }
 
@@ -129,7 +125,7 @@ func (s *Shell) ShowSignIn(reason string) {
 	s.endSession()
 	si := signin.NewSignIn(s.env, s.ws, reason, s.SignedIn)
 	s.lastSignIn = si
-	s.win.SetContent(s.withBar(si.Object(), true))
+	s.win.SetContent(s.withBar(si.Object()))
 	si.Load()
 }
 
@@ -202,7 +198,7 @@ func (s *Shell) buildMain() {
 	s.content = container.NewStack()
 	main := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil,
 		container.NewHBox(container.NewPadded(s.menu), widget.NewSeparator()), nil, s.content)
-	s.win.SetContent(s.withBar(newHoverRoot(main, s.Touch), true))
+	s.win.SetContent(s.withBar(newHoverRoot(main, s.Touch)))
 	s.shortcuts()
 }
 

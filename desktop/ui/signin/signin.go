@@ -79,12 +79,14 @@ func NewFirstRun(env ui.Env, a Auth, done func()) *FirstRun {
 	f.localForm.Add("confirm", lang.X("firstrun.confirm", "Password again"), f.Confirm)
 	f.standalone = widget.NewButtonWithIcon(lang.X("firstrun.start_standalone", "Start standalone"), theme.ComputerIcon(), f.doStandalone)
 
-	server := widget.NewCard(lang.X("firstrun.server_title", "Connect to the plant server"),
-		lang.X("firstrun.server_sub", "Ask the administrator for a one-time enrolment code."),
-		container.NewVBox(f.serverForm.Object(), f.connect))
-	local := widget.NewCard(lang.X("firstrun.local_title", "Work standalone"),
-		lang.X("firstrun.local_sub", "Everything stays on this computer; you can connect to a server later without losing anything."),
-		container.NewVBox(f.localForm.Object(), f.standalone))
+	// The explanations wrap inside the cards (a card's subtitle does not,
+	// and a long French one would push the window wider than the screen).
+	server := widget.NewCard(lang.X("firstrun.server_title", "Connect to the plant server"), "",
+		container.NewVBox(ui.Wrapped(lang.X("firstrun.server_sub", "Ask the administrator for a one-time enrolment code.")),
+			f.serverForm.Object(), f.connect))
+	local := widget.NewCard(lang.X("firstrun.local_title", "Work standalone"), "",
+		container.NewVBox(ui.Wrapped(lang.X("firstrun.local_sub", "Everything stays on this computer; you can connect to a server later without losing anything.")),
+			f.localForm.Object(), f.standalone))
 	title := widget.NewLabelWithStyle(lang.X("firstrun.welcome", "Welcome to Boucle: set up this workstation"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	f.obj = container.NewVScroll(container.NewPadded(container.NewVBox(title, container.NewGridWithColumns(2, server, local))))

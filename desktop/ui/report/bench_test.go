@@ -1,0 +1,67 @@
+package report
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"boucle/desktop/i18n"
+	"boucle/desktop/internal/fixture"
+	"boucle/desktop/ui"
+	"boucle/desktop/ui/model"
+	"boucle/desktop/viewmodel"
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+)
+
+type benchNav struct{}
+
+func (benchNav) Push(string, fyne.CanvasObject) {}
+func (benchNav) Back()                          {}
+func (benchNav) Touch()                         {}
+
+// BenchmarkSaveFromForm fills the report form and taps Save, in a store
+// of 100k complaints: the form's checks, the store's transaction with its
+// fsync, the similar-complaints reset and the form's reset. Target ≤ 20 ms.
+func BenchmarkSaveFromForm(b *testing.B) {
+	s, err := boltstore.Open(fixture.CopyLarge(b), boltstore.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	_ = i18n.Init("en")
+	test.NewApp()
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(1280, 800))
+	m := viewmodel.New(s, "PRESS2", nil)
+	m.SetSession(model.Session{Login: fixture.Operator.Login, Role: domain.RoleOperator})
+	f := NewForm(ui.Env{Win: w, Async: ui.Inline, Now: time.Now, Nav: benchNav{}}, m, func(string) {})
+	f.debounce = 0
+	w.SetContent(f.Object())
+	f.Load()
+	var times []time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		f.station.Pick("CUT1")
+		f.part.SetText("BR-2040")
+		f.lot.SetText("L-1")
+		f.quantity.SetText("3")
+		f.category.SetSelectedIndex(0)
+		f.severity.SetSelected("Major")
+		f.description.SetText("Burr on the edge")
+		b.StartTimer()
+		start := time.Now()
+		test.Tap(f.save)
+		times = append(times, time.Since(start))
+		if f.SavedText() == "" {
+			b.Fatalf("not saved: %q", f.form.FormError())
+		}
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2])/1e6, "p50-ms")
+	b.ReportMetric(float64(times[min(len(times)-1, len(times)*99/100)])/1e6, "p99-ms")
+	b.ReportMetric(float64(times[len(times)-1])/1e6, "max-ms")
+}
