@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"boucle/shared/analytics"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
@@ -27,6 +28,15 @@ type Config struct {
 	Dev            bool          // Gin's debug mode
 	Logger         *slog.Logger  // discarded when nil
 	Now            func() time.Time
+	// Analytics are the plant's analysis settings: the recurrence and
+	// effectiveness windows (90 days) and the calendar of weeks, months and
+	// dates (UTC). Reports may override the windows per request; Run's
+	// effectiveness evaluation uses these. The workstations must use the
+	// same calendar to agree with the server.
+	Analytics analytics.Settings
+	// EvaluateEvery is how often Run measures the effectiveness of
+	// preventive plans and actions (1 h).
+	EvaluateEvery time.Duration
 }
 
 // Defaults.
@@ -34,6 +44,9 @@ const (
 	DefaultPlant      = "plant"
 	DefaultAccessTTL  = 15 * time.Minute
 	DefaultRefreshTTL = 30 * 24 * time.Hour
+	// DefaultEvaluateEvery: windows are days long, an hour's delay in
+	// recording a verdict is nothing.
+	DefaultEvaluateEvery = time.Hour
 )
 
 func (c *Config) setDefaults() {
@@ -58,6 +71,12 @@ func (c *Config) setDefaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.Analytics.Location == nil {
+		c.Analytics.Location = time.UTC
+	}
+	if c.EvaluateEvery <= 0 {
+		c.EvaluateEvery = DefaultEvaluateEvery
+	}
 }
 
 // Server serves one plant's store over HTTP.
@@ -73,6 +92,8 @@ type Server struct {
 	engine  *gin.Engine
 	// projector folds pushed events into the views once pushes pause.
 	projector *projector
+	// reports keeps the dataset the reports are computed from.
+	reports *reportCache
 }
 
 // New prepares a server on a store opened with OpenStore.
@@ -84,7 +105,7 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: store, cfg: cfg, log: cfg.Logger, now: cfg.Now, jwtKey: key,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), metrics: newMetrics(),
-		admin: NewAdmin(store, cfg.Now), projector: newProjector(store, cfg.Logger)}
+		admin: NewAdmin(store, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {
 		return nil, err
 	}
@@ -142,6 +163,20 @@ func (s *Server) routes(e *gin.Engine) {
 	views.GET("/complaints/:id", s.getComplaint)
 	views.GET("/actions", s.listActions)
 	views.GET("/plans", s.listPlans)
+	views.GET("/complaints/:id/8d.pdf", s.eightD)
+	reports := views.Group("/reports")
+	reports.GET("/indicators", s.reportIndicators)
+	reports.GET("/scorecards", s.reportScorecards)
+	reports.GET("/effectiveness", s.reportEffectiveness)
+	reports.GET("/recurrences", s.reportRecurrences)
+	reports.GET("/themes", s.reportThemes)
+	reports.GET("/clusters", s.reportClusters)
+	reports.GET("/similar", s.reportSimilar)
+	reports.GET("/complaints.csv", s.exportComplaints(csvFormat))
+	reports.GET("/complaints.xlsx", s.exportComplaints(xlsxFormat))
+	reports.GET("/actions.csv", s.exportActions(csvFormat))
+	reports.GET("/actions.xlsx", s.exportActions(xlsxFormat))
+	reports.GET("/monthly.pdf", s.monthlyReport)
 	user.GET("/stations", s.listStations)
 	user.GET("/users", s.listUsers)
 	user.GET("/categories", s.listCategories)

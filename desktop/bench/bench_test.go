@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,6 +107,16 @@ func BenchmarkResidentMemory(b *testing.B) {
 		b.ReportMetric(m["anon"], "RssAnon-MB")
 		b.ReportMetric(m["file"], "RssFile-MB")
 		b.ReportMetric(m["heap"], "heap-MB")
+		// Once more with the similarity index of the report form built.
+		cmd = exec.Command(os.Args[0], "-test.run", "^TestResidentMemoryChild$", "-test.v")
+		cmd.Env = append(os.Environ(), "BOUCLE_RSS_CHILD="+path, "BOUCLE_RSS_INDEX=1")
+		if out, err = cmd.CombinedOutput(); err != nil {
+			b.Fatalf("child: %v\n%s", err, out)
+		}
+		m = parseChild(b, string(out))
+		b.ReportMetric(m["rss"], "RSS-with-index-MB")
+		b.ReportMetric(m["anon"], "RssAnon-with-index-MB")
+		b.ReportMetric(m["heap"], "heap-with-index-MB")
 	}
 }
 
@@ -138,7 +149,15 @@ func TestResidentMemoryChild(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		in.List.LoadMore()
 	}
-	runtime.GC()
+	if os.Getenv("BOUCLE_RSS_INDEX") != "" {
+		// The report form's similarity index, built on first use.
+		m := viewmodel.New(s, "PRESS2", nil)
+		m.WarmSimilar()
+		for !m.SimilarReady() {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	debug.FreeOSMemory() // a GC, and the freed memory back to the system
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	st := procStatus(t)
@@ -202,4 +221,32 @@ func BenchmarkScrollList(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(in.List.Rows())), "rows-loaded")
 	reportPercentiles(b, times)
+}
+
+// BenchmarkSimilarIndex builds the report form's TF-IDF index over the
+// 100k complaints (in the background in the app) and times a look-up.
+func BenchmarkSimilarIndex(b *testing.B) {
+	s, err := boltstore.Open(fixture.Large(b), boltstore.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var build, look time.Duration
+	for b.Loop() {
+		m := viewmodel.New(s, "PRESS2", nil)
+		start := time.Now()
+		m.WarmSimilar()
+		for !m.SimilarReady() {
+			time.Sleep(time.Millisecond)
+		}
+		build += time.Since(start)
+		start = time.Now()
+		rows, err := m.SimilarOpen("CUT1", "P-00042", "burr on the edge of the bracket", 5)
+		look += time.Since(start)
+		if err != nil || len(rows) == 0 {
+			b.Fatalf("rows %v err %v", rows, err)
+		}
+	}
+	b.ReportMetric(float64(build.Milliseconds())/float64(b.N), "build-ms")
+	b.ReportMetric(float64(look.Microseconds())/1000/float64(b.N), "lookup-ms")
 }

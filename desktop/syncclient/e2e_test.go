@@ -158,6 +158,7 @@ func TestE2EConvergesAfterRandomOutages(t *testing.T) {
 		}
 	}
 	want := desks[0].w.hash()
+	t.Logf("%d events, %d entities with concurrent writes to settle", desks[0].w.logLen(), desks[0].w.sync.Status().OpenConflicts)
 	for _, d := range desks {
 		st := d.w.sync.Status()
 		if st.Pending != 0 || len(st.Rejected) != 0 || d.w.hash() != want {

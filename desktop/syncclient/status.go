@@ -86,7 +86,8 @@ func (s *Syncer) countConflicts() {
 
 // Subscribe calls fn with a new snapshot after every change, on the
 // Syncer's goroutine: fn must return quickly (a Fyne UI hands it to
-// fyne.Do). It returns the function that cancels the subscription.
+// fyne.Do) and must not call SyncOnce, which waits for that goroutine's
+// cycle. It returns the function that cancels the subscription.
 func (s *Syncer) Subscribe(fn func(Status)) (cancel func()) {
 	s.mu.Lock()
 	id := s.nextSub

@@ -127,18 +127,33 @@ func (m *Model) FileComplaint(nc model.NewComplaint) (model.Filed, error) {
 	if err != nil {
 		return model.Filed{}, err
 	}
+	m.addToIndex(evs[0].EntityID)
 	return model.Filed{ID: evs[0].EntityID, Number: p.Number}, nil
 }
 
 // SimilarOpen finds open complaints against the same supplier station
-// that share words with what is being typed, best match first, so that an
-// operator sees a duplicate before filing it. It runs the store's text
-// search once per significant word and ranks by the words matched (a
-// shared part reference counts most).
+// that look like what is being typed, best match first, so that an
+// operator sees a duplicate before filing it. It ranks with the TF-IDF
+// index of shared/analytics once built (see similar.go); until then with
+// the store's text search.
 func (m *Model) SimilarOpen(supplier, partRef, description string, max int) ([]model.ComplaintRow, error) {
-	if supplier == "" {
+	if supplier == "" || (len(significantWords(description, 1)) == 0 && partRef == "") {
 		return nil, nil
 	}
+	if ix := m.index(); ix != nil {
+		rows, err := m.similarByIndex(ix, supplier, partRef, description, max)
+		if err != nil || len(rows) > 0 {
+			return rows, err
+		}
+		// The index brings candidates through its rarer terms, counted
+		// plant-wide; when none is at this supplier, words still may be.
+	}
+	return m.similarByText(supplier, partRef, description, max)
+}
+
+// similarByText runs the store's text search once per significant word
+// and ranks by the words matched (a shared part reference counts most).
+func (m *Model) similarByText(supplier, partRef, description string, max int) ([]model.ComplaintRow, error) {
 	words := significantWords(description, 6)
 	part := strings.TrimSpace(partRef)
 	if len(words) == 0 && part == "" {

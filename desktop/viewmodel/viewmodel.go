@@ -29,6 +29,8 @@ type Model struct {
 	now      func() time.Time
 	password PasswordChecker
 
+	similar similar
+
 	mu      sync.RWMutex
 	session model.Session
 	station string // the station this workstation serves

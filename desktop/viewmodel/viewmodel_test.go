@@ -170,6 +170,46 @@ func TestSimilarOpen(t *testing.T) {
 	}
 }
 
+func TestSimilarOpenByIndex(t *testing.T) {
+	// Given open complaints against CUT1 (one closed) and the TF-IDF index built
+	m, s := newModel(t, fixture.Operator)
+	burr := fixture.File(t, s, fixture.Filing("Bavures importantes sur le bord du support"))
+	fixture.File(t, s, fixture.Filing("Wrong hole diameter"))
+	closed := fixture.Resolved(t, s, "Bavures sur le bord")
+	signIn(m, fixture.Operator)
+	must(t, m.Verify(closed, 5, ""))
+	m.WarmSimilar()
+	for i := 0; i < 200 && !m.SimilarReady(); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !m.SimilarReady() {
+		t.Fatal("index not built")
+	}
+	// When the operator describes burrs in other words
+	rows, err := m.SimilarOpen("CUT1", "", "bavure au bord", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Then the open one comes first and the closed one is left out
+	if len(rows) == 0 || rows[0].ID != burr {
+		t.Fatalf("rows = %+v, want %s first", rows, burr)
+	}
+	for _, r := range rows {
+		if r.ID == closed {
+			t.Error("closed complaint offered")
+		}
+	}
+	// And a complaint filed here is found at once
+	filed, err := m.FileComplaint(model.NewComplaint{SupplierStation: "CUT1", PartRef: "ZX-9", Quantity: 1, Category: "surface",
+		Severity: domain.SeverityMinor, Kind: domain.KindComplaint, Description: "Oxydation blanche"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := m.SimilarOpen("CUT1", "", "oxydation", 5); len(rows) != 1 || rows[0].ID != filed.ID {
+		t.Errorf("new complaint not found: %+v", rows)
+	}
+}
+
 func TestListComplaintsUnacknowledgedFirst(t *testing.T) {
 	// Given two acknowledged complaints filed before three new ones... and
 	// one more acknowledged after them

@@ -348,6 +348,14 @@ func (t *Tx) Plans(statuses ...domain.PlanStatus) ([]domain.Plan, error) {
 	return out, err
 }
 
+// ForEachState calls fn for every existing entity of a type, in id order.
+// Each state is decoded afresh: fn may keep it. It reads every state of
+// the type, for whole-plant computations (the server's reports, a test
+// comparing two stores); screens use the indexed queries.
+func (t *Tx) ForEachState(typ domain.EntityType, fn func(*domain.State)) error {
+	return t.forEachState(typ, fn)
+}
+
 // forEachState calls fn for every existing entity of a type.
 func (t *Tx) forEachState(typ domain.EntityType, fn func(*domain.State)) error {
 	prefix := []byte(string(typ) + "\x00")

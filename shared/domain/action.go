@@ -44,6 +44,12 @@ type Action struct {
 	Evidence     []string     `json:"evidence,omitempty"`
 	Notes        []Message    `json:"notes,omitempty"`
 	CancelReason string       `json:"cancel_reason,omitempty"`
+	// MeasuredEffective is the verdict the software measured from the data
+	// (action.effectiveness_measured): nil until measured. It sits beside
+	// the people's verdict (Status) and never changes it.
+	MeasuredEffective *bool     `json:"measured_effective,omitempty"`
+	MeasuredAt        time.Time `json:"measured_at,omitzero"`
+	MeasuredEvidence  []string  `json:"measured_evidence,omitempty"` // complaints that prove it ineffective
 }
 
 // Overdue reports whether the action is still pending past its due date.
@@ -87,6 +93,9 @@ func applyAction(c *change, p Payload) error {
 		note(p.Note)
 		return nil
 	case *VerdictPayload:
+		if c.e.Type == ActionEffectivenessMeasured {
+			return measureAction(c, a, p)
+		}
 		to := ActionStatusIneffective
 		if p.Effective {
 			to = ActionStatusEffective
@@ -118,4 +127,19 @@ func applyAction(c *change, p Payload) error {
 		return resolveConflict(c, p, a, conflictableActionFields)
 	}
 	return RuleError(EInvalid, "action.event", "%s does not apply to an action", c.e.Type)
+}
+
+// measureAction records the verdict measured from the data on a preventive
+// action once done, leaving its status alone. It is measured once: a
+// verdict measured from data is final (docs/kpis.md, "Effectiveness").
+func measureAction(c *change, a *Action, p *VerdictPayload) error {
+	switch {
+	case a.Status != ActionStatusDone && a.Status != ActionStatusEffective && a.Status != ActionStatusIneffective:
+		return RuleError(EConflict, "action.measure", "not allowed while %s", a.Status)
+	case a.MeasuredEffective != nil:
+		return RuleError(EConflict, "action.measure", "effectiveness already measured")
+	}
+	effective := p.Effective
+	a.MeasuredEffective, a.MeasuredAt, a.MeasuredEvidence = &effective, c.at(), slices.Clone(p.Evidence)
+	return nil
 }

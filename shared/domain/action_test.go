@@ -147,6 +147,7 @@ func TestActionTransitions(t *testing.T) {
 			{step: step{adam, domain.RoleAdmin, domain.ActionConflictResolved, func() domain.Payload {
 				return &domain.ResolveConflictPayload{Field: "owner", Value: json.RawMessage(`"erin"`)}
 			}}, allowed: stays(domain.ActionStatuses...)},
+			{step: measureStep(false), allowed: stays(domain.ActionStatusDone, domain.ActionStatusEffective, domain.ActionStatusIneffective), rule: "action.measure"}, // measured_test.go
 		},
 	}.run(t)
 }

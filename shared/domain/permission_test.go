@@ -36,13 +36,13 @@ var permissions = map[domain.Role][]domain.EventType{
 		domain.CategoryDefined, domain.CategoryUpdated, domain.CategoryRetired, domain.SeverityConfigured,
 		domain.ComplaintMessagePosted, domain.ComplaintConflictResolved, domain.ActionConflictResolved, domain.PlanConflictResolved,
 	},
-	domain.RoleSystem: {domain.ComplaintEscalated, domain.PlanEvaluated},
+	domain.RoleSystem: {domain.ComplaintEscalated, domain.PlanEvaluated, domain.ActionEffectivenessMeasured},
 }
 
 func TestPermissionTable(t *testing.T) {
 	types := domain.EventTypes()
-	if len(types) != 45 {
-		t.Errorf("%d event types registered, this table was written for 45", len(types))
+	if len(types) != 46 {
+		t.Errorf("%d event types registered, this table was written for 46", len(types))
 	}
 	if !slices.IsSorted(types) {
 		t.Error("EventTypes is not sorted")

@@ -35,6 +35,10 @@ const (
 	ActionCancelled        EventType = "action.cancelled"
 	ActionRescheduled      EventType = "action.rescheduled"
 	ActionConflictResolved EventType = "action.conflict_resolved"
+	// ActionEffectivenessMeasured is the verdict the software measures from
+	// the data (docs/kpis.md, "Effectiveness"); it leaves the status, which
+	// is people's verdict, alone.
+	ActionEffectivenessMeasured EventType = "action.effectiveness_measured"
 
 	PlanDrafted          EventType = "plan.drafted"
 	PlanRevised          EventType = "plan.revised"
@@ -83,6 +87,7 @@ var (
 	filers         = []Role{RoleOperator, RoleEngineer}
 	evaluators     = []Role{RoleEngineer, RoleManager, RoleSystem}
 	conflictFixers = []Role{RoleEngineer, RoleManager, RoleAdmin}
+	systemOnly     = []Role{RoleSystem}
 )
 
 // registry is the one table of event types: the entity each applies to, the
@@ -117,6 +122,8 @@ var registry = map[EventType]eventSpec{
 	ActionCancelled:        spec[ReasonPayload](EntityAction, engineerOrMgr, "cancel an action"),
 	ActionRescheduled:      spec[ActionRescheduledPayload](EntityAction, engineerOrMgr, "reschedule an action"),
 	ActionConflictResolved: spec[ResolveConflictPayload](EntityAction, conflictFixers, "resolve a conflict"),
+	// Measured from the data by the server, beside the people's verdict.
+	ActionEffectivenessMeasured: spec[VerdictPayload](EntityAction, systemOnly, "record a measured effectiveness"),
 
 	PlanDrafted:          spec[PlanContentPayload](EntityPlan, engineerOrMgr, "draft a preventive plan"),
 	PlanRevised:          spec[PlanContentPayload](EntityPlan, engineerOrMgr, "revise a preventive plan"),

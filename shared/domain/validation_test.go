@@ -287,6 +287,7 @@ func TestPayloadValidationCoversEveryPayload(t *testing.T) {
 		domain.ActionCancelled:                 reason("x"),
 		domain.ActionRescheduled:               &domain.ActionRescheduledPayload{Owner: "eric", Reason: "x"},
 		domain.ActionConflictResolved:          resolution,
+		domain.ActionEffectivenessMeasured:     verdict,
 		domain.PlanDrafted:                     planPayload("x"),
 		domain.PlanRevised:                     planPayload("x"),
 		domain.PlanSubmitted:                   note,

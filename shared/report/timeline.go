@@ -73,6 +73,8 @@ var timelineLabels = map[string]text{
 	"done":           {"Action done: %s", "Action faite : %s"},
 	"effective":      {"Action found effective: %s", "Action jugée efficace : %s"},
 	"ineffective":    {"Action found ineffective: %s", "Action jugée inefficace : %s"},
+	"m_effective":    {"Measured from the data: action effective: %s", "Mesuré sur les données : action efficace : %s"},
+	"m_ineffective":  {"Measured from the data: action ineffective: %s", "Mesuré sur les données : action inefficace : %s"},
 	"cancelled":      {"Action cancelled: %s — %s", "Action annulée : %s — %s"},
 	"a_rescheduled":  {"Action rescheduled: %s", "Action replanifiée : %s"},
 	"new_owner":      {"now %s", "désormais %s"},
@@ -211,6 +213,9 @@ func (x *describer) actionSentence(e *domain.Event, p domain.Payload) string {
 		key := "ineffective"
 		if p.Effective {
 			key = "effective"
+		}
+		if e.Type == domain.ActionEffectivenessMeasured {
+			key = "m_" + key
 		}
 		return withNote(fmt.Sprintf(x.tl(key), title), p.Note)
 	case *domain.ReasonPayload:
