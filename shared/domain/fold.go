@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,8 +47,67 @@ type Meta struct {
 	Flags     []Flag            `json:"flags,omitempty"`     // events whose transition was refused by the state
 }
 
-// VV is a version vector: the highest sequence number seen of each replica.
-type VV map[string]uint64
+// VV is a version vector: the highest sequence number seen of each
+// replica, sorted by replica. A sorted slice rather than a map: an entity
+// sees a handful of replicas, and a fold of a million events keeps one VV
+// per event, where a million small maps cost a quarter of a gigabyte. It
+// serializes as the JSON object {"replica": seq, ...}.
+type VV []ReplicaSeq
+
+// ReplicaSeq is one entry of a version vector.
+type ReplicaSeq struct {
+	Replica string
+	Seq     uint64
+}
+
+// Get returns the highest sequence number seen of replica, 0 if none.
+func (v VV) Get(replica string) uint64 {
+	for _, rs := range v {
+		if rs.Replica == replica {
+			return rs.Seq
+		}
+	}
+	return 0
+}
+
+// raise returns v with replica's entry at least seq, keeping the order.
+func (v VV) raise(replica string, seq uint64) VV {
+	i, found := slices.BinarySearchFunc(v, replica, func(rs ReplicaSeq, r string) int { return compareStrings(rs.Replica, r) })
+	if found {
+		v[i].Seq = max(v[i].Seq, seq)
+		return v
+	}
+	return slices.Insert(v, i, ReplicaSeq{replica, seq})
+}
+
+// MarshalJSON writes the object form, keys in order (as a map would).
+func (v VV) MarshalJSON() ([]byte, error) {
+	b := append(make([]byte, 0, 16+24*len(v)), '{')
+	for i, rs := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		key, _ := json.Marshal(rs.Replica)
+		b = append(append(b, key...), ':')
+		b = strconv.AppendUint(b, rs.Seq, 10)
+	}
+	return append(b, '}'), nil
+}
+
+// UnmarshalJSON reads the object form.
+func (v *VV) UnmarshalJSON(b []byte) error {
+	var m map[string]uint64
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	out := make(VV, 0, len(m))
+	for r, n := range m {
+		out = append(out, ReplicaSeq{r, n})
+	}
+	slices.SortFunc(out, func(a, b ReplicaSeq) int { return compareStrings(a.Replica, b.Replica) })
+	*v = out
+	return nil
+}
 
 // Writer identifies the event that last wrote a field.
 type Writer struct {
@@ -178,12 +238,10 @@ type change struct {
 }
 
 func (s *State) begin(e *Event) *change {
-	vv := VV{e.Replica: e.Seq}
+	vv := VV{{e.Replica, e.Seq}}
 	for _, p := range e.Parents {
-		for r, n := range s.Meta.Clocks[p] {
-			if n > vv[r] {
-				vv[r] = n
-			}
+		for _, rs := range s.Meta.Clocks[p] {
+			vv = vv.raise(rs.Replica, rs.Seq)
 		}
 	}
 	return &change{s: s, e: e, vv: vv}
@@ -220,7 +278,7 @@ func (c *change) writer() Writer {
 func (c *change) at() time.Time { return c.e.HLC.Time() }
 
 // saw reports whether the event being folded had seen w's event.
-func (c *change) saw(w Writer) bool { return w.Event == c.e.ID || c.vv[w.Replica] >= w.Seq }
+func (c *change) saw(w Writer) bool { return w.Event == c.e.ID || c.vv.Get(w.Replica) >= w.Seq }
 
 // write records that the event sets field from old to new, detecting
 // concurrent writes. A field never written since creation has been seen by
