@@ -39,7 +39,8 @@ type fetched struct {
 
 // pullPages fetches the next page while the current one is applied, so
 // that the network and the store work side by side on a long pull.
-func (s *Syncer) pullPages(ctx context.Context, c *Client) error {
+func (s *Syncer) pullPages(ctx context.Context, c *Client) (err error) {
+	defer s.foldPulled(&err)
 	cursor, known := s.position()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -60,6 +61,20 @@ func (s *Syncer) pullPages(ctx context.Context, c *Client) error {
 		s.track(ctx, c, &prog, f.page)
 	}
 	return ctx.Err()
+}
+
+// foldPulled folds what the pull logged (see apply): at the end of every
+// pull, finished or cut short, so the screens show what arrived.
+func (s *Syncer) foldPulled(err *error) {
+	var backlog uint64
+	_ = s.store.View(func(tx *boltstore.Tx) error { backlog = tx.Backlog(); return nil })
+	if backlog == 0 {
+		return
+	}
+	if cerr := s.store.CatchUp(); cerr != nil && *err == nil {
+		*err = cerr
+	}
+	s.storeChanged()
 }
 
 // position is the saved cursor and the epoch it belongs to ("" before
@@ -95,14 +110,17 @@ func (s *Syncer) fetch(ctx context.Context, c *Client, cursor string, out chan<-
 	}
 }
 
-// apply ingests a page and saves its cursor and epoch in one
-// transaction: a workstation stopped between pages resumes after the
-// last one applied, with no gap and nothing applied twice.
+// apply logs a page and saves its cursor and epoch in one transaction: a
+// workstation stopped between pages resumes after the last one applied,
+// with no gap and nothing applied twice. The events are folded when the
+// pull ends (Store.CatchUp), or by a local write that needs their entity:
+// folding a million events one by one would take minutes, rebuilding the
+// projections once takes seconds.
 func (s *Syncer) apply(p Page) error {
 	stored := 0
 	err := s.store.Update(func(tx *boltstore.Tx) error {
 		for i := range p.Events {
-			st, err := tx.Ingest(&p.Events[i])
+			st, err := tx.Append(&p.Events[i])
 			if err != nil {
 				return err
 			}

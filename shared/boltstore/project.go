@@ -1,6 +1,14 @@
 package boltstore
 
-import "boucle/shared/domain"
+import (
+	"bytes"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"boucle/shared/domain"
+)
 
 // Events logged with Tx.Append are folded later, in log order, by Project.
 // The watermark `projected` in the meta bucket is the log position up to
@@ -49,10 +57,16 @@ func (s *Store) Project(limit int) (remaining uint64, err error) {
 // CatchUp folds every event awaiting projection. Readers that must see
 // every logged event (the server's views, a test comparing stores) call
 // it first; it costs one read transaction when there is nothing to do.
+// A backlog that is a large share of the log (a first sync) is cheaper to
+// rebuild entity by entity than to fold event by event.
 func (s *Store) CatchUp() error {
-	var backlog uint64
-	if err := s.View(func(t *Tx) error { backlog = t.Backlog(); return nil }); err != nil || backlog == 0 {
+	var backlog, logLen uint64
+	err := s.View(func(t *Tx) error { backlog, logLen = t.Backlog(), t.LogLen(); return nil })
+	if err != nil || backlog == 0 {
 		return err
+	}
+	if backlog >= rebuildThreshold && backlog*3 >= logLen {
+		return s.Rebuild()
 	}
 	for {
 		remaining, err := s.Project(5000)
@@ -60,4 +74,112 @@ func (s *Store) CatchUp() error {
 			return err
 		}
 	}
+}
+
+// rebuildThreshold is the backlog from which CatchUp may rebuild.
+const rebuildThreshold = 20_000
+
+// rebuildChunk is how many entities one rebuild transaction folds.
+var rebuildChunk = 2000 // a variable so that a test can make chunks small
+
+// Rebuild refolds every entity from its logged events and rewrites its
+// state and indexes once, then marks the whole log as projected. It walks
+// the per-entity index, so each state is decoded and encoded once however
+// many events it has, and folds each chunk's entities on every core.
+func (s *Store) Rebuild() error {
+	var target uint64
+	var from []byte
+	for {
+		err := s.Update(func(t *Tx) error {
+			if target == 0 {
+				target = t.LogLen()
+			}
+			var err error
+			from, err = t.rebuildChunk(from)
+			if err == nil && from == nil {
+				t.projectedPos()
+				t.projected = max(t.projected, target)
+			}
+			return err
+		})
+		if err != nil || from == nil {
+			return err
+		}
+	}
+}
+
+// rebuildChunk refolds up to rebuildChunk entities from the entity key
+// prefix `from` on, and returns where the next chunk starts (nil at the end).
+func (t *Tx) rebuildChunk(from []byte) (next []byte, err error) {
+	var keys []domain.EntityKey
+	var events [][]domain.Event
+	c := t.tx.Bucket(bucketEntityEvents).Cursor()
+	k, _ := c.First()
+	if from != nil {
+		k, _ = c.Seek(from)
+	}
+	for k != nil {
+		key, prefix, ok := splitEntityKey(k)
+		if !ok {
+			return nil, domain.Errorf(domain.EInternal, "corrupt entity index key %q", k)
+		}
+		if len(keys) == rebuildChunk {
+			next = slices.Clone(prefix) // k is bbolt's memory, gone with the transaction
+			break
+		}
+		var evs []domain.Event
+		if err := t.entityEvents(key, func(e *domain.Event) error {
+			if e.Known() && !t.IsRejected(e.ID) {
+				evs = append(evs, *e)
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		keys, events = append(keys, key), append(events, evs)
+		// The next entity's keys sort after this entity's prefix with its
+		// closing NUL raised by one.
+		end := append(slices.Clone(prefix[:len(prefix)-1]), 1)
+		k, _ = c.Seek(end)
+	}
+	states := foldAll(keys, events)
+	for i, key := range keys {
+		cs, err := t.cached(key)
+		if err != nil {
+			return nil, err
+		}
+		cs.state, cs.dirty, cs.refolded = states[i], true, true
+	}
+	return next, nil
+}
+
+// foldAll folds entities on every core; each fold reads only its own events.
+func foldAll(keys []domain.EntityKey, events [][]domain.Event) []*domain.State {
+	out := make([]*domain.State, len(keys))
+	var wg sync.WaitGroup
+	var claimed atomic.Int64
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := int(claimed.Add(1)) - 1; i < len(keys); i = int(claimed.Add(1)) - 1 {
+				out[i] = domain.FoldEntity(keys[i], events[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// splitEntityKey reads the entity of a key of bucketEntityEvents and its
+// prefix (type, NUL, id, NUL).
+func splitEntityKey(k []byte) (domain.EntityKey, []byte, bool) {
+	typ, rest, ok := bytes.Cut(k, []byte{0})
+	if !ok {
+		return domain.EntityKey{}, nil, false
+	}
+	id, _, ok := bytes.Cut(rest, []byte{0})
+	if !ok {
+		return domain.EntityKey{}, nil, false
+	}
+	n := len(typ) + len(id) + 2
+	return domain.EntityKey{Type: domain.EntityType(typ), ID: string(id)}, k[:n:n], true
 }

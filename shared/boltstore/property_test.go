@@ -186,7 +186,11 @@ func TestPropertyIncrementalProjectionEqualsRefold(t *testing.T) {
 			}
 			arrivals = arrivals[k:]
 		}
-		if err := s.CatchUp(); err != nil {
+		catchUp := s.CatchUp
+		if rapid.Bool().Draw(rt, "rebuild") {
+			catchUp = s.Rebuild // the first-sync path, here on small logs
+		}
+		if err := catchUp(); err != nil {
 			rt.Fatal(err)
 		}
 		for key, st := range want {

@@ -28,11 +28,6 @@ type Command struct {
 // table, by validation or by the entity's state returns the *domain.Error
 // naming the field or rule, and nothing is written.
 func (s *Store) Record(actor Actor, cmds ...Command) ([]domain.Event, error) {
-	// A new event names the entity's heads as parents: fold what awaits
-	// projection first, or the event would look concurrent with it.
-	if err := s.CatchUp(); err != nil {
-		return nil, err
-	}
 	var out []domain.Event
 	err := s.Update(func(t *Tx) error {
 		out = out[:0]
@@ -69,7 +64,7 @@ func (t *Tx) Record(actor Actor, cmd Command) (domain.Event, error) {
 	if err != nil {
 		return domain.Event{}, err
 	}
-	cs, err := t.cached(e.Key())
+	cs, err := t.current(e.Key())
 	if err != nil {
 		return domain.Event{}, err
 	}
@@ -224,5 +219,29 @@ func (t *Tx) state(k domain.EntityKey) (*domain.State, error) {
 	if cs, ok := t.states[k]; ok {
 		return cs.state, nil
 	}
+	if t.Backlog() > 0 {
+		cs, err := t.current(k)
+		if err != nil || !cs.state.Exists() {
+			return nil, err
+		}
+		return cs.state, nil
+	}
 	return t.loadState(k)
+}
+
+// current returns the entity's state including every logged event, even
+// those awaiting projection (a long first sync): a local write names the
+// entity's heads as parents and checks references, and must not look
+// concurrent with what this workstation already holds. Refolding one
+// entity costs its tens of events; the projector later finds them folded.
+func (t *Tx) current(k domain.EntityKey) (*cachedState, error) {
+	cs, err := t.cached(k)
+	if err != nil || t.Backlog() == 0 || cs.refolded {
+		return cs, err
+	}
+	if cs.state, err = t.refold(k); err != nil {
+		return nil, err
+	}
+	cs.dirty, cs.refolded = true, true
+	return cs, nil
 }

@@ -133,9 +133,10 @@ type Tx struct {
 }
 
 type cachedState struct {
-	state  *domain.State
-	oldIdx []indexEntry // index entries as stored before the transaction
-	dirty  bool
+	state    *domain.State
+	oldIdx   []indexEntry // index entries as stored before the transaction
+	dirty    bool
+	refolded bool // folded from the whole log in this transaction (see current)
 }
 
 // Bolt returns the underlying bbolt transaction.

@@ -317,3 +317,60 @@ func TestBackupIsACompleteCopy(t *testing.T) {
 		t.Fatal("backup lacks the complaint")
 	}
 }
+
+// A local write while pulled events await projection (a long first sync)
+// sees them: the entity is refolded from the log, so the new event names
+// the latest heads and the references resolve.
+func TestRecordDuringBacklogSeesUnprojectedEvents(t *testing.T) {
+	w := mustOpen(t, boltstore.Options{})
+	seedPlant(t, w)
+	id := file(t, w, filing("CUT1", "P-1", "dent"))
+	ack := record(t, w, engineer, domain.ComplaintAcknowledged, id, &domain.AcknowledgePayload{Deadline: time.Now().Add(day), Assignee: "eng1"})
+	var all []boltstore.LoggedEvent
+	_ = w.View(func(tx *boltstore.Tx) (err error) { all, _, err = tx.LogAfter(0, 1000); return err })
+
+	r := mustOpen(t, boltstore.Options{})
+	err := r.Update(func(tx *boltstore.Tx) error {
+		for i := range all {
+			if _, err := tx.Append(&all[i].Event); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := record(t, r, engineer, domain.ComplaintMessagePosted, id, &domain.MessagePayload{Text: "on it"})
+	if len(msg.Parents) != 1 || msg.Parents[0] != ack.ID {
+		t.Fatalf("parents = %v, want the acknowledgement %s", msg.Parents, ack.ID)
+	}
+	if err := r.CatchUp(); err != nil {
+		t.Fatal(err)
+	}
+	st := complaint(t, r, id)
+	if st.Complaint.Status != domain.StatusAcknowledged || len(st.Complaint.Messages) != 1 || st.Meta.Events != 3 {
+		t.Fatalf("after catch-up: %+v", st.Complaint)
+	}
+}
+
+// Rebuild gives the projections of folding every event as it came.
+func TestRebuildEqualsIncrementalProjection(t *testing.T) {
+	s, _, ids := plantWithComplaints(t, 30)
+	before := map[string]string{}
+	for _, id := range ids {
+		b, _ := json.Marshal(complaint(t, s, id))
+		before[id] = string(b)
+	}
+	if err := s.Rebuild(); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if b, _ := json.Marshal(complaint(t, s, id)); string(b) != before[id] {
+			t.Fatalf("%s differs after rebuild", id)
+		}
+	}
+	if got := pages(t, s, boltstore.ComplaintFilter{Assignee: "eng1"}); len(got) != 10 {
+		t.Fatalf("assignee index after rebuild: %d rows", len(got))
+	}
+}
