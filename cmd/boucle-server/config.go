@@ -134,8 +134,8 @@ func (c *config) check() error {
 		return fmt.Errorf("--log-format must be text or json")
 	case (c.TLSCert == "") != (c.TLSKey == ""):
 		return fmt.Errorf("--tls-cert and --tls-key go together")
-	case c.AccessTTL < time.Minute || c.RefreshTTL < c.AccessTTL:
-		return fmt.Errorf("--access-ttl must be at least 1m and --refresh-ttl at least the access TTL")
+	case c.AccessTTL < time.Second || c.RefreshTTL < c.AccessTTL:
+		return fmt.Errorf("--access-ttl must be at least 1s and --refresh-ttl at least the access TTL")
 	}
 	var lvl slog.Level
 	return lvl.UnmarshalText([]byte(c.LogLevel))
