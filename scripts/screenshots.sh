@@ -90,9 +90,14 @@ shoot() {
 			"$@" >>"'"$tmp"'/app.log" 2>&1 & p=$!
 			for _ in $(seq 100); do wid=$(xdotool search --name "^Boucle$" 2>/dev/null | head -1) && [[ -n $wid ]] && break; sleep 0.1; done
 			sleep "'"${SHOT_WAIT:-4}"'"
-			timeout 20 import -window "$wid" "'"$png"'"
+			kill -0 $p 2>/dev/null || exit 3
+			timeout 20 import -window "$wid" "'"$png"'" || exit 4
 			kill $p; wait $p 2>/dev/null || true
-		' _ "$app_bin" "$@"
+		' _ "$app_bin" "$@" || {
+		echo "screenshots: $lang-$name failed; the app's log ends with:" >&2
+		tail -n 40 "$tmp/app.log" >&2
+		exit 1
+	}
 	echo "screenshots: wrote ${png#"$root"/}"
 }
 

@@ -1,5 +1,11 @@
 package syncserver
 
+import (
+	"time"
+
+	"boucle/shared/analytics"
+)
+
 // Tests sign in hundreds of times: argon2id at its real cost would make
 // them slow without testing anything more (TestPasswordHashing keeps the
 // real parameters).
@@ -18,3 +24,34 @@ var (
 	HashPassword  = hashPassword
 	CheckPassword = checkPassword
 )
+
+// PrimeReports makes the report routes use a dataset built from in, as if
+// it had been read from the store at its current log position: the
+// benchmarks generate the states of 100k complaints rather than replay a
+// million events.
+func (s *Server) PrimeReports(in analytics.Input) error {
+	v, _, err := s.reports.version()
+	if err != nil {
+		return err
+	}
+	s.reports.snap.Store(&snapshot{version: v, in: in, ds: analytics.NewDataset(in)})
+	return nil
+}
+
+// ReportBuilds counts the datasets the reports built from the store.
+func (s *Server) ReportBuilds() int64 { return s.reports.builds.Load() }
+
+// BuildReports builds the reports' dataset from the store now.
+func (s *Server) BuildReports() error {
+	s.reports.mu.Lock()
+	defer s.reports.mu.Unlock()
+	_, err := s.reports.build()
+	return err
+}
+
+// WarmReports runs one tick of Run's background rebuild at now.
+func (s *Server) WarmReports(now time.Time) error { return s.reports.warm(now) }
+
+// DropReports forgets the reports' dataset: the next report reads every
+// state from the store.
+func (s *Server) DropReports() { s.reports.snap.Store(nil) }

@@ -144,11 +144,72 @@ func openAPIPaths() obj {
 		api + "/plans": obj{"get": op("Preventive plans, newest first.", []string{"views"}, bearer,
 			[]obj{q("status", "repeatable, or comma-separated", strList), q("station", "supplier station in scope", str)},
 			errs(obj{"200": reply("Plans", list("plans", "Plan"))}, "400", "401"))},
+		api + "/complaints/{id}/8d.pdf": obj{"get": op("The 8D report of one complaint (by id or number), PDF: D1–D8 and the whole timeline. Operators do not see internal notes.", []string{"reports"}, bearer,
+			[]obj{param("id", "path", "complaint id, or its number (PRESS2-2026-0042)", str), langParam},
+			errs(obj{"200": document(pdfType, "The PDF, as an attachment")}, "400", "401", "404"))},
+		api + "/reports/indicators": obj{"get": op("Every indicator of the period (docs/kpis.md): volume, Paretos, response times, rates, satisfaction, overdue actions, prevention verdicts.", []string{"reports"}, bearer,
+			reportParams(), errs(obj{"200": reply("analytics.Report", ref("Object"))}, "400", "401"))},
+		api + "/reports/scorecards": obj{"get": op("One scorecard per station, as supplier and as client. The station fields choose the cards, they do not narrow what a card counts.", []string{"reports"}, bearer,
+			reportParams(), errs(obj{"200": reply("Scorecards", reportOf("scorecards"))}, "400", "401"))},
+		api + "/reports/effectiveness": obj{"get": op("The effectiveness measured from the data of every preventive action done and plan started in the period.", []string{"reports"}, bearer,
+			reportParams(), errs(obj{"200": reply("Verdicts", reportOf("effectiveness"))}, "400", "401"))},
+		api + "/reports/recurrences": obj{"get": op("The recurring complaints that pass the filter, in filing order, each with the earlier complaint it repeats.", []string{"reports"}, bearer,
+			reportParams(q("limit", "recurrences listed, 1–5000 (1000); total counts them all", integer)),
+			errs(obj{"200": reply("Recurrences", props("filter", ref("Object"), "settings", ref("Object"), "total", integer, "recurrences", obj{"type": "array", "items": ref("Object")}))}, "400", "401"))},
+		api + "/reports/themes": obj{"get": op("The most frequent terms and two-word phrases of the descriptions, per period, with their trend.", []string{"reports"}, bearer,
+			reportParams(q("period", "week or month (month)", str), q("top", "terms per period, 1–100 (10)", integer), q("min_count", "fewest complaints holding a term (2)", integer)),
+			errs(obj{"200": reply("Themes", reportOf("themes"))}, "400", "401"))},
+		api + "/reports/clusters": obj{"get": op("Clusters of similar countable complaints filed in the period (the last 90 days without from and to). The other filter fields choose the clusters listed: those with a complaint passing them.", []string{"reports"}, bearer,
+			reportParams(q("threshold", "similarity linking two complaints, above 0 and at most 1 (0.5)", obj{"type": "number"}),
+				q("same_supplier", "link only complaints against the same supplier station", boolean), q("min_size", "smallest cluster listed, 2–1000 (2)", integer)),
+			errs(obj{"200": reply("Clusters", reportOf("clusters"))}, "400", "401"))},
+		api + "/reports/similar": obj{"get": op("The complaints most similar to a text, best first (the duplicate hint while filing).", []string{"reports"}, bearer,
+			reportParams(q("q", "the text to compare; required unless part or lot is given", str), q("part", "part reference", str), q("lot", "lot", str),
+				q("exclude", "a complaint id to leave out", str), q("k", "matches, 1–100 (10)", integer)),
+			errs(obj{"200": reply("Matches", reportOf("matches"))}, "400", "401"))},
+		api + "/reports/complaints.csv": obj{"get": op("The complaints passing the filter, in filing order, CSV (UTF-8 with BOM; ';' in French).", []string{"reports"}, bearer,
+			reportParams(langParam), errs(obj{"200": document("text/csv", "The CSV, as an attachment")}, "400", "401"))},
+		api + "/reports/complaints.xlsx": obj{"get": op("The complaints passing the filter, in filing order, XLSX.", []string{"reports"}, bearer,
+			reportParams(langParam), errs(obj{"200": document(xlsxFormat.contentType, "The workbook, as an attachment")}, "400", "401"))},
+		api + "/reports/actions.csv": obj{"get": op("The actions passing the filter through their complaint (or plan), by id, CSV.", []string{"reports"}, bearer,
+			reportParams(langParam), errs(obj{"200": document("text/csv", "The CSV, as an attachment")}, "400", "401"))},
+		api + "/reports/actions.xlsx": obj{"get": op("The actions passing the filter through their complaint (or plan), by id, XLSX.", []string{"reports"}, bearer,
+			reportParams(langParam), errs(obj{"200": document(xlsxFormat.contentType, "The workbook, as an attachment")}, "400", "401"))},
+		api + "/reports/monthly.pdf": obj{"get": op("The monthly plant report, PDF: indicators, charts, scorecards, prevention, overdue actions. The filter's period is replaced by the month.", []string{"reports"}, bearer,
+			reportParams(q("month", "the month reported, 2026-10 (the current one)", str), langParam),
+			errs(obj{"200": document(pdfType, "The PDF, as an attachment")}, "400", "401"))},
 		api + "/stations":   obj{"get": op("Stations.", []string{"reference"}, bearer, nil, errs(obj{"200": reply("Stations", list("stations", "Object"))}, "401"))},
 		api + "/users":      obj{"get": op("The user directory (no secrets).", []string{"reference"}, bearer, nil, errs(obj{"200": reply("Users", list("users", "User"))}, "401"))},
 		api + "/categories": obj{"get": op("Defect categories.", []string{"reference"}, bearer, nil, errs(obj{"200": reply("Categories", list("categories", "Object"))}, "401"))},
 		api + "/severities": obj{"get": op("Handling times per severity.", []string{"reference"}, bearer, nil, errs(obj{"200": reply("Severities", list("severities", "Object"))}, "401"))},
 	}
+}
+
+// reportParams are the parameters every report route reads (see
+// parseReportQuery), then the route's own.
+func reportParams(extra ...obj) []obj {
+	return append([]obj{
+		q("from", "filed at or after (a date: from its start, in the plant's calendar)", date),
+		q("to", "filed before (a date: up to the end of that day)", date),
+		q("station", "filing or supplier station", str), q("supplier_station", "", str), q("filing_station", "", str),
+		q("category", "", str), q("severity", "minor, major or critical", str),
+		q("recurrence_days", "recurrence window in days, 1–3650 (the plant's, 90)", integer),
+		q("effectiveness_days", "effectiveness window in days, 1–3650 (the plant's, 90)", integer),
+	}, extra...)
+}
+
+var langParam = q("lang", "fr or en (default: from Accept-Language, else en)", str)
+
+// reportOf is a report answer: the filter and settings used, and a list.
+func reportOf(list string) obj {
+	return props("filter", ref("Object"), "settings", ref("Object"), "now", str, list, obj{"type": "array", "items": ref("Object")})
+}
+
+// document is a file answer, sent as an attachment (Content-Disposition).
+func document(contentType, desc string) obj {
+	return obj{"description": desc,
+		"headers": obj{"Content-Disposition": obj{"description": "attachment; filename=…", "schema": str}},
+		"content": obj{contentType: obj{"schema": obj{"type": "string", "format": "binary"}}}}
 }
 
 func withBody(o obj, schema obj) obj {

@@ -159,10 +159,7 @@ func (s *Server) getComplaint(c *gin.Context) {
 	id := c.Param("id")
 	var d ComplaintDetail
 	err := s.store.View(func(t *boltstore.Tx) error {
-		st, err := t.Complaint(id)
-		if domain.ErrorCode(err) == domain.ENotFound && strings.Count(id, "-") >= 2 {
-			st, err = t.ComplaintByNumber(id)
-		}
+		st, err := complaintByRef(t, id)
 		if err != nil {
 			return err
 		}
@@ -185,6 +182,15 @@ func (s *Server) getComplaint(c *gin.Context) {
 		d.Actions = []domain.Action{}
 	}
 	c.JSON(http.StatusOK, d)
+}
+
+// complaintByRef finds a complaint by id, or by number.
+func complaintByRef(t *boltstore.Tx, ref string) (*domain.State, error) {
+	st, err := t.Complaint(ref)
+	if domain.ErrorCode(err) == domain.ENotFound && strings.Count(ref, "-") >= 2 {
+		st, err = t.ComplaintByNumber(ref)
+	}
+	return st, err
 }
 
 // hideInternalNotes removes what operators do not see: engineers' internal

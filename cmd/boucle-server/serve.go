@@ -21,9 +21,9 @@ type serving struct {
 	store   *boltstore.Store
 	http    *http.Server
 	ln      net.Listener
-	stop    context.CancelFunc // ends the admin socket and the sweeper
+	stop    context.CancelFunc // ends the admin socket, the sweeper and the server's background work
 	stopped chan struct{}      // closed when Serve returns
-	bg      sync.WaitGroup     // the sweeper
+	bg      sync.WaitGroup     // the sweeper and Server.Run
 }
 
 // shutdownGrace is how long requests in flight get to finish on SIGTERM.
@@ -61,6 +61,7 @@ func (m *Main) runServe(ctx context.Context) error {
 		log.Warn("no admin socket: administration commands need the server stopped", "err", err)
 	}
 	s.bg.Go(func() { sweep(bg, srv, log) })
+	s.bg.Go(func() { srv.Run(bg) }) // effectiveness measured from the data; the reports' dataset
 	go s.run(m.cfg.TLSCert, m.cfg.TLSKey)
 	log.Info("serving", "addr", ln.Addr().String(), "tls", m.cfg.TLSCert != "", "data", m.cfg.Data,
 		"epoch", srv.Epoch().ID, "plant", m.cfg.Plant, "replica", store.Replica())

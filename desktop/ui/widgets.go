@@ -41,12 +41,6 @@ func MinSize(o fyne.CanvasObject, w, h float32) fyne.CanvasObject {
 	return container.New(minLayout{fyne.NewSize(w, h)}, o)
 }
 
-// TouchButton is a button at least TouchHeight tall.
-func TouchButton(label string, icon fyne.Resource, tapped func()) *widget.Button {
-	b := widget.NewButtonWithIcon(label, icon, tapped)
-	return b
-}
-
 // Touch wraps a widget to the touch height.
 func Touch(o fyne.CanvasObject) fyne.CanvasObject { return MinSize(o, 0, TouchHeight) }
 
@@ -230,4 +224,12 @@ func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
 		}
 	}
 	return nil
+}
+
+// NewSelect is widget.NewSelect with a translated placeholder (Fyne's own
+// "(Select one)" is not translated into French).
+func NewSelect(options []string, changed func(string)) *widget.Select {
+	s := widget.NewSelect(options, changed)
+	s.PlaceHolder = lang.X("select.placeholder", "(choose)")
+	return s
 }

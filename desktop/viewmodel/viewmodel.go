@@ -5,7 +5,6 @@
 package viewmodel
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -177,6 +176,3 @@ func rowOfState(st *domain.State) model.ComplaintRow {
 		Deadline: c.Deadline, UpdatedAt: st.Meta.Updated.Time(), Summary: c.Description,
 		Escalated: len(c.Escalations) > 0, Reopens: c.Reopens, Conflicts: len(st.Meta.Conflicts), Flags: len(st.Meta.Flags)}
 }
-
-// isSignedOut reports whether err is ErrSignedOut.
-func isSignedOut(err error) bool { return errors.Is(err, ErrSignedOut) }

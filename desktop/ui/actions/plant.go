@@ -41,7 +41,7 @@ type Plant struct {
 // NewPlant builds the list; Load fills it.
 func NewPlant(env ui.Env, m PlantModel, open func(complaintID string)) *Plant {
 	p := &Plant{env: env, m: m, open: open}
-	p.station = widget.NewSelect([]string{lang.X("filter.all", "All")}, func(string) { p.reload() })
+	p.station = ui.NewSelect([]string{lang.X("filter.all", "All")}, func(string) { p.reload() })
 	p.station.SetSelectedIndex(0)
 	p.overdue = widget.NewCheck(lang.X("filter.overdue", "Overdue only"), func(bool) { p.reload() })
 	p.count = widget.NewLabel("")

@@ -50,11 +50,11 @@ func NewInbox(env ui.Env, m Model, open func(id string)) *Inbox {
 	in.List = NewList(env, m, open, summaryLine)
 	all := lang.X("filter.all", "All")
 	apply := func(string) { in.apply() }
-	in.severity = widget.NewSelect(append([]string{all}, labels(domain.Severities, i18n.Severity)...), apply)
-	in.station = widget.NewSelect([]string{all}, apply)
-	in.category = widget.NewSelect([]string{all}, apply)
-	in.status = widget.NewSelect(append([]string{lang.X("filter.open", "Open"), all}, labels(domain.ComplaintStatuses, i18n.Status)...), apply)
-	in.assignee = widget.NewSelect([]string{all, lang.X("filter.me", "Me"), lang.X("filter.nobody", "Nobody yet")}, apply)
+	in.severity = ui.NewSelect(append([]string{all}, labels(domain.Severities, i18n.Severity)...), apply)
+	in.station = ui.NewSelect([]string{all}, apply)
+	in.category = ui.NewSelect([]string{all}, apply)
+	in.status = ui.NewSelect(append([]string{lang.X("filter.open", "Open"), all}, labels(domain.ComplaintStatuses, i18n.Status)...), apply)
+	in.assignee = ui.NewSelect([]string{all, lang.X("filter.me", "Me"), lang.X("filter.nobody", "Nobody yet")}, apply)
 	for _, s := range []*widget.Select{in.severity, in.station, in.category, in.assignee} {
 		s.SetSelectedIndex(0)
 	}

@@ -149,7 +149,7 @@ func (p *panel) entry(field, label string, multi bool) *widget.Entry {
 }
 
 func (p *panel) selectOf(field, label string, options []string) *widget.Select {
-	sel := widget.NewSelect(options, nil)
+	sel := ui.NewSelect(options, nil)
 	p.form.Add(field, label, sel)
 	p.inputs[field] = sel
 	return sel

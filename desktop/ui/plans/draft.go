@@ -34,8 +34,8 @@ type Draft struct {
 // NewDraft builds the form; Load fills the pickers.
 func NewDraft(env ui.Env, m Model, created func(id string)) *Draft {
 	d := &Draft{env: env, m: m, created: created, picked: map[string]bool{}}
-	d.station = widget.NewSelect(nil, func(string) { d.loadCandidates() })
-	d.category = widget.NewSelect(nil, func(string) { d.loadCandidates() })
+	d.station = ui.NewSelect(nil, func(string) { d.loadCandidates() })
+	d.category = ui.NewSelect(nil, func(string) { d.loadCandidates() })
 	d.title = widget.NewEntry()
 	d.objective = widget.NewMultiLineEntry()
 	d.objective.Wrapping = fyne.TextWrapWord

@@ -221,7 +221,7 @@ func (s *Screen) add(f *ui.Form, field, label string, o fyne.CanvasObject) {
 }
 
 func (s *Screen) openAddAction() {
-	title, owner, due := widget.NewEntry(), widget.NewSelect(nil, nil), widget.NewEntry()
+	title, owner, due := widget.NewEntry(), ui.NewSelect(nil, nil), widget.NewEntry()
 	users := s.ref.UsersWithRole(domain.RoleEngineer, domain.RoleManager)
 	for _, u := range users {
 		owner.Options = append(owner.Options, u.DisplayName)

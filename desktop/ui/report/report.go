@@ -107,8 +107,7 @@ func (f *Form) build() {
 	f.lot.SetPlaceHolder(lang.X("report.lot_placeholder", "Scan or type the lot"))
 	f.quantity = widget.NewEntry()
 	f.quantity.SetPlaceHolder("1")
-	f.category = widget.NewSelect(nil, nil)
-	f.category.PlaceHolder = lang.X("report.choose", "(choose)")
+	f.category = ui.NewSelect(nil, nil)
 	f.severity = widget.NewRadioGroup(severityLabels(), nil)
 	f.severity.Horizontal = true
 	f.severity.Required = true
@@ -116,8 +115,7 @@ func (f *Form) build() {
 	f.kind.Horizontal = true
 	f.kind.Required = true
 	f.kind.SetSelected(i18n.Kind(domain.KindComplaint))
-	f.remedy = widget.NewSelect(remedyLabels(), nil)
-	f.remedy.PlaceHolder = lang.X("report.choose", "(choose)")
+	f.remedy = ui.NewSelect(remedyLabels(), nil)
 	f.description = widget.NewMultiLineEntry()
 	f.description.SetMinRowsVisible(4)
 	f.description.Wrapping = fyne.TextWrapWord

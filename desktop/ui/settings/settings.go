@@ -49,13 +49,13 @@ type Screen struct {
 // New builds the screen; Load fills it.
 func New(env ui.Env, m Model) *Screen {
 	s := &Screen{env: env, m: m}
-	s.station = widget.NewSelect(nil, nil)
+	s.station = ui.NewSelect(nil, nil)
 	var idle []string
 	for _, n := range idleChoices {
 		idle = append(idle, idleLabel(n))
 	}
-	s.idle = widget.NewSelect(idle, nil)
-	s.language = widget.NewSelect([]string{lang.X("settings.lang_system", "As the system"), "English", "Français"}, nil)
+	s.idle = ui.NewSelect(idle, nil)
+	s.language = ui.NewSelect([]string{lang.X("settings.lang_system", "As the system"), "English", "Français"}, nil)
 	s.notice = widget.NewLabel("")
 	s.notice.Importance = widget.SuccessImportance
 	s.notice.Hide()
@@ -201,9 +201,9 @@ func (s *Screen) addUserForm(a *fyne.Container) {
 	for _, r := range roles {
 		roleLabels = append(roleLabels, i18n.Role(r))
 	}
-	role := widget.NewSelect(roleLabels, nil)
+	role := ui.NewSelect(roleLabels, nil)
 	role.SetSelectedIndex(0)
-	home := widget.NewSelect(append([]string{"—"}, stationLabels(s.ref.Stations)...), nil)
+	home := ui.NewSelect(append([]string{"—"}, stationLabels(s.ref.Stations)...), nil)
 	home.SetSelectedIndex(0)
 	uf := ui.NewForm()
 	uf.Add("entity_id", lang.X("field.login", "User"), login)

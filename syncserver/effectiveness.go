@@ -1,0 +1,193 @@
+package syncserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"boucle/shared/analytics"
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Effectiveness measured from the data, recorded by the system: the server
+// measures every preventive plan in progress and every preventive action
+// done (docs/kpis.md, "Effectiveness") and, once a verdict is final —
+// ineffective as soon as a complaint of its scope comes within the window,
+// effective when the window ends without one — records it for everyone to
+// see: plan.evaluated for a plan (which closes it as effective or
+// ineffective), action.effectiveness_measured for an action (beside the
+// people's verdict, its status unchanged). Each verdict is recorded once:
+// a plan no longer in progress, an action already measured, is skipped.
+
+// systemActor records what the software decides on a rule. The server's
+// own events are not pushed, so they skip the push's author check; a
+// workstation pushing a system event must author it SystemLogin too.
+var systemActor = boltstore.Actor{Login: SystemLogin, Role: domain.RoleSystem}
+
+// evaluateBatch bounds one recording transaction: a first run over a large
+// plant records thousands of verdicts without holding the writer long.
+const evaluateBatch = 500
+
+// EvaluateEffectiveness records the verdicts that became final at now and
+// returns how many it recorded. Run calls it every Config.EvaluateEvery
+// with the server's clock; tests call it with the moment they need.
+func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
+	if err := s.store.CatchUp(); err != nil {
+		return 0, err
+	}
+	sn, err := s.reports.get(false)
+	if err != nil {
+		return 0, err
+	}
+	measured := map[string]bool{}
+	for i := range sn.in.Actions {
+		if sn.in.Actions[i].MeasuredEffective != nil {
+			measured[sn.in.Actions[i].ID] = true
+		}
+	}
+	var cmds []boltstore.Command
+	for _, e := range sn.ds.Effectiveness(analytics.Filter{}, s.cfg.Analytics, now) {
+		switch {
+		case e.Verdict == analytics.Pending,
+			e.Subject == analytics.SubjectPlan && e.Recorded != string(domain.PlanStatusInProgress),
+			e.Subject == analytics.SubjectAction && measured[e.ID]:
+			continue // not final yet, or recorded already (checked again when recording)
+		}
+		p := &domain.VerdictPayload{Effective: e.Verdict == analytics.Effective, Note: verdictNote(&e, s.cfg.Analytics), Evidence: e.Evidence}
+		typ := domain.PlanEvaluated
+		if e.Subject == analytics.SubjectAction {
+			typ = domain.ActionEffectivenessMeasured
+		}
+		cmds = append(cmds, boltstore.Command{Type: typ, EntityID: e.ID, Payload: p})
+	}
+	recorded := 0
+	for len(cmds) > 0 {
+		batch := cmds[:min(evaluateBatch, len(cmds))]
+		cmds = cmds[len(batch):]
+		n, err := s.recordVerdicts(batch)
+		recorded += n
+		if err != nil {
+			return recorded, err
+		}
+	}
+	if recorded > 0 {
+		s.log.Info("effectiveness measured from the data", "verdicts", recorded)
+	}
+	return recorded, nil
+}
+
+// recordVerdicts records the verdicts whose subject still awaits one, in
+// one transaction, checking each against the current state: the snapshot
+// the verdicts were measured on may be a moment old, and someone may have
+// evaluated a plan by hand since.
+func (s *Server) recordVerdicts(cmds []boltstore.Command) (int, error) {
+	// A new event names the entity's heads as parents: fold what awaits
+	// projection first, or it would look concurrent with it.
+	if err := s.store.CatchUp(); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := s.store.Update(func(t *boltstore.Tx) error {
+		n = 0
+		for _, cmd := range cmds {
+			due, err := awaitsVerdict(t, cmd)
+			if err != nil {
+				return err
+			}
+			if !due {
+				continue
+			}
+			e, err := t.Record(systemActor, cmd)
+			if err != nil {
+				return fmt.Errorf("recording %s on %s: %w", cmd.Type, cmd.EntityID, err)
+			}
+			if err := t.Acknowledge(e.Seq); err != nil { // the server's own events are pushed nowhere
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// awaitsVerdict reports whether the subject of a verdict still awaits one:
+// a plan in progress, a preventive action done (whatever people found) not
+// measured yet.
+func awaitsVerdict(t *boltstore.Tx, cmd boltstore.Command) (bool, error) {
+	if cmd.Type == domain.PlanEvaluated {
+		st, err := t.State(domain.EntityKey{Type: domain.EntityPlan, ID: cmd.EntityID})
+		if err != nil {
+			return false, err
+		}
+		return st.Plan.Status == domain.PlanStatusInProgress, nil
+	}
+	st, err := t.State(domain.EntityKey{Type: domain.EntityAction, ID: cmd.EntityID})
+	if err != nil {
+		return false, err
+	}
+	switch a := st.Action; a.Status {
+	case domain.ActionStatusDone, domain.ActionStatusEffective, domain.ActionStatusIneffective:
+		return a.MeasuredEffective == nil, nil
+	}
+	return false, nil
+}
+
+// verdictNote says in one sentence what was measured, for the timeline.
+func verdictNote(e *analytics.Effectiveness, set analytics.Settings) string {
+	window := set.EffectivenessWindow
+	if window <= 0 {
+		window = analytics.DefaultSettings().EffectivenessWindow
+	}
+	scope := fmt.Sprintf("%s (%s)", e.SupplierStation, strings.Join(e.Categories, ", "))
+	from, to := e.DoneAt.UTC().Format(time.DateOnly), e.WindowEnd.UTC().Format(time.DateOnly)
+	if e.Verdict == analytics.Effective {
+		return fmt.Sprintf("No complaint against %s in the %d days from %s to %s.", scope, int(window/analytics.Day), from, to)
+	}
+	return truncate(fmt.Sprintf("%d complaint(s) against %s within %d days after %s; the window ends %s.",
+		e.EvidenceCount, scope, int(window/analytics.Day), from, to), 4000)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}
+
+// Run does the server's background work until ctx ends: it measures the
+// effectiveness of prevention at once and every Config.EvaluateEvery, and
+// rebuilds the reports' dataset off the request path when the log has
+// changed and gone quiet (requests still rebuild it themselves when they
+// find it stale). The serve command runs it beside the HTTP server and
+// cancels ctx on shutdown, before closing the store.
+func (s *Server) Run(ctx context.Context) {
+	evaluate := time.NewTicker(s.cfg.EvaluateEvery)
+	defer evaluate.Stop()
+	warm := time.NewTicker(reportWarmTick)
+	defer warm.Stop()
+	s.background("measuring effectiveness", func() error { _, err := s.EvaluateEffectiveness(s.now()); return err })
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-evaluate.C:
+			s.background("measuring effectiveness", func() error { _, err := s.EvaluateEffectiveness(s.now()); return err })
+		case <-warm.C:
+			s.background("rebuilding the reports' dataset", func() error { return s.reports.warm(s.now()) })
+		}
+	}
+}
+
+// background runs one step of Run, logging its failure; a store closed
+// under it (shutdown) is not one.
+func (s *Server) background(what string, step func() error) {
+	if err := step(); err != nil && !errors.Is(err, bolt.ErrDatabaseNotOpen) {
+		s.log.Error(what, "err", err)
+	}
+}
