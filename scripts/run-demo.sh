@@ -49,6 +49,8 @@ else
 	echo "run-demo: seeding a demo plant in $run/server"
 	"$server_bin" demo --data "$run/server"
 fi
+fresh_desktop=0
+[[ -d "$run/desktop" ]] || fresh_desktop=1
 mkdir -p "$run/desktop"
 
 server_pid=
@@ -109,7 +111,18 @@ MSG
 	exit "$status"
 fi
 
+# A fresh workstation enrols itself with a one-time code, as a new
+# workstation on the shop floor would with the code its admin gives it.
+enrol=()
+if ((fresh_desktop)); then
+	code=$("$server_bin" device enrol --data "$run/server" | sed -n 's/^enrolment code: //p')
+	if [[ -n "$code" ]]; then
+		enrol=(--enrol "$code" --station PRESS2)
+		echo "run-demo: this workstation enrols as station PRESS2 (logins are listed in $run/server/demo-logins.txt)"
+	fi
+fi
+
 echo "run-demo: starting the desktop app; the server stops when it exits"
 status=0
-"$app_bin" --server "$url" --data "$run/desktop" || status=$?
+"$app_bin" --server "$url" --data "$run/desktop" "${enrol[@]}" || status=$?
 exit "$status"
