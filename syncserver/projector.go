@@ -20,38 +20,56 @@ const projectorPause = 20 * time.Millisecond
 // projector folds logged-but-unfolded events (boltstore.Append) into the
 // projections when pushes pause.
 type projector struct {
-	store *boltstore.Store
-	log   *slog.Logger
-	mu    sync.Mutex
-	timer *time.Timer
+	store    *boltstore.Store
+	log      *slog.Logger
+	mu       sync.Mutex
+	timer    *time.Timer
+	lastPush time.Time
 }
 
 func newProjector(store *boltstore.Store, log *slog.Logger) *projector {
 	return &projector{store: store, log: log}
 }
 
-// kick (re)starts the pause timer after a push.
+// kick notes a push and arms the timer.
 func (p *projector) kick() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.lastPush = time.Now()
+	p.arm(projectorPause)
+}
+
+// arm (re)starts the timer; the caller holds mu.
+func (p *projector) arm(d time.Duration) {
 	if p.timer == nil {
-		p.timer = time.AfterFunc(projectorPause, p.run)
+		p.timer = time.AfterFunc(d, p.run)
 		return
 	}
-	p.timer.Reset(projectorPause)
+	p.timer.Reset(d)
 }
 
 // projectorStep bounds one projection transaction, so that a push
 // arriving meanwhile waits for the store's writer at most that long.
 const projectorStep = 2000
 
+// run folds one step if pushes have paused, and comes back for the rest;
+// while a workstation streams its outbox in, it only waits.
 func (p *projector) run() {
+	p.mu.Lock()
+	if quiet := time.Since(p.lastPush); quiet < projectorPause {
+		p.arm(projectorPause - quiet)
+		p.mu.Unlock()
+		return
+	}
+	p.mu.Unlock()
 	remaining, err := p.store.Project(projectorStep)
 	switch {
 	case err != nil && !errors.Is(err, bolt.ErrDatabaseNotOpen):
 		p.log.Error("projecting pushed events", "err", err)
 	case err == nil && remaining > 0:
-		p.kick()
+		p.mu.Lock()
+		p.arm(0)
+		p.mu.Unlock()
 	}
 }
 
