@@ -56,30 +56,22 @@ func pageSize(n int) int {
 // the walk (text, overdue, status, supplier, filing station, assignee, or
 // all by filing date); the other criteria are checked on the compact rows.
 func (t *Tx) ListComplaints(f ComplaintFilter) (ComplaintPage, error) {
-	limit := pageSize(f.Limit)
 	after, err := hex.DecodeString(f.Cursor)
 	if err != nil {
 		return ComplaintPage{}, domain.FieldError("cursor", "is not a cursor from a previous page")
 	}
 	words := strings.Fields(FoldText(f.Text))
-	rows := t.tx.Bucket(bucketComplaintRows)
-	var page ComplaintPage
-	var last []byte
+	stored := t.tx.Bucket(bucketComplaintRows)
+	rows := pager[ComplaintRow]{limit: pageSize(f.Limit)}
 	visit := func(suffix []byte, id []byte) (bool, error) {
 		var r ComplaintRow
-		if err := json.Unmarshal(rows.Get(id), &r); err != nil {
+		if err := json.Unmarshal(stored.Get(id), &r); err != nil {
 			return false, domain.Errorf(domain.EInternal, "corrupt complaint row %s", id)
 		}
 		if !f.matches(&r) {
 			return false, nil
 		}
-		if len(page.Rows) == limit {
-			page.Next = hex.EncodeToString(last)
-			return true, nil
-		}
-		page.Rows = append(page.Rows, r)
-		last = append(last[:0], suffix...)
-		return false, nil
+		return rows.add(suffix, r), nil
 	}
 	switch {
 	case len(words) > 0:
@@ -95,7 +87,7 @@ func (t *Tx) ListComplaints(f ComplaintFilter) (ComplaintPage, error) {
 		b, prefixes := t.drivingIndex(f)
 		err = walkMerged(b, prefixes, after, 8, func(suffix []byte) (bool, error) { return visit(suffix, suffix[8:]) })
 	}
-	return page, err
+	return ComplaintPage{Rows: rows.items, Next: rows.next}, err
 }
 
 // drivingIndex picks the most selective index for f.
@@ -299,7 +291,6 @@ type ActionPage struct {
 // ListActions returns a page of actions: those of a complaint, or the
 // pending ones by due date (of one owner, or of everyone).
 func (t *Tx) ListActions(f ActionFilter) (ActionPage, error) {
-	limit := pageSize(f.Limit)
 	after, err := hex.DecodeString(f.Cursor)
 	if err != nil {
 		return ActionPage{}, domain.FieldError("cursor", "is not a cursor from a previous page")
@@ -311,8 +302,7 @@ func (t *Tx) ListActions(f ActionFilter) (ActionPage, error) {
 	case f.Owner != "":
 		b, prefix = t.tx.Bucket(idxActionOwnerDue), []byte(f.Owner+"\x00")
 	}
-	var page ActionPage
-	var last []byte
+	actions := pager[domain.Action]{limit: pageSize(f.Limit)}
 	err = walkMerged(b, [][]byte{prefix}, after, idAt, func(suffix []byte) (bool, error) {
 		st, err := t.State(domain.EntityKey{Type: domain.EntityAction, ID: string(suffix[idAt:])})
 		if err != nil {
@@ -325,15 +315,9 @@ func (t *Tx) ListActions(f ActionFilter) (ActionPage, error) {
 		if (f.Kind != "" && a.Kind != f.Kind) || (f.Overdue && !a.Overdue(f.Now)) {
 			return false, nil
 		}
-		if len(page.Actions) == limit {
-			page.Next = hex.EncodeToString(last)
-			return true, nil
-		}
-		page.Actions = append(page.Actions, *a)
-		last = append(last[:0], suffix...)
-		return false, nil
+		return actions.add(suffix, *a), nil
 	})
-	return page, err
+	return ActionPage{Actions: actions.items, Next: actions.next}, err
 }
 
 // Plans returns the preventive plans in the given statuses (all when none).
@@ -421,4 +405,24 @@ func (t *Tx) Severity(s domain.Severity) (domain.SeverityConfig, error) {
 		}
 	}
 	return domain.DefaultSeverity(s), nil
+}
+
+// pager collects one page of a cursor walk: the items, and the cursor of
+// the next page (the suffix of the last item kept) once one more matches.
+type pager[T any] struct {
+	limit int
+	items []T
+	next  string
+	last  []byte
+}
+
+// add keeps an item found at suffix, or reports that the page is full.
+func (p *pager[T]) add(suffix []byte, item T) (full bool) {
+	if len(p.items) == p.limit {
+		p.next = hex.EncodeToString(p.last)
+		return true
+	}
+	p.items = append(p.items, item)
+	p.last = append(p.last[:0], suffix...)
+	return false
 }

@@ -218,7 +218,6 @@ func (q *ActionQuery) ActionsByDue() bool {
 // every action in id order (a scan of the action states: statuses other
 // than the pending ones have no index).
 func (t *Tx) QueryActions(q ActionQuery) (ActionPage, error) {
-	limit := pageSize(q.Limit)
 	after, err := hex.DecodeString(q.Cursor)
 	if err != nil {
 		return ActionPage{}, domain.FieldError("cursor", "is not a cursor from a previous page")
@@ -238,8 +237,7 @@ func (t *Tx) QueryActions(q ActionQuery) (ActionPage, error) {
 		after = []byte(timeKey(q.DueFrom)) // keys at or after: due at or after DueFrom
 	}
 	stations := map[string]string{}
-	var page ActionPage
-	var last []byte
+	actions := pager[domain.Action]{limit: pageSize(q.Limit)}
 	err = walkMerged(b, [][]byte{prefix}, after, idAt+1, func(suffix []byte) (bool, error) {
 		st, err := t.state(domain.EntityKey{Type: domain.EntityAction, ID: string(suffix[idAt : len(suffix)-trim])})
 		if err != nil {
@@ -255,15 +253,9 @@ func (t *Tx) QueryActions(q ActionQuery) (ActionPage, error) {
 		if !q.keeps(a) || q.Station != "" && t.actionStation(a, stations) != q.Station {
 			return false, nil
 		}
-		if len(page.Actions) == limit {
-			page.Next = hex.EncodeToString(last)
-			return true, nil
-		}
-		page.Actions = append(page.Actions, *a)
-		last = append(last[:0], suffix...)
-		return false, nil
+		return actions.add(suffix, *a), nil
 	})
-	return page, err
+	return ActionPage{Actions: actions.items, Next: actions.next}, err
 }
 
 func (q *ActionQuery) keeps(a *domain.Action) bool {
