@@ -68,6 +68,7 @@ screens=(
 	"complaint-actions-tab|julien.moreau|complaint:actions_in_progress:actions"
 	"engineer-my-actions|julien.moreau|actions"
 	"manager-plant-actions|claire.martin|plant"
+	"manager-dashboard|claire.martin|dashboard"
 	"manager-plans|claire.martin|plans"
 	"manager-plan-to-approve|claire.martin|plan:submitted"
 	"settings|julien.moreau|settings"

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"boucle/desktop/ui/model"
+	"boucle/shared/analytics"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 )
@@ -45,7 +46,15 @@ func (m *Model) Complaint(id string) (model.ComplaintDetail, error) {
 		d.Timeline, err = m.timeline(t, id, d.Actions, hideInternal)
 		return err
 	})
-	return d, err
+	if err != nil {
+		return d, err
+	}
+	if snap, err := m.snapshot(); err == nil {
+		if r, ok := snap.ds.Recurrences(analytics.Settings{}).Lookup(id); ok {
+			d.RecurrenceOf, d.AfterPrevention = snap.numbers[r.Of], r.AfterPrevention
+		}
+	}
+	return d, nil
 }
 
 func publicMessages(msgs []domain.Message) []domain.Message {

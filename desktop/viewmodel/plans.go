@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"boucle/desktop/ui/model"
+	"boucle/shared/analytics"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 )
@@ -40,7 +41,19 @@ func (m *Model) Plan(id string) (model.PlanDetail, error) {
 		}
 		return nil
 	})
-	return d, err
+	if err != nil {
+		return d, err
+	}
+	if snap, err := m.snapshot(); err == nil {
+		if e, ok := snap.ds.EffectivenessOf(analytics.SubjectPlan, id, analytics.Settings{}, m.now()); ok {
+			eff := &model.Effectiveness{Verdict: e.Verdict, DaysLeft: e.DaysLeft}
+			for _, c := range e.Evidence {
+				eff.Evidence = append(eff.Evidence, snap.numbers[c])
+			}
+			d.Effectiveness = eff
+		}
+	}
+	return d, nil
 }
 
 // PlanCandidates lists the complaints a plan could group: those against a

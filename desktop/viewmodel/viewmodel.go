@@ -28,7 +28,8 @@ type Model struct {
 	now      func() time.Time
 	password PasswordChecker
 
-	similar similar
+	similar  similar
+	analysis analysis
 
 	mu      sync.RWMutex
 	session model.Session

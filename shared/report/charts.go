@@ -459,7 +459,13 @@ func setNominalX(p *plot.Plot, labels []string, w, h vg.Length) {
 		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YTop
 		room := h * 0.3 / vg.Length(math.Sin(angle))
 		for i := range cut {
-			cut[i] = fitWidth(style, cut[i], room)
+			r := room
+			// The first label, turned, reaches left of its bar: keep it
+			// inside the canvas (the Y axis takes a little of the width).
+			if c := math.Cos(angle); i == 0 && c > 0.01 {
+				r = min(r, (slot/2+w*0.06)/vg.Length(c))
+			}
+			cut[i] = fitWidth(style, cut[i], r)
 		}
 	}
 	p.NominalX(cut...)

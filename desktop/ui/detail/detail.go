@@ -7,6 +7,7 @@ package detail
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -45,6 +46,7 @@ type Model interface {
 	Reopen(id, reason string) error
 	RequestReexamination(id, reason string) error
 	ResolveConflict(id, field string, value json.RawMessage) error
+	EightD(id, lang string, w io.Writer) error
 }
 
 // Screen is one complaint's screen.
@@ -204,9 +206,23 @@ func (s *Screen) renderHeader() {
 		i18n.Category(s.ref.Category(c.Category)), kind,
 		lang.X("detail.filed_by", "filed by {{.Name}} on {{.Date}}", map[string]any{"Name": s.ref.UserName(c.FiledBy), "Date": i18n.DateTime(c.FiledAt)}))
 	top := container.NewHBox(title, status, sev, due)
+	if s.d.RecurrenceOf != "" {
+		rec := widget.NewLabel(lang.X("detail.recurrence_of", "Recurrence of {{.Number}}", map[string]any{"Number": s.d.RecurrenceOf}))
+		rec.Importance = widget.WarningImportance
+		top.Add(rec)
+		if s.d.AfterPrevention {
+			after := widget.NewLabel(lang.X("detail.recurred_after_prevention", "Recurred after prevention"))
+			after.Importance = widget.DangerImportance
+			top.Add(after)
+		}
+	}
 	lineLabel := widget.NewLabel(line)
 	lineLabel.Truncation = fyne.TextTruncateEllipsis
-	s.header.Objects = []fyne.CanvasObject{top, lineLabel}
+	var row fyne.CanvasObject = top
+	if s.m.Session().Role != domain.RoleOperator {
+		row = container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(lang.X("detail.eightd", "8D report (PDF)"), theme.DocumentSaveIcon(), s.saveEightD), top)
+	}
+	s.header.Objects = []fyne.CanvasObject{row, lineLabel}
 	if len(s.d.Conflicts) > 0 || len(s.d.Flags) > 0 {
 		warn := widget.NewLabel(lang.X("detail.has_issues", "Concurrent changes need attention: see the Conflicts tab."))
 		warn.Importance = widget.WarningImportance
@@ -438,4 +454,31 @@ func (s *Screen) Notice() string {
 		return s.notice.Text
 	}
 	return ""
+}
+
+// saveEightD asks where to save the complaint's 8D report, then writes it
+// off the UI goroutine.
+func (s *Screen) saveEightD() {
+	id, language := s.id, i18n.Lang()
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			if err != nil {
+				ui.ShowError(s.env, err)
+			}
+			return
+		}
+		ui.Do(s.env, func() error {
+			err := s.m.EightD(id, language, w)
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
+			return err
+		}, func(err error) {
+			if err != nil {
+				ui.ShowError(s.env, err)
+			}
+		})
+	}, s.env.Win)
+	d.SetFileName("8D-" + s.d.Complaint.Number + ".pdf")
+	d.Show()
 }

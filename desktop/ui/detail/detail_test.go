@@ -359,3 +359,27 @@ func TestTasksByRole(t *testing.T) {
 		})
 	}
 }
+
+func TestRecurrenceBadgeAndEightD(t *testing.T) {
+	// Given a complaint that repeats an earlier one at the same station
+	s := seeded(t)
+	first := fixture.File(t, s, fixture.Filing("Burr on the edge"))
+	second := fixture.File(t, s, fixture.Filing("Burr again"))
+	// When the engineer opens the second
+	r := open(t, s, fixture.Engineer, second)
+	// Then the header says which complaint it repeats, and offers the 8D
+	number := open(t, s, fixture.Engineer, first).complaint().Number
+	if !uitest.HasText(r.sc.Object(), "Recurrence of "+number) {
+		t.Errorf("no recurrence badge for %s: %v", number, uitest.Texts(r.sc.Object(), "Recurr"))
+	}
+	if uitest.HasText(r.sc.Object(), "Recurred after prevention") {
+		t.Error("recurred after prevention without any prevention")
+	}
+	if uitest.FindButton(r.sc.Object(), "8D report (PDF)") == nil {
+		t.Error("no 8D button")
+	}
+	// When an operator opens it, there is no 8D button
+	if op := open(t, s, fixture.Operator, second); uitest.FindButton(op.sc.Object(), "8D report (PDF)") != nil {
+		t.Error("operator sees the 8D button")
+	}
+}

@@ -8,6 +8,7 @@ package model
 import (
 	"time"
 
+	"boucle/shared/analytics"
 	"boucle/shared/domain"
 )
 
@@ -193,6 +194,11 @@ type ComplaintDetail struct {
 	Actions   []domain.Action
 	Files     []Attachment
 	Duplicate string // number of the complaint this one duplicates
+	// RecurrenceOf is the number of the earlier complaint this one is a
+	// recurrence of (shared/analytics' rule), "" when it is none;
+	// AfterPrevention says the problem came back after prevention.
+	RecurrenceOf    string
+	AfterPrevention bool
 }
 
 // ActionRow is an action with what it answers.
@@ -230,6 +236,17 @@ type PlanDetail struct {
 	Plan       domain.Plan
 	Complaints []ComplaintRow
 	Actions    []domain.Action
+	// Effectiveness is the plan's measured verdict (shared/analytics),
+	// nil before the plan is started.
+	Effectiveness *Effectiveness
+}
+
+// Effectiveness is the measured verdict of a plan: effective, ineffective
+// with the complaints proving it, or pending with the days left.
+type Effectiveness struct {
+	Verdict  analytics.Verdict
+	Evidence []string // numbers of the proving complaints
+	DaysLeft int
 }
 
 // NewPlan is a preventive plan drafted from a group of complaints.

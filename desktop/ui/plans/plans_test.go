@@ -138,3 +138,34 @@ func TestDraftingAPlanFromComplaints(t *testing.T) {
 		t.Fatalf("plan = %+v", p)
 	}
 }
+
+func TestEffectivenessBadge(t *testing.T) {
+	// Given a plan over a CUT1 complaint, approved and started
+	env, _, m, s := setup(t, fixture.Manager)
+	id := fixture.Submitted(t, s, fixture.File(t, s, fixture.Filing("Burr")))
+	if err := m.SignPlan(id, true, "Go", "I approve", "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.StartPlan(id); err != nil {
+		t.Fatal(err)
+	}
+	l := NewList(env, m, func(string) {})
+	uitest.Show(env, l.Object())
+	l.Load()
+	// When the manager opens it
+	l.Open(id)
+	// Then it is measured pending, with the days left
+	if !uitest.HasText(l.current.Object(), "Measured: pending, 9") || !uitest.HasText(l.current.Object(), "days left") {
+		t.Errorf("badge = %v", uitest.Texts(l.current.Object(), "Measured"))
+	}
+	// When the problem comes back, then the badge names the proving complaint
+	again := fixture.File(t, s, fixture.Filing("Burr again"))
+	d, err := m.Complaint(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Open(id)
+	if want := "Measured: ineffective (" + d.Complaint.Number + ")"; !uitest.HasText(l.current.Object(), want) {
+		t.Errorf("badge = %v, want %q", uitest.Texts(l.current.Object(), "Measured"), want)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"boucle/desktop/i18n"
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/model"
+	"boucle/shared/analytics"
 	"boucle/shared/domain"
 )
 
@@ -89,7 +90,11 @@ func (s *Screen) render() {
 	title.SizeName = theme.SizeNameSubHeadingText
 	status := widget.NewLabel(i18n.PlanStatus(p.Status))
 	status.Importance = widget.HighImportance
-	b.Add(container.NewHBox(title, status))
+	row := container.NewHBox(title, status)
+	if e := s.d.Effectiveness; e != nil {
+		row.Add(effectivenessBadge(e))
+	}
+	b.Add(row)
 	b.Add(ui.Wrapped(lang.X("plan.scope", "{{.Station}} · {{.Categories}} · drafted by {{.Name}} on {{.Date}}", map[string]any{
 		"Station": s.ref.StationName(p.SupplierStation), "Categories": joinCategories(&s.ref, p.Categories),
 		"Name": s.ref.UserName(p.DraftedBy), "Date": i18n.Date(p.DraftedAt)})))
@@ -323,4 +328,21 @@ func (s *Screen) Notice() string {
 		return s.notice.Text
 	}
 	return ""
+}
+
+// effectivenessBadge shows the plan's measured verdict.
+func effectivenessBadge(e *model.Effectiveness) *widget.Label {
+	l := widget.NewLabel("")
+	switch e.Verdict {
+	case analytics.Effective:
+		l.SetText(lang.X("plan.measured.effective", "Measured: effective"))
+		l.Importance = widget.SuccessImportance
+	case analytics.Ineffective:
+		l.SetText(lang.X("plan.measured.ineffective", "Measured: ineffective ({{.Numbers}})", map[string]any{"Numbers": strings.Join(e.Evidence, ", ")}))
+		l.Importance = widget.DangerImportance
+	default:
+		l.SetText(lang.X("plan.measured.pending", "Measured: pending, {{.Days}} days left", map[string]any{"Days": e.DaysLeft}))
+		l.Importance = widget.WarningImportance
+	}
+	return l
 }

@@ -7,6 +7,7 @@ import (
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/actions"
 	"boucle/desktop/ui/complaints"
+	"boucle/desktop/ui/dashboard"
 	"boucle/desktop/ui/plans"
 	"boucle/desktop/ui/report"
 	"boucle/desktop/ui/settings"
@@ -37,6 +38,12 @@ func (s *Shell) index() []ui.Screen {
 				in := complaints.NewInbox(env, s.m, s.OpenComplaint)
 				in.Load()
 				return in.Content()
+			}},
+		{ID: "dashboard", Title: lang.X("nav.dashboard", "Dashboard"), Icon: theme.InfoIcon(), Roles: []domain.Role{engineer, manager, admin},
+			View: func(env ui.Env) ui.Content {
+				d := dashboard.New(env, s.m)
+				d.Load()
+				return d.Content()
 			}},
 		{ID: "actions", Title: lang.X("nav.my_actions", "My actions"), Icon: theme.ConfirmIcon(), Roles: []domain.Role{engineer, manager},
 			View: func(env ui.Env) ui.Content {

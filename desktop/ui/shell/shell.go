@@ -19,6 +19,7 @@ import (
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/actions"
 	"boucle/desktop/ui/complaints"
+	"boucle/desktop/ui/dashboard"
 	"boucle/desktop/ui/detail"
 	"boucle/desktop/ui/model"
 	"boucle/desktop/ui/plans"
@@ -45,6 +46,7 @@ type Model interface {
 	actions.BoardModel
 	actions.PlantModel
 	plans.Model
+	dashboard.Model
 	Watch() (model.Watch, error)
 }
 

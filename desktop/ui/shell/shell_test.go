@@ -80,9 +80,9 @@ func TestMenuByRole(t *testing.T) {
 		want  []string
 	}{
 		{"marie", []string{"report", "mine", "settings"}},
-		{"paul", []string{"inbox", "actions", "plant", "plans", "file", "settings"}},
-		{"sophie", []string{"inbox", "actions", "plant", "plans", "settings"}},
-		{"admin", []string{"inbox", "settings"}},
+		{"paul", []string{"inbox", "dashboard", "actions", "plant", "plans", "file", "settings"}},
+		{"sophie", []string{"inbox", "dashboard", "actions", "plant", "plans", "settings"}},
+		{"admin", []string{"inbox", "dashboard", "settings"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.login, func(t *testing.T) {

@@ -142,7 +142,7 @@ func (b *Bar) showProblem(s model.SyncStatus) {
 	var text string
 	switch {
 	case s.SignInNeeded:
-		text = lang.X("sync.signin_needed", "The server asks for a sign-in online: sign out and in again")
+		text = lang.X("sync.signin_needed", "Sync is waiting for someone to sign in online")
 	case s.Stalled:
 		text = lang.X("sync.stalled", "Events are not leaving this workstation: call support")
 	case s.LastError != "":

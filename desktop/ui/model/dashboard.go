@@ -1,0 +1,62 @@
+package model
+
+import (
+	"time"
+
+	"boucle/shared/analytics"
+)
+
+// Period is how far back the dashboard looks.
+type Period string
+
+// The dashboard's periods.
+const (
+	Last30Days   Period = "30d"
+	Last90Days   Period = "90d"
+	Last12Months Period = "12m"
+	Month        Period = "month" // the calendar month holding DashboardQuery.Month
+)
+
+// DashboardQuery is the dashboard's filter.
+type DashboardQuery struct {
+	Period Period
+	Month  time.Time // any moment of the month, for Period Month
+	// Station is a supplier station's code; "" is every station.
+	Station string
+}
+
+// Dashboard is what the dashboard shows for a query.
+type Dashboard struct {
+	Report   analytics.Report
+	Clusters []ClusterRow
+	Numbers  map[string]string // complaint id → number, for the clusters
+}
+
+// ClusterRow is a group of similar complaints in the period.
+type ClusterRow struct {
+	Terms   []string
+	Numbers []string
+}
+
+// Charts are the dashboard's charts as PNG bytes; an empty slice is a
+// chart that could not be drawn.
+type Charts struct {
+	Categories, Suppliers, Trend, Resolve []byte
+}
+
+// ChartTitles are the charts' titles and axis labels, in the UI's language.
+type ChartTitles struct {
+	Categories, Suppliers, Trend, Resolve, Days, Complaints string
+}
+
+// ExportKind names one of the dashboard's exports.
+type ExportKind string
+
+// The exports.
+const (
+	ExportComplaintsXLSX ExportKind = "complaints.xlsx"
+	ExportComplaintsCSV  ExportKind = "complaints.csv"
+	ExportActionsXLSX    ExportKind = "actions.xlsx"
+	ExportActionsCSV     ExportKind = "actions.csv"
+	ExportMonthlyPDF     ExportKind = "monthly.pdf"
+)
