@@ -4,6 +4,7 @@ import (
 	"io"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"boucle/desktop/ui/model"
@@ -20,6 +21,37 @@ type analysis struct {
 	version uint64
 	built   bool
 	snap    *snapshot
+	// latest and refreshing serve the badges (see badgeSnapshot).
+	latest     atomic.Pointer[snapshot]
+	refreshing atomic.Bool
+}
+
+// syncBadgeLimit is the log length up to which the badges wait for a
+// fresh dataset: below it a rebuild takes a fraction of a second.
+const syncBadgeLimit = 200_000
+
+// badgeSnapshot returns the dataset for the recurrence and effectiveness
+// badges of one complaint or plan. On a large store it does not wait for
+// a rebuild (seconds over 100k complaints) after every change: it returns
+// the last build, possibly a few changes old (nil before the first), and
+// refreshes it in the background.
+func (m *Model) badgeSnapshot() *snapshot {
+	var n uint64
+	_ = m.store.View(func(t *boltstore.Tx) error { n = t.LogLen(); return nil })
+	if n < syncBadgeLimit {
+		s, err := m.snapshot()
+		if err != nil {
+			return nil
+		}
+		return s
+	}
+	if m.analysis.refreshing.CompareAndSwap(false, true) {
+		go func() {
+			defer m.analysis.refreshing.Store(false)
+			_, _ = m.snapshot()
+		}()
+	}
+	return m.analysis.latest.Load()
 }
 
 // snapshot is one build of the dataset with what the reports need beside it.
@@ -69,6 +101,7 @@ func (m *Model) snapshot() (*snapshot, error) {
 		s.numbers[c.ID] = c.Number
 	}
 	a.snap, a.version, a.built = s, n, true
+	a.latest.Store(s)
 	return s, nil
 }
 

@@ -49,7 +49,7 @@ func (m *Model) Complaint(id string) (model.ComplaintDetail, error) {
 	if err != nil {
 		return d, err
 	}
-	if snap, err := m.snapshot(); err == nil {
+	if snap := m.badgeSnapshot(); snap != nil {
 		if r, ok := snap.ds.Recurrences(analytics.Settings{}).Lookup(id); ok {
 			d.RecurrenceOf, d.AfterPrevention = snap.numbers[r.Of], r.AfterPrevention
 		}

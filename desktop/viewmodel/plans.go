@@ -44,7 +44,7 @@ func (m *Model) Plan(id string) (model.PlanDetail, error) {
 	if err != nil {
 		return d, err
 	}
-	if snap, err := m.snapshot(); err == nil {
+	if snap := m.badgeSnapshot(); snap != nil {
 		if e, ok := snap.ds.EffectivenessOf(analytics.SubjectPlan, id, analytics.Settings{}, m.now()); ok {
 			eff := &model.Effectiveness{Verdict: e.Verdict, DaysLeft: e.DaysLeft}
 			for _, c := range e.Evidence {
