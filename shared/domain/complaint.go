@@ -183,6 +183,9 @@ func complaintHandler(c *change, k *Complaint, p Payload) error {
 		if !slices.Contains(analysable, k.Status) {
 			return RuleError(EConflict, "complaint.reschedule", "not allowed while %s", k.Status)
 		}
+		if !p.Deadline.After(k.FiledAt) {
+			return FieldError("deadline", "must be after the filing time")
+		}
 		writeField(c, "deadline", &k.Deadline, p.Deadline.UTC())
 		return nil
 	case *AnalysisPayload:
@@ -217,6 +220,11 @@ func complaintHandler(c *change, k *Complaint, p Payload) error {
 	case *EscalatePayload:
 		if !k.Status.Open() {
 			return RuleError(EConflict, "complaint.escalate", "not allowed while %s", k.Status)
+		}
+		if p.Automatic && c.e.Role != RoleSystem {
+			// "Raised because a deadline passed" is the software's claim
+			// to make: a person's escalation is always their own.
+			return FieldError("automatic", "only the system raises automatic escalations")
 		}
 		k.Escalations = append(k.Escalations, Escalation{By: c.e.Author, Supervisor: p.Supervisor, Reason: p.Reason, Automatic: p.Automatic, At: c.at()})
 		return nil

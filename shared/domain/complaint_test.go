@@ -451,6 +451,25 @@ func TestEscalations(t *testing.T) {
 	}
 }
 
+func TestEscalationByAPersonIsNeverAutomatic(t *testing.T) {
+	r := complaintIn(t, domain.StatusAcknowledged)
+	_, err := r.emitAs(olga, domain.RoleOperator, domain.ComplaintEscalated, cid,
+		&domain.EscalatePayload{Supervisor: "sam", Reason: "deadline passed", Automatic: true})
+	if de := domain.AsError(err); de.Code != domain.EInvalid || de.Field != "automatic" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRescheduleBeforeFilingIsRefused(t *testing.T) {
+	r := complaintIn(t, domain.StatusAcknowledged)
+	filed := r.complaint(cid).FiledAt
+	_, err := r.emitAs(eric, domain.RoleEngineer, domain.ComplaintDeadlineRescheduled, cid,
+		&domain.ReschedulePayload{Deadline: filed.Add(-time.Hour), Reason: "typo"})
+	if de := domain.AsError(err); de.Code != domain.EInvalid || de.Field != "deadline" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestAttachmentsAreDeduplicated(t *testing.T) {
 	r := complaintIn(t, domain.StatusNew)
 	a := domain.Attachment{SHA256: sha('a'), Name: "again.jpg", Size: 5} // same bytes as the filed photo
