@@ -92,6 +92,9 @@ func (t *Tx) Record(actor Actor, cmd Command) (domain.Event, error) {
 // prepare fills what the store knows better than the caller (the complaint
 // number) and checks references to other entities, naming the field.
 func (t *Tx) prepare(actor Actor, cmd *Command) error {
+	if err := t.checkComplainant(actor, cmd); err != nil {
+		return err
+	}
 	switch p := cmd.Payload.(type) {
 	case *domain.ComplaintFiledPayload:
 		if err := t.requireStation("filing_station", p.FilingStation); err != nil {
@@ -148,6 +151,35 @@ func (t *Tx) prepare(actor Actor, cmd *Command) error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// complainantEvents are what the complainant does on a complaint.
+var complainantEvents = map[domain.EventType]bool{
+	domain.ComplaintSolutionChosen: true, domain.ComplaintVerified: true, domain.ComplaintReopened: true,
+	domain.ComplaintReexaminationRequested: true,
+}
+
+// checkComplainant refuses an operator acting as the complainant of
+// another station's complaint: the filing station chooses the solution,
+// verifies and rates, reopens and asks for re-examination. An operator
+// without a home station (a shared account) is not restricted.
+func (t *Tx) checkComplainant(actor Actor, cmd *Command) error {
+	if actor.Role != domain.RoleOperator || !complainantEvents[cmd.Type] {
+		return nil
+	}
+	user, err := t.state(domain.EntityKey{Type: domain.EntityUser, ID: actor.Login})
+	if err != nil || user == nil || user.User == nil || user.User.Station == "" {
+		return err
+	}
+	c, err := t.state(domain.EntityKey{Type: domain.EntityComplaint, ID: cmd.EntityID})
+	if err != nil || c == nil || c.Complaint == nil {
+		return err // the fold names the missing complaint
+	}
+	if c.Complaint.FilingStation != user.User.Station {
+		return domain.RuleError(domain.EForbidden, "complaint.complainant",
+			"only the operators of %s, which filed %s, act as its complainant", c.Complaint.FilingStation, c.Complaint.Number)
 	}
 	return nil
 }

@@ -374,3 +374,29 @@ func TestRebuildEqualsIncrementalProjection(t *testing.T) {
 		t.Fatalf("assignee index after rebuild: %d rows", len(got))
 	}
 }
+
+// The complainant is the filing station: an operator of another station
+// may not choose the solution of its complaint.
+func TestOnlyTheFilingStationActsAsComplainant(t *testing.T) {
+	s := mustOpen(t, boltstore.Options{})
+	seedPlant(t, s)
+	if _, err := s.Record(admin,
+		boltstore.Command{Type: domain.UserRegistered, EntityID: "op.press", Payload: &domain.UserPayload{DisplayName: "Op Press", Role: domain.RoleOperator, Station: "PRESS2"}},
+		boltstore.Command{Type: domain.UserRegistered, EntityID: "op.paint", Payload: &domain.UserPayload{DisplayName: "Op Paint", Role: domain.RoleOperator, Station: "PAINT"}},
+	); err != nil {
+		t.Fatal(err)
+	}
+	id := file(t, s, filing("CUT1", "P-1", "dent")) // filed at PRESS2
+	record(t, s, engineer, domain.ComplaintAcknowledged, id, &domain.AcknowledgePayload{Deadline: time.Now().Add(day), Assignee: "eng1"})
+	record(t, s, engineer, domain.ComplaintAnalysisRecorded, id, &domain.AnalysisPayload{RootCause: ptr("worn die")})
+	record(t, s, engineer, domain.ComplaintSolutionProposed, id, &domain.ProposeSolutionPayload{Options: []domain.SolutionOption{{ID: "a", Text: "new die"}}})
+
+	choose := boltstore.Command{Type: domain.ComplaintSolutionChosen, EntityID: id, Payload: &domain.ChooseSolutionPayload{SolutionID: "a"}}
+	_, err := s.Record(boltstore.Actor{Login: "op.paint", Role: domain.RoleOperator}, choose)
+	if de := domain.AsError(err); de.Code != domain.EForbidden || de.Rule != "complaint.complainant" {
+		t.Fatalf("operator of another station: err = %v", err)
+	}
+	if _, err := s.Record(boltstore.Actor{Login: "op.press", Role: domain.RoleOperator}, choose); err != nil {
+		t.Fatalf("operator of the filing station: %v", err)
+	}
+}
