@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -331,29 +330,8 @@ func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 // save asks where to write an export, then writes it off the UI goroutine.
 func (s *Screen) save(kind model.ExportKind) {
-	q := s.q
-	language := i18n.Lang()
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			if err != nil {
-				ui.ShowError(s.env, err)
-			}
-			return
-		}
-		ui.Do(s.env, func() error {
-			err := s.m.Export(kind, q, language, w)
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			return err
-		}, func(err error) {
-			if err != nil {
-				ui.ShowError(s.env, err)
-			}
-		})
-	}, s.env.Win)
-	d.SetFileName(FileName(kind, q, s.env.Now()))
-	d.Show()
+	q, language := s.q, i18n.Lang()
+	ui.SaveAs(s.env, FileName(kind, q, s.env.Now()), func(w io.Writer) error { return s.m.Export(kind, q, language, w) })
 }
 
 // FileName is the file an export is offered under.

@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -363,24 +362,14 @@ func (s *Screen) renderFiles() {
 }
 
 func (s *Screen) saveFile(file model.Attachment) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
+	sha := file.SHA256
+	ui.SaveAs(s.env, file.Name, func(w io.Writer) error {
+		data, err := s.m.Blob(sha)
+		if err == nil {
+			_, err = w.Write(data)
 		}
-		defer w.Close()
-		sha := file.SHA256
-		ui.Load(s.env, func() ([]byte, error) { return s.m.Blob(sha) }, func(data []byte, err error) {
-			if err == nil {
-				_, err = w.Write(data)
-			}
-			if err != nil {
-				ui.ShowError(s.env, err)
-			}
-		})
-	}, s.env.Win)
-	d.SetFileName(file.Name)
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+		return err
+	})
 }
 
 // renderIssues shows concurrent writes with every value and who wrote it,
@@ -460,25 +449,5 @@ func (s *Screen) Notice() string {
 // off the UI goroutine.
 func (s *Screen) saveEightD() {
 	id, language := s.id, i18n.Lang()
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			if err != nil {
-				ui.ShowError(s.env, err)
-			}
-			return
-		}
-		ui.Do(s.env, func() error {
-			err := s.m.EightD(id, language, w)
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			return err
-		}, func(err error) {
-			if err != nil {
-				ui.ShowError(s.env, err)
-			}
-		})
-	}, s.env.Win)
-	d.SetFileName("8D-" + s.d.Complaint.Number + ".pdf")
-	d.Show()
+	ui.SaveAs(s.env, "8D-"+s.d.Complaint.Number+".pdf", func(w io.Writer) error { return s.m.EightD(id, language, w) })
 }
