@@ -159,12 +159,17 @@ func TestLogoutRevokes(t *testing.T) {
 	h.mustError(h.post(syncproto.RouteLogout, []byte("nope")), http.StatusBadRequest, domain.EMalformed)
 }
 
-// Access tokens are HS256 with the server's key only: "none", another
-// HMAC, RS256 (with a key of ours or not), another key, an expired or
-// future-dated token, another plant's token: all 401.
+// Access tokens are HS256 with the key their kid names only: "none",
+// another HMAC, RS256 (with a key of ours or not), another key, no kid or
+// an unknown one, an expired or future-dated token, one living longer than
+// the configured TTL, another plant's token: all 401.
 func TestAccessTokenIsPinnedToHS256(t *testing.T) {
-	key := []byte("0123456789abcdef0123456789abcdef")
-	h := openHarness(t, t.TempDir(), true, func(c *syncserver.Config) { c.JWTKey = key })
+	keys, err := syncserver.NewKeyring(syncserver.ServerKey{Kid: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := keys.JWTKey("k1")
+	h := openHarness(t, t.TempDir(), true, func(c *syncserver.Config) { c.Keys = keys })
 	now := h.clock.Now()
 	claims := func(mod func(*syncserver.Claims)) *syncserver.Claims {
 		c := &syncserver.Claims{Role: domain.RoleAdmin, Plant: "test-plant", RegisteredClaims: jwt.RegisteredClaims{
@@ -174,13 +179,18 @@ func TestAccessTokenIsPinnedToHS256(t *testing.T) {
 		}
 		return c
 	}
-	sign := func(m jwt.SigningMethod, k any, c *syncserver.Claims) string {
-		s, err := jwt.NewWithClaims(m, c).SignedString(k)
+	signKid := func(m jwt.SigningMethod, k any, kid string, c *syncserver.Claims) string {
+		tok := jwt.NewWithClaims(m, c)
+		if kid != "" {
+			tok.Header["kid"] = kid
+		}
+		s, err := tok.SignedString(k)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
+	sign := func(m jwt.SigningMethod, k any, c *syncserver.Claims) string { return signKid(m, k, "k1", c) }
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -199,6 +209,10 @@ func TestAccessTokenIsPinnedToHS256(t *testing.T) {
 		"OtherPlant":   sign(jwt.SigningMethodHS256, key, claims(func(c *syncserver.Claims) { c.Plant = "elsewhere" })),
 		"UnknownUser":  sign(jwt.SigningMethodHS256, key, claims(func(c *syncserver.Claims) { c.Subject = "ghost" })),
 		"Garbage":      "not.a.token",
+		"NoKid":        signKid(jwt.SigningMethodHS256, key, "", claims(nil)),
+		"UnknownKid":   signKid(jwt.SigningMethodHS256, key, "k2", claims(nil)),
+		"LivesTooLong": sign(jwt.SigningMethodHS256, key, claims(func(c *syncserver.Claims) { c.ExpiresAt = jwt.NewNumericDate(now.Add(16 * time.Minute)) })),
+		"NoIssuedAt":   sign(jwt.SigningMethodHS256, key, claims(func(c *syncserver.Claims) { c.IssuedAt = nil })),
 		"TamperedBody": tamper(sign(jwt.SigningMethodHS256, key, claims(nil))),
 	}
 	for name, token := range cases {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"boucle/shared/analytics"
@@ -18,10 +19,12 @@ import (
 
 // Config is the server's behaviour; zero fields take the defaults below.
 type Config struct {
-	Plant          string        // the tokens' plant claim
-	AccessTTL      time.Duration // access token lifetime (15 min)
-	RefreshTTL     time.Duration // refresh token lifetime, renewed at each rotation (30 days)
-	JWTKey         []byte        // HS256 key from a key file; nil: the key kept in the store
+	Plant      string        // the tokens' plant claim
+	AccessTTL  time.Duration // access token lifetime (15 min)
+	RefreshTTL time.Duration // refresh token lifetime, renewed at each rotation (30 days)
+	// Keys are the server's secrets (see keys.go); nil: the key file
+	// DefaultKeyFile beside the store, created on first start.
+	Keys           *Keyring
 	LoginFailures  int           // failed logins allowed per login and per address… (5)
 	LoginWindow    time.Duration // …per window (1 min)
 	TrustedProxies []string      // proxies whose X-Forwarded-For is believed; none by default
@@ -85,7 +88,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	now     func() time.Time
-	jwtKey  []byte
+	keys    *Keyring
 	limiter *limiter
 	metrics *metrics
 	admin   *Admin
@@ -98,18 +101,39 @@ type Server struct {
 
 // New prepares a server on a store opened with OpenStore.
 func New(store *boltstore.Store, cfg Config) (*Server, error) {
+	if cfg.AccessTTL > MaxAccessTTL {
+		return nil, fmt.Errorf("access token lifetime %v is above the cap of %v", cfg.AccessTTL, MaxAccessTTL)
+	}
 	cfg.setDefaults()
-	key, err := loadJWTKey(store, cfg.JWTKey)
+	keys, err := serverKeys(store, &cfg)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, cfg: cfg, log: cfg.Logger, now: cfg.Now, jwtKey: key,
+	s := &Server{store: store, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), metrics: newMetrics(),
 		admin: NewAdmin(store, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// serverKeys returns the configured keyring, or the one of the key file
+// beside the store; either way the key older versions kept inside the
+// store is removed.
+func serverKeys(store *boltstore.Store, cfg *Config) (*Keyring, error) {
+	if err := dropStoredJWTKey(store, cfg.Logger); err != nil {
+		return nil, err
+	}
+	if cfg.Keys != nil {
+		return cfg.Keys, nil
+	}
+	path := filepath.Join(filepath.Dir(store.Path()), DefaultKeyFile)
+	keys, created, err := LoadKeyFile(path, cfg.Now())
+	if created {
+		cfg.Logger.Info("created the server's key file", "path", path, "kid", keys.Current())
+	}
+	return keys, err
 }
 
 // Handler is the HTTP handler of every route.

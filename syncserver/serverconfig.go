@@ -21,7 +21,7 @@ var (
 	keyEpochRestored  = []byte("epoch_restored")  // "1" when the epoch began with a restore from backup
 	keyPreviousEpoch  = []byte("previous_epoch")  // the epoch before the restore
 	keyRestorePending = []byte("restore_pending") // set in a backup copy: a server started from it renews its epoch
-	keyJWTKey         = []byte("jwt_key")         // the HS256 key, when none is configured
+	keyLegacyJWTKey   = []byte("jwt_key")         // the HS256 key older versions kept here: removed at start
 	keyDemo           = []byte("demo")            // set by the demo seed: the date it ran
 )
 

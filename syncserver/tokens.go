@@ -25,35 +25,35 @@ type Claims struct {
 	jwt.RegisteredClaims
 }
 
-// JWTKeyLen is the length of the HS256 key, in bytes.
-const JWTKeyLen = 32
-
 // signingMethod is the only algorithm issued and accepted.
 var signingMethod = jwt.SigningMethodHS256
 
-// loadJWTKey returns the configured key, or the one kept in the store,
-// generating and saving it on first start. The key is never in code.
-func loadJWTKey(store *boltstore.Store, configured []byte) ([]byte, error) {
-	if configured != nil {
-		if len(configured) < JWTKeyLen {
-			return nil, fmt.Errorf("the JWT key must be at least %d bytes, got %d", JWTKeyLen, len(configured))
-		}
-		return configured, nil
-	}
-	var key []byte
+// MaxAccessTTL caps the lifetime of access tokens: the configured TTL may
+// not exceed it, and a token whose exp is further than the configured TTL
+// from its iat is refused, whatever key signed it.
+const MaxAccessTTL = time.Hour
+
+// dropStoredJWTKey removes the HS256 key that older versions kept inside
+// the store (so inside every backup). Tokens it signed stop working: their
+// users sign in again.
+func dropStoredJWTKey(store *boltstore.Store, log interface{ Warn(string, ...any) }) error {
+	var dropped bool
 	err := store.Update(func(t *boltstore.Tx) error {
 		b := t.Bolt().Bucket(boltstore.BucketServerConfig)
-		if k := b.Get(keyJWTKey); len(k) >= JWTKeyLen {
-			key = append([]byte(nil), k...)
+		if b.Get(keyLegacyJWTKey) == nil {
 			return nil
 		}
-		key = randomBytes(JWTKeyLen)
-		return b.Put(keyJWTKey, key)
+		dropped = true
+		return b.Delete(keyLegacyJWTKey)
 	})
-	return key, err
+	if dropped {
+		log.Warn("removed the JWT key kept inside the store by an older version: the server's keys now live in its key file; every user signs in again")
+	}
+	return err
 }
 
-// issueAccess signs an access token for a user.
+// issueAccess signs an access token for a user with the newest key,
+// named by the kid header.
 func (s *Server) issueAccess(u *domain.User, device string) (string, error) {
 	now := s.now()
 	claims := Claims{Role: u.Role, Plant: s.cfg.Plant, Device: device, RegisteredClaims: jwt.RegisteredClaims{
@@ -62,20 +62,30 @@ func (s *Server) issueAccess(u *domain.User, device string) (string, error) {
 		ExpiresAt: jwt.NewNumericDate(now.Add(s.cfg.AccessTTL)),
 		ID:        uuid.NewString(),
 	}}
-	return jwt.NewWithClaims(signingMethod, claims).SignedString(s.jwtKey)
+	kid := s.keys.Current()
+	key, _ := s.keys.jwtKey(kid)
+	t := jwt.NewWithClaims(signingMethod, claims)
+	t.Header["kid"] = kid
+	return t.SignedString(key)
 }
 
 // parseAccess verifies an access token: HS256 only (pinned in the parser
 // and checked again in the key function, so that neither "none" nor a
 // public-key algorithm fed our key as a secret is ever honoured), signed
-// with our key, unexpired, for this plant.
+// with the key its kid names, unexpired, living no longer than the
+// configured TTL, for this plant.
 func (s *Server) parseAccess(token string) (*Claims, error) {
 	var claims Claims
 	_, err := jwt.ParseWithClaims(token, &claims, func(t *jwt.Token) (any, error) {
 		if m, ok := t.Method.(*jwt.SigningMethodHMAC); !ok || m != signingMethod {
 			return nil, fmt.Errorf("unexpected signing method %v", t.Header["alg"])
 		}
-		return s.jwtKey, nil
+		kid, _ := t.Header["kid"].(string)
+		key, ok := s.keys.jwtKey(kid)
+		if !ok {
+			return nil, fmt.Errorf("unknown key id %q", kid)
+		}
+		return key, nil
 	},
 		jwt.WithValidMethods([]string{signingMethod.Alg()}),
 		jwt.WithExpirationRequired(),
@@ -87,6 +97,8 @@ func (s *Server) parseAccess(token string) (*Claims, error) {
 		return nil, errUnauthorized("access token expired")
 	case err != nil:
 		return nil, errUnauthorized("invalid access token")
+	case claims.IssuedAt == nil || claims.ExpiresAt.Sub(claims.IssuedAt.Time) > s.cfg.AccessTTL+time.Second:
+		return nil, errUnauthorized("access token lives longer than this server allows")
 	case claims.Subject == "" || claims.Plant != s.cfg.Plant:
 		return nil, errUnauthorized("access token not issued by this plant's server")
 	}

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/base64"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +25,7 @@ type config struct {
 	TLSKey         string
 	AccessTTL      time.Duration
 	RefreshTTL     time.Duration
-	JWTKeyFile     string
+	KeyFile        string
 	Plant          string
 	TrustedProxies string
 	Dev            bool
@@ -74,13 +72,13 @@ func envBool(env func(string) string, key string) bool {
 func commonFlags(fs *flag.FlagSet, c *config, env func(string) string) {
 	fs.StringVar(&c.Data, "data", env("BOUCLE_DATA"), "data directory: the store and the admin socket (BOUCLE_DATA)")
 	fs.StringVar(&c.LogFormat, "log-format", envString(env, "BOUCLE_LOG_FORMAT", "text"), "log format: text or json (BOUCLE_LOG_FORMAT)")
+	fs.StringVar(&c.KeyFile, "key-file", env("BOUCLE_KEY_FILE"), "the server's secrets (mode 0600, created on first start); default: "+syncserver.DefaultKeyFile+" in the data directory, outside the store and its backups (BOUCLE_KEY_FILE)")
 	fs.StringVar(&c.LogLevel, "log-level", envString(env, "BOUCLE_LOG_LEVEL", "info"), "log level: debug, info, warn or error (BOUCLE_LOG_LEVEL)")
 	// serve's flags read the environment here too, so check sees its errors.
 	c.Addr = envString(env, "BOUCLE_ADDR", "127.0.0.1:8477")
 	c.TLSCert, c.TLSKey = env("BOUCLE_TLS_CERT"), env("BOUCLE_TLS_KEY")
 	c.AccessTTL = c.envDuration(env, "BOUCLE_ACCESS_TTL", syncserver.DefaultAccessTTL)
 	c.RefreshTTL = c.envDuration(env, "BOUCLE_REFRESH_TTL", syncserver.DefaultRefreshTTL)
-	c.JWTKeyFile = env("BOUCLE_JWT_KEY_FILE")
 	c.Plant = envString(env, "BOUCLE_PLANT", syncserver.DefaultPlant)
 	c.TrustedProxies = env("BOUCLE_TRUSTED_PROXIES")
 	c.Dev = envBool(env, "BOUCLE_DEV")
@@ -90,9 +88,8 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on; 127.0.0.1 only by default, 0.0.0.0:8477 for the plant network (BOUCLE_ADDR)")
 	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "TLS certificate file (PEM); serves HTTPS with --tls-key (BOUCLE_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "TLS private key file (PEM) (BOUCLE_TLS_KEY)")
-	fs.DurationVar(&c.AccessTTL, "access-ttl", c.AccessTTL, "access token lifetime (BOUCLE_ACCESS_TTL)")
+	fs.DurationVar(&c.AccessTTL, "access-ttl", c.AccessTTL, "access token lifetime, at most 1h (BOUCLE_ACCESS_TTL)")
 	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", c.RefreshTTL, "refresh token lifetime, renewed at each use (BOUCLE_REFRESH_TTL)")
-	fs.StringVar(&c.JWTKeyFile, "jwt-key-file", c.JWTKeyFile, "file holding the HS256 key (32+ bytes, raw, hex or base64); default: a key generated and kept in the store (BOUCLE_JWT_KEY_FILE)")
 	fs.StringVar(&c.Plant, "plant", c.Plant, "plant name, in the tokens' plant claim (BOUCLE_PLANT)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated proxy addresses whose X-Forwarded-For is believed (BOUCLE_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "development mode: Gin's debug output (BOUCLE_DEV)")
@@ -134,8 +131,8 @@ func (c *config) check() error {
 		return fmt.Errorf("--log-format must be text or json")
 	case (c.TLSCert == "") != (c.TLSKey == ""):
 		return fmt.Errorf("--tls-cert and --tls-key go together")
-	case c.AccessTTL < time.Second || c.RefreshTTL < c.AccessTTL:
-		return fmt.Errorf("--access-ttl must be at least 1s and --refresh-ttl at least the access TTL")
+	case c.AccessTTL < time.Second || c.AccessTTL > syncserver.MaxAccessTTL || c.RefreshTTL < c.AccessTTL:
+		return fmt.Errorf("--access-ttl must be between 1s and %v, and --refresh-ttl at least the access TTL", syncserver.MaxAccessTTL)
 	}
 	var lvl slog.Level
 	return lvl.UnmarshalText([]byte(c.LogLevel))
@@ -151,26 +148,12 @@ func (c *config) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// jwtKey reads the key file: raw bytes, or hex or base64 text, of at
-// least 32 bytes. nil when no file is configured.
-func (c *config) jwtKey() ([]byte, error) {
-	if c.JWTKeyFile == "" {
-		return nil, nil
+// keyFile is the path of the server's key file.
+func (c *config) keyFile() string {
+	if c.KeyFile != "" {
+		return c.KeyFile
 	}
-	raw, err := os.ReadFile(c.JWTKeyFile)
-	if err != nil {
-		return nil, fmt.Errorf("JWT key file: %w", err)
-	}
-	text := strings.TrimSpace(string(raw))
-	for _, dec := range []func(string) ([]byte, error){hex.DecodeString, base64.StdEncoding.DecodeString, base64.RawURLEncoding.DecodeString} {
-		if k, err := dec(text); err == nil && len(k) >= syncserver.JWTKeyLen {
-			return k, nil
-		}
-	}
-	if len(raw) < syncserver.JWTKeyLen {
-		return nil, fmt.Errorf("JWT key file %s holds %d bytes; at least %d are needed", c.JWTKeyFile, len(raw), syncserver.JWTKeyLen)
-	}
-	return raw, nil
+	return filepath.Join(c.Data, syncserver.DefaultKeyFile)
 }
 
 func (c *config) trustedProxies() []string {

@@ -82,6 +82,9 @@ var commands = []*command{
 	{name: "device enrol", help: "print a one-time enrolment code for a workstation", flags: enrolFlags, run: (*Main).runDeviceEnrol},
 	{name: "device list", help: "list the enrolled devices", run: (*Main).runDeviceList},
 	{name: "device revoke", args: "DEVICE-ID", nargs: 1, help: "revoke a device", run: (*Main).runDeviceRevoke},
+	{name: "keys list", help: "list the server's keys (kid and date; the newest signs)", run: (*Main).runKeysList},
+	{name: "keys rotate", help: "add a new key that signs from the next start; older keys still verify", run: (*Main).runKeysRotate},
+	{name: "keys retire", args: "KID", nargs: 1, help: "remove an older key: its tokens and author keys stop working", run: (*Main).runKeysRetire},
 	{name: "backup", args: "DEST", nargs: 1, help: "write a hot copy of the store to DEST (a new file)", run: (*Main).runBackup},
 	{name: "demo", help: "seed a demo plant into an empty store", run: (*Main).runDemo},
 }

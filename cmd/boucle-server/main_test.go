@@ -184,24 +184,48 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 	return certFile, keyFile
 }
 
-// A JWT key file sets the signing key: tokens signed with it verify.
-func TestJWTKeyFile(t *testing.T) {
+// The key file: created on first start beside the store (so outside its
+// backups), refused when others may read it, rotated and retired by the
+// keys commands; --key-file puts it elsewhere.
+func TestKeyFileCommands(t *testing.T) {
 	dir := t.TempDir()
-	keyFile := filepath.Join(dir, "jwt.key")
-	if err := os.WriteFile(keyFile, []byte(strings.Repeat("ab", 32)+"\n"), 0o600); err != nil {
+	m, _, err := run(t, nil, "", "serve", "--data", dir, "--addr", "127.0.0.1:0")
+	if err != nil {
 		t.Fatal(err)
 	}
-	var c config
-	c.JWTKeyFile = keyFile
-	k, err := c.jwtKey()
-	if err != nil || len(k) != 32 || k[0] != 0xab {
-		t.Fatalf("hex key = %x, %v", k, err)
+	m.Close()
+	keyFile := filepath.Join(dir, "server.keys")
+	if fi, err := os.Stat(keyFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v, %v", fi, err)
 	}
-	if err := os.WriteFile(keyFile, []byte("short"), 0o600); err != nil {
+	first := strings.Fields(strings.Split(mustRun(t, nil, "keys", "list", "--data", dir), "\n")[1])[0]
+	if out := mustRun(t, nil, "keys", "rotate", "--data", dir); !strings.Contains(out, "Added key") {
+		t.Fatalf("rotate printed %q", out)
+	}
+	if out := mustRun(t, nil, "keys", "list", "--data", dir); strings.Count(out, "verifies") != 2 || !strings.Contains(out, first+" ") {
+		t.Fatalf("list printed:\n%s", out)
+	}
+	mustRun(t, nil, "keys", "retire", first, "--data", dir)
+	if out := mustRun(t, nil, "keys", "list", "--data", dir); strings.Contains(out, first) {
+		t.Fatalf("retired key still listed:\n%s", out)
+	}
+	if err := os.Chmod(keyFile, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.jwtKey(); err == nil {
-		t.Fatal("a 5-byte key was accepted")
+	if _, _, err := run(t, nil, "", "serve", "--data", dir, "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("serve with a readable key file: %v", err)
+	}
+	elsewhere := filepath.Join(t.TempDir(), "plant.keys")
+	m, _, err = run(t, map[string]string{"BOUCLE_KEY_FILE": elsewhere}, "", "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	if _, err := os.Stat(elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, nil, "", "serve", "--data", dir, "--access-ttl", "2h"); err == nil {
+		t.Fatal("a 2 h access TTL was accepted")
 	}
 }
 

@@ -33,15 +33,18 @@ const shutdownGrace = 15 * time.Second
 // listens, and returns; the server runs until Close.
 func (m *Main) runServe(ctx context.Context) error {
 	log := m.cfg.logger(m.Stderr)
-	key, err := m.cfg.jwtKey()
+	keys, created, err := syncserver.LoadKeyFile(m.cfg.keyFile(), time.Now())
 	if err != nil {
 		return err
+	}
+	if created {
+		log.Info("created the server's key file: keep it out of backups of the store, and back it up apart", "path", m.cfg.keyFile(), "kid", keys.Current())
 	}
 	store, err := syncserver.OpenStore(m.cfg.Data, boltstore.Options{}, log)
 	if err != nil {
 		return lockedHint(err)
 	}
-	srv, err := m.newServer(store, key, log)
+	srv, err := m.newServer(store, keys, log)
 	if err != nil {
 		store.Close()
 		return err
@@ -70,7 +73,7 @@ func (m *Main) runServe(ctx context.Context) error {
 
 // newServer bootstraps a new plant (printing the administrator's password
 // once, on standard output, never in the log) and builds the server.
-func (m *Main) newServer(store *boltstore.Store, key []byte, log *slog.Logger) (*syncserver.Server, error) {
+func (m *Main) newServer(store *boltstore.Store, keys *syncserver.Keyring, log *slog.Logger) (*syncserver.Server, error) {
 	password, err := syncserver.NewAdmin(store, nil).Bootstrap()
 	if err != nil {
 		return nil, err
@@ -81,7 +84,7 @@ func (m *Main) newServer(store *boltstore.Store, key []byte, log *slog.Logger) (
 		log.Info("new plant: administrator account created and default categories and severities seeded")
 	}
 	return syncserver.New(store, syncserver.Config{Plant: m.cfg.Plant, AccessTTL: m.cfg.AccessTTL, RefreshTTL: m.cfg.RefreshTTL,
-		JWTKey: key, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log})
+		Keys: keys, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log})
 }
 
 func (s *serving) run(cert, key string) {
