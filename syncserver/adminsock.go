@@ -76,7 +76,8 @@ func rpc[Req, Resp any](mux *http.ServeMux, name string, fn func(context.Context
 	mux.HandleFunc("POST /admin/"+name, func(w http.ResponseWriter, r *http.Request) {
 		var req Req
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			writeJSON(w, http.StatusBadRequest, syncproto.ErrorBody{Code: domain.EMalformed, Message: err.Error()})
+			de := requestJSONError(err)
+			writeJSON(w, http.StatusBadRequest, syncproto.ErrorBody{Code: de.Code, Field: de.Field, Message: de.Message})
 			return
 		}
 		resp, err := fn(r.Context(), req)

@@ -30,15 +30,26 @@ func decodeJSON(c *gin.Context, v any) error {
 		return &domain.Error{Code: domain.EMalformed, Message: "could not read the request body"}
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		return &domain.Error{Code: domain.EMalformed, Message: "request body is not the expected JSON: " + err.Error()}
+		return requestJSONError(err)
 	}
 	return nil
 }
 
+// requestJSONError describes a JSON body that does not decode, naming the
+// field in words; a body that is not even an object is named "request body".
+func requestJSONError(err error) *domain.Error {
+	de := domain.JSONError(domain.EMalformed, "", err)
+	if de.Field == "" {
+		de.Message = "request body " + de.Message
+	}
+	return de
+}
+
 // login signs a user in. Sent with a device's credential headers, the
-// tokens are bound to that device. Attempts are counted per login and per
-// client address, failures only; past the limit the answer is 429 with
-// Retry-After, before the password is even checked.
+// tokens are bound to that device. Failed attempts are counted per (login,
+// client address) and, more loosely, per client address (see
+// takeLoginAttempt); past a limit the answer is 429 with Retry-After,
+// before the password is even checked.
 func (s *Server) login(c *gin.Context) {
 	var req syncproto.LoginRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -46,8 +57,8 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	req.Login = strings.ToLower(strings.TrimSpace(req.Login))
-	keys := []string{"user:" + req.Login, "addr:" + c.ClientIP()}
-	if wait := s.limiter.take(keys...); wait > 0 {
+	attempt, wait := s.takeLoginAttempt(req.Login, c.ClientIP())
+	if wait > 0 {
 		s.metrics.loginFailures.WithLabelValues("rate_limited").Inc()
 		_ = c.Error(&rateLimitError{retryAfter: wait})
 		return
@@ -61,7 +72,7 @@ func (s *Server) login(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	s.limiter.refund(keys...)
+	attempt.refund()
 	var tokens syncproto.Tokens
 	err = s.store.Update(func(t *boltstore.Tx) error {
 		device, err := optionalDevice(t.Bolt(), c)

@@ -88,3 +88,34 @@ func (l *limiter) prune() {
 		}
 	}
 }
+
+// loginAttempt is a login attempt spent from both limits; a successful
+// login refunds it.
+type loginAttempt struct {
+	s          *Server
+	pair, addr string
+}
+
+// takeLoginAttempt spends one attempt of the (login, address) pair and one
+// of the address. The pair's limit is tight (5 a minute): it stops
+// guessing one password, and since it is per address, an attacker
+// guessing a colleague's password from his own desk locks only himself
+// out, not the colleague at hers. The address's limit is looser (30 a
+// minute): it stops spraying one guess over many logins. A distributed
+// attacker is left to argon2id's cost and the log.
+func (s *Server) takeLoginAttempt(login, addr string) (loginAttempt, time.Duration) {
+	a := loginAttempt{s: s, pair: "login:" + login + "|" + addr, addr: "addr:" + addr}
+	if wait := s.limiter.take(a.pair); wait > 0 {
+		return a, wait
+	}
+	if wait := s.addrLimiter.take(a.addr); wait > 0 {
+		s.limiter.refund(a.pair)
+		return a, wait
+	}
+	return a, 0
+}
+
+func (a loginAttempt) refund() {
+	a.s.limiter.refund(a.pair)
+	a.s.addrLimiter.refund(a.addr)
+}

@@ -24,13 +24,14 @@ type Config struct {
 	RefreshTTL time.Duration // refresh token lifetime, renewed at each rotation (30 days)
 	// Keys are the server's secrets (see keys.go); nil: the key file
 	// DefaultKeyFile beside the store, created on first start.
-	Keys           *Keyring
-	LoginFailures  int           // failed logins allowed per login and per address… (5)
-	LoginWindow    time.Duration // …per window (1 min)
-	TrustedProxies []string      // proxies whose X-Forwarded-For is believed; none by default
-	Dev            bool          // Gin's debug mode
-	Logger         *slog.Logger  // discarded when nil
-	Now            func() time.Time
+	Keys            *Keyring
+	LoginFailures   int           // failed logins allowed per (login, client address)… (5)
+	AddressFailures int           // …and per client address, whatever the login… (30)
+	LoginWindow     time.Duration // …per window (1 min)
+	TrustedProxies  []string      // proxies whose X-Forwarded-For is believed; none by default
+	Dev             bool          // Gin's debug mode
+	Logger          *slog.Logger  // discarded when nil
+	Now             func() time.Time
 	// Analytics are the plant's analysis settings: the recurrence and
 	// effectiveness windows (90 days) and the calendar of weeks, months and
 	// dates (UTC). Reports may override the windows per request; Run's
@@ -65,6 +66,9 @@ func (c *Config) setDefaults() {
 	if c.LoginFailures <= 0 {
 		c.LoginFailures = 5
 	}
+	if c.AddressFailures <= 0 {
+		c.AddressFailures = 30
+	}
 	if c.LoginWindow <= 0 {
 		c.LoginWindow = time.Minute
 	}
@@ -89,10 +93,12 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	keys    *Keyring
-	limiter *limiter
-	metrics *metrics
-	admin   *Admin
-	engine  *gin.Engine
+	limiter *limiter // per (login, address), and per address for enrolment codes
+	// addrLimiter is the looser limit of failed logins per address.
+	addrLimiter *limiter
+	metrics     *metrics
+	admin       *Admin
+	engine      *gin.Engine
 	// projector folds pushed events into the views once pushes pause.
 	projector *projector
 	// reports keeps the dataset the reports are computed from.
@@ -110,8 +116,9 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: store, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys,
-		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), metrics: newMetrics(),
-		admin: NewAdmin(store, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}
+		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), addrLimiter: newLimiter(cfg.AddressFailures, cfg.LoginWindow, cfg.Now),
+		metrics: newMetrics(),
+		admin:   NewAdmin(store, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {
 		return nil, err
 	}
@@ -157,7 +164,7 @@ func (s *Server) buildEngine() error {
 	if err := e.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		return fmt.Errorf("trusted proxies: %w", err)
 	}
-	e.Use(s.metrics.middleware(s.log), gin.CustomRecoveryWithWriter(io.Discard, s.recovered), errorMiddleware(s.log))
+	e.Use(securityHeaders, s.metrics.middleware(s.log), gin.CustomRecoveryWithWriter(io.Discard, s.recovered), errorMiddleware(s.log))
 	e.NoRoute(func(c *gin.Context) {
 		_ = c.Error(domain.Errorf(domain.ENotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})

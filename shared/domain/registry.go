@@ -156,7 +156,7 @@ func spec[P any, PP interface {
 		decode: func(raw json.RawMessage) (Payload, error) {
 			var p P
 			if err := json.Unmarshal(raw, &p); err != nil {
-				return nil, &Error{Code: EMalformed, Field: "payload", Message: "does not match the schema of this event type: " + err.Error()}
+				return nil, JSONError(EMalformed, "payload", err)
 			}
 			return PP(&p), nil
 		}}

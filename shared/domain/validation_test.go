@@ -347,6 +347,8 @@ func TestValidateEventNamesPayloadField(t *testing.T) {
 	wantField(t, domain.Validate(&e), domain.EInvalid, "quantity")
 
 	e.Payload = json.RawMessage(`{"quantity":"forty"}`)
+	wantField(t, domain.Validate(&e), domain.EMalformed, "quantity")
+	e.Payload = json.RawMessage(`{"quantity":`)
 	wantField(t, domain.Validate(&e), domain.EMalformed, "payload")
 
 	e.Payload = json.RawMessage(`{}`)
