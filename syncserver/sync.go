@@ -197,7 +197,10 @@ func (p *pushTx) refusal(e *domain.Event, own bool, invalid error) error {
 	if invalid != nil {
 		return invalid
 	}
-	return p.checkAuthor(e)
+	if err := p.checkAuthor(e); err != nil {
+		return err
+	}
+	return p.checkStateRules(e)
 }
 
 // checkAuthor checks the event's author against the server's directory.

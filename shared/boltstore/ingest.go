@@ -104,6 +104,9 @@ func (t *Tx) appendEvent(e *domain.Event, folded bool) error {
 	if err := t.tx.Bucket(bucketEntityEvents).Put(entityEventKey(e), u64(pos)); err != nil {
 		return err
 	}
+	if err := t.indexFiling(e); err != nil {
+		return err
+	}
 	return t.advanceReplicaSeq(e.Replica, e.Seq)
 }
 

@@ -223,8 +223,15 @@ func (t *Tx) Complaint(id string) (*domain.State, error) {
 	return t.State(domain.EntityKey{Type: domain.EntityComplaint, ID: id})
 }
 
-// ComplaintByNumber finds a complaint by its human number.
+// ComplaintByNumber finds a complaint by its human number: from the
+// number index, else by a text search (a number whose index entry went to
+// a filing the server refused).
 func (t *Tx) ComplaintByNumber(number string) (*domain.State, error) {
+	if id, ok := t.ComplaintWithNumber(number); ok {
+		if st, err := t.Complaint(id); domain.ErrorCode(err) != domain.ENotFound {
+			return st, err
+		}
+	}
 	page, err := t.ListComplaints(ComplaintFilter{Text: number, Limit: MaxPageSize})
 	if err != nil {
 		return nil, err

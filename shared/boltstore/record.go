@@ -3,7 +3,6 @@ package boltstore
 import (
 	"fmt"
 	"slices"
-	"strconv"
 
 	"boucle/shared/domain"
 
@@ -155,18 +154,10 @@ func (t *Tx) prepare(actor Actor, cmd *Command) error {
 	return nil
 }
 
-// complainantEvents are what the complainant does on a complaint.
-var complainantEvents = map[domain.EventType]bool{
-	domain.ComplaintSolutionChosen: true, domain.ComplaintVerified: true, domain.ComplaintReopened: true,
-	domain.ComplaintReexaminationRequested: true,
-}
-
 // checkComplainant refuses an operator acting as the complainant of
-// another station's complaint: the filing station chooses the solution,
-// verifies and rates, reopens and asks for re-examination. An operator
-// without a home station (a shared account) is not restricted.
+// another station's complaint (domain.CheckComplainant).
 func (t *Tx) checkComplainant(actor Actor, cmd *Command) error {
-	if actor.Role != domain.RoleOperator || !complainantEvents[cmd.Type] {
+	if actor.Role != domain.RoleOperator || !domain.ComplainantAct(cmd.Type) {
 		return nil
 	}
 	user, err := t.state(domain.EntityKey{Type: domain.EntityUser, ID: actor.Login})
@@ -177,11 +168,7 @@ func (t *Tx) checkComplainant(actor Actor, cmd *Command) error {
 	if err != nil || c == nil || c.Complaint == nil {
 		return err // the fold names the missing complaint
 	}
-	if c.Complaint.FilingStation != user.User.Station {
-		return domain.RuleError(domain.EForbidden, "complaint.complainant",
-			"only the operators of %s, which filed %s, act as its complainant", c.Complaint.FilingStation, c.Complaint.Number)
-	}
-	return nil
+	return domain.CheckComplainant(cmd.Type, actor.Role, actor.Login, user.User.Station, c.Complaint.FilingStation, c.Complaint.Number)
 }
 
 func (t *Tx) requireEntity(field string, k domain.EntityKey) error {
@@ -226,23 +213,6 @@ func (t *Tx) requireUser(field, login string) error {
 		return domain.FieldError(field, "no active user %q", login)
 	}
 	return nil
-}
-
-// nextNumber hands out the filing station's next complaint number for the
-// current year. Each station's workstation keeps its own counter, so
-// numbers are unique without asking the server.
-func (t *Tx) nextNumber(station string) (string, error) {
-	year := t.store.clock.Last().Time().Year()
-	if y := t.store.now().Year(); y > year {
-		year = y
-	}
-	key := []byte(keyCounterPrefix + station + "/" + strconv.Itoa(year))
-	meta := t.tx.Bucket(bucketMeta)
-	n := readU64(meta.Get(key)) + 1
-	if err := meta.Put(key, u64(n)); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%s-%d-%04d", station, year, n), nil
 }
 
 // state returns an entity's current state within the transaction (nil if

@@ -8,7 +8,10 @@ import (
 
 // SchemaVersion is the layout of the buckets below. Open refuses a file
 // written by a newer layout and migrates older ones.
-const SchemaVersion = 1
+//
+//	1: the first layout
+//	2: the complaint filing indexes (bucketComplaintFilings, idxComplaintNumber)
+const SchemaVersion = 2
 
 // Every bucket of the store, workstation and server alike, is declared here.
 var (
@@ -58,6 +61,10 @@ var (
 	idxActionComplaint   = []byte("idx_action_complaint")   // complaint id + 0 + action id
 	idxPlanStatus        = []byte("idx_plan_status")        // status + 0 + id
 
+	// Complaint filings, written with the log (see numbers.go).
+	bucketComplaintFilings = []byte("complaint_filings")    // complaint id → filing station + 0 + number
+	idxComplaintNumber     = []byte("idx_complaint_number") // number → complaint id
+
 	// Server-side accounts live in the same file (see syncserver).
 	BucketAccounts      = []byte("accounts")       // login → JSON account (password hash)
 	BucketDevices       = []byte("devices")        // device id → JSON device
@@ -71,7 +78,7 @@ var allBuckets = [][]byte{
 	bucketOutbox, bucketRejections, bucketRejectedEvents, bucketReplicas, bucketBlobs, bucketClockAlerts,
 	bucketComplaintRows, bucketComplaintText, idxComplaintFiled, idxComplaintStatus, idxComplaintSupplier,
 	idxComplaintFiling, idxComplaintAssignee, idxComplaintDeadline, idxActionOwnerDue, idxActionDue,
-	idxActionComplaint, idxPlanStatus,
+	idxActionComplaint, idxPlanStatus, bucketComplaintFilings, idxComplaintNumber,
 	BucketAccounts, BucketDevices, BucketEnrolments, BucketRefreshTokens, BucketServerConfig,
 }
 
@@ -84,7 +91,8 @@ var (
 	keyCursor        = []byte("sync_cursor")    // "epoch:seq" of the last pulled page
 	keyProjected     = []byte("projected")      // log position up to which every event is folded
 	keyServerEpoch   = []byte("server_epoch")   // epoch of the server last synced with
-	keyCounterPrefix = "counter/"               // counter/<STATION>/<YEAR> → last complaint number
+	keyCounterPrefix = "counter/"               // counter/<STATION>/<YEAR>[/<SERIES>] → last complaint number
+	keyNumberSeries  = []byte("number_series")  // this workstation's complaint number series, from the server
 
 	// The workstation's sync client (see client.go).
 	keyServerURL        = []byte("server_url")    // base URL of the plant server

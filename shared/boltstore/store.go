@@ -86,6 +86,10 @@ func (s *Store) init(tx *bolt.Tx, replica string) error {
 		}
 	case v > SchemaVersion:
 		return domain.Errorf(EIncompatible, "store written by a newer Boucle (schema %d, this one knows %d)", v, SchemaVersion)
+	case v < SchemaVersion:
+		if err := migrate(tx, v); err != nil {
+			return err
+		}
 	}
 	saved := string(meta.Get(keyReplicaID))
 	switch {
@@ -102,6 +106,21 @@ func (s *Store) init(tx *bolt.Tx, replica string) error {
 	s.replica = replica
 	s.clock = hlc.NewClock(s.now, hlc.Timestamp(readU64(meta.Get(keyHLC))))
 	return nil
+}
+
+// migrations bring a store of schema v to v+1, in the transaction that
+// opens it: a store is migrated whole or not at all.
+var migrations = map[uint64]func(*bolt.Tx) error{
+	1: indexFilingsOfLog,
+}
+
+func migrate(tx *bolt.Tx, from uint64) error {
+	for v := from; v < SchemaVersion; v++ {
+		if err := migrations[v](tx); err != nil {
+			return fmt.Errorf("migrate the store from schema %d: %w", v, err)
+		}
+	}
+	return tx.Bucket(bucketMeta).Put(keySchemaVersion, u64(SchemaVersion))
 }
 
 // EIncompatible is returned when the file was written by a newer version.

@@ -64,6 +64,9 @@ func (t *Tx) Reject(e *domain.Event, code domain.Code, reason string) error {
 			return err
 		}
 	}
+	if err := t.unindexFiling(e); err != nil {
+		return err
+	}
 	if !e.Known() {
 		return nil
 	}

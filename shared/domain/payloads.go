@@ -56,7 +56,7 @@ func indexed(list string, i int, err error) error {
 // ComplaintFiledPayload is what a station records when it receives a
 // defective input.
 type ComplaintFiledPayload struct {
-	Number          string       `json:"number"`           // e.g. PRESS2-2026-0042, from the filing station's counter
+	Number          string       `json:"number"`           // e.g. PRESS2-2026-B0042: see boltstore's nextNumber
 	FilingStation   string       `json:"filing_station"`   // the internal client
 	SupplierStation string       `json:"supplier_station"` // the internal supplier
 	PartRef         string       `json:"part_ref"`
@@ -80,7 +80,7 @@ func (p *ComplaintFiledPayload) Validate() error {
 	case p.SupplierStation == p.FilingStation:
 		return FieldError("supplier_station", "must differ from the filing station")
 	case m == nil || m[1] != p.FilingStation:
-		return FieldError("number", "must read <filing station>-<year>-<counter>, e.g. %s-2026-0042", p.FilingStation)
+		return FieldError("number", "must read <filing station>-<year>-<series><counter>, e.g. %s-2026-0042 or %s-2026-B0042", p.FilingStation, p.FilingStation)
 	case p.Quantity < 1 || p.Quantity > 1_000_000_000:
 		return FieldError("quantity", "must be at least 1")
 	case !ValidCategoryCode(p.Category):

@@ -81,12 +81,18 @@ var (
 	categoryCodeRe = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 	loginRe        = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,31}$`)
 	sha256Re       = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	numberRe       = regexp.MustCompile(`^([A-Z0-9][A-Z0-9_-]{0,15})-(\d{4})-(\d{4,})$`)
+	numberRe       = regexp.MustCompile(`^([A-Z0-9][A-Z0-9_-]{0,15})-(\d{4})-([A-Z]{0,3})(\d{4,})$`)
+	seriesRe       = regexp.MustCompile(`^[A-Z]{1,3}$`)
 )
 
 // ValidStationCode reports whether s is a station code: upper-case letters,
 // digits, '-' or '_', at most 16.
 func ValidStationCode(s string) bool { return stationCodeRe.MatchString(s) }
+
+// ValidNumberSeries reports whether s can be a workstation's complaint
+// number series: 1 to 3 capital letters (PRESS2-2026-B0042 is number 42
+// of series B).
+func ValidNumberSeries(s string) bool { return seriesRe.MatchString(s) }
 
 // ValidLogin reports whether s can be a user id.
 func ValidLogin(s string) bool { return loginRe.MatchString(s) }

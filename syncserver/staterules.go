@@ -1,0 +1,79 @@
+package syncserver
+
+import (
+	"boucle/shared/domain"
+)
+
+// This file holds the rules a pushed event must keep that depend on what
+// the plant already holds, checked in the push's transaction: complaint
+// numbers are unique, a complaint is filed once, and only the operators of
+// the filing station act as its complainant. The push only logs complaint
+// events (the projector folds them later), so the rules read the filing
+// indexes the log itself keeps (boltstore's numbers.go), which include the
+// filings logged earlier in the same push.
+
+// checkStateRules returns why an event breaks a rule of the plant's
+// state, or nil.
+func (p *pushTx) checkStateRules(e *domain.Event) error {
+	switch {
+	case e.Type == domain.ComplaintFiled:
+		return p.checkFiling(e)
+	case domain.ComplainantAct(e.Type):
+		return p.checkComplainant(e)
+	}
+	return nil
+}
+
+// checkFiling refuses a second filing of a complaint, and a number that
+// another complaint holds.
+func (p *pushTx) checkFiling(e *domain.Event) error {
+	if f, ok := p.t.ComplaintFiling(e.EntityID); ok {
+		return domain.RuleError(domain.EConflict, "complaint.already_filed",
+			"complaint %s was already filed, as %s by %s", e.EntityID, f.Number, f.Station)
+	}
+	payload, err := domain.DecodePayload(e)
+	if err != nil {
+		return err
+	}
+	number := payload.(*domain.ComplaintFiledPayload).Number
+	if holder, ok := p.t.ComplaintWithNumber(number); ok && holder != e.EntityID {
+		return domain.RuleError(domain.EConflict, "complaint.number_taken",
+			"number %s already belongs to another complaint: file it again on this workstation to get a number of its own", number)
+	}
+	return nil
+}
+
+// checkComplainant applies domain.CheckComplainant with the filing station
+// the log holds and the author's station in the server's directory. A
+// complaint the server does not hold cannot be checked: refused.
+func (p *pushTx) checkComplainant(e *domain.Event) error {
+	station, err := p.authorStation(e)
+	if err != nil || station == "" || e.Role != domain.RoleOperator {
+		return err
+	}
+	f, ok := p.t.ComplaintFiling(e.EntityID)
+	if !ok {
+		return domain.RuleError(domain.EForbidden, "complaint.complainant",
+			"complaint %s is unknown to the server, so who may act as its complainant cannot be checked", e.EntityID)
+	}
+	return domain.CheckComplainant(e.Type, e.Role, e.Author, station, f.Station, f.Number)
+}
+
+// authorStation is the home station of the event's author in the server's
+// directory, read once per push (checkAuthor has already refused unknown
+// and disabled authors). Seam: when the directory as of the event is
+// known (authorship), ask it instead of the current entry.
+func (p *pushTx) authorStation(e *domain.Event) (string, error) {
+	u, ok := p.authors[e.Author]
+	if !ok {
+		var err error
+		if u, err = directoryUser(p.t, e.Author); err != nil {
+			return "", err
+		}
+		p.authors[e.Author] = u
+	}
+	if u == nil {
+		return "", nil
+	}
+	return u.Station, nil
+}
