@@ -30,7 +30,7 @@ var (
 // so cursors of the old epoch mean nothing in the new one.
 type Epoch struct {
 	ID       string `json:"id"`
-	Restored bool   `json:"restored,omitempty"` // began with a restore: workstations may relay events
+	Restored bool   `json:"restored,omitempty"` // began with a restore (for the record: it grants nothing)
 	Previous string `json:"previous,omitempty"`
 }
 

@@ -3,7 +3,6 @@ package syncserver
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -58,7 +57,7 @@ func (s *Server) push(c *gin.Context) {
 	invalid := prevalidate(events)
 	resp := syncproto.PushResponse{Results: make([]syncproto.EventResult, len(events))}
 	err = s.store.Update(func(t *boltstore.Tx) error {
-		pt := pushTx{t: t, device: p.device, server: s.store.Replica(), epoch: readEpoch(t.Bolt()), authors: map[string]*domain.User{}}
+		pt := pushTx{t: t, device: p.device, epoch: readEpoch(t.Bolt()), authors: map[string]*domain.User{}}
 		for i := range events {
 			r, err := pt.apply(&events[i], invalid[i])
 			if err != nil {
@@ -111,17 +110,14 @@ func prevalidate(events []domain.Event) []error {
 type pushTx struct {
 	t       *boltstore.Tx
 	device  *Device
-	server  string // the server's own replica
 	epoch   Epoch
 	authors map[string]*domain.User // the directory, read once per author
 }
 
 // apply decides one event, in batch order:
+//   - of another replica than the device's: the whole push is forbidden
+//     (checkOwnReplica);
 //   - already stored → duplicate; already refused → the same refusal;
-//   - of another replica than the device's: accepted only in an epoch that
-//     began with a restore (a workstation relays what the server lost),
-//     and never for the server's own replica; otherwise the whole push is
-//     forbidden;
 //   - of the device's replica: a sequence number past the next expected
 //     refuses the whole push with a gap; one already used by another event
 //     is refused for good;
@@ -133,6 +129,9 @@ type pushTx struct {
 //   - otherwise stored and folded.
 func (p *pushTx) apply(e *domain.Event, invalid error) (syncproto.EventResult, error) {
 	res := syncproto.EventResult{ID: e.ID}
+	if err := checkOwnReplica(p.device, e); err != nil {
+		return res, err
+	}
 	if p.t.HasEvent(e.ID) {
 		res.Result = syncproto.Duplicate
 		return res, p.t.AdvanceReplica(e.Replica, e.Seq)
@@ -141,15 +140,10 @@ func (p *pushTx) apply(e *domain.Event, invalid error) (syncproto.EventResult, e
 		res.Result, res.Code, res.Reason = syncproto.Rejected, r.Code, r.Reason
 		return res, p.t.AdvanceReplica(e.Replica, e.Seq)
 	}
-	own := e.Replica == p.device.Replica
-	if !own && (!p.epoch.Restored || e.Replica == p.server) {
-		return res, &domain.Error{Code: domain.EForbidden, Field: "replica",
-			Message: fmt.Sprintf("this device pushes the events of replica %s, not %s", p.device.Replica, e.Replica)}
-	}
 	if !e.Known() {
 		return res, domain.Errorf(domain.EConflict, "event type %s (schema %d) is unknown to this server: upgrade the server; the events stay queued", e.Type, e.Schema)
 	}
-	refusal := p.refusal(e, own, invalid)
+	refusal := p.refusal(e, invalid)
 	if refusal != nil {
 		if _, isGap := refusal.(*gapError); isGap {
 			return res, refusal
@@ -184,15 +178,13 @@ func (p *pushTx) store(e *domain.Event) error {
 // refusal returns why an event cannot be accepted: a gap (which refuses
 // the batch), or a domain error (which refuses the event), or nil.
 // invalid is the event's domain.Validate error, from prevalidate.
-func (p *pushTx) refusal(e *domain.Event, own bool, invalid error) error {
-	if own {
-		switch next := p.t.ReplicaSeq(e.Replica) + 1; {
-		case e.Seq > next:
-			return newGapError(e.Replica, next, e.Seq)
-		case e.Seq < next:
-			return domain.RuleError(domain.EConflict, "sync.sequence_reused",
-				"sequence %d of replica %s was already used by another event", e.Seq, e.Replica)
-		}
+func (p *pushTx) refusal(e *domain.Event, invalid error) error {
+	switch next := p.t.ReplicaSeq(e.Replica) + 1; {
+	case e.Seq > next:
+		return newGapError(e.Replica, next, e.Seq)
+	case e.Seq < next:
+		return domain.RuleError(domain.EConflict, "sync.sequence_reused",
+			"sequence %d of replica %s was already used by another event", e.Seq, e.Replica)
 	}
 	if invalid != nil {
 		return invalid

@@ -25,9 +25,9 @@
 //     queued events stay queued.
 //   - 403 with field "device": Status.EnrolNeeded; no refresh.
 //   - A new epoch (push answer or pull header): read sync/state, push again
-//     every event held here above the server's high-water mark of its
-//     replica (own events first, then those relayed for other replicas),
-//     then restart the cursor at "epoch:0".
+//     this workstation's own events above the server's high-water mark of
+//     its replica (never other replicas' events: a device pushes its own
+//     replica's only), then restart the cursor at "epoch:0".
 //   - Evidence is uploaded after the push that made the server accept the
 //     referencing event (HEAD first, PUT if missing), so the files of
 //     refused events are never sent; the upload marks are saved with the

@@ -22,7 +22,8 @@ import (
 
 // fakeServer is a small, protocol-faithful server for the unit tests: it
 // keeps a real store, checks device and bearer credentials, rotates
-// refresh tokens, answers gaps with 409 and stamps every answer with its
+// refresh tokens, refuses another replica's events (403), answers gaps
+// with 409 and stamps every answer with its
 // clock. Faults are injected with hooks. The end-to-end tests run the real
 // server instead.
 type fakeServer struct {
@@ -268,6 +269,13 @@ func (f *fakeServer) push(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeErr(w, http.StatusBadRequest, domain.EMalformed, err.Error())
 		return
+	}
+	device := strings.TrimPrefix(r.Header.Get(syncproto.HeaderDevice), "dev-")
+	for i := range events {
+		if events[i].Replica != device { // a device pushes its own replica's events only
+			writeErr(w, http.StatusForbidden, domain.EForbidden, "this device pushes the events of its own replica only")
+			return
+		}
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

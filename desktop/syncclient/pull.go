@@ -173,34 +173,29 @@ func (s *Syncer) checkEpoch(ctx context.Context, c *Client, epoch string) error 
 	return s.recoverEpoch(ctx, c)
 }
 
-// recoverEpoch handles a server restored from a backup: every event this
-// workstation holds and the server lacks (its own and those it relayed,
-// per replica, contiguous from the server's high-water mark) is pushed
-// again, then the cursor restarts at the new epoch's beginning.
+// recoverEpoch handles a server restored from a backup: this
+// workstation's own events above the server's high-water mark of its
+// replica are pushed again, then the cursor restarts at the new epoch's
+// beginning. Events of other replicas it holds are never relayed (a
+// device pushes its own replica's events only): each workstation gives
+// back its own.
 func (s *Syncer) recoverEpoch(ctx context.Context, c *Client) error {
 	var state syncproto.ServerState
 	if err := s.authed(ctx, c, func() (err error) { state, err = c.State(ctx); return err }); err != nil {
 		return err
 	}
 	s.store.Clock().Observe(state.ServerTime)
+	own := s.store.Replica()
 	var refs []boltstore.EventRef
 	err := s.store.View(func(tx *boltstore.Tx) (err error) {
-		after := map[string]uint64{}
-		for replica, high := range tx.Replicas() {
-			if have := state.Replicas[replica]; high > have {
-				after[replica] = have
-			}
-		}
-		if len(after) > 0 {
-			refs, err = tx.ReplicaEventsAfter(after)
-		}
+		refs, err = tx.ReplicaEventsAfter(map[string]uint64{own: state.Replicas[own]})
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	s.cfg.Logger.Info("sync: the server has a new epoch (restored from a backup); pushing again what it lacks", "epoch", state.Epoch, "events", len(refs))
-	if err := s.pushRefs(ctx, c, ownFirst(refs, s.store.Replica())); err != nil {
+	s.cfg.Logger.Info("sync: the server has a new epoch (restored from a backup); pushing again what it lacks of ours", "epoch", state.Epoch, "events", len(refs))
+	if err := s.pushRefs(ctx, c, refs); err != nil {
 		return err
 	}
 	return s.store.Update(func(tx *boltstore.Tx) error {
@@ -209,21 +204,4 @@ func (s *Syncer) recoverEpoch(ctx context.Context, c *Client) error {
 		}
 		return tx.SetCursor(syncproto.Cursor{Epoch: state.Epoch}.String())
 	})
-}
-
-// ownFirst moves the workstation's own events ahead of those it relays,
-// as the protocol asks: no other workstation can give them back.
-func ownFirst(refs []boltstore.EventRef, own string) []boltstore.EventRef {
-	out := make([]boltstore.EventRef, 0, len(refs))
-	for _, r := range refs {
-		if r.Replica == own {
-			out = append(out, r)
-		}
-	}
-	for _, r := range refs {
-		if r.Replica != own {
-			out = append(out, r)
-		}
-	}
-	return out
 }

@@ -68,9 +68,10 @@ func (t *Tx) RejectedEvent(id uuid.UUID) (domain.Event, error) {
 
 // AdvanceReplica moves the replica's high-water mark to seq when seq is
 // the next number. The server calls it for an event it already holds
-// (a duplicate or an earlier refusal): when events of a replica first
-// arrived with a hole (relayed by another workstation after a restore),
-// the replica's own in-order push of them closes the hole.
+// (a duplicate or an earlier refusal), pushed by the replica's own device:
+// when a replica's events are in the store with a hole (the events past it
+// stored by an older server that still accepted relays), the replica's own
+// in-order push of them closes the hole.
 func (t *Tx) AdvanceReplica(replica string, seq uint64) error {
 	return t.advanceReplicaSeq(replica, seq)
 }
@@ -89,7 +90,7 @@ func (t *Tx) ReplicaSeqs() map[string]uint64 {
 // RenewReplica gives the store a new replica id, with its own sequence
 // starting again at 1 and an empty outbox. A server restored from a backup
 // calls it before serving: events it recorded after the backup may live on
-// in workstations, which relay them back, and its new events must not
+// in workstations that pulled them, and its new events must not
 // reuse their (replica, sequence) numbers, on which the fold's version
 // vectors rely. Not safe while other goroutines record events.
 func (s *Store) RenewReplica() (string, error) {
