@@ -39,6 +39,7 @@ type AdminAPI interface {
 	AddStation(ctx context.Context, code, name string) error
 	Stations(ctx context.Context) ([]domain.Station, error)
 	EnrolDevice(ctx context.Context, note string, ttl time.Duration) (Enrolment, error)
+	EnrolReplacement(ctx context.Context, deviceID, note string, ttl time.Duration) (Enrolment, error)
 	Devices(ctx context.Context) ([]Device, error)
 	RevokeDevice(ctx context.Context, id string) error
 	Backup(ctx context.Context, dest string) (BackupInfo, error)
@@ -218,15 +219,33 @@ func (a *Admin) Stations(context.Context) ([]domain.Station, error) {
 // EnrolDevice creates a one-time enrolment code (DefaultEnrolmentTTL when
 // ttl is zero). Only its hash is stored: it is shown once.
 func (a *Admin) EnrolDevice(_ context.Context, note string, ttl time.Duration) (Enrolment, error) {
+	return a.issueEnrolment(note, ttl, "")
+}
+
+// EnrolReplacement creates a one-time code that may also take over the
+// replica of device deviceID (a workstation set up again from its store,
+// or that store moved to a new machine): the device is revoked when the
+// code is used. ENotFound when there is no such device.
+func (a *Admin) EnrolReplacement(_ context.Context, deviceID, note string, ttl time.Duration) (Enrolment, error) {
+	return a.issueEnrolment(note, ttl, deviceID)
+}
+
+func (a *Admin) issueEnrolment(note string, ttl time.Duration, replace string) (Enrolment, error) {
 	if ttl <= 0 {
 		ttl = DefaultEnrolmentTTL
 	}
 	code := newEnrolmentCode()
-	en := enrolment{Note: note, Created: a.now().UTC(), Expires: a.now().Add(ttl).UTC()}
+	en := enrolment{Note: note, Created: a.now().UTC(), Expires: a.now().Add(ttl).UTC(), Replace: replace}
 	err := a.store.Update(func(t *boltstore.Tx) error {
+		if replace != "" && !deviceExists(t.Bolt(), replace) {
+			return domain.Errorf(domain.ENotFound, "no device %s (see device list)", replace)
+		}
 		return putJSON(t.Bolt().Bucket(boltstore.BucketEnrolments), enrolmentKey(code), en)
 	})
-	return Enrolment{Code: code, Expires: en.Expires}, err
+	if err != nil {
+		return Enrolment{}, err
+	}
+	return Enrolment{Code: code, Expires: en.Expires}, nil
 }
 
 // Devices lists the enrolled devices, revoked ones included.

@@ -33,8 +33,9 @@ type (
 	loginArgs   struct{ Login, Reason, Password string }
 	stationArgs struct{ Code, Name string }
 	enrolArgs   struct {
-		Note string
-		TTL  time.Duration
+		Note    string
+		TTL     time.Duration
+		Replace string // a device id: the code may take over its replica
 	}
 	deviceArgs struct{ ID string }
 	backupArgs struct{ Dest string }
@@ -59,6 +60,9 @@ func AdminHandler(a AdminAPI, log *slog.Logger) http.Handler {
 	})
 	rpc(mux, "stations", func(ctx context.Context, _ nothing) ([]domain.Station, error) { return a.Stations(ctx) })
 	rpc(mux, "enrol_device", func(ctx context.Context, r enrolArgs) (Enrolment, error) {
+		if r.Replace != "" {
+			return a.EnrolReplacement(ctx, r.Replace, r.Note, r.TTL)
+		}
 		return a.EnrolDevice(ctx, r.Note, r.TTL)
 	})
 	rpc(mux, "devices", func(ctx context.Context, _ nothing) ([]Device, error) { return a.Devices(ctx) })
@@ -201,6 +205,10 @@ func (c *AdminClient) Stations(ctx context.Context) ([]domain.Station, error) {
 
 func (c *AdminClient) EnrolDevice(ctx context.Context, note string, ttl time.Duration) (Enrolment, error) {
 	return call[Enrolment](ctx, c, "enrol_device", enrolArgs{Note: note, TTL: ttl})
+}
+
+func (c *AdminClient) EnrolReplacement(ctx context.Context, deviceID, note string, ttl time.Duration) (Enrolment, error) {
+	return call[Enrolment](ctx, c, "enrol_device", enrolArgs{Note: note, TTL: ttl, Replace: deviceID})
 }
 
 func (c *AdminClient) Devices(ctx context.Context) ([]Device, error) {

@@ -283,19 +283,6 @@ func TestEnrol(t *testing.T) {
 		}
 		h.mustError(h.post(syncproto.RouteEnrol, syncproto.EnrolRequest{Code: "AAAA-BBBB-CCCC", Replica: "ws-c"}), http.StatusTooManyRequests, domain.ERateLimited)
 	})
-	t.Run("EnrollingTheReplicaAgainRevokesTheOldDevice", func(t *testing.T) {
-		h.clock.Advance(time.Minute)
-		again, _ := h.admin.EnrolDevice(t.Context(), "", 0)
-		var resp2 syncproto.EnrolResponse
-		h.mustJSON(h.post(syncproto.RouteEnrol, syncproto.EnrolRequest{Code: again.Code, Replica: "ws-a"}), http.StatusOK, &resp2)
-		old := &device{id: resp.DeviceID, key: resp.DeviceKey, replica: "ws-a"}
-		old.tokens = h.login("eng1", nil)
-		h.mustError(h.do(http.MethodGet, syncproto.RouteState, nil, old.headers(true)), http.StatusForbidden, domain.EForbidden)
-		devices, _ := h.admin.Devices(t.Context())
-		if len(devices) != 2 || devices[0].Revoked == devices[1].Revoked {
-			t.Fatalf("devices = %+v", devices)
-		}
-	})
 }
 
 func TestPasswordHashing(t *testing.T) {

@@ -38,6 +38,7 @@ type enrolment struct {
 	Note    string    `json:"note,omitempty"`
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires"`
+	Replace string    `json:"replace,omitempty"` // the device whose replica this code may take over (device enrol --replace)
 }
 
 // codeAlphabet is passwordAlphabet in capitals: 32 symbols, none read
@@ -72,8 +73,9 @@ func enrolmentKey(code string) []byte { return []byte(sha256Hex(normalizeCode(co
 
 // enrol spends an enrolment code and creates the device, bound to the
 // workstation's replica. A replica enrolled before (the same workstation
-// set up again) moves to the new device and the old one is revoked, so
-// that two devices never push the same replica's sequence.
+// set up again) moves to the new device only with a code the administrator
+// made to replace its device (checkTakeOver); the old device is then
+// revoked, so that two devices never push the same replica's sequence.
 func (s *Server) enrol(tx *bolt.Tx, req *syncproto.EnrolRequest) (*Device, string, error) {
 	b := tx.Bucket(boltstore.BucketEnrolments)
 	key := enrolmentKey(req.Code)
@@ -84,12 +86,19 @@ func (s *Server) enrol(tx *bolt.Tx, req *syncproto.EnrolRequest) (*Device, strin
 	if err := b.Delete(key); err != nil {
 		return nil, "", err
 	}
-	if err := s.releaseReplica(tx, req.Replica); err != nil {
-		return nil, "", err
+	previous := replicaDevice(tx, req.Replica)
+	if err := checkTakeOver(en, previous); err != nil {
+		return nil, "", err // the transaction rolls back: the code is not spent
 	}
 	secret := base64.RawURLEncoding.EncodeToString(randomBytes(32))
 	d := &Device{ID: uuid.Must(uuid.NewV7()).String(), Name: req.Name, Station: req.Station, Replica: req.Replica,
 		KeyHash: sha256Hex(secret), Enrolled: s.now()}
+	if previous != nil && !previous.Revoked {
+		previous.Revoked, previous.RevokedAt, previous.Why = true, s.now(), "replaced by device "+d.ID
+		if err := putJSON(tx.Bucket(boltstore.BucketDevices), []byte(previous.ID), previous); err != nil {
+			return nil, "", err
+		}
+	}
 	return d, secret, putJSON(tx.Bucket(boltstore.BucketDevices), []byte(d.ID), d)
 }
 
@@ -111,18 +120,6 @@ func validateEnrolRequest(t *boltstore.Tx, req *syncproto.EnrolRequest, serverRe
 	st, err := t.State(domain.EntityKey{Type: domain.EntityStation, ID: req.Station})
 	if err != nil || st.Station == nil || st.Station.Retired {
 		return domain.FieldError("station", "no active station %q", req.Station)
-	}
-	return nil
-}
-
-func (s *Server) releaseReplica(tx *bolt.Tx, replica string) error {
-	for _, d := range listDevices(tx) {
-		if d.Replica == replica && !d.Revoked {
-			d.Revoked, d.RevokedAt, d.Why = true, s.now(), "replica enrolled again"
-			if err := putJSON(tx.Bucket(boltstore.BucketDevices), []byte(d.ID), d); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }
@@ -156,6 +153,11 @@ func checkDevice(tx *bolt.Tx, id, key string) (*Device, error) {
 		return nil, refused
 	}
 	return &d, nil
+}
+
+// deviceExists reports whether a device was ever enrolled under id.
+func deviceExists(tx *bolt.Tx, id string) bool {
+	return tx.Bucket(boltstore.BucketDevices).Get([]byte(id)) != nil
 }
 
 // deviceActive reports whether a device is enrolled and not revoked.

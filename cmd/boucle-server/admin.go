@@ -172,12 +172,21 @@ func (m *Main) runStationList(ctx context.Context) error {
 
 func (m *Main) runDeviceEnrol(ctx context.Context) error {
 	return m.withAdmin(func(a syncserver.AdminAPI) error {
-		en, err := a.EnrolDevice(ctx, m.cfg.Note, m.cfg.TTL)
+		enrol := a.EnrolDevice
+		if m.cfg.Replace != "" {
+			enrol = func(ctx context.Context, note string, ttl time.Duration) (syncserver.Enrolment, error) {
+				return a.EnrolReplacement(ctx, m.cfg.Replace, note, ttl)
+			}
+		}
+		en, err := enrol(ctx, m.cfg.Note, m.cfg.TTL)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "enrolment code: %s\nvalid until %s, for one workstation; shown only this once.\n",
 			en.Code, en.Expires.Local().Format(time.DateTime))
+		if m.cfg.Replace != "" {
+			fmt.Fprintf(m.Stdout, "it may take over the data of device %s, which it revokes.\n", m.cfg.Replace)
+		}
 		return nil
 	})
 }

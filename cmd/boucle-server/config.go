@@ -38,6 +38,7 @@ type config struct {
 	Reason        string
 	Note          string
 	TTL           time.Duration
+	Replace       string // device enrol --replace: the device whose replica the code may take over
 
 	// envErrs are environment variables that do not parse, reported by
 	// check.
@@ -117,6 +118,7 @@ func stationFlags(fs *flag.FlagSet, c *config) {
 func enrolFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.Note, "note", "", "what the code is for (kept with it)")
 	fs.DurationVar(&c.TTL, "ttl", syncserver.DefaultEnrolmentTTL, "how long the code stays valid")
+	fs.StringVar(&c.Replace, "replace", "", "a device id (see device list): the code may also take over that device's workstation data, revoking the device (a workstation set up again from its store)")
 }
 
 // check validates the settings that flag parsing cannot.

@@ -95,6 +95,9 @@ func TestServe(t *testing.T) {
 	if out := mustRun(t, env, "device", "enrol", "--note", "press desk"); !regexp.MustCompile(`code: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}`).MatchString(out) {
 		t.Fatalf("enrol printed:\n%s", out)
 	}
+	if _, _, err := run(t, env, "", "device", "enrol", "--replace", "no-such-device"); err == nil || !strings.Contains(err.Error(), "no device no-such-device") {
+		t.Fatalf("enrol --replace of an unknown device: %v", err)
+	}
 	backup := filepath.Join(t.TempDir(), "hot.db")
 	if out := mustRun(t, env, "backup", backup); !strings.Contains(out, "backup written") {
 		t.Fatalf("backup printed:\n%s", out)

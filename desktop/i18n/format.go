@@ -189,6 +189,9 @@ func Message(err error) string {
 	case "must be a station code":
 		return lang.X("error.station", "choose a station")
 	}
+	if de.Rule == "enrol.replica_enrolled" { // viewmodel.RuleReplicaEnrolled
+		return lang.X("error.replica_enrolled", "This workstation is already enrolled with the server: only the administrator can enrol it again. Ask them for a replacement code (the server says: {{.Msg}})", map[string]any{"Msg": de.Message})
+	}
 	switch de.Code {
 	case domain.EForbidden:
 		return lang.X("error.forbidden", "Your role may not do this ({{.Msg}})", map[string]any{"Msg": de.Message})

@@ -182,6 +182,10 @@ func (w *Workstation) Enrol(server, code, station, name string) error {
 	return w.SaveSettings(s)
 }
 
+// RuleReplicaEnrolled names the refusal of a plain enrolment code for a
+// workstation whose data is already enrolled as a device.
+const RuleReplicaEnrolled = "enrol.replica_enrolled"
+
 // enrolError names the field a refusal concerns: an unreachable server is
 // about the address, a refused code about the code.
 func enrolError(err error) error {
@@ -189,6 +193,12 @@ func enrolError(err error) error {
 		return &domain.Error{Code: domain.EInvalid, Field: "server", Message: "no answer from this address: " + err.Error()}
 	}
 	switch domain.ErrorCode(err) {
+	case domain.EConflict:
+		// This store's replica is enrolled as another device: only a code
+		// the administrator made with --replace may take it over.
+		if de := domain.AsError(err); de.Field == "replica" {
+			return &domain.Error{Code: de.Code, Field: "enrolment_code", Rule: RuleReplicaEnrolled, Message: de.Message}
+		}
 	case domain.EUnauthorized, domain.ENotFound, domain.EInvalid:
 		de := domain.AsError(err)
 		if de.Field == "" || de.Field == "code" {

@@ -1,8 +1,12 @@
 package viewmodel_test
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
+	"boucle/desktop/i18n"
 	"boucle/desktop/syncclient"
 	"boucle/desktop/ui/model"
 	"boucle/desktop/viewmodel"
@@ -111,5 +115,25 @@ func TestEnrolErrorsNameTheField(t *testing.T) {
 	}
 	if !w.FirstRun() {
 		t.Error("a failed enrolment ended the first run")
+	}
+}
+
+// A server refusing a plain code because this workstation's data is
+// enrolled already: the error concerns the code and tells the user to
+// ask the administrator.
+func TestEnrolRefusedForAnEnrolledReplicaSaysAskTheAdministrator(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusConflict)
+		_, _ = w.Write([]byte(`{"code":"conflict","field":"replica","message":"this workstation's data is already enrolled as device D1 (desk); only the administrator can move it to a new enrolment: ask for a code made with ` + "`boucle-server device enrol --replace D1`" + `"}`))
+	}))
+	defer srv.Close()
+	w := openWS(t, t.TempDir())
+	err := w.Enrol(srv.URL, "ABCD-EFGH-JKMN", "PRESS2", "")
+	if fieldOf(err) != "enrolment_code" {
+		t.Fatalf("error %v names field %q", err, fieldOf(err))
+	}
+	if msg := i18n.Error(err); !strings.Contains(msg, "administrator") || !strings.Contains(msg, "--replace D1") {
+		t.Fatalf("shown: %s", msg)
 	}
 }
