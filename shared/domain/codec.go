@@ -22,14 +22,37 @@ const (
 )
 
 // codecVersion is the first byte of every encoded event, so that the
-// storage and wire format can evolve without guessing.
-const codecVersion = 1
+// storage and wire format can evolve without guessing. Version 1 had no
+// signature; version 2 puts the author's signature right after the
+// version byte: the kid (a length-prefixed string, empty when unsigned),
+// then, when signed, the 32-byte MAC. Both are decoded; events are
+// encoded as version 2.
+const (
+	codecVersion   = 2
+	codecUnsigned1 = 1
+)
 
 // AppendEvent appends the binary form of e to dst. The binary form is what
 // the store keeps and what sync sends: decoding it is several times cheaper
 // than JSON, which matters when a workstation replays a million events.
 func AppendEvent(dst []byte, e *Event) []byte {
 	dst = append(dst, codecVersion)
+	dst = binary.AppendUvarint(dst, uint64(len(e.Sig.Kid)))
+	dst = append(dst, e.Sig.Kid...)
+	if e.Sig.Kid != "" {
+		dst = append(dst, e.Sig.MAC[:]...)
+	}
+	return appendBody(dst, e)
+}
+
+// AppendSignedBytes appends the bytes an author's MAC covers: the version
+// byte and every field of the encoding, without the signature.
+func AppendSignedBytes(dst []byte, e *Event) []byte {
+	return appendBody(append(dst, codecVersion), e)
+}
+
+// appendBody appends every field after the version byte and signature.
+func appendBody(dst []byte, e *Event) []byte {
 	dst = append(dst, e.ID[:]...)
 	dst = binary.BigEndian.AppendUint64(dst, uint64(e.HLC))
 	dst = binary.AppendUvarint(dst, e.Seq)
@@ -48,7 +71,7 @@ func AppendEvent(dst []byte, e *Event) []byte {
 
 // EncodeEvent returns the binary form of e.
 func EncodeEvent(e *Event) []byte {
-	return AppendEvent(make([]byte, 0, 96+len(e.Payload)+16*len(e.Parents)), e)
+	return AppendEvent(make([]byte, 0, 136+len(e.Payload)+16*len(e.Parents)), e)
 }
 
 // DecodeEvent decodes and checks one event. It refuses oversized input with
@@ -61,7 +84,11 @@ func DecodeEvent(b []byte) (Event, error) {
 	}
 	d := decoder{b: b}
 	var e Event
-	if v := d.byte("version"); d.err == nil && v != codecVersion {
+	switch v := d.byte("version"); {
+	case d.err != nil || v == codecUnsigned1:
+	case v == codecVersion:
+		d.signature(&e.Sig)
+	default:
 		return Event{}, &Error{Code: EMalformed, Field: "version", Message: "unknown event encoding version"}
 	}
 	copy(e.ID[:], d.bytes(16, "id"))
@@ -107,6 +134,20 @@ func DecodeEvent(b []byte) (Event, error) {
 	return e, nil
 }
 
+// signature reads a version 2 signature: the kid, then the MAC if signed.
+func (d *decoder) signature(sig *Signature) {
+	n := d.uvarint("sig")
+	if n > maxTextField {
+		d.fail("sig", "kid longer than 128 bytes")
+		return
+	}
+	if n == 0 {
+		return
+	}
+	sig.Kid = string(d.bytes(int(n), "sig"))
+	copy(sig.MAC[:], d.bytes(MACSize, "sig"))
+}
+
 // ValidateEnvelope checks the fields every event must carry, whatever its
 // type. The payload must be a JSON object; its content is checked by the
 // payload's own Validate once the type is known.
@@ -137,6 +178,9 @@ func (e *Event) ValidateEnvelope() error {
 			// NUL is refused because the store uses it as a key separator.
 			return malformed(f.name, "must be valid UTF-8 of at most 128 bytes, without NUL")
 		}
+	}
+	if k := e.Sig.Kid; k != "" && (!utf8.ValidString(k) || strings.ContainsRune(k, 0) || len(k) > maxTextField) {
+		return malformed("sig", "kid must be valid UTF-8 of at most 128 bytes, without NUL")
 	}
 	if len(e.Payload) == 0 || e.Payload[0] != '{' || !json.Valid(e.Payload) {
 		return malformed("payload", "must be a JSON object")

@@ -29,7 +29,13 @@ func codecEvents(tb testing.TB) []domain.Event {
 	}
 	events = append(events, e)
 	e.Parents, e.Seq = nil, 1
-	return append(events, e)
+	events = append(events, e)
+	signed := events[0]
+	signed.Sig = domain.Signature{Kid: "a1b2c3d4e5f6"}
+	for i := range signed.Sig.MAC {
+		signed.Sig.MAC[i] = byte(i + 1)
+	}
+	return append(events, signed)
 }
 
 func TestCodecRoundTrip(t *testing.T) {
@@ -84,7 +90,7 @@ func TestDecodeRefuses(t *testing.T) {
 	e := codecEvents(t)[0]
 	raw := domain.EncodeEvent(&e)
 	// encode builds the binary form by hand, for what EncodeEvent cannot
-	// produce.
+	// produce, in version 1 (unsigned), which stays readable.
 	encode := func(strs []string, schema uint64, parents uint64, payload []byte) []byte {
 		b := []byte{1}
 		b = append(b, e.ID[:]...)
@@ -115,7 +121,10 @@ func TestDecodeRefuses(t *testing.T) {
 	}{
 		{"too large", make([]byte, domain.MaxEventBytes+1), domain.ETooLarge, ""},
 		{"trailing bytes", append(append([]byte(nil), raw...), 0), domain.EMalformed, "payload"},
-		{"unknown encoding", append([]byte{2}, raw[1:]...), domain.EMalformed, "version"},
+		{"unknown encoding", append([]byte{3}, raw[1:]...), domain.EMalformed, "version"},
+		{"signature truncated", append([]byte{2, 3, 'k', 'i', 'd'}, make([]byte, domain.MACSize-1)...), domain.EMalformed, "sig"},
+		{"kid too long", append([]byte{2, 129, 1}, raw[2:]...), domain.EMalformed, "sig"},
+		{"kid not UTF-8", append(append([]byte{2, 1, 0xff}, make([]byte, domain.MACSize)...), raw[2:]...), domain.EMalformed, "sig"},
 		{"long replica", encode(withString(0, strings.Repeat("r", 129)), 1, 0, e.Payload), domain.EMalformed, "replica"},
 		{"long type", encode(withString(5, strings.Repeat("t", 129)), 1, 0, e.Payload), domain.EMalformed, "type"},
 		{"empty author", encode(withString(1, ""), 1, 0, e.Payload), domain.EMalformed, "author"},
@@ -126,7 +135,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{"payload too large", encode(strs, 1, 0, []byte(`{"x":"`+strings.Repeat("x", domain.MaxPayloadBytes)+`"}`)), domain.ETooLarge, "payload"},
 		{"payload not an object", encode(strs, 1, 0, []byte(`[1]`)), domain.EMalformed, "payload"},
 		{"payload not JSON", encode(strs, 1, 0, []byte(`{"a":}`)), domain.EMalformed, "payload"},
-		{"bad varint", append(raw[:1+16+8:1+16+8], 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01), domain.EMalformed, "seq"},
+		{"bad varint", append(raw[:2+16+8:2+16+8], 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01), domain.EMalformed, "seq"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,6 +152,37 @@ func TestDecodeRefuses(t *testing.T) {
 	bad.ID = uuid.New()
 	_, err = domain.DecodeEvent(domain.EncodeEvent(&bad))
 	wantField(t, err, domain.EMalformed, "id")
+}
+
+// The signature travels in the encoding but outside the signed bytes, so
+// the MAC can be computed over them; a version 1 event (before
+// signatures) decodes as unsigned and is encoded again as version 2.
+func TestSignatureEncoding(t *testing.T) {
+	events := codecEvents(t)
+	signed := events[len(events)-1]
+	unsigned := signed
+	unsigned.Sig = domain.Signature{}
+	if !signed.Signed() || unsigned.Signed() {
+		t.Fatal("Signed() is wrong")
+	}
+	a, b := domain.AppendSignedBytes(nil, &signed), domain.AppendSignedBytes(nil, &unsigned)
+	if !bytes.Equal(a, b) {
+		t.Fatal("the signed bytes depend on the signature")
+	}
+	other := unsigned
+	other.Payload = json.RawMessage(`{"text":"changed"}`)
+	if bytes.Equal(domain.AppendSignedBytes(nil, &other), a) {
+		t.Fatal("the signed bytes do not cover the payload")
+	}
+	enc := domain.EncodeEvent(&signed)
+	if !bytes.HasSuffix(enc, a[1:]) || enc[0] != a[0] {
+		t.Fatal("the signed bytes are not the encoding less the signature")
+	}
+	v1 := append([]byte{1}, domain.EncodeEvent(&unsigned)[2:]...)
+	got, err := domain.DecodeEvent(v1)
+	if err != nil || !reflect.DeepEqual(got, unsigned) {
+		t.Fatalf("version 1 event: %v", err)
+	}
 }
 
 // An event of a type this version does not know, or of a newer schema, is

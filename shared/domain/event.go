@@ -41,19 +41,36 @@ type EventType string
 // Event is an immutable fact. Nothing is ever deleted: a withdrawal is an
 // event too.
 type Event struct {
-	ID         uuid.UUID       `json:"id"`          // UUIDv7
-	HLC        hlc.Timestamp   `json:"hlc"`         // hybrid logical clock of the author's replica
-	Replica    string          `json:"replica"`     // workstation (or server) that recorded it
-	Seq        uint64          `json:"seq"`         // that replica's own counter, from 1, without gaps
-	Author     string          `json:"author"`      // user id (login)
-	Role       Role            `json:"role"`        // the author's role when writing
-	EntityType EntityType      `json:"entity_type"` //
-	EntityID   string          `json:"entity_id"`   //
-	Type       EventType       `json:"type"`        //
-	Schema     uint16          `json:"schema"`      // version of the payload's schema for Type
-	Parents    []uuid.UUID     `json:"parents"`     // the entity's latest events the author had seen
-	Payload    json.RawMessage `json:"payload"`     // JSON object, see payloads.go
+	ID         uuid.UUID       `json:"id"`           // UUIDv7
+	HLC        hlc.Timestamp   `json:"hlc"`          // hybrid logical clock of the author's replica
+	Replica    string          `json:"replica"`      // workstation (or server) that recorded it
+	Seq        uint64          `json:"seq"`          // that replica's own counter, from 1, without gaps
+	Author     string          `json:"author"`       // user id (login)
+	Role       Role            `json:"role"`         // the author's role when writing
+	EntityType EntityType      `json:"entity_type"`  //
+	EntityID   string          `json:"entity_id"`    //
+	Type       EventType       `json:"type"`         //
+	Schema     uint16          `json:"schema"`       // version of the payload's schema for Type
+	Parents    []uuid.UUID     `json:"parents"`      // the entity's latest events the author had seen
+	Payload    json.RawMessage `json:"payload"`      // JSON object, see payloads.go
+	Sig        Signature       `json:"sig,omitzero"` // the author's MAC; zero when unsigned
 }
+
+// MACSize is the length of an author's MAC (HMAC-SHA256).
+const MACSize = 32
+
+// Signature is the author's MAC over the event's signed bytes
+// (AppendSignedBytes: the encoding without the signature), under the key
+// the server issued to that author for the event's replica. Kid names the
+// server key it was derived from. The domain only carries it: computing
+// and checking it is shared/authorship's.
+type Signature struct {
+	Kid string        `json:"kid"`
+	MAC [MACSize]byte `json:"mac"`
+}
+
+// Signed reports whether the event carries a signature.
+func (e *Event) Signed() bool { return e.Sig.Kid != "" }
 
 // Key returns the entity the event belongs to.
 func (e *Event) Key() EntityKey { return EntityKey{e.EntityType, e.EntityID} }

@@ -37,6 +37,8 @@ func FuzzDecodeEvent(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte{1})
 	f.Add([]byte{2, 0, 0})
+	f.Add([]byte{2, 2, 'k', '1'}) // signed, MAC missing
+	f.Add([]byte{3, 0})           // a future encoding
 	f.Add(make([]byte, domain.MaxEventBytes+1))
 
 	f.Fuzz(func(t *testing.T, b []byte) {
