@@ -144,11 +144,11 @@ func optionalDevice(tx *bolt.Tx, c *gin.Context) (string, error) {
 // issueTokens signs an access token and issues the next refresh token of
 // the family.
 func (s *Server) issueTokens(tx *bolt.Tx, u *domain.User, fam *refreshFamily) (syncproto.Tokens, error) {
-	access, err := s.issueAccess(u, fam.Device)
+	refresh, err := s.newRefreshToken(tx, fam)
 	if err != nil {
 		return syncproto.Tokens{}, err
 	}
-	refresh, err := s.newRefreshToken(tx, fam)
+	access, err := s.issueAccess(u, fam)
 	if err != nil {
 		return syncproto.Tokens{}, err
 	}
@@ -186,7 +186,7 @@ func (s *Server) refresh(c *gin.Context) {
 		if fam.Device != "" && !deviceActive(t.Bolt(), fam.Device) {
 			return errUnauthorized("the device this sign-in belongs to was revoked")
 		}
-		access, err := s.issueAccess(u, fam.Device)
+		access, err := s.issueAccess(u, fam)
 		tokens = syncproto.Tokens{AccessToken: access, RefreshToken: next, ExpiresIn: int(s.cfg.AccessTTL.Seconds()), User: *u}
 		return err
 	})
@@ -218,7 +218,7 @@ func (s *Server) logout(c *gin.Context) {
 		if ok, err := getJSON(b, familyKey(rt.Family), &fam); err != nil || !ok || fam.Revoked {
 			return err
 		}
-		return s.revokeFamily(t.Bolt(), &fam, "signed out")
+		return s.revokeFamily(t.Bolt(), &fam, whySignedOut)
 	})
 	if err != nil {
 		_ = c.Error(err)
@@ -281,7 +281,8 @@ func principalOf(c *gin.Context) *principal {
 }
 
 // requireUser authenticates the access token in the Authorization header
-// and checks that its user is still active.
+// and checks that its sign-in was not revoked (logout) and its user is
+// still active.
 func (s *Server) requireUser(c *gin.Context) {
 	h := c.GetHeader("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
@@ -295,7 +296,14 @@ func (s *Server) requireUser(c *gin.Context) {
 		return
 	}
 	var u *domain.User
-	if err := s.store.View(func(t *boltstore.Tx) (err error) { u, err = directoryUser(t, claims.Subject); return err }); err != nil {
+	err = s.store.View(func(t *boltstore.Tx) error {
+		if err := checkSession(t.Bolt(), claims.Session); err != nil {
+			return err
+		}
+		u, err = directoryUser(t, claims.Subject)
+		return err
+	})
+	if err != nil {
 		fail(c, err)
 		return
 	}

@@ -171,8 +171,9 @@ func TestAccessTokenIsPinnedToHS256(t *testing.T) {
 	key := keys.JWTKey("k1")
 	h := openHarness(t, t.TempDir(), true, func(c *syncserver.Config) { c.Keys = keys })
 	now := h.clock.Now()
+	session := parseUnverified(t, h.login("admin", nil).AccessToken).Session // a live sign-in
 	claims := func(mod func(*syncserver.Claims)) *syncserver.Claims {
-		c := &syncserver.Claims{Role: domain.RoleAdmin, Plant: "test-plant", RegisteredClaims: jwt.RegisteredClaims{
+		c := &syncserver.Claims{Role: domain.RoleAdmin, Plant: "test-plant", Session: session, RegisteredClaims: jwt.RegisteredClaims{
 			Subject: "admin", IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute)), ID: "x"}}
 		if mod != nil {
 			mod(c)
@@ -207,6 +208,8 @@ func TestAccessTokenIsPinnedToHS256(t *testing.T) {
 		"NoExpiry":     sign(jwt.SigningMethodHS256, key, claims(func(c *syncserver.Claims) { c.ExpiresAt = nil })),
 		"IssuedLater":  sign(jwt.SigningMethodHS256, key, claims(func(c *syncserver.Claims) { c.IssuedAt = jwt.NewNumericDate(now.Add(time.Hour)) })),
 		"OtherPlant":   sign(jwt.SigningMethodHS256, key, claims(func(c *syncserver.Claims) { c.Plant = "elsewhere" })),
+		"NoSession":    sign(jwt.SigningMethodHS256, key, claims(func(c *syncserver.Claims) { c.Session = "" })),
+		"OtherSession": sign(jwt.SigningMethodHS256, key, claims(func(c *syncserver.Claims) { c.Session = "made-up" })),
 		"UnknownUser":  sign(jwt.SigningMethodHS256, key, claims(func(c *syncserver.Claims) { c.Subject = "ghost" })),
 		"Garbage":      "not.a.token",
 		"NoKid":        signKid(jwt.SigningMethodHS256, key, "", claims(nil)),

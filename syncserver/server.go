@@ -22,6 +22,9 @@ type Config struct {
 	Plant      string        // the tokens' plant claim
 	AccessTTL  time.Duration // access token lifetime (15 min)
 	RefreshTTL time.Duration // refresh token lifetime, renewed at each rotation (30 days)
+	// RefreshGrace is how long a used refresh token may be presented once
+	// more, by a workstation whose answer was lost (30 s; negative: never).
+	RefreshGrace time.Duration
 	// Keys are the server's secrets (see keys.go); nil: the key file
 	// DefaultKeyFile beside the store, created on first start.
 	Keys            *Keyring
@@ -59,6 +62,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.AccessTTL <= 0 {
 		c.AccessTTL = DefaultAccessTTL
+	}
+	if c.RefreshGrace == 0 {
+		c.RefreshGrace = DefaultRefreshGrace
 	}
 	if c.RefreshTTL <= 0 {
 		c.RefreshTTL = DefaultRefreshTTL

@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -22,6 +23,9 @@ type Claims struct {
 	Role   domain.Role `json:"role"`
 	Plant  string      `json:"plant"`
 	Device string      `json:"device,omitempty"` // the enrolled device signed in from, if any
+	// Session is the sign-in (refresh family) the token belongs to: when
+	// it is revoked, the token stops working (sessions.go).
+	Session string `json:"sid"`
 	jwt.RegisteredClaims
 }
 
@@ -54,9 +58,9 @@ func dropStoredJWTKey(store *boltstore.Store, log interface{ Warn(string, ...any
 
 // issueAccess signs an access token for a user with the newest key,
 // named by the kid header.
-func (s *Server) issueAccess(u *domain.User, device string) (string, error) {
+func (s *Server) issueAccess(u *domain.User, fam *refreshFamily) (string, error) {
 	now := s.now()
-	claims := Claims{Role: u.Role, Plant: s.cfg.Plant, Device: device, RegisteredClaims: jwt.RegisteredClaims{
+	claims := Claims{Role: u.Role, Plant: s.cfg.Plant, Device: fam.Device, Session: fam.ID, RegisteredClaims: jwt.RegisteredClaims{
 		Subject:   u.Login,
 		IssuedAt:  jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(now.Add(s.cfg.AccessTTL)),
@@ -117,6 +121,14 @@ type refreshToken struct {
 	Issued  time.Time `json:"issued"`
 	Expires time.Time `json:"expires"`
 	Used    bool      `json:"used,omitempty"`
+	UsedAt  time.Time `json:"used_at,omitzero"`
+	// Next is the key of the successor issued when it was used; Retried,
+	// that it was presented again within the grace period and honoured;
+	// Superseded, that a retry replaced it before it was ever used
+	// (sessions.go).
+	Next       string `json:"next,omitempty"`
+	Retried    bool   `json:"retried,omitempty"`
+	Superseded bool   `json:"superseded,omitempty"`
 }
 
 type refreshFamily struct {
@@ -170,23 +182,29 @@ func (s *Server) rotateRefresh(tx *bolt.Tx, token string) (*refreshFamily, strin
 	if ok, err := getJSON(b, familyKey(rt.Family), &fam); err != nil || !ok {
 		return nil, "", orUnauthorized(err, "unknown refresh token")
 	}
-	switch {
-	case fam.Revoked:
+	if fam.Revoked {
 		return nil, "", errUnauthorized("refresh token revoked")
-	case rt.Used:
+	}
+	if rt.Used || rt.Superseded {
+		retry, err := s.graceRetry(b, tokenKey(token), &rt)
+		if err != nil || retry {
+			next, nerr := s.newRefreshToken(tx, &fam)
+			return &fam, next, cmp.Or(err, nerr)
+		}
 		if err := s.revokeFamily(tx, &fam, "a used refresh token was presented again"); err != nil {
 			return nil, "", err
 		}
 		return &fam, "", errRefreshReused
-	case !s.now().Before(rt.Expires):
+	}
+	if !s.now().Before(rt.Expires) {
 		return nil, "", errUnauthorized("refresh token expired")
 	}
-	rt.Used = true
-	if err := putJSON(b, tokenKey(token), rt); err != nil {
+	next, err := s.newRefreshToken(tx, &fam)
+	if err != nil {
 		return nil, "", err
 	}
-	next, err := s.newRefreshToken(tx, &fam)
-	return &fam, next, err
+	rt.Used, rt.UsedAt, rt.Next = true, s.now(), string(tokenKey(next))
+	return &fam, next, putJSON(b, tokenKey(token), rt)
 }
 
 func orUnauthorized(err error, msg string) error {
@@ -202,8 +220,7 @@ func (s *Server) revokeFamily(tx *bolt.Tx, fam *refreshFamily, why string) error
 }
 
 // revokeUserTokens revokes every refresh family of a user (disabled, or
-// password reset). Access tokens die within their short lifetime; the
-// authentication middleware also refuses disabled users at once.
+// password reset), and with them their access tokens (sessions.go).
 func revokeUserTokens(tx *bolt.Tx, login string, now time.Time, why string) error {
 	b := tx.Bucket(boltstore.BucketRefreshTokens)
 	var revoke []refreshFamily

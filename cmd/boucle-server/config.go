@@ -25,6 +25,7 @@ type config struct {
 	TLSKey         string
 	AccessTTL      time.Duration
 	RefreshTTL     time.Duration
+	RefreshGrace   time.Duration
 	KeyFile        string
 	Plant          string
 	TrustedProxies string
@@ -80,6 +81,7 @@ func commonFlags(fs *flag.FlagSet, c *config, env func(string) string) {
 	c.TLSCert, c.TLSKey = env("BOUCLE_TLS_CERT"), env("BOUCLE_TLS_KEY")
 	c.AccessTTL = c.envDuration(env, "BOUCLE_ACCESS_TTL", syncserver.DefaultAccessTTL)
 	c.RefreshTTL = c.envDuration(env, "BOUCLE_REFRESH_TTL", syncserver.DefaultRefreshTTL)
+	c.RefreshGrace = c.envDuration(env, "BOUCLE_REFRESH_GRACE", syncserver.DefaultRefreshGrace)
 	c.Plant = envString(env, "BOUCLE_PLANT", syncserver.DefaultPlant)
 	c.TrustedProxies = env("BOUCLE_TRUSTED_PROXIES")
 	c.Dev = envBool(env, "BOUCLE_DEV")
@@ -91,6 +93,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "TLS private key file (PEM) (BOUCLE_TLS_KEY)")
 	fs.DurationVar(&c.AccessTTL, "access-ttl", c.AccessTTL, "access token lifetime, at most 1h (BOUCLE_ACCESS_TTL)")
 	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", c.RefreshTTL, "refresh token lifetime, renewed at each use (BOUCLE_REFRESH_TTL)")
+	fs.DurationVar(&c.RefreshGrace, "refresh-grace", c.RefreshGrace, "how long a used refresh token is honoured once more, for a workstation whose answer was lost; 0 never (BOUCLE_REFRESH_GRACE)")
 	fs.StringVar(&c.Plant, "plant", c.Plant, "plant name, in the tokens' plant claim (BOUCLE_PLANT)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated proxy addresses whose X-Forwarded-For is believed (BOUCLE_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "development mode: Gin's debug output (BOUCLE_DEV)")
@@ -135,6 +138,8 @@ func (c *config) check() error {
 		return fmt.Errorf("--tls-cert and --tls-key go together")
 	case c.AccessTTL < time.Second || c.AccessTTL > syncserver.MaxAccessTTL || c.RefreshTTL < c.AccessTTL:
 		return fmt.Errorf("--access-ttl must be between 1s and %v, and --refresh-ttl at least the access TTL", syncserver.MaxAccessTTL)
+	case c.RefreshGrace < 0 || c.RefreshGrace > 5*time.Minute:
+		return fmt.Errorf("--refresh-grace must be between 0 (never) and 5m")
 	}
 	var lvl slog.Level
 	return lvl.UnmarshalText([]byte(c.LogLevel))

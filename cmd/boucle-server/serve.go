@@ -84,7 +84,8 @@ func (m *Main) newServer(store *boltstore.Store, keys *syncserver.Keyring, log *
 		log.Info("new plant: administrator account created and default categories and severities seeded")
 	}
 	return syncserver.New(store, syncserver.Config{Plant: m.cfg.Plant, AccessTTL: m.cfg.AccessTTL, RefreshTTL: m.cfg.RefreshTTL,
-		Keys: keys, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log})
+		RefreshGrace: refreshGrace(m.cfg.RefreshGrace),
+		Keys:         keys, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log})
 }
 
 func (s *serving) run(cert, key string) {
@@ -142,4 +143,12 @@ func (m *Main) Addr() string {
 		return ""
 	}
 	return m.serve.ln.Addr().String()
+}
+
+// refreshGrace maps the flag's 0 ("never") to the server's negative.
+func refreshGrace(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }

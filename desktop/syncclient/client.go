@@ -121,6 +121,8 @@ func (c *Client) Login(ctx context.Context, login, password string) (syncproto.T
 }
 
 // Refresh exchanges a refresh token for new tokens; the old one is spent.
+// If the answer is lost, present the same token again soon: the server
+// honours it once more within its grace period (30 s by default).
 func (c *Client) Refresh(ctx context.Context, refresh string) (syncproto.Tokens, error) {
 	var out syncproto.Tokens
 	return out, c.doJSON(ctx, http.MethodPost, syncproto.RouteRefresh, syncproto.RefreshRequest{RefreshToken: refresh}, &out)

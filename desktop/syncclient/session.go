@@ -265,7 +265,9 @@ var errNoRefreshToken = errors.New("no refresh token")
 
 // refresh replaces the access token stale with a new one. Refreshes are
 // serialised and the rotated refresh token is saved at once: the server
-// refuses a spent one and would end the session.
+// refuses a spent one and would end the session. On a transport error
+// the token is kept: the sync loop's next attempt presents it again,
+// which the server honours once within its grace period.
 func (s *Syncer) refresh(ctx context.Context, c *Client, stale string) error {
 	s.authMu.Lock()
 	defer s.authMu.Unlock()
