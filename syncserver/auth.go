@@ -250,7 +250,7 @@ func (s *Server) enrolDevice(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		resp = syncproto.EnrolResponse{DeviceID: d.ID, DeviceKey: secret, Epoch: readEpoch(t.Bolt()).ID}
+		resp = syncproto.EnrolResponse{DeviceID: d.ID, DeviceKey: secret, Epoch: readEpoch(t.Bolt()).ID, Series: d.Series}
 		return nil
 	})
 	if err != nil {

@@ -27,6 +27,7 @@ type Device struct {
 	Replica   string    `json:"replica"`
 	KeyHash   string    `json:"key_hash"` // SHA-256 of the device key, hex
 	Enrolled  time.Time `json:"enrolled"`
+	Series    string    `json:"series,omitempty"` // its complaint number series (see series.go)
 	Revoked   bool      `json:"revoked,omitempty"`
 	RevokedAt time.Time `json:"revoked_at,omitzero"`
 	Why       string    `json:"why,omitempty"`
@@ -90,9 +91,13 @@ func (s *Server) enrol(tx *bolt.Tx, req *syncproto.EnrolRequest) (*Device, strin
 	if err := checkTakeOver(en, previous); err != nil {
 		return nil, "", err // the transaction rolls back: the code is not spent
 	}
+	series, err := seriesFor(tx, previous)
+	if err != nil {
+		return nil, "", err
+	}
 	secret := base64.RawURLEncoding.EncodeToString(randomBytes(32))
 	d := &Device{ID: uuid.Must(uuid.NewV7()).String(), Name: req.Name, Station: req.Station, Replica: req.Replica,
-		KeyHash: sha256Hex(secret), Enrolled: s.now()}
+		KeyHash: sha256Hex(secret), Enrolled: s.now(), Series: series}
 	if previous != nil && !previous.Revoked {
 		previous.Revoked, previous.RevokedAt, previous.Why = true, s.now(), "replaced by device "+d.ID
 		if err := putJSON(tx.Bucket(boltstore.BucketDevices), []byte(previous.ID), previous); err != nil {

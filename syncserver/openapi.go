@@ -241,6 +241,7 @@ func pullOp() obj {
 			syncproto.HeaderMore:       hdr("true when more pages follow"),
 			syncproto.HeaderEpoch:      hdr("the server's epoch"),
 			syncproto.HeaderServerTime: hdr("the server's HLC timestamp, decimal"),
+			syncproto.HeaderSeries:     hdr("the device's complaint number series"),
 		},
 		"content": obj{syncproto.ContentTypeBatch: obj{"schema": obj{"type": "string", "format": "binary"}}}}
 	return o
@@ -264,7 +265,7 @@ func openAPISchemas() obj {
 		"User":           props("login", str, "display_name", str, "role", str, "station", str, "disabled", boolean),
 		"Tokens":         props("access_token", str, "refresh_token", str, "expires_in", integer, "user", ref("User")),
 		"EnrolRequest":   props("code", str, "name", str, "station", str, "replica", str),
-		"EnrolResponse":  props("device_id", str, "device_key", str, "epoch", str),
+		"EnrolResponse":  props("device_id", str, "device_key", str, "epoch", str, "series", str),
 		"EventResult":    props("id", str, "result", obj{"type": "string", "enum": []string{"accepted", "duplicate", "rejected"}}, "code", str, "reason", str),
 		"PushResponse":   props("results", obj{"type": "array", "items": ref("EventResult")}, "server_time", integer, "epoch", str),
 		"ServerState":    props("epoch", str, "log_len", integer, "replicas", obj{"type": "object", "additionalProperties": integer}, "server_time", integer),

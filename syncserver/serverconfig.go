@@ -53,6 +53,10 @@ func OpenStore(dir string, opts boltstore.Options, log *slog.Logger) (*boltstore
 		store.Close()
 		return nil, err
 	}
+	if err := assignMissingSeries(store); err != nil {
+		store.Close()
+		return nil, err
+	}
 	return store, nil
 }
 

@@ -281,6 +281,7 @@ func (s *Server) pull(c *gin.Context) {
 	h.Set(syncproto.HeaderMore, strconv.FormatBool(more))
 	h.Set(syncproto.HeaderEpoch, next.Epoch)
 	h.Set(syncproto.HeaderServerTime, strconv.FormatUint(uint64(s.store.Clock().Now()), 10))
+	setSeriesHeader(c)
 	s.metrics.pulled.Add(float64(n))
 	c.Data(http.StatusOK, syncproto.ContentTypeBatch, *bp)
 }

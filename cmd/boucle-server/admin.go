@@ -198,13 +198,13 @@ func (m *Main) runDeviceList(ctx context.Context) error {
 			return err
 		}
 		w := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "DEVICE\tNAME\tSTATION\tREPLICA\tENROLLED\tSTATE")
+		fmt.Fprintln(w, "DEVICE\tNAME\tSTATION\tSERIES\tREPLICA\tENROLLED\tSTATE")
 		for _, d := range devices {
 			state := "active"
 			if d.Revoked {
 				state = "revoked: " + d.Why
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Name, d.Station, d.Replica, d.Enrolled.Local().Format(time.DateTime), state)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Name, d.Station, d.Series, d.Replica, d.Enrolled.Local().Format(time.DateTime), state)
 		}
 		return w.Flush()
 	})

@@ -163,6 +163,7 @@ type Page struct {
 	More       bool   // another page follows
 	Epoch      string // the server store's epoch
 	ServerTime hlc.Timestamp
+	Series     string // this device's complaint number series, "" from a server without series
 }
 
 // Pull returns the events after cursor ("" for the start), at most limit.
@@ -182,7 +183,7 @@ func (c *Client) Pull(ctx context.Context, cursor string, limit int) (Page, erro
 		return Page{}, err
 	}
 	p := Page{Events: events, Next: resp.Header.Get(syncproto.HeaderCursor), More: resp.Header.Get(syncproto.HeaderMore) == "true",
-		Epoch: resp.Header.Get(syncproto.HeaderEpoch), ServerTime: serverTime(resp.Header)}
+		Epoch: resp.Header.Get(syncproto.HeaderEpoch), ServerTime: serverTime(resp.Header), Series: resp.Header.Get(syncproto.HeaderSeries)}
 	if _, err := syncproto.ParseCursor(p.Next); err != nil || p.Epoch == "" {
 		return Page{}, domain.Errorf(domain.EMalformed, "pull answer without a valid cursor or epoch")
 	}

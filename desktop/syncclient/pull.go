@@ -131,6 +131,9 @@ func (s *Syncer) apply(p Page) error {
 		if err := tx.SetCursor(p.Next); err != nil {
 			return err
 		}
+		if err := saveSeries(tx, p.Series); err != nil {
+			return err
+		}
 		return tx.SetServerEpoch(p.Epoch)
 	})
 	if stored > 0 {
@@ -204,4 +207,16 @@ func (s *Syncer) recoverEpoch(ctx context.Context, c *Client) error {
 		}
 		return tx.SetCursor(syncproto.Cursor{Epoch: state.Epoch}.String())
 	})
+}
+
+// saveSeries keeps the complaint number series the server gave this
+// device (at enrolment, or in a pull answer for a device enrolled before
+// series existed). A server without series sends none, and one that is
+// not a series is not taken (the pull goes on): the workstation keeps
+// what it has.
+func saveSeries(tx *boltstore.Tx, series string) error {
+	if !domain.ValidNumberSeries(series) || series == tx.NumberSeries() {
+		return nil
+	}
+	return tx.SetNumberSeries(series)
 }

@@ -40,6 +40,9 @@ func (s *Syncer) Enrol(ctx context.Context, serverURL, code, name, station strin
 		if err := tx.SetDevice(boltstore.Device{ServerURL: serverURL, ID: resp.DeviceID, Key: resp.DeviceKey}); err != nil {
 			return err
 		}
+		if err := saveSeries(tx, resp.Series); err != nil {
+			return err
+		}
 		if tx.ServerEpoch() == resp.Epoch {
 			return nil
 		}

@@ -81,7 +81,9 @@ func TestOpenIndexesTheFilingsOfAnOlderStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Update(func(t *boltstore.Tx) error { return t.Reject(&refused[0], domain.EConflict, "complaint.number_taken: taken") }); err != nil {
+	if err := s.Update(func(t *boltstore.Tx) error {
+		return t.Reject(&refused[0], domain.EConflict, "complaint.number_taken: taken")
+	}); err != nil {
 		t.Fatal(err)
 	}
 	// Turn it into a schema 1 store.

@@ -37,6 +37,7 @@ const (
 	HeaderMore       = "X-Boucle-More"        // "true" when more pages follow
 	HeaderEpoch      = "X-Boucle-Epoch"       // the server store's epoch
 	HeaderServerTime = "X-Boucle-Server-Time" // server HLC, clients observe it
+	HeaderSeries     = "X-Boucle-Series"      // pull answer: the device's complaint number series
 	ContentTypeBatch = "application/vnd.boucle.events"
 )
 
@@ -197,6 +198,9 @@ type EnrolResponse struct {
 	DeviceID  string `json:"device_id"`
 	DeviceKey string `json:"device_key"`
 	Epoch     string `json:"epoch"`
+	// Series is the device's complaint number series (PRESS2-2026-B0042
+	// is number 42 of series B): unique to the device in the plant.
+	Series string `json:"series,omitempty"`
 }
 
 // ErrorBody is every error response: a stable code and a message.

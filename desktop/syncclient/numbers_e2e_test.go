@@ -1,0 +1,65 @@
+package syncclient_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"boucle/shared/boltstore"
+)
+
+// Two workstations of PRESS2, both offline, both file complaints, then
+// both sync: every number is distinct and every filing accepted. Before
+// each workstation numbered from the station's counter: PRESS2-<year>-0001
+// twice, and the server refused the second (issue #10).
+func TestE2ETwoOfflineWorkstationsOfOneStationNumberApart(t *testing.T) {
+	t.Parallel()
+	p := newPlant(t)
+	var desks [2]*workstation
+	var proxies [2]*flakyProxy
+	numbers := map[string]string{} // number → workstation
+	for i := range desks {
+		proxies[i] = newProxy(t, p.srv.URL())
+		w, s := p.signedIn(t, fmt.Sprintf("press2-desk%d", i+1), "op1", proxies[i])
+		desks[i] = w
+		proxies[i].setOffline(true)
+		for n := range 3 {
+			id := w.fileComplaint(t, s, fmt.Sprintf("filed offline at desk %d, #%d", i+1, n+1))
+			var number string
+			_ = w.store.View(func(tx *boltstore.Tx) error { f, _ := tx.ComplaintFiling(id); number = f.Number; return nil })
+			if other, taken := numbers[number]; taken {
+				t.Errorf("%s numbered %s, already %s's", w.name, number, other)
+			}
+			numbers[number] = w.name
+		}
+	}
+	for i, w := range desks {
+		proxies[i].setOffline(false)
+		w.syncOnce(t)
+	}
+	for _, w := range desks {
+		w.syncOnce(t) // pull the other desk's filings
+		_ = w.store.View(func(tx *boltstore.Tx) error {
+			if r := tx.Rejections(); len(r) > 0 {
+				t.Errorf("%s: refused by the server: %+v", w.name, r)
+			}
+			if n := tx.OutboxLen(); n > 0 {
+				t.Errorf("%s: %d events still queued", w.name, n)
+			}
+			for number := range numbers {
+				if _, ok := tx.ComplaintWithNumber(number); !ok {
+					t.Errorf("%s does not hold %s", w.name, number)
+				}
+			}
+			return nil
+		})
+	}
+	for number := range numbers {
+		if !strings.HasPrefix(number, "PRESS2-") {
+			t.Errorf("number %s", number)
+		}
+	}
+	if len(numbers) != 6 {
+		t.Fatalf("numbers = %v, want 6 distinct", numbers)
+	}
+}
