@@ -94,16 +94,19 @@ func openAPIPaths() obj {
 	return obj{
 		"/healthz": obj{"get": op("Liveness: the store answers.", []string{"ops"}, public, nil,
 			obj{"200": reply("OK", obj{"type": "object"}), "500": reply("The store does not answer.", ref("ErrorBody"))})},
-		"/metrics": obj{"get": op("Prometheus metrics.", []string{"ops"}, public, nil,
-			obj{"200": obj{"description": "Metrics in the Prometheus text format.", "content": obj{"text/plain": obj{"schema": str}}}})},
+		"/metrics": obj{"get": op("Prometheus metrics. With a metrics token configured, send it as a bearer token (not an access token). "+
+			"Served on the API's port unless the server was started with --metrics-addr, or listens beyond loopback without a token.", []string{"ops"}, public, nil,
+			obj{"200": obj{"description": "Metrics in the Prometheus text format.", "content": obj{"text/plain": obj{"schema": str}}},
+				"401": reply("A metrics token is configured and the request does not bear it (code unauthorized).", ref("ErrorBody"))})},
 		api + "/openapi.json": obj{"get": op("This document.", []string{"ops"}, public, nil, obj{"200": reply("OpenAPI 3 document", obj{"type": "object"})})},
 
 		api + syncproto.RouteLogin: obj{"post": withBody(op("Sign in. With the device headers, the tokens are bound to that device.", []string{"auth"}, public,
 			[]obj{param(syncproto.HeaderDevice, "header", "optional device id", str), param(syncproto.HeaderDeviceKey, "header", "optional device key", str)},
 			errs(obj{"200": reply("Tokens", ref("Tokens"))}, "400", "401", "403", "413", "429")), ref("LoginRequest"))},
-		api + syncproto.RouteRefresh: obj{"post": withBody(op("Rotate a refresh token. A token used twice revokes its whole family.", []string{"auth"}, public, nil,
+		api + syncproto.RouteRefresh: obj{"post": withBody(op("Rotate a refresh token. A token used twice revokes its whole family, except one retry within the grace period (30 s) "+
+			"of a token whose successor was never used: it gets a fresh token and voids that successor.", []string{"auth"}, public, nil,
 			errs(obj{"200": reply("Tokens", ref("Tokens"))}, "400", "401", "413")), ref("RefreshRequest"))},
-		api + syncproto.RouteLogout: obj{"post": withBody(op("Revoke a refresh token's family.", []string{"auth"}, public, nil,
+		api + syncproto.RouteLogout: obj{"post": withBody(op("Revoke a refresh token's family and, at once, the access tokens issued for it.", []string{"auth"}, public, nil,
 			errs(obj{"204": reply("Signed out (also for an unknown token)", nil)}, "400", "413")), ref("RefreshRequest"))},
 		api + syncproto.RouteEnrol: obj{"post": withBody(op("Turn a one-time enrolment code into a device credential bound to the workstation's replica.", []string{"devices"}, public, nil,
 			errs(obj{"200": reply("The device credential, shown once", ref("EnrolResponse"))}, "400", "401", "413", "429")), ref("EnrolRequest"))},

@@ -32,9 +32,14 @@ type Config struct {
 	AddressFailures int           // …and per client address, whatever the login… (30)
 	LoginWindow     time.Duration // …per window (1 min)
 	TrustedProxies  []string      // proxies whose X-Forwarded-For is believed; none by default
-	Dev             bool          // Gin's debug mode
-	Logger          *slog.Logger  // discarded when nil
-	Now             func() time.Time
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+	// MetricsElsewhere takes /metrics off the API's handler: they are
+	// served only by MetricsHandler, on an address of their own.
+	MetricsElsewhere bool
+	Dev              bool         // Gin's debug mode
+	Logger           *slog.Logger // discarded when nil
+	Now              func() time.Time
 	// Analytics are the plant's analysis settings: the recurrence and
 	// effectiveness windows (90 days) and the calendar of weeks, months and
 	// dates (UTC). Reports may override the windows per request; Run's
@@ -182,7 +187,9 @@ func (s *Server) buildEngine() error {
 // routes is the whole route table.
 func (s *Server) routes(e *gin.Engine) {
 	e.GET("/healthz", s.healthz)
-	e.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	if !s.cfg.MetricsElsewhere {
+		e.GET("/metrics", gin.WrapH(s.MetricsHandler()))
+	}
 
 	api := e.Group(syncproto.Prefix)
 	api.GET("/openapi.json", serveOpenAPI)

@@ -29,6 +29,8 @@ type config struct {
 	KeyFile        string
 	Plant          string
 	TrustedProxies string
+	MetricsAddr    string
+	MetricsToken   string
 	Dev            bool
 
 	// subcommands
@@ -84,6 +86,7 @@ func commonFlags(fs *flag.FlagSet, c *config, env func(string) string) {
 	c.RefreshGrace = c.envDuration(env, "BOUCLE_REFRESH_GRACE", syncserver.DefaultRefreshGrace)
 	c.Plant = envString(env, "BOUCLE_PLANT", syncserver.DefaultPlant)
 	c.TrustedProxies = env("BOUCLE_TRUSTED_PROXIES")
+	c.MetricsAddr, c.MetricsToken = env("BOUCLE_METRICS_ADDR"), env("BOUCLE_METRICS_TOKEN")
 	c.Dev = envBool(env, "BOUCLE_DEV")
 }
 
@@ -96,6 +99,8 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.DurationVar(&c.RefreshGrace, "refresh-grace", c.RefreshGrace, "how long a used refresh token is honoured once more, for a workstation whose answer was lost; 0 never (BOUCLE_REFRESH_GRACE)")
 	fs.StringVar(&c.Plant, "plant", c.Plant, "plant name, in the tokens' plant claim (BOUCLE_PLANT)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated proxy addresses whose X-Forwarded-For is believed (BOUCLE_TRUSTED_PROXIES)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address only, not on --addr (BOUCLE_METRICS_ADDR)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token /metrics asks for; prefer the variable, flags show in ps (BOUCLE_METRICS_TOKEN)")
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "development mode: Gin's debug output (BOUCLE_DEV)")
 }
 

@@ -24,6 +24,7 @@ type serving struct {
 	stop    context.CancelFunc // ends the admin socket, the sweeper and the server's background work
 	stopped chan struct{}      // closed when Serve returns
 	bg      sync.WaitGroup     // the sweeper and Server.Run
+	metrics *metricsServer     // on --metrics-addr; nil without
 }
 
 // shutdownGrace is how long requests in flight get to finish on SIGTERM.
@@ -54,8 +55,16 @@ func (m *Main) runServe(ctx context.Context) error {
 		store.Close()
 		return err
 	}
+	var metrics *metricsServer
+	if m.cfg.MetricsAddr != "" {
+		if metrics, err = startMetrics(m.cfg.MetricsAddr, srv, log); err != nil {
+			ln.Close()
+			store.Close()
+			return err
+		}
+	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
-	s := &serving{log: log, store: store, ln: ln, stop: stop, stopped: make(chan struct{}),
+	s := &serving{log: log, store: store, ln: ln, stop: stop, stopped: make(chan struct{}), metrics: metrics,
 		http: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 			WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 			TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}}
@@ -74,6 +83,10 @@ func (m *Main) runServe(ctx context.Context) error {
 // newServer bootstraps a new plant (printing the administrator's password
 // once, on standard output, never in the log) and builds the server.
 func (m *Main) newServer(store *boltstore.Store, keys *syncserver.Keyring, log *slog.Logger) (*syncserver.Server, error) {
+	metricsElsewhere, warning := m.cfg.metricsElsewhere()
+	if warning != "" {
+		log.Warn(warning)
+	}
 	password, err := syncserver.NewAdmin(store, nil).Bootstrap()
 	if err != nil {
 		return nil, err
@@ -85,7 +98,8 @@ func (m *Main) newServer(store *boltstore.Store, keys *syncserver.Keyring, log *
 	}
 	return syncserver.New(store, syncserver.Config{Plant: m.cfg.Plant, AccessTTL: m.cfg.AccessTTL, RefreshTTL: m.cfg.RefreshTTL,
 		RefreshGrace: refreshGrace(m.cfg.RefreshGrace),
-		Keys:         keys, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log})
+		Keys:         keys, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log,
+		MetricsToken: m.cfg.MetricsToken, MetricsElsewhere: metricsElsewhere})
 }
 
 func (s *serving) run(cert, key string) {
@@ -108,7 +122,7 @@ func (s *serving) close() error {
 	s.log.Info("shutting down")
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	err := s.http.Shutdown(ctx)
+	err := errors.Join(s.http.Shutdown(ctx), s.metrics.close(ctx))
 	s.stop()
 	<-s.stopped
 	s.bg.Wait()
