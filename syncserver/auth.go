@@ -79,12 +79,19 @@ func (s *Server) login(c *gin.Context) {
 		if err != nil {
 			return err
 		}
+		var deviceID string
+		if device != nil {
+			deviceID = device.ID
+		}
 		if rehash != "" { // hashed with older parameters: upgraded now that the password is known
 			if err := putAccount(t.Bolt(), &account{Login: u.Login, Hash: rehash, Changed: s.now().UTC()}); err != nil {
 				return err
 			}
 		}
-		tokens, err = s.issueTokens(t.Bolt(), u, &refreshFamily{Login: u.Login, Device: device})
+		tokens, err = s.issueTokens(t.Bolt(), u, &refreshFamily{Login: u.Login, Device: deviceID})
+		if device != nil {
+			tokens.AuthorKey = s.issueAuthorKey(u.Login, device.Replica)
+		}
 		return err
 	})
 	if err != nil {
@@ -127,18 +134,14 @@ func (s *Server) authenticate(login, password string) (u *domain.User, rehash st
 	return u, rehash, nil
 }
 
-// optionalDevice returns the device id of valid credential headers, ""
+// optionalDevice returns the device of valid credential headers, nil
 // when none are sent, and the device error when they are wrong.
-func optionalDevice(tx *bolt.Tx, c *gin.Context) (string, error) {
+func optionalDevice(tx *bolt.Tx, c *gin.Context) (*Device, error) {
 	id, key := c.GetHeader(syncproto.HeaderDevice), c.GetHeader(syncproto.HeaderDeviceKey)
 	if id == "" && key == "" {
-		return "", nil
+		return nil, nil
 	}
-	d, err := checkDevice(tx, id, key)
-	if err != nil {
-		return "", err
-	}
-	return d.ID, nil
+	return checkDevice(tx, id, key)
 }
 
 // issueTokens signs an access token and issues the next refresh token of

@@ -39,6 +39,14 @@
 //   - Every answer's X-Boucle-Server-Time, and the server_time of JSON
 //     answers, is observed by the store's hybrid logical clock.
 //
+// Authorship: each online sign-in on the enrolled workstation brings the
+// user's author key for this replica; the store keeps it wrapped under a
+// key derived from the password (argon2id, then ChaCha20-Poly1305), the
+// session holds it unwrapped in memory, and boltstore signs every event
+// recorded with Session.Actor(). An offline sign-in unwraps it. A user who
+// never signed in online here has no key and cannot record on an enrolled
+// workstation (boltstore.ErrNoAuthorKey).
+//
 // Access tokens live in memory only. The latest refresh token is kept in
 // the store, so that the loop keeps syncing after a restart or while the
 // signed-in user is offline; Logout revokes and forgets it. Offline

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"boucle/shared/authorship"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
@@ -197,8 +198,15 @@ func (f *fakeServer) login(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusUnauthorized, domain.EUnauthorized, "wrong login or password")
 		return
 	}
-	writeJSON(w, http.StatusOK, f.issue(u.user))
+	t := f.issue(u.user)
+	// An author key for this device's replica, derived as the real server
+	// does (from a fixed master here).
+	key := authorship.Derive(fakeAuthorMaster, u.user.Login, strings.TrimPrefix(r.Header.Get(syncproto.HeaderDevice), "dev-"))
+	t.AuthorKey = &syncproto.AuthorKey{Kid: "fake1", Key: key[:]}
+	writeJSON(w, http.StatusOK, t)
 }
+
+var fakeAuthorMaster = []byte("the fake server's author master.")
 
 func (f *fakeServer) issue(u domain.User) syncproto.Tokens {
 	f.mu.Lock()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"boucle/shared/authorship"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
@@ -17,12 +18,21 @@ type Session struct {
 	User   domain.User
 	Online bool // verified by the server; false: by this workstation's offline verifier
 	Since  time.Time
+	// key is the user's author key for this workstation, unwrapped with
+	// the password at sign-in and kept in memory only.
+	key authorship.Key
 }
 
-// Actor is who local events are recorded for.
+// Actor is who local events are recorded for, with the author key that
+// signs them.
 func (s Session) Actor() boltstore.Actor {
-	return boltstore.Actor{Login: s.User.Login, Role: s.User.Role}
+	return boltstore.Actor{Login: s.User.Login, Role: s.User.Role, Key: s.key}
 }
+
+// CanSign reports whether the session holds an author key: without one,
+// an enrolled workstation cannot record (the user must sign in online on
+// it once).
+func (s Session) CanSign() bool { return s.key.Valid() }
 
 // Enrol turns a one-time enrolment code into this workstation's device
 // credential, saved in the store with the server's address, and starts
@@ -85,15 +95,25 @@ func (s *Syncer) Login(ctx context.Context, login, password string) (Session, er
 	return s.startOnline(c, tokens, password)
 }
 
-// startOnline saves the new tokens and verifier, and opens the session.
+// startOnline saves the new tokens, verifier and wrapped author key, and
+// opens the session.
 func (s *Syncer) startOnline(c *Client, tokens syncproto.Tokens, password string) (Session, error) {
 	v := newVerifier(tokens.User, password, s.cfg.Verifier, s.cfg.Now())
+	key, wrapped, err := s.issuedKey(tokens, password)
+	if err != nil {
+		return Session{}, err
+	}
 	var previous string
 	s.authMu.Lock() // a refresh running for the previous session must not overwrite these tokens
-	err := s.store.Update(func(tx *boltstore.Tx) error {
+	err = s.store.Update(func(tx *boltstore.Tx) error {
 		previous = tx.RefreshToken()
 		if err := tx.SetRefreshToken(tokens.RefreshToken); err != nil {
 			return err
+		}
+		if wrapped != nil {
+			if err := tx.PutWrappedAuthorKey(tokens.User.Login, *wrapped); err != nil {
+				return err
+			}
 		}
 		return tx.PutOfflineVerifier(v)
 	})
@@ -107,7 +127,7 @@ func (s *Syncer) startOnline(c *Client, tokens syncproto.Tokens, password string
 	if previous != "" && previous != tokens.RefreshToken {
 		go s.revoke(c, previous) // the previous user's session on this workstation ends
 	}
-	sess := Session{User: tokens.User, Online: true, Since: s.cfg.Now()}
+	sess := Session{User: tokens.User, Online: true, Since: s.cfg.Now(), key: key}
 	s.mu.Lock()
 	s.session = &sess
 	s.st.signInNeeded = false
@@ -125,7 +145,7 @@ func (s *Syncer) LoginOffline(login, password string) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
-	sess := Session{User: u, Online: false, Since: s.cfg.Now()}
+	sess := Session{User: u, Online: false, Since: s.cfg.Now(), key: s.unwrapKey(u.Login, password)}
 	s.mu.Lock()
 	s.session = &sess
 	s.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"boucle/desktop/ui/model"
+	"boucle/shared/authorship"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 )
@@ -33,6 +34,9 @@ type Model struct {
 
 	mu      sync.RWMutex
 	session model.Session
+	// key is the signed-in user's author key on this workstation (from
+	// the sync client's session, in memory only): it signs every event.
+	key     authorship.Key
 	station string // the station this workstation serves
 
 	// OnRecord, when set, is called after every successful command (the
@@ -56,6 +60,7 @@ func (m *Model) SetClock(now func() time.Time) { m.now = now }
 func (m *Model) SetSession(s model.Session) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.key = authorship.Key{}
 	if s.Station == "" {
 		s.Station = m.station
 	}
@@ -89,12 +94,21 @@ func (m *Model) Now() time.Time { return m.now() }
 // ErrSignedOut is returned by commands when nobody is signed in.
 var ErrSignedOut = &domain.Error{Code: domain.EUnauthorized, Message: "nobody is signed in"}
 
+// setAuthorKey gives the signed-in user's author key (after SetSession).
+func (m *Model) setAuthorKey(k authorship.Key) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.key = k
+}
+
 func (m *Model) actor() (boltstore.Actor, error) {
-	s := m.Session()
+	m.mu.RLock()
+	s, key := m.session, m.key
+	m.mu.RUnlock()
 	if s.Login == "" {
 		return boltstore.Actor{}, ErrSignedOut
 	}
-	return boltstore.Actor{Login: s.Login, Role: s.Role}, nil
+	return boltstore.Actor{Login: s.Login, Role: s.Role, Key: key}, nil
 }
 
 // record stores commands in one transaction, as the signed-in user.

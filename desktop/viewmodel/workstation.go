@@ -316,6 +316,7 @@ func (w *Workstation) SignIn(login, password string) (model.Session, error) {
 		sess.Station = s.User.Station
 	}
 	w.model.SetSession(sess)
+	w.model.setAuthorKey(s.Actor().Key)
 	return w.model.Session(), nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"boucle/shared/authorship"
 	"boucle/shared/domain"
 )
 
@@ -129,6 +130,29 @@ func (t *Tx) forEachMeta(prefix string, fn func(rest string, v []byte)) {
 	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 		fn(string(k[len(p):]), v)
 	}
+}
+
+// PutWrappedAuthorKey saves a user's author key, wrapped under their
+// password, replacing the previous one.
+func (t *Tx) PutWrappedAuthorKey(login string, w authorship.Wrapped) error {
+	if login == "" {
+		return domain.FieldError("login", "is required")
+	}
+	raw, err := json.Marshal(w)
+	if err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketAuthorKeys).Put([]byte(login), raw)
+}
+
+// WrappedAuthorKey returns the wrapped author key saved for login.
+func (t *Tx) WrappedAuthorKey(login string) (authorship.Wrapped, bool) {
+	raw := t.tx.Bucket(bucketAuthorKeys).Get([]byte(login))
+	var w authorship.Wrapped
+	if raw == nil || json.Unmarshal(raw, &w) != nil {
+		return authorship.Wrapped{}, false
+	}
+	return w, true
 }
 
 // MarkBlobForUpload remembers that the server may lack this evidence, in

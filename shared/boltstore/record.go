@@ -4,15 +4,22 @@ import (
 	"fmt"
 	"slices"
 
+	"boucle/shared/authorship"
 	"boucle/shared/domain"
 
 	"github.com/google/uuid"
 )
 
-// Actor is the signed-in user a local event is recorded for.
+// Actor is the signed-in user a local event is recorded for. Key is the
+// author key the server issued to that user for this workstation (held in
+// memory by the session, never stored unwrapped): Record signs every event
+// with it. On an enrolled workstation an actor without a key cannot
+// record (the server would refuse the events); the server's own store and
+// a standalone workstation record unsigned events.
 type Actor struct {
 	Login string
 	Role  domain.Role
+	Key   authorship.Key
 }
 
 // Command is one change a user asks for.
@@ -50,6 +57,9 @@ func (t *Tx) Record(actor Actor, cmd Command) (domain.Event, error) {
 	if cmd.Payload == nil {
 		return domain.Event{}, domain.FieldError("payload", "is required")
 	}
+	if !actor.Key.Valid() && t.Device().Enrolled() {
+		return domain.Event{}, ErrNoAuthorKey
+	}
 	if err := domain.CheckPermission(actor.Role, cmd.Type); err != nil {
 		return domain.Event{}, err
 	}
@@ -79,6 +89,9 @@ func (t *Tx) Record(actor Actor, cmd Command) (domain.Event, error) {
 		return domain.Event{}, err
 	}
 	cs.dirty = true
+	if actor.Key.Valid() {
+		authorship.Sign(actor.Key, &e)
+	}
 	if err := t.appendEvent(&e, true); err != nil {
 		return domain.Event{}, err
 	}
@@ -87,6 +100,11 @@ func (t *Tx) Record(actor Actor, cmd Command) (domain.Event, error) {
 	}
 	return e, t.tx.Bucket(bucketOutbox).Put(u64(seq), e.ID[:])
 }
+
+// ErrNoAuthorKey refuses a record on an enrolled workstation by a user who
+// holds no author key here: one who never signed in online on it.
+var ErrNoAuthorKey = domain.RuleError(domain.EForbidden, "sync.author_key",
+	"you have no author key on this workstation: sign in online on it once (the plant server issues the key), then record again")
 
 // prepare fills what the store knows better than the caller (the complaint
 // number) and checks references to other entities, naming the field.

@@ -44,6 +44,10 @@ var (
 	bucketReplicas = []byte("replicas")
 	// bucketBlobs: SHA-256 (hex) → evidence bytes.
 	bucketBlobs = []byte("blobs")
+	// bucketAuthorKeys: login → JSON authorship.Wrapped, on a workstation:
+	// the author key the server issued to that user for this replica,
+	// sealed under a key derived from the user's password (client.go).
+	bucketAuthorKeys = []byte("author_keys")
 	// bucketClockAlerts: event id → JSON ClockAlert, remote clocks far ahead.
 	bucketClockAlerts = []byte("clock_alerts")
 
@@ -75,7 +79,7 @@ var (
 
 var allBuckets = [][]byte{
 	bucketMeta, bucketEvents, bucketEventIDs, bucketEntityEvents, bucketStates, bucketUnfolded,
-	bucketOutbox, bucketRejections, bucketRejectedEvents, bucketReplicas, bucketBlobs, bucketClockAlerts,
+	bucketOutbox, bucketRejections, bucketRejectedEvents, bucketReplicas, bucketBlobs, bucketClockAlerts, bucketAuthorKeys,
 	bucketComplaintRows, bucketComplaintText, idxComplaintFiled, idxComplaintStatus, idxComplaintSupplier,
 	idxComplaintFiling, idxComplaintAssignee, idxComplaintDeadline, idxActionOwnerDue, idxActionDue,
 	idxActionComplaint, idxPlanStatus, bucketComplaintFilings, idxComplaintNumber,

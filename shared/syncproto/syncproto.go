@@ -178,6 +178,16 @@ type Tokens struct {
 	RefreshToken string      `json:"refresh_token"`
 	ExpiresIn    int         `json:"expires_in"` // seconds
 	User         domain.User `json:"user"`
+	// AuthorKey is issued at a sign-in sent with a device's credential:
+	// the key this user signs events with on that device's replica
+	// (shared/authorship). Keep it wrapped under the password.
+	AuthorKey *AuthorKey `json:"author_key,omitempty"`
+}
+
+// AuthorKey is an author key on the wire.
+type AuthorKey struct {
+	Kid string `json:"kid"`
+	Key []byte `json:"key"` // 32 bytes, base64 in JSON
 }
 
 // RefreshRequest exchanges a refresh token for new tokens.
