@@ -49,6 +49,10 @@ type Config struct {
 	// EvaluateEvery is how often Run measures the effectiveness of
 	// preventive plans and actions (1 h).
 	EvaluateEvery time.Duration
+	// MaxClockDrift is how far ahead of the server's wall clock a pushed
+	// event may be stamped (DefaultMaxClockDrift); the server's clock
+	// never observes a timestamp further ahead (see clockcheck.go).
+	MaxClockDrift time.Duration
 }
 
 // Defaults.
@@ -64,6 +68,9 @@ const (
 func (c *Config) setDefaults() {
 	if c.Plant == "" {
 		c.Plant = DefaultPlant
+	}
+	if c.MaxClockDrift <= 0 {
+		c.MaxClockDrift = DefaultMaxClockDrift
 	}
 	if c.AccessTTL <= 0 {
 		c.AccessTTL = DefaultAccessTTL
@@ -133,6 +140,7 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 	if err := s.buildEngine(); err != nil {
 		return nil, err
 	}
+	store.Clock().SetMaxAhead(cfg.MaxClockDrift)
 	return s, nil
 }
 

@@ -57,7 +57,7 @@ func (s *Server) push(c *gin.Context) {
 	invalid := prevalidate(events)
 	resp := syncproto.PushResponse{Results: make([]syncproto.EventResult, len(events))}
 	err = s.store.Update(func(t *boltstore.Tx) error {
-		pt := pushTx{t: t, device: p.device, epoch: readEpoch(t.Bolt()), authors: map[string]*domain.User{}}
+		pt := pushTx{t: t, device: p.device, clock: s.clockLimit(), epoch: readEpoch(t.Bolt()), authors: map[string]*domain.User{}}
 		for i := range events {
 			r, err := pt.apply(&events[i], invalid[i])
 			if err != nil {
@@ -110,6 +110,7 @@ func prevalidate(events []domain.Event) []error {
 type pushTx struct {
 	t       *boltstore.Tx
 	device  *Device
+	clock   clockLimit
 	epoch   Epoch
 	authors map[string]*domain.User // the directory, read once per author
 }
@@ -188,6 +189,9 @@ func (p *pushTx) refusal(e *domain.Event, invalid error) error {
 	}
 	if invalid != nil {
 		return invalid
+	}
+	if err := p.clock.check(e); err != nil {
+		return err
 	}
 	if err := p.checkAuthor(e); err != nil {
 		return err

@@ -26,6 +26,7 @@ type config struct {
 	AccessTTL      time.Duration
 	RefreshTTL     time.Duration
 	RefreshGrace   time.Duration
+	MaxClockDrift  time.Duration
 	KeyFile        string
 	Plant          string
 	TrustedProxies string
@@ -84,6 +85,7 @@ func commonFlags(fs *flag.FlagSet, c *config, env func(string) string) {
 	c.AccessTTL = c.envDuration(env, "BOUCLE_ACCESS_TTL", syncserver.DefaultAccessTTL)
 	c.RefreshTTL = c.envDuration(env, "BOUCLE_REFRESH_TTL", syncserver.DefaultRefreshTTL)
 	c.RefreshGrace = c.envDuration(env, "BOUCLE_REFRESH_GRACE", syncserver.DefaultRefreshGrace)
+	c.MaxClockDrift = c.envDuration(env, "BOUCLE_MAX_CLOCK_DRIFT", syncserver.DefaultMaxClockDrift)
 	c.Plant = envString(env, "BOUCLE_PLANT", syncserver.DefaultPlant)
 	c.TrustedProxies = env("BOUCLE_TRUSTED_PROXIES")
 	c.MetricsAddr, c.MetricsToken = env("BOUCLE_METRICS_ADDR"), env("BOUCLE_METRICS_TOKEN")
@@ -97,6 +99,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.DurationVar(&c.AccessTTL, "access-ttl", c.AccessTTL, "access token lifetime, at most 1h (BOUCLE_ACCESS_TTL)")
 	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", c.RefreshTTL, "refresh token lifetime, renewed at each use (BOUCLE_REFRESH_TTL)")
 	fs.DurationVar(&c.RefreshGrace, "refresh-grace", c.RefreshGrace, "how long a used refresh token is honoured once more, for a workstation whose answer was lost; 0 never (BOUCLE_REFRESH_GRACE)")
+	fs.DurationVar(&c.MaxClockDrift, "max-clock-drift", c.MaxClockDrift, "how far ahead of the server's clock a workstation may stamp its events; later ones are refused (BOUCLE_MAX_CLOCK_DRIFT)")
 	fs.StringVar(&c.Plant, "plant", c.Plant, "plant name, in the tokens' plant claim (BOUCLE_PLANT)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated proxy addresses whose X-Forwarded-For is believed (BOUCLE_TRUSTED_PROXIES)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address only, not on --addr (BOUCLE_METRICS_ADDR)")
@@ -145,6 +148,8 @@ func (c *config) check() error {
 		return fmt.Errorf("--access-ttl must be between 1s and %v, and --refresh-ttl at least the access TTL", syncserver.MaxAccessTTL)
 	case c.RefreshGrace < 0 || c.RefreshGrace > 5*time.Minute:
 		return fmt.Errorf("--refresh-grace must be between 0 (never) and 5m")
+	case c.MaxClockDrift < time.Second || c.MaxClockDrift > 24*time.Hour:
+		return fmt.Errorf("--max-clock-drift must be between 1s and 24h")
 	}
 	var lvl slog.Level
 	return lvl.UnmarshalText([]byte(c.LogLevel))

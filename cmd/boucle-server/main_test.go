@@ -230,6 +230,9 @@ func TestKeyFileCommands(t *testing.T) {
 	if _, _, err := run(t, nil, "", "serve", "--data", dir, "--access-ttl", "2h"); err == nil {
 		t.Fatal("a 2 h access TTL was accepted")
 	}
+	if _, _, err := run(t, map[string]string{"BOUCLE_MAX_CLOCK_DRIFT": "0s"}, "", "serve", "--data", dir); err == nil || !strings.Contains(err.Error(), "--max-clock-drift") {
+		t.Fatalf("a zero clock drift: %v", err)
+	}
 }
 
 func TestDemoIsIdempotent(t *testing.T) {

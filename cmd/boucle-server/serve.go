@@ -97,8 +97,8 @@ func (m *Main) newServer(store *boltstore.Store, keys *syncserver.Keyring, log *
 		log.Info("new plant: administrator account created and default categories and severities seeded")
 	}
 	return syncserver.New(store, syncserver.Config{Plant: m.cfg.Plant, AccessTTL: m.cfg.AccessTTL, RefreshTTL: m.cfg.RefreshTTL,
-		RefreshGrace: refreshGrace(m.cfg.RefreshGrace),
-		Keys:         keys, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log,
+		RefreshGrace: refreshGrace(m.cfg.RefreshGrace), MaxClockDrift: m.cfg.MaxClockDrift,
+		Keys: keys, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log,
 		MetricsToken: m.cfg.MetricsToken, MetricsElsewhere: metricsElsewhere})
 }
 

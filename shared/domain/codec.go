@@ -158,6 +158,8 @@ func (e *Event) ValidateEnvelope() error {
 		return malformed("id", "must be a UUIDv7")
 	case e.HLC == 0:
 		return malformed("hlc", "is required")
+	case e.HLC > hlc.Limit:
+		return malformed("hlc", "is after "+hlc.Limit.Time().Format("2006-01-02")+": the clock that stamped it is broken")
 	case e.Seq == 0:
 		return malformed("seq", "must start at 1")
 	case e.Schema == 0:

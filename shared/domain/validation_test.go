@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"boucle/shared/domain"
+	"boucle/shared/hlc"
 
 	"github.com/google/uuid"
 )
@@ -404,6 +405,8 @@ func TestEnvelopeValidation(t *testing.T) {
 		{"v4 id", func(e *domain.Event) { e.ID = uuid.New() }, domain.EMalformed, "id"},
 		{"v7 id, wrong variant", func(e *domain.Event) { e.ID[8] &^= 0x80 }, domain.EMalformed, "id"},
 		{"zero hlc", func(e *domain.Event) { e.HLC = 0 }, domain.EMalformed, "hlc"},
+		{"hlc 2^64-1", func(e *domain.Event) { e.HLC = hlc.Max }, domain.EMalformed, "hlc"},
+		{"hlc past 2200", func(e *domain.Event) { e.HLC = hlc.Limit + 1 }, domain.EMalformed, "hlc"},
 		{"seq 0", func(e *domain.Event) { e.Seq = 0 }, domain.EMalformed, "seq"},
 		{"schema 0", func(e *domain.Event) { e.Schema = 0 }, domain.EMalformed, "schema"},
 		{"too many parents", func(e *domain.Event) { e.Parents = make([]uuid.UUID, domain.MaxParents+1) }, domain.EMalformed, "parents"},

@@ -78,6 +78,114 @@ func TestPropertyStrictlyIncreasing(t *testing.T) {
 	})
 }
 
+// A clock that had observed the greatest timestamp wrapped to 0 on its
+// next tick (the issue's HLC 2^64-1); it must never go backwards.
+func TestClockNeverWraps(t *testing.T) {
+	now := time.UnixMilli(1_700_000_000_000)
+	for _, start := range []hlc.Timestamp{hlc.Max, hlc.Max - 1, hlc.New(1<<48-1, 65534), hlc.Limit} {
+		c := hlc.NewClock(func() time.Time { return now }, 0)
+		c.Observe(start)
+		prev := c.Last()
+		for range 3 {
+			got := c.Now()
+			if got <= prev && got != hlc.Max {
+				t.Fatalf("after observing %d: Now() = %d, not after %d", uint64(start), uint64(got), uint64(prev))
+			}
+			prev = got
+		}
+	}
+	resumed := hlc.NewClock(func() time.Time { return now }, hlc.Max)
+	if got := resumed.Now(); got == 0 || got > hlc.Limit+1 {
+		t.Fatalf("a clock resumed after Max stamps %d", uint64(got))
+	}
+}
+
+// Observe merges nothing past Limit, bounded or not.
+func TestObserveRefusesPastLimit(t *testing.T) {
+	now := time.UnixMilli(1_700_000_000_000)
+	c := hlc.NewClock(func() time.Time { return now }, 0)
+	if _, flagged := c.Observe(hlc.Limit + 1); !flagged || c.Last() != 0 {
+		t.Fatalf("past Limit: flagged %v, last %v", flagged, c.Last())
+	}
+	if c.ObserveReference(hlc.Max) || c.Last() != 0 {
+		t.Fatal("a reference past Limit was merged")
+	}
+}
+
+// A bounded clock does not follow a remote clock far ahead, but follows
+// the reference (the server's time) even when its own clock lags.
+func TestBoundedClockFollowsTheReferenceOnly(t *testing.T) {
+	now := time.UnixMilli(10_000_000_000)
+	c := hlc.NewClock(func() time.Time { return now }, 0)
+	c.SetMaxAhead(5 * time.Minute)
+	twoDays := hlc.FromTime(now.Add(48 * time.Hour))
+	if _, flagged := c.Observe(twoDays); !flagged || c.Last() != 0 {
+		t.Fatalf("48 h ahead: flagged %v, last %v", flagged, c.Last())
+	}
+	if _, flagged := c.Observe(hlc.FromTime(now.Add(4 * time.Minute))); flagged || c.Last() != hlc.FromTime(now.Add(4*time.Minute)) {
+		t.Fatal("4 minutes ahead must be merged quietly")
+	}
+	// The workstation's clock lags an hour behind the server's.
+	server := hlc.FromTime(now.Add(time.Hour))
+	if !c.ObserveReference(server) || c.Now() <= server {
+		t.Fatal("the reference must be merged however far ahead")
+	}
+	if _, flagged := c.Observe(server + 10); c.Last() < server+10 || !flagged {
+		t.Fatalf("an event just after the reference: last %v flagged %v", c.Last(), flagged)
+	}
+}
+
+// Property: whatever the timestamps observed (the whole uint64 range) and
+// the physical clock (the whole range too), Now never goes backwards and
+// never passes Limit by more than the ticks taken; a bounded clock never
+// moves past max(physical, reference) + its bound.
+func TestPropertyNoOverflowAndBounded(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		phys := rapid.Int64().Draw(t, "phys")
+		c := hlc.NewClock(func() time.Time { return time.UnixMilli(phys) }, hlc.Timestamp(rapid.Uint64().Draw(t, "last")))
+		bounded := rapid.Bool().Draw(t, "bounded")
+		const ahead = 5 * time.Minute
+		if bounded {
+			c.SetMaxAhead(ahead)
+		}
+		var ref hlc.Timestamp
+		prev := c.Last()
+		ticks := 0
+		for range rapid.IntRange(1, 50).Draw(t, "steps") {
+			switch rapid.IntRange(0, 3).Draw(t, "op") {
+			case 0:
+				phys = rapid.Int64().Draw(t, "phys")
+			case 1:
+				before := c.Last()
+				remote := hlc.Timestamp(rapid.Uint64().Draw(t, "remote"))
+				c.Observe(remote)
+				if bounded {
+					limit := hlc.New(max(hlc.FromTime(time.UnixMilli(phys)), ref).WallMs()+ahead.Milliseconds(), 65535)
+					if after := c.Last(); after > before && after > limit {
+						t.Fatalf("bounded clock moved to %d past %d", uint64(after), uint64(limit))
+					}
+				}
+			case 2:
+				r := hlc.Timestamp(rapid.Uint64().Draw(t, "ref"))
+				if c.ObserveReference(r) {
+					ref = max(ref, r)
+				}
+			default:
+				got := c.Now()
+				ticks++
+				if got <= prev || got > hlc.Limit+hlc.Timestamp(ticks) {
+					t.Fatalf("Now() = %d after %d (phys %d)", uint64(got), uint64(prev), phys)
+				}
+				prev = got
+			}
+			if c.Last() < prev {
+				t.Fatal("Last went backwards")
+			}
+			prev = c.Last()
+		}
+	})
+}
+
 // TestMain raises rapid's default of 100 cases: the issue asks for at least
 // 1000 per property.
 func TestMain(m *testing.M) {
