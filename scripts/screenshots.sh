@@ -72,6 +72,7 @@ screens=(
 	"manager-plans|claire.martin|plans"
 	"manager-plan-to-approve|claire.martin|plan:submitted"
 	"settings|julien.moreau|settings"
+	"operator-refused|emma.roux|refused"
 )
 
 mkdir -p "$out" "$tmp/xdg"

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
 
 	"boucle/desktop/i18n"
 	"boucle/desktop/ui/model"
@@ -22,7 +26,9 @@ import (
 //	    report-form (the report form itself),
 //	    complaint:<status>[:<tab or task>] (the newest complaint in that
 //	    status, showing a tab such as timeline or a task such as acknowledge),
-//	    plan:<status> (the newest preventive plan in that status)
+//	    plan:<status> (the newest preventive plan in that status),
+//	    refused (files a complaint under the number of the station's newest
+//	    one, syncs so that the server refuses it, and opens the refusals)
 //
 // They reach every screen deterministically without driving the mouse.
 const (
@@ -64,6 +70,15 @@ func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log
 				sh.OpenPlan(id)
 			}
 		}
+	case "refused":
+		// In the background: the sync client reports through fyne.Do,
+		// which needs the app running.
+		go func() {
+			if err := provokeRefusal(ws); err != nil {
+				log.Error("screenshot mode: no refusal to show", "error", i18n.Error(err))
+			}
+			fyne.Do(func() { sh.OpenRefused() })
+		}()
 	default:
 		if !sh.ShowID(kind) {
 			log.Error("screenshot mode: no screen " + kind + " for this role")
@@ -89,4 +104,37 @@ func newestPlan(ws *viewmodel.Workstation, status domain.PlanStatus) string {
 		return err
 	})
 	return id
+}
+
+// provokeRefusal files, as the signed-in user, a complaint under the number
+// of their station's newest complaint and syncs: the server refuses it
+// (complaint.number_taken), and the refusal is there to show.
+func provokeRefusal(ws *viewmodel.Workstation) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := ws.Syncer().SyncOnce(ctx); err != nil { // the plant's complaints, on a first run
+		return err
+	}
+	m := ws.Model()
+	sess := m.Session()
+	page, err := m.ListComplaints(model.ComplaintQuery{FilingStation: sess.Station, PageSize: 1}, "")
+	if err != nil || len(page.Rows) == 0 {
+		return orNoComplaint(err)
+	}
+	taken := page.Rows[0]
+	_, err = m.Record(boltstore.Command{Type: domain.ComplaintFiled, Payload: &domain.ComplaintFiledPayload{Number: taken.Number,
+		FilingStation: sess.Station, SupplierStation: taken.SupplierStation, PartRef: "BRK-2231", Lot: "L0815", Quantity: 12,
+		Category: taken.Category, Severity: domain.SeverityMajor, Kind: domain.KindComplaint,
+		Description: "Burrs on the inner edge of every part of the lot."}})
+	if err != nil {
+		return err
+	}
+	return ws.Syncer().SyncOnce(ctx)
+}
+
+func orNoComplaint(err error) error {
+	if err != nil {
+		return err
+	}
+	return domain.Errorf(domain.ENotFound, "no complaint filed at this station")
 }

@@ -11,14 +11,14 @@ import (
 
 // Status is a snapshot of the sync state, for the UI's status bar.
 type Status struct {
-	Enrolled      bool      // a server is configured (false: standalone)
-	Online        bool      // the server answered the last attempt
-	Syncing       bool      // a cycle is running
-	Pending       int       // local events the server has not acknowledged
-	LastSuccess   time.Time // end of the last complete cycle
-	LastError     string    // last failure other than being offline; "" after a success
-	Rejected      []boltstore.Rejection
-	OpenConflicts int // entities with concurrent writes to settle
+	Enrolled      bool                  // a server is configured (false: standalone)
+	Online        bool                  // the server answered the last attempt
+	Syncing       bool                  // a cycle is running
+	Pending       int                   // local events the server has not acknowledged
+	LastSuccess   time.Time             // end of the last complete cycle
+	LastError     string                // last failure other than being offline; "" after a success
+	Rejected      []boltstore.Rejection // refusals not yet dismissed
+	OpenConflicts int                   // entities with concurrent writes to settle
 	ClockAlerts   []boltstore.ClockAlert
 	Progress      Progress // during a long pull; zero otherwise
 	SignInNeeded  bool     // the server refused the session: someone must sign in online
@@ -54,7 +54,7 @@ func (s *Syncer) Status() Status {
 	var st Status
 	_ = s.store.View(func(tx *boltstore.Tx) error {
 		st.Pending = tx.OutboxLen()
-		st.Rejected = tx.Rejections()
+		st.Rejected = tx.OpenRejections()
 		st.ClockAlerts = tx.ClockAlerts()
 		return nil
 	})

@@ -7,6 +7,7 @@ import (
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 
+	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -118,4 +119,40 @@ func TestOpenIndexesTheFilingsOfAnOlderStore(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A refusal stays until a user dismisses it; the event stays refused.
+func TestDismissedRejectionsLeaveTheOpenList(t *testing.T) {
+	s := mustOpen(t, boltstore.Options{})
+	seedPlant(t, s)
+	evs, err := s.Record(operator, boltstore.Command{Type: domain.ComplaintFiled, Payload: filing("CUT1", "P-1", "refused")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := evs[0]
+	err = s.Update(func(t *boltstore.Tx) error { return t.Reject(&e, domain.EConflict, "complaint.number_taken: taken") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func() (n int) {
+		_ = s.View(func(t *boltstore.Tx) error { n = len(t.OpenRejections()); return nil })
+		return n
+	}
+	if open() != 1 {
+		t.Fatalf("open refusals = %d, want 1", open())
+	}
+	if err := s.Update(func(t *boltstore.Tx) error { return t.DismissRejection(e.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.View(func(tx *boltstore.Tx) error {
+		if len(tx.OpenRejections()) != 0 || len(tx.Rejections()) != 1 || !tx.IsRejected(e.ID) {
+			t.Errorf("after dismissal: open %d, all %d, refused %v", len(tx.OpenRejections()), len(tx.Rejections()), tx.IsRejected(e.ID))
+		}
+		return nil
+	})
+	other := uuid.Must(uuid.NewV7())
+	err = s.Update(func(t *boltstore.Tx) error { return t.DismissRejection(other) })
+	if domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("dismissing an event never refused: %v", err)
+	}
 }

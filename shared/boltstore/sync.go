@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"boucle/shared/domain"
@@ -18,6 +19,10 @@ type Rejection struct {
 	Code     domain.Code      `json:"code"`
 	Reason   string           `json:"reason"`
 	Rejected time.Time        `json:"rejected"`
+	// Dismissed is when a user marked the refusal handled (recorded again
+	// properly, or let go): it leaves the list of refusals to handle, and
+	// the event stays refused.
+	Dismissed time.Time `json:"dismissed,omitzero"`
 }
 
 // Outbox returns up to limit local events not yet acknowledged by the
@@ -90,6 +95,30 @@ func (t *Tx) Rejections() []Rejection {
 		return nil
 	})
 	return out
+}
+
+// OpenRejections lists the refusals nobody has dismissed yet.
+func (t *Tx) OpenRejections() []Rejection {
+	out := t.Rejections()
+	return slices.DeleteFunc(out, func(r Rejection) bool { return !r.Dismissed.IsZero() })
+}
+
+// DismissRejection marks a refusal handled; the event stays refused and
+// out of the fold. ENotFound when the event was not refused.
+func (t *Tx) DismissRejection(id uuid.UUID) error {
+	r, ok := t.Rejection(id)
+	if !ok {
+		return domain.Errorf(domain.ENotFound, "no refused event %s", id)
+	}
+	if !r.Dismissed.IsZero() {
+		return nil
+	}
+	r.Dismissed = t.store.now().UTC()
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketRejections).Put(id[:], raw)
 }
 
 // IsRejected reports whether an event was refused.

@@ -91,6 +91,8 @@ type Form struct {
 	timer    *time.Timer
 	quiet    bool // resetting: field changes are not typing
 	obj      fyne.CanvasObject
+
+	prefill *model.NewComplaint // what to fill the form with once loaded (see Prefill)
 }
 
 // NewForm builds the form; call Load to fill the pickers.
@@ -180,8 +182,52 @@ func (f *Form) Load() {
 			cats = append(cats, i18n.Category(c))
 		}
 		f.category.SetOptions(cats)
+		if f.prefill != nil {
+			f.fill(*f.prefill)
+			f.prefill = nil
+		}
 		f.focus(f.station.Entry)
 	})
+}
+
+// Prefill makes Load fill the form with nc, as it was typed: a complaint
+// the server refused is recorded again from it. Call it before Load.
+func (f *Form) Prefill(nc model.NewComplaint) { f.prefill = &nc }
+
+// fill sets every field from nc; the pickers must be loaded.
+func (f *Form) fill(nc model.NewComplaint) {
+	f.station.Pick(nc.SupplierStation)
+	f.part.SetText(nc.PartRef)
+	f.lot.SetText(nc.Lot)
+	if nc.Quantity > 0 {
+		f.quantity.SetText(strconv.Itoa(nc.Quantity))
+	}
+	for i, c := range f.ref.Categories {
+		if c.Code == nc.Category {
+			f.category.SetSelectedIndex(i)
+		}
+	}
+	if nc.Severity != "" {
+		f.severity.SetSelected(i18n.Severity(nc.Severity))
+	}
+	if nc.Kind != "" {
+		f.kind.SetSelected(i18n.Kind(nc.Kind))
+	}
+	for i, r := range domain.Remedies {
+		if r == nc.Remedy {
+			f.remedy.SetSelectedIndex(i)
+		}
+	}
+	f.description.SetText(nc.Description)
+	for _, file := range nc.Files {
+		f.AddFile(file)
+	}
+}
+
+// Values reads the form as it would be saved (tests).
+func (f *Form) Values() model.NewComplaint {
+	nc, _ := f.value()
+	return nc
 }
 
 func (f *Form) focus(o fyne.Focusable) {

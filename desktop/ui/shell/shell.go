@@ -23,6 +23,7 @@ import (
 	"boucle/desktop/ui/detail"
 	"boucle/desktop/ui/model"
 	"boucle/desktop/ui/plans"
+	"boucle/desktop/ui/refused"
 	"boucle/desktop/ui/report"
 	"boucle/desktop/ui/settings"
 	"boucle/desktop/ui/signin"
@@ -47,6 +48,7 @@ type Model interface {
 	actions.PlantModel
 	plans.Model
 	dashboard.Model
+	refused.Model
 	Watch() (model.Watch, error)
 }
 
@@ -77,6 +79,8 @@ type Shell struct {
 	signedIn func()
 	// lastSignIn is the sign-in screen shown last (tests).
 	lastSignIn *signin.SignIn
+	// lastRefill is the report form last filled with a refused filing (tests).
+	lastRefill *report.Form
 }
 
 type pushed struct {
@@ -119,6 +123,7 @@ func (s *Shell) withBar(o fyne.CanvasObject) fyne.CanvasObject {
 		s.bar.Stop()
 	}
 	s.bar = syncbar.New(s.env, s.ws, func() { settings.ShowEnrol(s.env, s.ws, nil) })
+	s.bar.OnRefused(s.openRefusedFromBar)
 	return container.NewBorder(nil, s.bar.Object(), nil, nil, o)
 }
 
@@ -361,6 +366,40 @@ func (s *Shell) OpenReportForm() {
 	f := report.NewForm(s.env, s.m, s.OpenComplaint)
 	s.Push(lang.X("report.title", "Report a defect"), f.Object())
 	f.Load()
+}
+
+// OpenReportFormWith pushes the report form filled with nc: a filing the
+// server refused, recorded again.
+func (s *Shell) OpenReportFormWith(nc model.NewComplaint) *report.Form {
+	f := report.NewForm(s.env, s.m, s.OpenComplaint)
+	f.Prefill(nc)
+	s.lastRefill = f
+	s.Push(lang.X("report.title", "Report a defect"), f.Object())
+	f.Load()
+	return f
+}
+
+// OpenRefused pushes the list of changes the server refused.
+func (s *Shell) OpenRefused() *refused.Screen {
+	r := refused.New(s.env, s.m, refused.Redo{
+		File:          func(nc model.NewComplaint) { s.OpenReportFormWith(nc) },
+		OpenComplaint: s.OpenComplaint,
+		OpenPlan:      s.OpenPlan,
+	})
+	s.Push(lang.X("refused.title", "Refused by the server"), r.Object())
+	r.Load()
+	return r
+}
+
+// openRefusedFromBar opens the refusals from the status bar's button when
+// someone is signed in (recording again needs a session); the bar shows
+// its read-only list otherwise.
+func (s *Shell) openRefusedFromBar() bool {
+	if s.session.Login == "" || s.content == nil {
+		return false
+	}
+	s.OpenRefused()
+	return true
 }
 
 // Close ends the session's tickers and the status bar's subscription,

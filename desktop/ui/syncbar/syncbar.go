@@ -31,6 +31,9 @@ type Bar struct {
 	env     ui.Env
 	src     Source
 	connect func() // standalone: opens the enrolment; nil hides the button
+	// openRefused, when set, opens the refusals screen and reports
+	// whether it could; otherwise the button shows a read-only list.
+	openRefused func() bool
 
 	state    *widget.Label
 	pending  *widget.Label
@@ -56,7 +59,7 @@ func New(env ui.Env, src Source, connect func()) *Bar {
 	b.problem.Importance = widget.DangerImportance
 	b.problem.Truncation = fyne.TextTruncateEllipsis
 	b.problem.Alignment = fyne.TextAlignTrailing
-	b.refused = widget.NewButtonWithIcon("", theme.WarningIcon(), b.showRefused)
+	b.refused = widget.NewButtonWithIcon("", theme.WarningIcon(), b.refusedTapped)
 	b.refused.Importance = widget.DangerImportance
 	b.syncNow = widget.NewButtonWithIcon(lang.X("sync.now", "Sync now"), theme.ViewRefreshIcon(), func() {
 		env.Nav.Touch()
@@ -156,6 +159,20 @@ func (b *Bar) showProblem(s model.SyncStatus) {
 	b.problem.Hidden = text == ""
 	b.problem.Refresh()
 }
+
+// OnRefused sets what the refused button opens (see Bar.openRefused).
+func (b *Bar) OnRefused(open func() bool) { b.openRefused = open }
+
+func (b *Bar) refusedTapped() {
+	b.env.Nav.Touch()
+	if b.openRefused != nil && b.openRefused() {
+		return
+	}
+	b.showRefused()
+}
+
+// RefusedButton is the button that opens the refusals (tests).
+func (b *Bar) RefusedButton() *widget.Button { return b.refused }
 
 // showRefused lists the events the server refused, with its reasons.
 func (b *Bar) showRefused() {
