@@ -43,6 +43,7 @@ type AdminAPI interface {
 	Devices(ctx context.Context) ([]Device, error)
 	RevokeDevice(ctx context.Context, id string) error
 	Backup(ctx context.Context, dest string) (BackupInfo, error)
+	Quarantined(ctx context.Context) ([]boltstore.Quarantined, error)
 }
 
 // NewUser is a user to register. An empty password gets a random one.

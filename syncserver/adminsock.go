@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 )
@@ -70,6 +71,7 @@ func AdminHandler(a AdminAPI, log *slog.Logger) http.Handler {
 		return nothing{}, a.RevokeDevice(ctx, r.ID)
 	})
 	rpc(mux, "backup", func(ctx context.Context, r backupArgs) (BackupInfo, error) { return a.Backup(ctx, r.Dest) })
+	rpc(mux, "quarantined", func(ctx context.Context, _ nothing) ([]boltstore.Quarantined, error) { return a.Quarantined(ctx) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.Info("admin command", "command", strings.TrimPrefix(r.URL.Path, "/admin/"))
 		mux.ServeHTTP(w, r)
@@ -222,6 +224,10 @@ func (c *AdminClient) RevokeDevice(ctx context.Context, id string) error {
 
 func (c *AdminClient) Backup(ctx context.Context, dest string) (BackupInfo, error) {
 	return call[BackupInfo](ctx, c, "backup", backupArgs{Dest: dest})
+}
+
+func (c *AdminClient) Quarantined(ctx context.Context) ([]boltstore.Quarantined, error) {
+	return call[[]boltstore.Quarantined](ctx, c, "quarantined", nothing{})
 }
 
 // DialAdminOK reports whether a server answers on the admin socket of

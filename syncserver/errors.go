@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 
@@ -28,6 +29,7 @@ var statusOf = map[domain.Code]int{
 	domain.ETooLarge:     http.StatusRequestEntityTooLarge,
 	domain.ERateLimited:  http.StatusTooManyRequests,
 	domain.EInternal:     http.StatusInternalServerError,
+	boltstore.ECorrupt:   http.StatusServiceUnavailable, // the store's bytes fail their check (see integrity.go)
 }
 
 // HTTPStatus returns the status answered for an error.

@@ -141,6 +141,8 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	store.Clock().SetMaxAhead(cfg.MaxClockDrift)
+	s.metrics.reg.MustRegister(quarantineGauge(store))
+	reportQuarantine(store, s.log)
 	return s, nil
 }
 
@@ -238,14 +240,6 @@ func (s *Server) routes(e *gin.Engine) {
 	sync.POST(syncproto.RoutePush, s.push)
 	sync.GET(syncproto.RoutePull, s.pull)
 	sync.GET(syncproto.RouteState, s.state)
-}
-
-func (s *Server) healthz(c *gin.Context) {
-	if err := s.store.View(func(*boltstore.Tx) error { return nil }); err != nil {
-		_ = c.Error(err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
 // recovered answers a panic as an internal error; the panic is logged.

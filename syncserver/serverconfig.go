@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"boucle/shared/boltstore"
+	"boucle/shared/domain"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -46,6 +47,9 @@ func OpenStore(dir string, opts boltstore.Options, log *slog.Logger) (*boltstore
 		log = slog.New(slog.DiscardHandler)
 	}
 	store, err := boltstore.Open(filepath.Join(dir, StoreFile), opts)
+	if domain.ErrorCode(err) == boltstore.ECorrupt {
+		return nil, restoreHint(dir, err)
+	}
 	if err != nil {
 		return nil, err
 	}

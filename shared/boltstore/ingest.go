@@ -95,7 +95,7 @@ func (t *Tx) appendEvent(e *domain.Event, folded bool) error {
 	if folded && t.projectedPos()+1 == pos {
 		t.projected = pos
 	}
-	if err := events.Put(u64(pos), domain.EncodeEvent(e)); err != nil {
+	if err := events.Put(u64(pos), sealEvent(pos, domain.EncodeEvent(e))); err != nil {
 		return err
 	}
 	if err := t.tx.Bucket(bucketEventIDs).Put(e.ID[:], u64(pos)); err != nil {
@@ -195,15 +195,19 @@ func (t *Tx) refold(k domain.EntityKey) (*domain.State, error) {
 	return st, err
 }
 
-// entityEvents calls fn for each logged event of an entity, in fold order.
+// entityEvents calls fn for each logged event of an entity, in fold order,
+// leaving out the damaged ones (quarantined).
 func (t *Tx) entityEvents(k domain.EntityKey, fn func(*domain.Event) error) error {
 	prefix := entityPrefix(k)
 	c := t.tx.Bucket(bucketEntityEvents).Cursor()
 	events := t.tx.Bucket(bucketEvents)
 	for key, pos := c.Seek(prefix); key != nil && hasPrefix(key, prefix); key, pos = c.Next() {
-		e, err := domain.DecodeEvent(events.Get(pos))
+		e, ok, err := t.readLogged(readU64(pos), events.Get(pos))
 		if err != nil {
 			return err
+		}
+		if !ok {
+			continue
 		}
 		if err := fn(&e); err != nil {
 			return err
@@ -244,6 +248,9 @@ func (s *Store) foldNewlyKnown() error {
 			if err == nil && e.Known() {
 				known = append(known, e.ID)
 			}
+			if domain.ErrorCode(err) == ECorrupt {
+				return nil // quarantined by eventByID: it stays unfolded
+			}
 			return err
 		})
 	})
@@ -272,13 +279,28 @@ func (s *Store) foldNewlyKnown() error {
 	})
 }
 
-// eventByID reads one logged event.
+// eventByID reads one logged event; a damaged one is quarantined and
+// answered with ECorrupt.
 func (t *Tx) eventByID(id uuid.UUID) (domain.Event, error) {
 	pos := t.tx.Bucket(bucketEventIDs).Get(id[:])
 	if pos == nil {
 		return domain.Event{}, domain.Errorf(domain.ENotFound, "event %s not found", id)
 	}
-	return domain.DecodeEvent(t.tx.Bucket(bucketEvents).Get(pos))
+	return t.eventAt(readU64(pos))
+}
+
+// eventAt reads the event at a log position; a damaged one is quarantined
+// and answered with ECorrupt.
+func (t *Tx) eventAt(pos uint64) (domain.Event, error) {
+	v := t.tx.Bucket(bucketEvents).Get(u64(pos))
+	if v == nil {
+		return domain.Event{}, domain.Errorf(domain.ENotFound, "no event at position %d", pos)
+	}
+	e, err := decodeStored(pos, v)
+	if err != nil {
+		_ = t.corrupt(pos, v, err)
+	}
+	return e, err
 }
 
 // Unfolded lists the ids of events kept but not folded.

@@ -36,11 +36,11 @@ func (s *Store) Project(limit int) (remaining uint64, err error) {
 		rejected := t.tx.Bucket(bucketRejections)
 		n := 0
 		for k, v := c.Seek(u64(pos + 1)); k != nil && n < limit; k, v = c.Next() {
-			e, err := domain.DecodeEvent(v)
+			e, ok, err := t.readLogged(readU64(k), v)
 			if err != nil {
 				return err
 			}
-			if rejected.Get(e.ID[:]) == nil {
+			if ok && rejected.Get(e.ID[:]) == nil {
 				if err := t.fold(&e); err != nil {
 					return err
 				}

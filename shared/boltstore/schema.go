@@ -11,7 +11,8 @@ import (
 //
 //	1: the first layout
 //	2: the complaint filing indexes (bucketComplaintFilings, idxComplaintNumber)
-const SchemaVersion = 2
+//	3: every value of bucketEvents ends with its checksum (checksum.go)
+const SchemaVersion = 3
 
 // Every bucket of the store, workstation and server alike, is declared here.
 var (
@@ -50,6 +51,9 @@ var (
 	bucketAuthorKeys = []byte("author_keys")
 	// bucketClockAlerts: event id → JSON ClockAlert, remote clocks far ahead.
 	bucketClockAlerts = []byte("clock_alerts")
+	// bucketQuarantine: log position → JSON Quarantined, logged events
+	// whose bytes failed their checksum (see quarantine.go).
+	bucketQuarantine = []byte("quarantine")
 
 	// Projections for the screens' queries (see index.go).
 	bucketComplaintRows  = []byte("complaint_rows")         // complaint id → JSON ComplaintRow
@@ -80,6 +84,7 @@ var (
 var allBuckets = [][]byte{
 	bucketMeta, bucketEvents, bucketEventIDs, bucketEntityEvents, bucketStates, bucketUnfolded,
 	bucketOutbox, bucketRejections, bucketRejectedEvents, bucketReplicas, bucketBlobs, bucketClockAlerts, bucketAuthorKeys,
+	bucketQuarantine,
 	bucketComplaintRows, bucketComplaintText, idxComplaintFiled, idxComplaintStatus, idxComplaintSupplier,
 	idxComplaintFiling, idxComplaintAssignee, idxComplaintDeadline, idxActionOwnerDue, idxActionDue,
 	idxActionComplaint, idxPlanStatus, bucketComplaintFilings, idxComplaintNumber,
@@ -95,6 +100,7 @@ var (
 	keyCursor        = []byte("sync_cursor")    // "epoch:seq" of the last pulled page
 	keyProjected     = []byte("projected")      // log position up to which every event is folded
 	keyServerEpoch   = []byte("server_epoch")   // epoch of the server last synced with
+	keyChecksummed   = []byte("checksummed")    // log position up to which schema 2's events got their checksum
 	keyCounterPrefix = "counter/"               // counter/<STATION>/<YEAR>[/<SERIES>] → last complaint number
 	keyNumberSeries  = []byte("number_series")  // this workstation's complaint number series, from the server
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Options configure Open.
@@ -33,27 +34,24 @@ type Options struct {
 // Store is one replica's store. It is safe for concurrent use: bbolt
 // serialises writers and lets readers run beside them.
 type Store struct {
-	db      *bolt.DB
-	clock   *hlc.Clock
-	replica string
-	now     func() time.Time
+	db         *bolt.DB
+	clock      *hlc.Clock
+	replica    string
+	now        func() time.Time
+	quarantine quarantine
 }
 
 // Open opens or creates the store at path, creating every bucket, checking
-// the schema version and resuming the clock.
+// the schema version, resuming the clock, migrating an older layout, and
+// checking the file quickly (see quickCheck). A damaged file is refused
+// with ECorrupt, never with a panic.
 func Open(path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create store folder: %w", err)
 	}
-	// The free-page list is saved with each commit (bbolt's default): without
-	// it, Open scans the whole file to rebuild it, which touched every page
-	// of a 600 MB workstation store at start-up (slow, and 570 MB resident).
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType,
-		// Map 1 GiB of address space up front: a remap blocks every reader
-		// and writer, which showed up as save latency spikes.
-		InitialMmapSize: 1 << 30})
+	db, err := openBolt(path, false)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, err
 	}
 	db.NoSync = opts.NoSync
 	now := opts.Now
@@ -61,15 +59,50 @@ func Open(path string, opts Options) (*Store, error) {
 		now = time.Now
 	}
 	s := &Store{db: db, now: now}
-	if err := db.Update(func(tx *bolt.Tx) error { return s.init(tx, opts.Replica) }); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := s.foldNewlyKnown(); err != nil {
+	if err := s.prepare(opts.Replica); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// openBolt opens the file, turning bbolt's panics on a damaged file (an
+// unreadable freelist page) into ECorrupt.
+func openBolt(path string, readOnly bool) (db *bolt.DB, err error) {
+	defer guard(&err)
+	// The free-page list is saved with each commit (bbolt's default): without
+	// it, Open scans the whole file to rebuild it, which touched every page
+	// of a 600 MB workstation store at start-up (slow, and 570 MB resident).
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType, ReadOnly: readOnly,
+		// Map 1 GiB of address space up front: a remap blocks every reader
+		// and writer, which showed up as save latency spikes.
+		InitialMmapSize: 1 << 30})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+			return nil, domain.Errorf(ECorrupt, "store %s is damaged: %v", path, err)
+		}
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// prepare brings an opened file into service: buckets, schema, clock,
+// checksums, quick check, quarantine, events newly known.
+func (s *Store) prepare(replica string) (err error) {
+	defer guard(&err)
+	if err := s.db.Update(func(tx *bolt.Tx) error { return s.init(tx, replica) }); err != nil {
+		return err
+	}
+	if err := s.migrateChecksums(); err != nil {
+		return err
+	}
+	if err := s.loadQuarantine(); err != nil {
+		return err
+	}
+	if err := s.quickCheck(); err != nil {
+		return err
+	}
+	return s.foldNewlyKnown()
 }
 
 func (s *Store) init(tx *bolt.Tx, replica string) error {
@@ -80,10 +113,12 @@ func (s *Store) init(tx *bolt.Tx, replica string) error {
 	}
 	meta := tx.Bucket(bucketMeta)
 	switch v := readU64(meta.Get(keySchemaVersion)); {
-	case v == 0:
+	case v == 0 && tx.Bucket(bucketEvents).Sequence() == 0:
 		if err := meta.Put(keySchemaVersion, u64(SchemaVersion)); err != nil {
 			return err
 		}
+	case v == 0:
+		return domain.Errorf(ECorrupt, "the store's schema version is missing, but it holds a log")
 	case v > SchemaVersion:
 		return domain.Errorf(EIncompatible, "store written by a newer Boucle (schema %d, this one knows %d)", v, SchemaVersion)
 	case v < SchemaVersion:
@@ -112,6 +147,7 @@ func (s *Store) init(tx *bolt.Tx, replica string) error {
 // opens it: a store is migrated whole or not at all.
 var migrations = map[uint64]func(*bolt.Tx) error{
 	1: indexFilingsOfLog,
+	2: startSealingLog, // the sealing itself runs in batches after (see migrateChecksums)
 }
 
 func migrate(tx *bolt.Tx, from uint64) error {
@@ -148,6 +184,7 @@ type Tx struct {
 	tx     *bolt.Tx
 	store  *Store
 	states map[domain.EntityKey]*cachedState // states changed in this transaction
+	bad    []Quarantined                     // damaged events found, quarantined when the transaction ends
 	// projected is the log position up to which every event is folded,
 	// read once per transaction and saved by flush (see project.go).
 	projected     uint64
@@ -166,7 +203,8 @@ func (t *Tx) Bolt() *bolt.Tx { return t.tx }
 
 // Update runs fn in one writable transaction: everything fn wrote commits
 // together, durably, or nothing does if fn returns an error.
-func (s *Store) Update(fn func(*Tx) error) error {
+func (s *Store) Update(fn func(*Tx) error) (err error) {
+	defer guard(&err)
 	return s.db.Update(func(btx *bolt.Tx) error {
 		t := &Tx{tx: btx, store: s, states: map[domain.EntityKey]*cachedState{}}
 		if err := fn(t); err != nil {
@@ -174,6 +212,12 @@ func (s *Store) Update(fn func(*Tx) error) error {
 		}
 		if err := t.flush(); err != nil {
 			return err
+		}
+		if bad := t.newlyBad(); len(bad) > 0 {
+			if err := t.writeQuarantine(bad); err != nil {
+				return err
+			}
+			btx.OnCommit(func() { s.quarantined(bad) })
 		}
 		if t.projectedRead {
 			if err := btx.Bucket(bucketMeta).Put(keyProjected, u64(t.projected)); err != nil {
@@ -186,10 +230,19 @@ func (s *Store) Update(fn func(*Tx) error) error {
 
 // View runs fn in a read-only transaction. Byte slices read from bbolt are
 // only valid inside it: the helpers copy what they return.
-func (s *Store) View(fn func(*Tx) error) error {
-	return s.db.View(func(btx *bolt.Tx) error {
-		return fn(&Tx{tx: btx, store: s, states: map[domain.EntityKey]*cachedState{}})
+func (s *Store) View(fn func(*Tx) error) (err error) {
+	defer guard(&err)
+	var bad []Quarantined
+	err = s.db.View(func(btx *bolt.Tx) error {
+		t := &Tx{tx: btx, store: s, states: map[domain.EntityKey]*cachedState{}}
+		err := fn(t)
+		bad = t.newlyBad()
+		return err
 	})
+	if len(bad) > 0 {
+		err = errors.Join(err, s.recordQuarantine(bad))
+	}
+	return err
 }
 
 // Backup writes a consistent hot copy of the store to path.

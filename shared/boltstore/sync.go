@@ -137,27 +137,31 @@ type LoggedEvent struct {
 }
 
 // LogAfter returns up to limit events logged after position pos, in commit
-// order, and whether more follow. The server's pull reads it: positions are
-// handed out inside the single writing transaction, so a reader never sees
-// a later position before an earlier one.
+// order, and whether more follow. Positions are handed out inside the
+// single writing transaction, so a reader never sees a later position
+// before an earlier one. Damaged events are quarantined and left out.
 func (t *Tx) LogAfter(pos uint64, limit int) (out []LoggedEvent, more bool, err error) {
 	c := t.tx.Bucket(bucketEvents).Cursor()
 	for k, v := c.Seek(u64(pos + 1)); k != nil; k, v = c.Next() {
 		if len(out) == limit {
 			return out, true, nil
 		}
-		e, err := domain.DecodeEvent(v)
+		e, ok, err := t.readLogged(readU64(k), v)
 		if err != nil {
 			return nil, false, err
 		}
-		out = append(out, LoggedEvent{Pos: readU64(k), Event: e})
+		if ok {
+			out = append(out, LoggedEvent{Pos: readU64(k), Event: e})
+		}
 	}
 	return out, false, nil
 }
 
-// LogRaw calls fn with the encoded bytes of each event after pos, without
-// decoding them: the server streams them to pullers as they are. The bytes
-// are only valid during the call.
+// LogRaw calls fn with the encoded bytes of each event after pos, checked
+// against their checksum but not decoded: the server streams them to
+// pullers as they are. A damaged event is quarantined and skipped: last
+// moves past it, so a pull's cursor does too. The bytes are only valid
+// during the call.
 func (t *Tx) LogRaw(pos uint64, limit int, fn func(pos uint64, raw []byte) error) (last uint64, more bool, err error) {
 	c := t.tx.Bucket(bucketEvents).Cursor()
 	n := 0
@@ -167,7 +171,14 @@ func (t *Tx) LogRaw(pos uint64, limit int, fn func(pos uint64, raw []byte) error
 			return last, true, nil
 		}
 		last = readU64(k)
-		if err := fn(last, v); err != nil {
+		enc, err := unsealEvent(last, v)
+		if err != nil {
+			if err := t.corrupt(last, v, err); err != nil {
+				return last, false, err
+			}
+			continue
+		}
+		if err := fn(last, enc); err != nil {
 			return last, false, err
 		}
 		n++

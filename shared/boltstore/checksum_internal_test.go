@@ -1,0 +1,76 @@
+package boltstore
+
+import (
+	"path/filepath"
+	"testing"
+
+	"boucle/shared/domain"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A store of schema 2 (events without a checksum) is sealed at open, in
+// resumable batches; an event already damaged then is quarantined, not
+// vouched for.
+func TestSchema1StoreGetsChecksumsAtOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "b.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := Actor{Login: "admin", Role: domain.RoleAdmin}
+	for _, code := range []string{"ST1", "ST2", "ST3", "ST4", "ST5"} {
+		if _, err := s.Record(admin, Command{Type: domain.StationDefined, EntityID: code, Payload: &domain.StationPayload{Name: "Station " + code}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const damaged = 3
+	downgradeToSchema2(t, s, damaged)
+	s.Close()
+
+	defer func(n int) { checksumBatch = n }(checksumBatch)
+	checksumBatch = 2
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_ = s.View(func(tx *Tx) error {
+		if v := readU64(tx.tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != SchemaVersion || tx.tx.Bucket(bucketMeta).Get(keyChecksummed) != nil {
+			t.Fatalf("schema %d after the migration", v)
+		}
+		logged, _, err := tx.LogAfter(0, 100)
+		if err != nil || len(logged) != 4 {
+			t.Fatalf("log after the migration: %d events, %v", len(logged), err)
+		}
+		return nil
+	})
+	var q []Quarantined
+	_ = s.View(func(tx *Tx) error { q = tx.Quarantined(); return nil })
+	if len(q) != 1 || q[0].Pos != damaged || s.QuarantinedCount() != 1 {
+		t.Fatalf("quarantine = %+v", q)
+	}
+}
+
+// downgradeToSchema2 strips every event's checksum, as schema 2 stored
+// them, and flips the version byte of the event at position damaged.
+func downgradeToSchema2(t *testing.T, s *Store, damaged uint64) {
+	t.Helper()
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEvents)
+		for pos := uint64(1); pos <= b.Sequence(); pos++ {
+			v := append([]byte(nil), b.Get(u64(pos))...)
+			v = v[:len(v)-checksumLen]
+			if pos == damaged {
+				v[0] ^= 0x40
+			}
+			if err := b.Put(u64(pos), v); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchemaVersion, u64(2))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
