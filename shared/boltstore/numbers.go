@@ -104,7 +104,7 @@ func indexFilingsOfLog(tx *bolt.Tx) error {
 	return tx.Bucket(bucketEvents).ForEach(func(_, raw []byte) error {
 		e, err := domain.DecodeEvent(raw)
 		if err != nil {
-			return fmt.Errorf("index the complaint numbers: %w", err)
+			return nil // damaged: the next migration seals it as such, readers quarantine it
 		}
 		if rejected.Get(e.ID[:]) != nil {
 			return nil

@@ -1,6 +1,8 @@
 package boltstore_test
 
 import (
+	"bytes"
+	"encoding/binary"
 	"strings"
 	"testing"
 
@@ -87,8 +89,16 @@ func TestOpenIndexesTheFilingsOfAnOlderStore(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	// Turn it into a schema 1 store.
+	// Turn it into a schema 1 store: no filing indexes, no checksums.
 	err = s.DB().Update(func(tx *bolt.Tx) error {
+		events := tx.Bucket([]byte("events"))
+		for pos := uint64(1); pos <= events.Sequence(); pos++ {
+			k := binary.BigEndian.AppendUint64(nil, pos)
+			v := bytes.Clone(events.Get(k))
+			if err := events.Put(k, v[:len(v)-4]); err != nil {
+				return err
+			}
+		}
 		for _, b := range []string{"complaint_filings", "idx_complaint_number"} {
 			if err := tx.DeleteBucket([]byte(b)); err != nil {
 				return err

@@ -25,7 +25,7 @@ import (
 // Quarantined is one quarantined event.
 type Quarantined struct {
 	Pos    uint64    `json:"pos"`    // log position
-	Event  uuid.UUID `json:"event"`  // id as read from the damaged bytes: unverified
+	Event  uuid.UUID `json:"event"`  // id, from the event id index (the bytes cannot be trusted)
 	Reason string    `json:"reason"` // what failed
 	Found  time.Time `json:"found"`  // when a reader first found it
 }
@@ -87,12 +87,32 @@ func (t *Tx) corrupt(pos uint64, v []byte, err error) error {
 	if domain.ErrorCode(err) != ECorrupt {
 		return err
 	}
-	var id uuid.UUID
-	if len(v) >= 17 {
-		copy(id[:], v[1:17]) // after the codec version byte
+	if t.store.isQuarantined(pos) {
+		return nil
 	}
-	t.bad = append(t.bad, Quarantined{Pos: pos, Event: id, Reason: err.Error(), Found: t.store.now().UTC()})
+	t.bad = append(t.bad, Quarantined{Pos: pos, Event: t.idAt(pos), Reason: err.Error(), Found: t.store.now().UTC()})
 	return nil
+}
+
+// idAt finds the id of the event at pos in the event id index, not in the
+// damaged bytes. It walks the index: once per damaged event.
+func (t *Tx) idAt(pos uint64) uuid.UUID {
+	var id uuid.UUID
+	want := u64(pos)
+	_ = t.tx.Bucket(bucketEventIDs).ForEach(func(k, v []byte) error {
+		if string(v) == string(want) && len(k) == len(id) {
+			copy(id[:], k)
+			return errStop
+		}
+		return nil
+	})
+	return id
+}
+
+func (s *Store) isQuarantined(pos uint64) bool {
+	s.quarantine.mu.Lock()
+	defer s.quarantine.mu.Unlock()
+	return s.quarantine.known[pos]
 }
 
 // readLogged reads and checks the event at pos; a damaged one is noted
