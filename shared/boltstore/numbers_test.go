@@ -144,6 +144,12 @@ func TestDismissedRejectionsLeaveTheOpenList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	_ = s.View(func(tx *boltstore.Tx) error {
+		if _, ok := tx.ComplaintFiling(e.EntityID); ok {
+			t.Error("the refused filing is still indexed")
+		}
+		return nil
+	})
 	open := func() (n int) {
 		_ = s.View(func(t *boltstore.Tx) error { n = len(t.OpenRejections()); return nil })
 		return n
