@@ -65,6 +65,7 @@ screens=(
 	"engineer-analysis|julien.moreau|complaint:investigating:analyse"
 	"engineer-assign-action|julien.moreau|complaint:actions_in_progress:assign"
 	"complaint-timeline|julien.moreau|complaint:actions_in_progress:timeline"
+	"engineer-internal-note|julien.moreau|complaint-note"
 	"complaint-actions-tab|julien.moreau|complaint:actions_in_progress:actions"
 	"engineer-my-actions|julien.moreau|actions"
 	"manager-plant-actions|claire.martin|plant"

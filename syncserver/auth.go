@@ -89,6 +89,7 @@ func (s *Server) login(c *gin.Context) {
 			}
 		}
 		tokens, err = s.issueTokens(t.Bolt(), u, &refreshFamily{Login: u.Login, Device: deviceID})
+		tokens.ConfidentialKeys = s.confidentialKeysFor(u, deviceID)
 		if device != nil {
 			tokens.AuthorKey = s.issueAuthorKey(u.Login, device.Replica)
 		}

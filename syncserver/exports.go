@@ -137,10 +137,8 @@ func (s *Server) eightD(c *gin.Context) {
 		if d.Timeline, err = t.Timeline(st.Complaint.ID); err != nil {
 			return err
 		}
-		if principalOf(c).Role == domain.RoleOperator {
-			hideInternalNotes(&d)
-			st.Complaint = d.Complaint
-		}
+		s.showInternalNotes(&d, principalOf(c).Role)
+		st.Complaint = d.Complaint
 		in.Complaint = st
 		for _, te := range d.Timeline {
 			in.Timeline = append(in.Timeline, report.TimelineEvent(te))

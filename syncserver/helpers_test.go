@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"boucle/shared/boltstore"
+	"boucle/shared/confidential"
 	"boucle/shared/domain"
 	"boucle/shared/hlc"
 	"boucle/shared/syncproto"
@@ -54,10 +55,22 @@ type harness struct {
 	srv    *syncserver.Server
 	http   *httptest.Server
 	admin  *syncserver.Admin
+	conf   *confidential.Keyring // the plant's confidential keys
 	logBuf *syncBuffer
 }
 
 const pw = "correct horse battery"
+
+// sealed seals an internal note of a complaint with the plant's keys, as
+// an engineer's workstation does.
+func (h *harness) sealed(complaintID, text string) *domain.MessagePayload {
+	h.t.Helper()
+	s, err := h.conf.Seal(complaintID, text)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return &domain.MessagePayload{Internal: true, Sealed: s}
+}
 
 type syncBuffer struct {
 	mu sync.Mutex
@@ -98,6 +111,9 @@ func openHarness(tb testing.TB, dir string, seed bool, opts ...func(*syncserver.
 	}
 	h.srv, err = syncserver.New(store, cfg)
 	if err != nil {
+		tb.Fatal(err)
+	}
+	if h.conf, err = syncserver.PlantKeys(store, cfg); err != nil {
 		tb.Fatal(err)
 	}
 	h.admin = h.srv.Admin()

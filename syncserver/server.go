@@ -11,6 +11,7 @@ import (
 
 	"boucle/shared/analytics"
 	"boucle/shared/boltstore"
+	"boucle/shared/confidential"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 
@@ -111,7 +112,8 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	keys    *Keyring
-	limiter *limiter // per (login, address), and per address for enrolment codes
+	conf    *confidential.Keyring // the plant's confidential keys, from keys
+	limiter *limiter              // per (login, address), and per address for enrolment codes
 	// addrLimiter is the looser limit of failed logins per address.
 	addrLimiter *limiter
 	metrics     *metrics
@@ -133,7 +135,11 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys,
+	conf, err := keys.Confidential()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: store, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), addrLimiter: newLimiter(cfg.AddressFailures, cfg.LoginWindow, cfg.Now),
 		metrics: newMetrics(),
 		admin:   NewAdmin(store, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}

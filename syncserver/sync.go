@@ -242,7 +242,8 @@ func reason(e *domain.Error) string {
 }
 
 // pull answers a page of the log after the cursor, as a batch of the
-// stored bytes (no decoding, no re-encoding). A cursor of another epoch
+// stored bytes (no decoding, no re-encoding, except an internal note an
+// older store kept in plain text, sealed on the way: servedEvent). A cursor of another epoch
 // starts from the beginning: the log it pointed into was replaced by a
 // restore.
 func (s *Server) pull(c *gin.Context) {
@@ -269,7 +270,11 @@ func (s *Server) pull(c *gin.Context) {
 		b := syncproto.StartBatch((*bp)[:0])
 		var err error
 		next.Seq, more, err = t.LogRaw(cur.Seq, limit, func(_ uint64, raw []byte) error {
-			b = syncproto.AppendRaw(b, raw)
+			served, err := s.servedEvent(raw)
+			if err != nil {
+				return err
+			}
+			b = syncproto.AppendRaw(b, served)
 			n++
 			return nil
 		})

@@ -175,9 +175,7 @@ func (s *Server) getComplaint(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	if principalOf(c).Role == domain.RoleOperator {
-		hideInternalNotes(&d)
-	}
+	s.showInternalNotes(&d, principalOf(c).Role)
 	if d.Actions == nil {
 		d.Actions = []domain.Action{}
 	}

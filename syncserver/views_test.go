@@ -100,7 +100,7 @@ func plant(t *testing.T, h *harness) []string {
 	ids = append(ids, file("PAINT4", "PRESS2", "Paint drips on the flange"))
 	ids = append(ids, file("PRESS2", "CUT1", "Burrs on the inner edge"))
 	rec(eng, domain.ComplaintAcknowledged, ids[0], &domain.AcknowledgePayload{Deadline: h.clock.Now().Add(-time.Hour), Assignee: "eng1"})
-	rec(eng, domain.ComplaintMessagePosted, ids[0], &domain.MessagePayload{Text: "supplier is sloppy again", Internal: true})
+	rec(eng, domain.ComplaintMessagePosted, ids[0], h.sealed(ids[0], "supplier is sloppy again"))
 	rec(eng, domain.ComplaintMessagePosted, ids[0], &domain.MessagePayload{Text: "we are sorting the lot"})
 	rec(eng, domain.ActionAssigned, "act-1", &domain.ActionAssignedPayload{Kind: domain.ActionContainment, Title: "Sort the lot", Owner: "eng2", Due: h.clock.Now().Add(-time.Hour), ComplaintID: ids[0]})
 	rec(eng, domain.ComplaintActionLinked, ids[0], &domain.LinkActionPayload{ActionID: "act-1", Kind: domain.ActionContainment, Title: "Sort the lot"})

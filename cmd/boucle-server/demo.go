@@ -31,7 +31,17 @@ func (m *Main) runDemo(context.Context) error {
 		return lockedHint(err)
 	}
 	defer store.Close()
-	res, err := demo.Seed(store, clock, demo.Options{})
+	// The notes are sealed with the keys of the server that will serve
+	// this store: its key file, created now if need be.
+	serverKeys, _, err := syncserver.LoadKeyFile(m.cfg.keyFile(), time.Now())
+	if err != nil {
+		return err
+	}
+	keys, err := serverKeys.Confidential()
+	if err != nil {
+		return err
+	}
+	res, err := demo.Seed(store, clock, demo.Options{Keys: keys})
 	if errors.Is(err, demo.ErrSeeded) {
 		fmt.Fprintf(m.Stdout, "%s: %v; nothing to do (logins in %s).\n", m.cfg.Data, err, filepath.Join(m.cfg.Data, demoLogins))
 		return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 //	    report-form (the report form itself),
 //	    complaint:<status>[:<tab or task>] (the newest complaint in that
 //	    status, showing a tab such as timeline or a task such as acknowledge),
+//	    complaint-note (the newest complaint holding an internal note),
 //	    plan:<status> (the newest preventive plan in that status),
 //	    refused (files a complaint under the number of the station's newest
 //	    one, syncs so that the server refuses it, and opens the refusals)
@@ -63,6 +65,12 @@ func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log
 			sh.OpenComplaintAt(id, show)
 		} else {
 			log.Error("screenshot mode: no complaint in status " + status)
+		}
+	case "complaint-note": // the newest complaint holding an internal note
+		if id := newestWithNote(ws); id != "" {
+			sh.OpenComplaintAt(id, "")
+		} else {
+			log.Error("screenshot mode: no complaint with an internal note")
 		}
 	case "plan":
 		if sh.ShowID("plans") {
@@ -137,4 +145,20 @@ func orNoComplaint(err error) error {
 		return err
 	}
 	return domain.Errorf(domain.ENotFound, "no complaint filed at this station")
+}
+
+// newestWithNote finds the complaint filed last that holds an internal
+// note (sealed: the screen opens it with the session's keys).
+func newestWithNote(ws *viewmodel.Workstation) string {
+	var id string
+	var filed time.Time
+	_ = ws.Store().View(func(t *boltstore.Tx) error {
+		return t.ForEachState(domain.EntityComplaint, func(st *domain.State) {
+			c := st.Complaint
+			if c.FiledAt.After(filed) && slices.ContainsFunc(c.Messages, func(m domain.Message) bool { return m.Internal }) {
+				id, filed = c.ID, c.FiledAt
+			}
+		})
+	})
+	return id
 }

@@ -7,6 +7,7 @@ import (
 
 	"boucle/shared/authorship"
 	"boucle/shared/boltstore"
+	"boucle/shared/confidential"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 )
@@ -21,6 +22,10 @@ type Session struct {
 	// key is the user's author key for this workstation, unwrapped with
 	// the password at sign-in and kept in memory only.
 	key authorship.Key
+	// Keys are the plant's confidential keys this session unlocked (nil
+	// for operators): they open internal notes and seal new ones. They
+	// live in memory only while the session lasts.
+	Keys *confidential.Keyring
 }
 
 // Actor is who local events are recorded for, with the author key that
@@ -103,6 +108,10 @@ func (s *Syncer) startOnline(c *Client, tokens syncproto.Tokens, password string
 	if err != nil {
 		return Session{}, err
 	}
+	keys, err := sessionKeys(tokens)
+	if err != nil {
+		return Session{}, err
+	}
 	var previous string
 	s.authMu.Lock() // a refresh running for the previous session must not overwrite these tokens
 	err = s.store.Update(func(tx *boltstore.Tx) error {
@@ -127,7 +136,7 @@ func (s *Syncer) startOnline(c *Client, tokens syncproto.Tokens, password string
 	if previous != "" && previous != tokens.RefreshToken {
 		go s.revoke(c, previous) // the previous user's session on this workstation ends
 	}
-	sess := Session{User: tokens.User, Online: true, Since: s.cfg.Now(), key: key}
+	sess := Session{User: tokens.User, Online: true, Since: s.cfg.Now(), key: key, Keys: keys}
 	s.mu.Lock()
 	s.session = &sess
 	s.st.signInNeeded = false

@@ -11,15 +11,18 @@ import (
 	"boucle/desktop/ui/model"
 	"boucle/shared/analytics"
 	"boucle/shared/boltstore"
+	"boucle/shared/confidential"
 	"boucle/shared/domain"
 )
 
 // Complaint returns everything the complaint screen shows. Internal notes
-// are left out for operators: the domain keeps them, the operator's view
-// never shows them.
+// are left out for operators: the domain keeps them (sealed), the
+// operator's view never shows them. For the other roles they are opened
+// with the session's keys, or left sealed (locked) without them.
 func (m *Model) Complaint(id string) (model.ComplaintDetail, error) {
 	var d model.ComplaintDetail
-	hideInternal := m.Session().Role == domain.RoleOperator
+	keys, mayRead := m.readableKeys()
+	hideInternal := !mayRead
 	err := m.store.View(func(t *boltstore.Tx) error {
 		st, err := t.Complaint(id)
 		if err != nil {
@@ -29,6 +32,8 @@ func (m *Model) Complaint(id string) (model.ComplaintDetail, error) {
 		d.Conflicts, d.Flags = st.Meta.Conflicts, st.Meta.Flags
 		if hideInternal {
 			d.Complaint.Messages = publicMessages(d.Complaint.Messages)
+		} else {
+			d.Complaint.Messages = openMessages(keys, id, d.Complaint.Messages)
 		}
 		page, err := t.ListActions(boltstore.ActionFilter{ComplaintID: id, Limit: boltstore.MaxPageSize})
 		if err != nil {
@@ -43,7 +48,7 @@ func (m *Model) Complaint(id string) (model.ComplaintDetail, error) {
 				d.Duplicate = dup.Complaint.Number
 			}
 		}
-		d.Timeline, err = m.timeline(t, id, d.Actions, hideInternal)
+		d.Timeline, err = m.timeline(t, id, d.Actions, hideInternal, keys)
 		return err
 	})
 	if err != nil {
@@ -69,7 +74,7 @@ func publicMessages(msgs []domain.Message) []domain.Message {
 
 // timeline turns the complaint's events into items: who (display name),
 // when, where and what.
-func (m *Model) timeline(t *boltstore.Tx, id string, actions []domain.Action, hideInternal bool) ([]model.TimelineItem, error) {
+func (m *Model) timeline(t *boltstore.Tx, id string, actions []domain.Action, hideInternal bool, keys *confidential.Keyring) ([]model.TimelineItem, error) {
 	entries, err := t.Timeline(id)
 	if err != nil {
 		return nil, err
@@ -100,8 +105,11 @@ func (m *Model) timeline(t *boltstore.Tx, id string, actions []domain.Action, hi
 				it.Payload = p
 			}
 		}
-		if mp, ok := it.Payload.(*domain.MessagePayload); ok && mp.Internal && hideInternal {
-			continue
+		if mp, ok := it.Payload.(*domain.MessagePayload); ok && mp.Internal {
+			if hideInternal {
+				continue
+			}
+			openNote(keys, id, mp)
 		}
 		out = append(out, it)
 	}
@@ -190,9 +198,20 @@ func (m *Model) AssignAction(complaintID string, na model.NewAction) error {
 	return err
 }
 
-// PostMessage writes to the complainant, or an internal note.
+// PostMessage writes to the complainant, or an internal note, sealed
+// under the session's confidential key before anything is stored.
 func (m *Model) PostMessage(id, text string, internal bool) error {
-	return m.one(domain.ComplaintMessagePosted, id, &domain.MessagePayload{Text: strings.TrimSpace(text), Internal: internal})
+	p := &domain.MessagePayload{Text: strings.TrimSpace(text)}
+	if internal {
+		if err := p.Validate(); err != nil { // the text's rules, before it is sealed
+			return err
+		}
+		var err error
+		if p, err = m.sealNote(id, p.Text); err != nil {
+			return err
+		}
+	}
+	return m.one(domain.ComplaintMessagePosted, id, p)
 }
 
 // Escalate names a supervisor.

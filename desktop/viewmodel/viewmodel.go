@@ -13,6 +13,7 @@ import (
 	"boucle/desktop/ui/model"
 	"boucle/shared/authorship"
 	"boucle/shared/boltstore"
+	"boucle/shared/confidential"
 	"boucle/shared/domain"
 )
 
@@ -37,7 +38,8 @@ type Model struct {
 	// key is the signed-in user's author key on this workstation (from
 	// the sync client's session, in memory only): it signs every event.
 	key     authorship.Key
-	station string // the station this workstation serves
+	keys    *confidential.Keyring // the session's confidential keys (SetKeys)
+	station string                // the station this workstation serves
 
 	// OnRecord, when set, is called after every successful command (the
 	// shell counts it as activity and asks the syncer to push).
@@ -56,7 +58,9 @@ func New(store *boltstore.Store, station string, password PasswordChecker) *Mode
 // SetClock replaces the clock (tests).
 func (m *Model) SetClock(now func() time.Time) { m.now = now }
 
-// SetSession makes s the signed-in user; the zero Session signs out.
+// SetSession makes s the signed-in user; the zero Session signs out. It
+// drops the previous session's confidential keys (SetKeys gives the new
+// session its own).
 func (m *Model) SetSession(s model.Session) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -65,6 +69,7 @@ func (m *Model) SetSession(s model.Session) {
 		s.Station = m.station
 	}
 	m.session = s
+	m.keys = nil
 }
 
 // Session returns the signed-in user.

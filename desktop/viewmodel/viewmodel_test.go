@@ -347,6 +347,7 @@ func TestAssignActionIsAtomic(t *testing.T) {
 func TestOperatorDoesNotSeeInternalNotes(t *testing.T) {
 	// Given a complaint with a message and an internal note
 	m, s := newModel(t, fixture.Engineer)
+	m.SetKeys(plantKeys)
 	id := fixture.Acknowledged(t, s, "Burr")
 	must(t, m.PostMessage(id, "We are on it", false))
 	must(t, m.PostMessage(id, "Supplier is careless", true))
@@ -364,6 +365,7 @@ func TestOperatorDoesNotSeeInternalNotes(t *testing.T) {
 	}
 	// While the engineer sees both
 	signIn(m, fixture.Engineer)
+	m.SetKeys(plantKeys)
 	if d, _ := m.Complaint(id); len(d.Complaint.Messages) != 2 {
 		t.Errorf("engineer sees %d messages", len(d.Complaint.Messages))
 	}

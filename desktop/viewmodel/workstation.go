@@ -317,6 +317,7 @@ func (w *Workstation) SignIn(login, password string) (model.Session, error) {
 	}
 	w.model.SetSession(sess)
 	w.model.setAuthorKey(s.Actor().Key)
+	w.model.SetKeys(s.Keys) // the keys this sign-in unlocked; dropped at sign-out or switch
 	return w.model.Session(), nil
 }
 

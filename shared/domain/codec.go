@@ -271,3 +271,27 @@ var interned = func() map[string]string {
 	}
 	return m
 }()
+
+// EncodedTypeIs reports whether the encoded event b is of type t, reading
+// only its header (no allocation): the server's pull looks at every
+// stored event this way and decodes the few it must.
+func EncodedTypeIs(b []byte, t EventType) bool {
+	d := decoder{b: b}
+	switch v := d.byte("version"); {
+	case d.err != nil:
+		return false
+	case v == codecVersion:
+		if n := d.uvarint("sig"); n > 0 { // skip the signature: kid, MAC
+			d.bytes(int(min(n, uint64(len(b))))+MACSize, "sig")
+		}
+	case v != codecUnsigned1:
+		return false
+	}
+	d.bytes(16+8, "id")
+	d.uvarint("seq")
+	var typ []byte
+	for range 6 { // replica, author, role, entity type, entity id, type
+		typ = d.bytes(int(min(d.uvarint("string"), uint64(len(b)))), "string")
+	}
+	return d.err == nil && string(typ) == string(t)
+}

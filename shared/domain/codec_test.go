@@ -248,3 +248,25 @@ func mustMarshal(tb testing.TB, v any) string {
 	}
 	return string(b)
 }
+
+// EncodedTypeIs agrees with DecodeEvent on every event, and says no to
+// truncated bytes.
+func TestEncodedTypeIs(t *testing.T) {
+	for _, e := range codecEvents(t) {
+		unsigned := e
+		unsigned.Sig = domain.Signature{}
+		v1 := append([]byte{1}, domain.EncodeEvent(&unsigned)[2:]...) // version 1: no signature at all
+		for _, raw := range [][]byte{domain.EncodeEvent(&e), domain.EncodeEvent(&unsigned), v1} {
+			for _, typ := range []domain.EventType{e.Type, domain.ComplaintMessagePosted, domain.ComplaintFiled} {
+				if got := domain.EncodedTypeIs(raw, typ); got != (typ == e.Type) {
+					t.Fatalf("%s (version %d): EncodedTypeIs(%s) = %v", e.Type, raw[0], typ, got)
+				}
+			}
+			for n := range 40 {
+				if domain.EncodedTypeIs(raw[:n], e.Type) {
+					t.Fatalf("%s: %d bytes say yes", e.Type, n)
+				}
+			}
+		}
+	}
+}

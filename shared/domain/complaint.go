@@ -110,12 +110,15 @@ type Escalation struct {
 	At         time.Time `json:"at"`
 }
 
-// Message is a message to the complainant or an internal note.
+// Message is a message to the complainant or an internal note. The fold
+// keeps an internal note as it travels, sealed (Text empty); a reader with
+// the plant's confidential key opens it for display only.
 type Message struct {
 	Author   string    `json:"author"`
 	Role     Role      `json:"role"`
 	Text     string    `json:"text"`
 	Internal bool      `json:"internal,omitempty"`
+	Sealed   string    `json:"sealed,omitempty"`
 	At       time.Time `json:"at"`
 }
 
@@ -241,7 +244,7 @@ func complaintHandler(c *change, k *Complaint, p Payload) error {
 		if p.Internal && c.e.Role == RoleOperator {
 			return RuleError(EForbidden, "complaint.internal_note", "operators post messages, not internal notes")
 		}
-		k.Messages = append(k.Messages, Message{Author: c.e.Author, Role: c.e.Role, Text: p.Text, Internal: p.Internal, At: c.at()})
+		k.Messages = append(k.Messages, Message{Author: c.e.Author, Role: c.e.Role, Text: p.Text, Internal: p.Internal, Sealed: p.Sealed, At: c.at()})
 		return nil
 	case *AttachmentPayload:
 		if !k.Status.Open() {

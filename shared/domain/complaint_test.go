@@ -185,7 +185,7 @@ var complaintTransitions = []transition{
 	{step: step{otto, domain.RoleOperator, domain.ComplaintMessagePosted, func() domain.Payload { return &domain.MessagePayload{Text: "any news?"} }},
 		allowed: same(domain.ComplaintStatuses...)},
 	{step: step{eric, domain.RoleEngineer, domain.ComplaintMessagePosted, func() domain.Payload {
-		return &domain.MessagePayload{Text: "supplier slow to answer", Internal: true}
+		return &domain.MessagePayload{Internal: true, Sealed: "k1:c3VwcGxpZXIgc2xvdw"}
 	}}, variant: "internal", allowed: same(domain.ComplaintStatuses...)},
 	{step: step{otto, domain.RoleOperator, domain.ComplaintAttachmentAdded, func() domain.Payload {
 		return &domain.AttachmentPayload{Attachment: domain.Attachment{SHA256: sha('b'), Name: "gauge.pdf", Size: 3000}}
@@ -420,9 +420,11 @@ func TestDuplicateOfItselfRefused(t *testing.T) {
 
 func TestInternalNotes(t *testing.T) {
 	r := complaintIn(t, domain.StatusAcknowledged)
-	_, err := r.emitAs(olga, domain.RoleOperator, domain.ComplaintMessagePosted, cid, &domain.MessagePayload{Text: "psst", Internal: true})
+	_, err := r.emitAs(olga, domain.RoleOperator, domain.ComplaintMessagePosted, cid, &domain.MessagePayload{Internal: true, Sealed: "k1:cHNzdA"})
 	wantRule(t, err, domain.EForbidden, "complaint.internal_note")
-	r.mustEmitAs(t, eric, domain.RoleEngineer, domain.ComplaintMessagePosted, cid, &domain.MessagePayload{Text: "supplier slow", Internal: true})
+	_, err = r.emitAs(eric, domain.RoleEngineer, domain.ComplaintMessagePosted, cid, &domain.MessagePayload{Text: "supplier slow", Internal: true})
+	wantRule(t, err, domain.EInvalid, "complaint.internal_note_sealed")
+	r.mustEmitAs(t, eric, domain.RoleEngineer, domain.ComplaintMessagePosted, cid, &domain.MessagePayload{Internal: true, Sealed: "k1:c3VwcGxpZXIgc2xvdw"})
 	r.mustEmitAs(t, olga, domain.RoleOperator, domain.ComplaintMessagePosted, cid, &domain.MessagePayload{Text: "any news?"})
 	r.mustEmitAs(t, adam, domain.RoleAdmin, domain.ComplaintMessagePosted, cid, &domain.MessagePayload{Text: "moved to line 2"})
 	var got []domain.Message
@@ -431,7 +433,7 @@ func TestInternalNotes(t *testing.T) {
 		got = append(got, m)
 	}
 	want := []domain.Message{
-		{Author: eric, Role: domain.RoleEngineer, Text: "supplier slow", Internal: true},
+		{Author: eric, Role: domain.RoleEngineer, Internal: true, Sealed: "k1:c3VwcGxpZXIgc2xvdw"},
 		{Author: olga, Role: domain.RoleOperator, Text: "any news?"},
 		{Author: adam, Role: domain.RoleAdmin, Text: "moved to line 2"},
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -306,13 +307,55 @@ func (p *DuplicatePayload) Validate() error {
 }
 
 // MessagePayload is a message to the complainant, or an internal note that
-// operators do not see.
+// operators do not see. An internal note is sealed: Sealed holds its text
+// encrypted under the plant's confidential key ("<kid>:<base64url>", see
+// shared/confidential) and Text is empty, so the note never exists in
+// plain text on an operator's workstation or in its pulls. The domain
+// checks the shape only; the crypto lives outside it.
 type MessagePayload struct {
-	Text     string `json:"text"`
+	Text     string `json:"text,omitempty"`
 	Internal bool   `json:"internal,omitempty"`
+	Sealed   string `json:"sealed,omitempty"`
 }
 
-func (p *MessagePayload) Validate() error { return requireText("text", p.Text, maxLong) }
+func (p *MessagePayload) Validate() error {
+	if p.Sealed == "" {
+		return requireText("text", p.Text, maxLong)
+	}
+	switch {
+	case !p.Internal:
+		return FieldError("sealed", "only internal notes are sealed")
+	case p.Text != "":
+		return FieldError("text", "a sealed note carries no plain text")
+	}
+	return validSealed("sealed", p.Sealed)
+}
+
+// maxSealed bounds a sealed text: a kid, then the base64 of a nonce, a
+// tag and the longest note (maxLong runes of up to 4 bytes).
+const maxSealed = maxShort + 1 + (24+16+4*maxLong+2)/3*4
+
+// validSealed checks the shape "<kid>:<base64url>" of a sealed text.
+func validSealed(field, s string) error {
+	kid, body, ok := strings.Cut(s, ":")
+	switch {
+	case len(s) > maxSealed:
+		return FieldError(field, "is longer than %d characters", maxSealed)
+	case !ok || kid == "" || len(kid) > maxShort || strings.ContainsAny(kid, " \t\n"):
+		return FieldError(field, "must be <key id>:<sealed text>")
+	case body == "" || strings.TrimLeft(body, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "":
+		return FieldError(field, "the sealed text must be unpadded base64url")
+	}
+	return nil
+}
+
+// IsPlainInternalNote reports whether p is an internal note whose text is
+// not sealed: a note recorded before notes were sealed. No new event may
+// be one (Validate), and the server seals old ones when it serves them.
+func IsPlainInternalNote(p Payload) bool {
+	m, ok := p.(*MessagePayload)
+	return ok && m.Internal && m.Sealed == ""
+}
 
 // AttachmentPayload adds evidence after filing.
 type AttachmentPayload struct {

@@ -208,8 +208,14 @@ func Validate(e *Event) error {
 	if err := CheckPermission(e.Role, e.Type); err != nil {
 		return err
 	}
-	_, err := DecodePayload(e)
-	return err
+	p, err := DecodePayload(e)
+	if err != nil {
+		return err
+	}
+	if IsPlainInternalNote(p) {
+		return RuleError(EInvalid, "complaint.internal_note_sealed", "an internal note is sealed under the plant's confidential key, never recorded in plain text")
+	}
+	return nil
 }
 
 // NewEvent starts an event of type t on an entity with its payload, at the

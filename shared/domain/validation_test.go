@@ -149,7 +149,15 @@ func badPayloads() []struct {
 		{"duplicate/ok", &domain.DuplicatePayload{Of: "c0"}, ""},
 		{"duplicate/of nothing", &domain.DuplicatePayload{Number: "PRESS2-2026-0001"}, "of"},
 
-		{"message/ok", &domain.MessagePayload{Text: "hi", Internal: true}, ""},
+		{"message/ok", &domain.MessagePayload{Text: "hi"}, ""},
+		{"message/legacy plain note", &domain.MessagePayload{Text: "hi", Internal: true}, ""},
+		{"message/sealed note", &domain.MessagePayload{Internal: true, Sealed: "k1:AbC-_9"}, ""},
+		{"message/sealed not internal", &domain.MessagePayload{Sealed: "k1:AbC"}, "sealed"},
+		{"message/sealed with text", &domain.MessagePayload{Internal: true, Sealed: "k1:AbC", Text: "leak"}, "text"},
+		{"message/sealed no kid", &domain.MessagePayload{Internal: true, Sealed: ":AbC"}, "sealed"},
+		{"message/sealed no colon", &domain.MessagePayload{Internal: true, Sealed: "AbC"}, "sealed"},
+		{"message/sealed not base64url", &domain.MessagePayload{Internal: true, Sealed: "k1:Ab+/="}, "sealed"},
+		{"message/sealed too long", &domain.MessagePayload{Internal: true, Sealed: "k1:" + strings.Repeat("A", 30000)}, "sealed"},
 		{"message/empty", &domain.MessagePayload{}, "text"},
 		{"message/long", &domain.MessagePayload{Text: long}, "text"},
 

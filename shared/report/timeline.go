@@ -66,6 +66,7 @@ var timelineLabels = map[string]text{
 	"duplicate":      {"Marked as a duplicate of %s", "Marquée comme doublon de %s"},
 	"message":        {"Message: %s", "Message : %s"},
 	"note":           {"Internal note: %s", "Note interne : %s"},
+	"note_locked":    {"Internal note (locked)", "Note interne (verrouillée)"},
 	"attached":       {"File added: %s", "Fichier ajouté : %s"},
 	"conflict":       {"Conflict on %s settled: %s", "Conflit sur %s réglé : %s"},
 	"action":         {"%s action for %s, due %s: %s", "Action (%s) pour %s, échéance %s : %s"},
@@ -156,7 +157,12 @@ func (x *describer) complaintSentence(e *domain.Event, p domain.Payload) string 
 	case *domain.DuplicatePayload:
 		return fmt.Sprintf(x.tl("duplicate"), firstNonEmpty(p.Number, d.ComplaintNumber(p.Of)))
 	case *domain.MessagePayload:
-		if p.Internal {
+		switch {
+		case p.Internal && p.Sealed != "":
+			// Whoever renders opens notes first (the server does for the
+			// roles that read them); a note still sealed has no text here.
+			return x.tl("note_locked")
+		case p.Internal:
 			return fmt.Sprintf(x.tl("note"), p.Text)
 		}
 		return fmt.Sprintf(x.tl("message"), p.Text)

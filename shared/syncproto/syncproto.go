@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"boucle/shared/confidential"
 	"boucle/shared/domain"
 	"boucle/shared/hlc"
 
@@ -182,6 +183,10 @@ type Tokens struct {
 	// the key this user signs events with on that device's replica
 	// (shared/authorship). Keep it wrapped under the password.
 	AuthorKey *AuthorKey `json:"author_key,omitempty"`
+	// ConfidentialKeys are the plant's confidential keys (the newest
+	// first), in the login answer of an engineer, manager or administrator
+	// signing in on an enrolled workstation only: they open internal notes.
+	ConfidentialKeys []confidential.Key `json:"confidential_keys,omitempty"`
 }
 
 // AuthorKey is an author key on the wire.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"boucle/shared/boltstore"
+	"boucle/shared/confidential"
 	"boucle/shared/domain"
 	"boucle/syncserver"
 
@@ -57,6 +58,10 @@ type Options struct {
 	Days       int       // and starts this many days before (120)
 	Complaints int       // how many complaints (110)
 	Seed       uint64    // random choices: the same seed gives the same plant
+	// Keys seal the internal notes: the keys of the server that will
+	// serve the store (syncserver.PlantKeys); nil: that function's
+	// default for this store.
+	Keys *confidential.Keyring
 }
 
 // Result says what was seeded.
@@ -92,6 +97,7 @@ func Seed(store *boltstore.Store, clock *Clock, opts Options) (Result, error) {
 		opts.Complaints = 110
 	}
 	admin := syncserver.NewAdmin(store, clock.Now)
+	keys := opts.Keys
 	st, err := admin.Status()
 	switch {
 	case err != nil:
@@ -101,7 +107,15 @@ func Seed(store *boltstore.Store, clock *Clock, opts Options) (Result, error) {
 	case st.Accounts:
 		return Result{}, ErrNotEmpty
 	}
-	g := &gen{r: rand.New(rand.NewPCG(opts.Seed, 0x0b0c1e)), start: opts.End.AddDate(0, 0, -opts.Days), end: opts.End, store: store}
+	if keys == nil {
+		if keys, err = syncserver.PlantKeys(store, syncserver.Config{}); err != nil {
+			return Result{}, err
+		}
+	}
+	if !keys.Unlocked() {
+		return Result{}, fmt.Errorf("demo: the confidential keyring holds no key to seal internal notes")
+	}
+	g := &gen{r: rand.New(rand.NewPCG(opts.Seed, 0x0b0c1e)), start: opts.End.AddDate(0, 0, -opts.Days), end: opts.End, store: store, keys: keys}
 	clock.set(g.start)
 	if err := g.setUp(admin); err != nil {
 		return Result{}, err
@@ -124,6 +138,8 @@ type gen struct {
 	steps      []step
 	filed      []*life // every complaint, in filing order
 	photos     []domain.Attachment
+	keys       *confidential.Keyring // seal the internal notes
+	notes      int                   // internal notes sealed so far
 }
 
 // step is what one person does at one time.

@@ -130,3 +130,39 @@ func TestSeedRefusesARealPlant(t *testing.T) {
 		t.Fatalf("seed over a plant: %v", err)
 	}
 }
+
+// The demo's internal notes are sealed under the plant's key, as an
+// engineer's workstation records them, and open with it.
+func TestSeedSealsInternalNotes(t *testing.T) {
+	end := time.Date(2026, 6, 30, 16, 0, 0, 0, time.UTC)
+	clock := demo.NewClock(end)
+	store, err := syncserver.OpenStore(t.TempDir(), boltstore.Options{Now: clock.Now}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := demo.Seed(store, clock, demo.Options{End: end, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := syncserver.PlantKeys(store, syncserver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes int
+	err = store.View(func(tx *boltstore.Tx) error {
+		return tx.ForEachState(domain.EntityComplaint, func(st *domain.State) {
+			for _, m := range st.Complaint.Messages {
+				if !m.Internal {
+					continue
+				}
+				notes++
+				if text, err := keys.Open(st.Complaint.ID, m.Sealed); m.Text != "" || err != nil || text == "" {
+					t.Errorf("%s: note %+v opens to %q, %v", st.Complaint.Number, m, text, err)
+				}
+			}
+		})
+	})
+	if err != nil || notes < 10 {
+		t.Fatalf("%d internal notes, %v", notes, err)
+	}
+}

@@ -214,8 +214,20 @@ func (l *life) message() {
 		l.step(hour, 12*hour, l.engineer, l.cmd(domain.ComplaintMessagePosted, &domain.MessagePayload{Text: l.pick(engMessages)}))
 	}
 	if l.g.chance(0.25) {
-		l.step(hour, 12*hour, l.engineer, l.cmd(domain.ComplaintMessagePosted, &domain.MessagePayload{Text: l.pick(internal), Internal: true}))
+		l.step(hour, 12*hour, l.engineer, l.cmd(domain.ComplaintMessagePosted, l.sealedNote(l.pick(internal))))
 	}
+}
+
+// sealedNote is an internal note sealed under the plant's key, as an
+// engineer's workstation records it. Its nonce comes from a counter, so
+// the same seed gives the same bytes.
+func (l *life) sealedNote(text string) *domain.MessagePayload {
+	l.g.notes++
+	sealed, err := l.g.keys.SealFixed(l.id, fmt.Sprintf("demo-note-%d", l.g.notes), text)
+	if err != nil {
+		panic(err) // the keyring is unlocked: Seed checked it
+	}
+	return &domain.MessagePayload{Internal: true, Sealed: sealed}
 }
 
 // solve proposes two options, has the complainant choose one, and assigns

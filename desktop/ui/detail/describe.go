@@ -65,7 +65,10 @@ func describePayload(it *model.TimelineItem, ref *model.Reference) string {
 	case *domain.DuplicatePayload:
 		return lang.X("timeline.duplicate", "Marked as a duplicate of {{.Number}}", map[string]any{"Number": orDash(p.Number)})
 	case *domain.MessagePayload:
-		if p.Internal {
+		switch {
+		case p.Internal && p.Sealed != "":
+			return lockedNote()
+		case p.Internal:
 			return lang.X("timeline.note", "Internal note: {{.Text}}", map[string]any{"Text": p.Text})
 		}
 		return lang.X("timeline.message", "Message: {{.Text}}", map[string]any{"Text": p.Text})
@@ -187,4 +190,11 @@ func showValue(field string, raw json.RawMessage, ref *model.Reference) string {
 		return s
 	}
 	return string(raw)
+}
+
+// lockedNote stands for an internal note the view model could not open:
+// the session has no confidential key (the user never signed in online on
+// this workstation since notes are sealed).
+func lockedNote() string {
+	return lang.X("detail.note_locked", "Internal note (locked: sign in online once)")
 }

@@ -294,6 +294,10 @@ func (s *Screen) renderOverview() {
 		}
 		l := widget.NewLabelWithStyle(who, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 		o.Add(l)
+		if msg.Internal && msg.Sealed != "" { // not opened: this session lacks the key
+			o.Add(ui.Wrapped(lockedNote()))
+			continue
+		}
 		o.Add(ui.Wrapped(msg.Text))
 	}
 	o.Refresh()

@@ -1,0 +1,69 @@
+package syncclient_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"testing"
+
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+)
+
+// The demo's internal notes (syncserver/demo/texts.go), in both languages.
+var demoNotes = []string{
+	"Relancé le chef d'équipe du poste fournisseur.", "Chased the supplier station's team leader.",
+	"Même cause que le mois dernier : à suivre en plan préventif.", "Same cause as last month: to follow up in a preventive plan.",
+	"Coût de non-qualité estimé à 1 200 €.", "Cost of poor quality estimated at €1,200.",
+}
+
+// On a demo plant, an operator's workstation pulls the whole log and its
+// file holds no internal note's text; an engineer signing in online on
+// the same workstation receives the keys and opens every note.
+func TestE2EOperatorWorkstationHoldsNoInternalNote(t *testing.T) {
+	needServer(t)
+	dir := t.TempDir()
+	if out, err := exec.Command(serverBin, "demo", "--data", dir).CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	srv := startServer(t, dir)
+	srv.addUser("op9", "operator", "PRESS2", password("op9"))
+	srv.addUser("eng9", "engineer", "", password("eng9"))
+	w := enrolled(t, "shared-desk", srv.URL(), srv.enrolmentCode(), testConfig())
+
+	// Given the operator signed in, the workstation pulls everything
+	if s := w.login(t, "op9", password("op9")); s.Keys != nil {
+		t.Fatal("an operator's session holds the confidential keys")
+	}
+	w.syncOnce(t)
+	raw, err := os.ReadFile(w.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, note := range demoNotes {
+		if bytes.Contains(raw, []byte(note)) {
+			t.Errorf("the workstation's file holds the internal note %q", note)
+		}
+	}
+
+	// And every note is there, sealed, and opens for an engineer
+	eng := w.login(t, "eng9", password("eng9"))
+	var notes, opened int
+	err = w.store.View(func(tx *boltstore.Tx) error {
+		return tx.ForEachState(domain.EntityComplaint, func(st *domain.State) {
+			for _, m := range st.Complaint.Messages {
+				if !m.Internal {
+					continue
+				}
+				notes++
+				if text, err := eng.Keys.Open(st.Complaint.ID, m.Sealed); err == nil && m.Text == "" && text != "" {
+					opened++
+				}
+			}
+		})
+	})
+	if err != nil || notes == 0 || opened != notes {
+		t.Fatalf("%d internal notes pulled, %d open for the engineer (%v)", notes, opened, err)
+	}
+	t.Logf("%d internal notes, all sealed, all opened by the engineer", notes)
+}
