@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 )
 
@@ -31,11 +32,7 @@ func (p *pushTx) checkFiling(e *domain.Event) error {
 		return domain.RuleError(domain.EConflict, "complaint.already_filed",
 			"complaint %s was already filed, as %s by %s", e.EntityID, f.Number, f.Station)
 	}
-	payload, err := domain.DecodePayload(e)
-	if err != nil {
-		return err
-	}
-	number := payload.(*domain.ComplaintFiledPayload).Number
+	number := boltstore.FiledNumber(e) // valid: prevalidate checked the payload
 	if holder, ok := p.t.ComplaintWithNumber(number); ok && holder != e.EntityID {
 		return domain.RuleError(domain.EConflict, "complaint.number_taken",
 			"number %s already belongs to another complaint: file it again on this workstation to get a number of its own", number)

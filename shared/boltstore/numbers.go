@@ -57,10 +57,10 @@ func (t *Tx) indexFiling(e *domain.Event) error {
 	return putFiling(t.tx, e.EntityID, p)
 }
 
-func putFiling(tx *bolt.Tx, id string, p *domain.ComplaintFiledPayload) error {
+func putFiling(tx *bolt.Tx, id string, p *ComplaintFiling) error {
 	filings := tx.Bucket(bucketComplaintFilings)
 	if filings.Get([]byte(id)) == nil {
-		if err := filings.Put([]byte(id), []byte(p.FilingStation+"\x00"+p.Number)); err != nil {
+		if err := filings.Put([]byte(id), []byte(p.Station+"\x00"+p.Number)); err != nil {
 			return err
 		}
 	}
@@ -83,17 +83,31 @@ func (t *Tx) unindexFiling(e *domain.Event) error {
 	return t.tx.Bucket(bucketComplaintFilings).Delete([]byte(e.EntityID))
 }
 
-// filedPayload decodes a complaint.filed event's payload; nil for any
-// other event, or one this version cannot read.
-func filedPayload(e *domain.Event) (*domain.ComplaintFiledPayload, error) {
+// filedPayload reads what the indexes need of a complaint.filed event; nil for
+// any other event, or one this version cannot read. It decodes two fields
+// only: the server runs it on every filing inside its single writer.
+func filedPayload(e *domain.Event) (*ComplaintFiling, error) {
 	if e.Type != domain.ComplaintFiled || !e.Known() {
 		return nil, nil
 	}
-	var p domain.ComplaintFiledPayload
+	var p struct {
+		Number  string `json:"number"`
+		Station string `json:"filing_station"`
+	}
 	if json.Unmarshal(e.Payload, &p) != nil || p.Number == "" {
 		return nil, nil // an invalid filing indexes nothing; the fold flags it
 	}
-	return &p, nil
+	return &ComplaintFiling{Station: p.Station, Number: p.Number}, nil
+}
+
+// FiledNumber is the number a complaint.filed event claims, "" for any
+// other event.
+func FiledNumber(e *domain.Event) string {
+	f, _ := filedPayload(e)
+	if f == nil {
+		return ""
+	}
+	return f.Number
 }
 
 // indexFilingsOfLog builds the filing indexes of a store written before
