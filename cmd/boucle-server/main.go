@@ -85,6 +85,8 @@ var commands = []*command{
 	{name: "keys list", help: "list the server's keys (kid and date; the newest signs)", run: (*Main).runKeysList},
 	{name: "keys rotate", help: "add a new key that signs from the next start; older keys still verify", run: (*Main).runKeysRotate},
 	{name: "keys retire", args: "KID", nargs: 1, help: "remove an older key: its tokens and author keys stop working", run: (*Main).runKeysRetire},
+	{name: "check", help: "verify the store offline (server stopped): bbolt's consistency, every event's checksum, every state against its refold", run: (*Main).runCheck},
+	{name: "quarantine list", help: "list the events whose stored bytes failed their check (pulls skip them)", run: (*Main).runQuarantineList},
 	{name: "backup", args: "DEST", nargs: 1, help: "write a hot copy of the store to DEST (a new file)", run: (*Main).runBackup},
 	{name: "demo", help: "seed a demo plant into an empty store", run: (*Main).runDemo},
 }
