@@ -92,8 +92,9 @@ func openAPIPaths() obj {
 	api := syncproto.Prefix
 	blob := []obj{param("sha256", "path", "SHA-256 of the bytes, 64 lower-case hex digits", str)}
 	return obj{
-		"/healthz": obj{"get": op("Liveness: the store answers.", []string{"ops"}, public, nil,
-			obj{"200": reply("OK", obj{"type": "object"}), "500": reply("The store does not answer.", ref("ErrorBody"))})},
+		"/healthz": obj{"get": op("Health: the store reads (its meta bucket and the log's last page). The answer counts the quarantined events.", []string{"ops"}, public, nil,
+			obj{"200": reply("OK", obj{"type": "object"}), "500": reply("The store does not answer.", ref("ErrorBody")),
+				"503": reply("The store's file does not read (code store_corrupt): see the server's log and `boucle-server check`.", ref("ErrorBody"))})},
 		"/metrics": obj{"get": op("Prometheus metrics. With a metrics token configured, send it as a bearer token (not an access token). "+
 			"Served on the API's port unless the server was started with --metrics-addr, or listens beyond loopback without a token.", []string{"ops"}, public, nil,
 			obj{"200": obj{"description": "Metrics in the Prometheus text format.", "content": obj{"text/plain": obj{"schema": str}}},
