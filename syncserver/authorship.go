@@ -1,9 +1,34 @@
 package syncserver
 
 import (
+	"runtime"
+	"sync"
+
 	"boucle/shared/authorship"
+	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 )
+
+// Authorship: the server accepts a pushed event only when it can check
+// that its author recorded it on the workstation that pushes it.
+//
+// At each online sign-in sent with a device's credential, the server
+// issues the user a key bound to the user and the device's replica,
+// derived from its newest secret (issueAuthorKey); the workstation signs
+// every event the user records with it (shared/authorship). On push:
+//
+//   - verifyAuthorship, before the write transaction and in parallel:
+//     events of the system are refused (the server records them itself);
+//     every other event must carry a MAC that verifies under the key of
+//     its author on its replica, for the kid it names;
+//   - checkAuthorship, in the transaction: the author is in the server's
+//     directory, enabled, and has the role the event claims (so the
+//     permission checked by domain.Validate is the directory's, never the
+//     event's word); directory events (stations, users, categories,
+//     severities) come from an administrator's own session only: the
+//     author must be the token's subject.
+//
+// See docs/sync-protocol.md, "Authorship".
 
 // issueAuthorKey returns the key login signs events with on replica,
 // derived from the newest server key: deterministic, so nothing is stored
@@ -13,4 +38,106 @@ func (s *Server) issueAuthorKey(login, replica string) *syncproto.AuthorKey {
 	master, _ := s.keys.authorMaster(kid)
 	key := authorship.Derive(master, login, replica)
 	return &syncproto.AuthorKey{Kid: kid, Key: key[:]}
+}
+
+// verifyAuthorship checks who signed each event, in parallel, and records
+// a refusal in errs[i] (over any other: who wrote an event comes before
+// what it says). Duplicates are checked too but their result is never
+// read: apply answers them before.
+func (s *Server) verifyAuthorship(events []domain.Event, errs []error) {
+	check := func(from, to int) {
+		sv := signatureVerifier{keys: s.keys, derived: map[authorKeyID][authorship.KeySize]byte{}}
+		for i := from; i < to; i++ {
+			if err := sv.check(&events[i]); err != nil {
+				errs[i] = err
+			}
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(events) < 256 || workers == 1 {
+		check(0, len(events))
+		return
+	}
+	chunk := (len(events) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for from := 0; from < len(events); from += chunk {
+		wg.Go(func() { check(from, min(from+chunk, len(events))) })
+	}
+	wg.Wait()
+}
+
+type authorKeyID struct{ kid, login, replica string }
+
+// signatureVerifier checks signatures for one goroutine, deriving each
+// (kid, author, replica) key once.
+type signatureVerifier struct {
+	keys    *Keyring
+	derived map[authorKeyID][authorship.KeySize]byte
+	v       authorship.Verifier
+}
+
+func (sv *signatureVerifier) check(e *domain.Event) error {
+	if e.Role == domain.RoleSystem || e.Author == SystemLogin {
+		return domain.RuleError(domain.EForbidden, "sync.system",
+			"events of the system are recorded by the server itself, never pushed")
+	}
+	if !e.Signed() {
+		return domain.RuleError(domain.EForbidden, "sync.signature",
+			"not signed: sign in online on this workstation, then record it again")
+	}
+	id := authorKeyID{e.Sig.Kid, e.Author, e.Replica}
+	key, ok := sv.derived[id]
+	if !ok {
+		master, known := sv.keys.authorMaster(e.Sig.Kid)
+		if !known {
+			return domain.RuleError(domain.EForbidden, "sync.signature",
+				"signed with a server key this server no longer holds (%s): sign in online on this workstation, then record it again", e.Sig.Kid)
+		}
+		key = authorship.Derive(master, e.Author, e.Replica)
+		sv.derived[id] = key
+	}
+	if !sv.v.Verify(key, e) {
+		return domain.RuleError(domain.EForbidden, "sync.signature",
+			"the signature is not that of %s on this workstation: only the author, signed in on it, can record this", e.Author)
+	}
+	return nil
+}
+
+// checkAuthorship checks the event's author against the server's
+// directory, in the push's transaction. The author is whoever signed in on
+// the workstation, possibly offline, not the token's subject (the
+// signature proved it): the token vouches for the upload, the directory
+// for the author's role. Directory events are the exception: only an
+// administrator's own session pushes them.
+func (p *pushTx) checkAuthorship(e *domain.Event) error {
+	u, ok := p.authors[e.Author]
+	if !ok {
+		var err error
+		if u, err = directoryUser(p.t, e.Author); err != nil {
+			return err
+		}
+		p.authors[e.Author] = u
+	}
+	switch {
+	case u == nil:
+		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is not in the plant's directory", e.Author)
+	case u.Disabled:
+		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is disabled", e.Author)
+	case u.Role != e.Role:
+		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is %s at the server, not %s", e.Author, u.Role, e.Role)
+	case isDirectory(e.EntityType) && (u.Role != domain.RoleAdmin || e.Author != p.subject):
+		return domain.RuleError(domain.EForbidden, "sync.directory",
+			"changes to the directory (%s) are accepted from the administrator's own session only, not relayed by %s's", e.Type, p.subject)
+	}
+	return nil
+}
+
+// isDirectory tells the reference data: who may do what, where, and with
+// which deadlines.
+func isDirectory(t domain.EntityType) bool {
+	switch t {
+	case domain.EntityStation, domain.EntityUser, domain.EntityCategory, domain.EntitySeverity:
+		return true
+	}
+	return false
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"boucle/shared/authorship"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/hlc"
@@ -31,7 +32,8 @@ const (
 // history returns n events of complaint cases recorded on one workstation,
 // ten per case (filed, acknowledged, analysed, two solutions proposed, one
 // chosen, a corrective action assigned, linked and completed, resolved,
-// verified), with the authors of the harness's directory. Cases go in
+// verified), with the authors of the harness's directory, signed with the
+// keys they hold on d (see harness.signIn). Cases go in
 // waves: the workstation works on wave cases at a time, step by step, as
 // a shift works on the complaints in hand.
 func history(d *device, n, wave int) []domain.Event {
@@ -51,6 +53,9 @@ func history(d *device, n, wave int) []domain.Event {
 			e.Parents = []uuid.UUID{p}
 		}
 		last[e.Key()] = e.ID
+		if k := d.keys[author]; k.Valid() { // signed by its author, as a workstation signs
+			authorship.Sign(k, &e)
+		}
 		events = append(events, e)
 	}
 	deadline := start.Add(10 * 24 * time.Hour)
@@ -107,6 +112,9 @@ func history(d *device, n, wave int) []domain.Event {
 	return events
 }
 
+// historyAuthors are the users who record a history.
+var historyAuthors = []string{"op1", "eng1", "eng2"}
+
 // batches encodes events as push bodies of benchBatch events.
 func batches(events []domain.Event) [][]byte {
 	var out [][]byte
@@ -148,6 +156,7 @@ func benchmarkPush(b *testing.B, wave int) {
 		b.StopTimer()
 		h := newHarness(b)
 		d := h.workstation("op1")
+		h.signIn(d, historyAuthors...)
 		bodies := batches(history(d, benchEvents, wave))
 		b.StartTimer()
 		start := time.Now()
@@ -170,6 +179,7 @@ func BenchmarkPush100kScattered(b *testing.B) { benchmarkPush(b, 10_000) }
 func BenchmarkPull100k(b *testing.B) {
 	h := newHarness(b)
 	d := h.workstation("op1")
+	h.signIn(d, historyAuthors...)
 	pushAll(b, h, d, batches(history(d, benchEvents, 50)))
 	want := int(h.logLen())
 	client := h.http.Client()

@@ -16,6 +16,7 @@ import (
 func stamped(h *harness, d *device, t hlc.Timestamp, text string) domain.Event {
 	e := h.event(d, "op1", domain.RoleOperator, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: text})
 	e.HLC = t
+	h.resign(d, &e)
 	return e
 }
 

@@ -61,6 +61,7 @@ func TestErrorMessagesHaveNoGoTypeNames(t *testing.T) {
 	// the field named, in words.
 	bad := h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", filing(1, "Rayure"))
 	bad.Payload = json.RawMessage(`{"number": "PRESS2-2026-0001", "quantity": "five"}`)
+	h.resign(ws, &bad)
 	r := h.push(ws, bad).Results[0]
 	if r.Result != syncproto.Rejected || goWords.MatchString(r.Reason) || !regexp.MustCompile(`quantity`).MatchString(r.Reason) {
 		t.Errorf("push refusal: %+v", r)

@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"boucle/shared/authorship"
 	"boucle/shared/boltstore"
 	"boucle/shared/confidential"
 	"boucle/shared/domain"
@@ -154,11 +156,13 @@ func (h *harness) seed() {
 	}
 }
 
-// device is an enrolled workstation with a signed-in user.
+// device is an enrolled workstation with a signed-in user, and the author
+// keys of the users who signed in on it.
 type device struct {
 	id, key, replica string
 	tokens           syncproto.Tokens
 	seq              uint64
+	keys             map[string]authorship.Key // by login; zero: the login cannot sign in
 }
 
 // enrol enrols a workstation with a fresh replica id.
@@ -187,7 +191,59 @@ func (h *harness) login(login string, d *device) syncproto.Tokens {
 	h.t.Helper()
 	var tokens syncproto.Tokens
 	h.mustJSON(h.do(http.MethodPost, syncproto.RouteLogin, syncproto.LoginRequest{Login: login, Password: pw}, d.headers(false)), http.StatusOK, &tokens)
+	d.keep(login, tokens.AuthorKey)
 	return tokens
+}
+
+// keep saves the author key a sign-in on the device brought.
+func (d *device) keep(login string, ak *syncproto.AuthorKey) {
+	if d == nil {
+		return
+	}
+	if d.keys == nil {
+		d.keys = map[string]authorship.Key{}
+	}
+	k := authorship.Key{}
+	if ak != nil {
+		k.Kid = ak.Kid
+		copy(k.Secret[:], ak.Key)
+	}
+	d.keys[login] = k
+}
+
+// signIn signs each login in on the device once, for its author key.
+func (h *harness) signIn(d *device, logins ...string) {
+	h.t.Helper()
+	for _, login := range logins {
+		if !h.authorKey(d, login).Valid() {
+			h.t.Fatalf("%s got no author key", login)
+		}
+	}
+}
+
+// resign signs an event changed after it was built, with its author's key.
+func (h *harness) resign(d *device, e *domain.Event) {
+	h.t.Helper()
+	authorship.Sign(h.authorKey(d, e.Author), e)
+}
+
+// authorKey returns login's author key on the device, signing login in on
+// it once to get it (as the user would at the workstation); the zero Key
+// when login cannot sign in (unknown, disabled, the system).
+func (h *harness) authorKey(d *device, login string) authorship.Key {
+	h.t.Helper()
+	if k, ok := d.keys[login]; ok || d.id == "" {
+		return k
+	}
+	res := h.do(http.MethodPost, syncproto.RouteLogin, syncproto.LoginRequest{Login: login, Password: pw}, d.headers(false))
+	defer res.Body.Close()
+	var tokens syncproto.Tokens
+	if res.StatusCode == http.StatusOK && json.NewDecoder(res.Body).Decode(&tokens) == nil {
+		d.keep(login, tokens.AuthorKey)
+	} else {
+		d.keep(login, nil)
+	}
+	return d.keys[login]
 }
 
 // headers returns the device's credential headers, with its access token
@@ -274,8 +330,19 @@ func (h *harness) mustError(res *http.Response, status int, code domain.Code) sy
 	return eb
 }
 
-// event builds the next event of the device's replica.
+// event builds the next event of the device's replica, signed by its
+// author as the workstation would sign it (unsigned when the author
+// cannot sign in).
 func (h *harness) event(d *device, author string, role domain.Role, typ domain.EventType, entity string, p domain.Payload) domain.Event {
+	h.t.Helper()
+	e := h.unsigned(d, author, role, typ, entity, p)
+	if k := h.authorKey(d, author); k.Valid() {
+		authorship.Sign(k, &e)
+	}
+	return e
+}
+
+func (h *harness) unsigned(d *device, author string, role domain.Role, typ domain.EventType, entity string, p domain.Payload) domain.Event {
 	h.t.Helper()
 	e, err := domain.NewEvent(typ, entity, p)
 	if err != nil {
@@ -283,6 +350,18 @@ func (h *harness) event(d *device, author string, role domain.Role, typ domain.E
 	}
 	d.seq++
 	e.ID, e.HLC, e.Replica, e.Seq, e.Author, e.Role = uuid.Must(uuid.NewV7()), hlc.FromTime(h.clock.Now())+hlc.Timestamp(d.seq), d.replica, d.seq, author, role
+	return e
+}
+
+// forge builds an event in author's name on the device, signed with the
+// key of the device's signed-in user (who does not hold author's), and
+// stamped after the server's clock, as an attacker who pulled the log
+// would stamp it.
+func (h *harness) forge(d *device, author string, role domain.Role, typ domain.EventType, entity string, p domain.Payload) domain.Event {
+	h.t.Helper()
+	e := h.unsigned(d, author, role, typ, entity, p)
+	e.HLC = h.store.Clock().Now() + 1
+	authorship.Sign(h.authorKey(d, d.tokens.User.Login), &e)
 	return e
 }
 
@@ -355,3 +434,16 @@ func (h *harness) logLen() uint64 {
 }
 
 func storePath(dir string) string { return filepath.Join(dir, syncserver.StoreFile) }
+
+// copyKeyFile puts the server's key file in dir, as an administrator who
+// restores a backup of the store puts back the key file kept apart.
+func (h *harness) copyKeyFile(dir string) {
+	h.t.Helper()
+	raw, err := os.ReadFile(filepath.Join(h.dir, syncserver.DefaultKeyFile))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, syncserver.DefaultKeyFile), raw, 0o600); err != nil {
+		h.t.Fatal(err)
+	}
+}

@@ -26,6 +26,7 @@ func restoredPlant(t *testing.T, h *harness, ws *device, others ...*device) (*ha
 	if err := os.Rename(backup, storePath(dir)); err != nil {
 		t.Fatal(err)
 	}
+	h.copyKeyFile(dir) // kept apart from the store's backups
 	r := openHarness(t, dir, false)
 	ws.tokens = r.login("op1", ws)
 	for _, d := range others {

@@ -57,7 +57,7 @@ func (p *pushTx) checkComplainant(e *domain.Event) error {
 }
 
 // authorStation is the home station of the event's author in the server's
-// directory, read once per push (checkAuthor has already refused unknown
+// directory, read once per push (checkAuthorship has already refused unknown
 // and disabled authors). Seam: when the directory as of the event is
 // known (authorship), ask it instead of the current entry.
 func (p *pushTx) authorStation(e *domain.Event) (string, error) {

@@ -25,6 +25,7 @@ func (h *harness) addOperator(login, station string) {
 func (h *harness) resolvedCase() *device {
 	h.t.Helper()
 	ws := h.workstation("op1")
+	h.signIn(ws, historyAuthors...)
 	for i, r := range h.push(ws, history(ws, 9, 1)...).Results {
 		if r.Result != syncproto.Accepted {
 			h.t.Fatalf("step %d of the case: %+v", i, r)

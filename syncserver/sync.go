@@ -55,9 +55,10 @@ func (s *Server) push(c *gin.Context) {
 	}
 	p := principalOf(c)
 	invalid := prevalidate(events)
+	s.verifyAuthorship(events, invalid)
 	resp := syncproto.PushResponse{Results: make([]syncproto.EventResult, len(events))}
 	err = s.store.Update(func(t *boltstore.Tx) error {
-		pt := pushTx{t: t, device: p.device, clock: s.clockLimit(), epoch: readEpoch(t.Bolt()), authors: map[string]*domain.User{}}
+		pt := pushTx{t: t, device: p.device, subject: p.Login, clock: s.clockLimit(), epoch: readEpoch(t.Bolt()), authors: map[string]*domain.User{}}
 		for i := range events {
 			r, err := pt.apply(&events[i], invalid[i])
 			if err != nil {
@@ -110,6 +111,7 @@ func prevalidate(events []domain.Event) []error {
 type pushTx struct {
 	t       *boltstore.Tx
 	device  *Device
+	subject string // the token's user
 	clock   clockLimit
 	epoch   Epoch
 	authors map[string]*domain.User // the directory, read once per author
@@ -124,8 +126,10 @@ type pushTx struct {
 //     is refused for good;
 //   - of a type or schema this server does not know: the whole push is
 //     refused until the server is upgraded (nothing can be checked);
-//   - invalid (domain.Validate, run beforehand by prevalidate), or its
-//     author unknown, disabled or without the role claimed
+//   - invalid (domain.Validate, run beforehand by prevalidate), not signed
+//     by its author (verifyAuthorship, also beforehand), or its author
+//     unknown, disabled, without the role claimed, or not the session's
+//     for a directory event (checkAuthorship)
 //     → refused for good, kept apart from the log (StoreRejection);
 //   - otherwise stored and folded.
 func (p *pushTx) apply(e *domain.Event, invalid error) (syncproto.EventResult, error) {
@@ -193,40 +197,10 @@ func (p *pushTx) refusal(e *domain.Event, invalid error) error {
 	if err := p.clock.check(e); err != nil {
 		return err
 	}
-	if err := p.checkAuthor(e); err != nil {
+	if err := p.checkAuthorship(e); err != nil {
 		return err
 	}
 	return p.checkStateRules(e)
-}
-
-// checkAuthor checks the event's author against the server's directory.
-// The author is whoever signed in on the workstation, possibly offline,
-// not the token's subject: the token vouches for the upload, the
-// directory for the authorship.
-func (p *pushTx) checkAuthor(e *domain.Event) error {
-	if e.Role == domain.RoleSystem {
-		if e.Author != SystemLogin {
-			return domain.RuleError(domain.EForbidden, "sync.author", "events of role system are authored by %q", SystemLogin)
-		}
-		return nil
-	}
-	u, ok := p.authors[e.Author]
-	if !ok {
-		var err error
-		if u, err = directoryUser(p.t, e.Author); err != nil {
-			return err
-		}
-		p.authors[e.Author] = u
-	}
-	switch {
-	case u == nil:
-		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is not in the plant's directory", e.Author)
-	case u.Disabled:
-		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is disabled", e.Author)
-	case u.Role != e.Role:
-		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is %s at the server, not %s", e.Author, u.Role, e.Role)
-	}
-	return nil
 }
 
 // reason is the text kept with a refusal: the rule or field, then the

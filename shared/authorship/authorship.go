@@ -32,7 +32,7 @@ type Key struct {
 }
 
 // Valid reports whether the key was issued (a zero Key is no key).
-func (k *Key) Valid() bool { return k != nil && k.Kid != "" }
+func (k Key) Valid() bool { return k.Kid != "" }
 
 const label = "boucle author v1"
 

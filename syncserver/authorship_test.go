@@ -1,0 +1,128 @@
+package syncserver_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"boucle/shared/domain"
+	"boucle/shared/syncproto"
+)
+
+// The forgeries of issue #9, section 1: an operator signed in on his own
+// enrolled workstation (his token, his device credential) pushes events
+// written in someone else's name. Each is refused with the rule that
+// catches it, and the directory and the plant are left as they were.
+func TestPushRefusesForgedAuthorship(t *testing.T) {
+	h := newHarness(t)
+	ws := h.workstation("op1")
+	if err := h.admin.DisableUser(t.Context(), "eng2", "left the plant"); err != nil {
+		t.Fatal(err)
+	}
+	before := h.logLen()
+	cases := []struct {
+		name  string
+		event domain.Event
+		rule  string
+	}{
+		{"PlanApprovedByTheManager", h.forge(ws, "mgr", domain.RoleManager, domain.PlanApproved, "p1",
+			&domain.SignOffPayload{Comment: "ok", Meaning: "approved for implementation"}), "sync.signature"},
+		{"EffectivenessMeasuredBySystem", h.forge(ws, "system", domain.RoleSystem, domain.ActionEffectivenessMeasured, "a1",
+			&domain.VerdictPayload{Effective: true}), "sync.system"},
+		{"UserUpdatedToManager", h.forge(ws, "admin", domain.RoleAdmin, domain.UserUpdated, "op1",
+			&domain.UserPayload{DisplayName: "Olivia Operator", Role: domain.RoleManager, Station: "PRESS2"}), "sync.signature"},
+		{"DisabledUserEnabled", h.forge(ws, "admin", domain.RoleAdmin, domain.UserEnabled, "eng2", &domain.NotePayload{}), "sync.signature"},
+		{"AdminDisabled", h.forge(ws, "admin", domain.RoleAdmin, domain.UserDisabled, "admin", &domain.ReasonPayload{Reason: "gone"}), "sync.signature"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := h.push(ws, c.event).Results[0]
+			if r.Result != syncproto.Rejected || r.Code != domain.EForbidden || !strings.HasPrefix(r.Reason, c.rule+":") {
+				t.Fatalf("forged %s by %s = %+v, want forbidden by %s", c.event.Type, c.event.Author, r, c.rule)
+			}
+		})
+	}
+	// The directory is unchanged: op1 is still an operator, eng2 cannot
+	// sign in, the administrator can.
+	if tokens := h.login("op1", nil); tokens.User.Role != domain.RoleOperator {
+		t.Errorf("op1 is now %s", tokens.User.Role)
+	}
+	if res := h.post(syncproto.RouteLogin, syncproto.LoginRequest{Login: "eng2", Password: pw}); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("disabled eng2 signs in: %d", res.StatusCode)
+	}
+	if res := h.post(syncproto.RouteLogin, syncproto.LoginRequest{Login: "admin", Password: pw}); res.StatusCode != http.StatusOK {
+		t.Errorf("admin cannot sign in: %d", res.StatusCode)
+	}
+	if n := h.logLen(); n != before {
+		t.Errorf("the log grew by %d events", n-before)
+	}
+}
+
+// An event is accepted only with its author's MAC under the key issued to
+// that author for this workstation: the operator's own events pass, the
+// same events unsigned or claiming another role do not, and an engineer
+// who signed in on the operator's workstation may record there too.
+func TestPushChecksTheAuthorsSignature(t *testing.T) {
+	h := newHarness(t)
+	ws := h.workstation("op1")
+	filed := h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", filing(1, "burrs"))
+	unsigned := h.event(ws, "op1", domain.RoleOperator, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "unsigned"})
+	unsigned.Sig = domain.Signature{}
+	tampered := h.event(ws, "op1", domain.RoleOperator, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "original"})
+	tampered.Payload = []byte(`{"text":"changed after signing"}`)
+	claimsRole := h.forge(ws, "op1", domain.RoleEngineer, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "as engineer"})
+	otherReplica := h.workstation("op1")
+	elsewhere := h.event(otherReplica, "op1", domain.RoleOperator, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "key of another workstation"})
+	elsewhere.Replica, elsewhere.Seq = ws.replica, ws.seq+1
+	ws.seq++
+	byEngineer := h.event(ws, "eng1", domain.RoleEngineer, domain.ComplaintAcknowledged, "c1",
+		&domain.AcknowledgePayload{Deadline: h.clock.Now().Add(time.Hour), Assignee: "eng1"})
+
+	resp := h.push(ws, filed, unsigned, tampered, claimsRole, elsewhere, byEngineer)
+	want := []struct {
+		result syncproto.Result
+		rule   string
+	}{
+		{syncproto.Accepted, ""},
+		{syncproto.Rejected, "sync.signature: not signed"},
+		{syncproto.Rejected, "sync.signature"},
+		{syncproto.Rejected, "sync.author"},
+		{syncproto.Rejected, "sync.signature"},
+		{syncproto.Accepted, ""},
+	}
+	for i, w := range want {
+		r := resp.Results[i]
+		if r.Result != w.result || !strings.HasPrefix(r.Reason, w.rule) {
+			t.Fatalf("event %d = %+v, want %s %q", i, r, w.result, w.rule)
+		}
+	}
+}
+
+// Directory events are accepted from an administrator's own session only,
+// never from a workstation relaying them under someone else's token.
+func TestDirectoryEventsNeedTheAdministratorsOwnSession(t *testing.T) {
+	h := newHarness(t)
+	ws := h.workstation("op1")
+	// The administrator signs in on the operator's workstation (his key for
+	// it is issued), records a change, and leaves; the operator's session
+	// pushes it.
+	relayed := h.event(ws, "admin", domain.RoleAdmin, domain.UserUpdated, "eng1",
+		&domain.UserPayload{DisplayName: "Eric Engineer", Role: domain.RoleManager})
+	r := h.push(ws, relayed).Results[0]
+	if r.Result != syncproto.Rejected || !strings.HasPrefix(r.Reason, "sync.directory:") {
+		t.Fatalf("directory event relayed by op1 = %+v", r)
+	}
+	// Under the administrator's own session it is accepted.
+	ws.tokens = h.login("admin", ws)
+	again := h.event(ws, "admin", domain.RoleAdmin, domain.UserUpdated, "eng1",
+		&domain.UserPayload{DisplayName: "Eric Engineer", Role: domain.RoleManager})
+	again.HLC = h.store.Clock().Now() + 1 // after eng1's registration, as the administrator's workstation would have pulled it
+	h.resign(ws, &again)
+	if r := h.push(ws, again).Results[0]; r.Result != syncproto.Accepted {
+		t.Fatalf("administrator's own directory event = %+v", r)
+	}
+	if tokens := h.login("eng1", nil); tokens.User.Role != domain.RoleManager {
+		t.Fatalf("eng1 is %s", tokens.User.Role)
+	}
+}
