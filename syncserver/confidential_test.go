@@ -124,6 +124,7 @@ func TestSealedNoteInViews(t *testing.T) {
 	filed := h.event(eng, "op1", domain.RoleOperator, domain.ComplaintFiled, "c-9", filing(1, "Burrs"))
 	note := h.event(eng, "eng1", domain.RoleEngineer, domain.ComplaintMessagePosted, "c-9", h.sealed("c-9", secretNote))
 	note.Parents = append(note.Parents, filed.ID)
+	h.resign(eng, &note)
 	if r := h.push(eng, filed, note).Results[1]; r.Result != syncproto.Accepted {
 		t.Fatalf("sealed note: %+v", r)
 	}
