@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"boucle/shared/boltstore"
+	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 	"boucle/syncserver"
 
@@ -108,4 +109,24 @@ func stripSeries(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// Numbers of a series are looked up like the bare ones.
+func TestNumberOfASeriesIsLookedUp(t *testing.T) {
+	h := newHarness(t)
+	ws := h.workstation("op1")
+	bare, series := filing(1, "bare series"), filing(1, "series B")
+	series.Number = "PRESS2-2026-B0001"
+	for i, r := range h.push(ws, h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", bare),
+		h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c2", series)).Results {
+		if r.Result != syncproto.Accepted {
+			t.Fatalf("filing %d: %+v", i, r)
+		}
+	}
+	if c := h.complaint(ws, "PRESS2-2026-B0001"); c.ID != "c2" {
+		t.Fatalf("PRESS2-2026-B0001 → %s", c.ID)
+	}
+	if c := h.complaint(ws, "PRESS2-2026-0001"); c.ID != "c1" {
+		t.Fatalf("PRESS2-2026-0001 → %s", c.ID)
+	}
 }

@@ -2,7 +2,7 @@ package syncclient_test
 
 import (
 	"fmt"
-	"strings"
+	"regexp"
 	"testing"
 
 	"boucle/shared/boltstore"
@@ -54,9 +54,11 @@ func TestE2ETwoOfflineWorkstationsOfOneStationNumberApart(t *testing.T) {
 			return nil
 		})
 	}
-	for number := range numbers {
-		if !strings.HasPrefix(number, "PRESS2-") {
-			t.Errorf("number %s", number)
+	// Each desk numbers in the series the server gave it at enrolment.
+	for number, desk := range numbers {
+		series := map[string]string{"press2-desk1": "A", "press2-desk2": "B"}[desk]
+		if !regexp.MustCompile(`^PRESS2-\d{4}-` + series + `000[1-3]$`).MatchString(number) {
+			t.Errorf("%s numbered %s, want series %s", desk, number, series)
 		}
 	}
 	if len(numbers) != 6 {

@@ -178,7 +178,7 @@ func (b *Bar) RefusedButton() *widget.Button { return b.refused }
 func (b *Bar) showRefused() {
 	box := container.NewVBox()
 	for _, r := range b.st.Rejected {
-		box.Add(ui.Heading(fmt.Sprintf("%s · %s · %s", i18n.DateTime(r.At), r.Entity, r.Type)))
+		box.Add(ui.Heading(fmt.Sprintf("%s · %s · %s", i18n.DateTime(r.At), r.Entity, i18n.EventType(r.Type))))
 		box.Add(ui.Wrapped(r.Reason))
 	}
 	scroll := container.NewVScroll(box)
