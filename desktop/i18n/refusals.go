@@ -121,6 +121,10 @@ func Refusal(rule string, code domain.Code) string {
 		return lang.X("refusal.complainant", "Only the operators of the station that filed the complaint choose its solution, verify, rate, reopen or ask for a re-examination.")
 	case rule == "sync.author":
 		return lang.X("refusal.author", "The server could not confirm who recorded this change, or that person may not make it. Sign in online and record it again.")
+	case rule == "sync.signature":
+		return lang.X("refusal.signature", "The server could not confirm that this person recorded the change on this workstation. Sign in online once, then record it again.")
+	case rule == "sync.directory":
+		return lang.X("refusal.directory", "People, stations, categories and severities are changed by an administrator signed in online, not relayed by a workstation.")
 	case rule == "sync.clock_ahead":
 		return lang.X("refusal.clock_ahead", "This workstation's clock is ahead of the server's. Set its date and time right, then record the change again.")
 	case rule == "sync.sequence_reused":
