@@ -51,7 +51,8 @@ enrol_code() {
 	"$server_bin" device enrol --data "$tmp/server" | grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' | head -1
 }
 
-# The screens: name, login (empty: none), what to open.
+# The screens: name, login (empty: none), what to open, and an optional
+# variable for the app (the last one runs with the clock 2 days ahead).
 password=boucle-demo
 screens=(
 	"signin||"
@@ -74,6 +75,7 @@ screens=(
 	"manager-plan-to-approve|claire.martin|plan:submitted"
 	"settings|julien.moreau|settings"
 	"operator-refused|emma.roux|refused"
+	"sync-clock-ahead|julien.moreau|inbox|BOUCLE_TEST_CLOCK_AHEAD=48h"
 )
 
 mkdir -p "$out" "$tmp/xdg"
@@ -117,7 +119,7 @@ for lang in en fr; do
 	# Enrol once (the first pull takes place during the first shot).
 	enrolled=
 	for entry in "${screens[@]}"; do
-		IFS='|' read -r name login what <<<"$entry"
+		IFS='|' read -r name login what extra <<<"$entry"
 		want "$name" || continue
 		args=(--server "http://$addr" --data "$data")
 		if [[ -z $enrolled ]]; then
@@ -126,6 +128,7 @@ for lang in en fr; do
 		fi
 		envs=(BOUCLE_TEST_SCREEN="$what")
 		[[ -n $login ]] && envs+=(BOUCLE_TEST_LOGIN="$login:$password")
+		[[ -n $extra ]] && envs+=("$extra")
 		shoot "$name" "$lang" "$data" "${envs[@]}" -- "${args[@]}"
 	done
 done

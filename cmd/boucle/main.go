@@ -88,7 +88,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 // until it is closed.
 func (m *Main) Run() error {
 	m.log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	ws, err := viewmodel.OpenWorkstation(m.Data, m.Server, syncclient.Config{Logger: m.log})
+	ws, err := viewmodel.OpenWorkstation(m.Data, m.Server, syncclient.Config{Logger: m.log, Now: testClock(m.log)})
 	if err != nil {
 		return err
 	}

@@ -18,9 +18,11 @@ import (
 	"boucle/shared/domain"
 )
 
-// Screenshot mode, for scripts/screenshots.sh only. Two environment
-// variables, both unset in normal use (then this file does nothing):
+// Screenshot mode, for scripts/screenshots.sh only. Three environment
+// variables, all unset in normal use (then this file does nothing):
 //
+//	BOUCLE_TEST_CLOCK_AHEAD=<duration> run with the physical clock that far
+//	    ahead (48h), to show the warning of a clock ahead of the server's
 //	BOUCLE_TEST_LOGIN=login:password   sign this user in at start
 //	BOUCLE_TEST_SCREEN=<what>          then open a screen:
 //	    a menu screen id (report, mine, inbox, actions, plant, plans, settings),
@@ -34,9 +36,26 @@ import (
 //
 // They reach every screen deterministically without driving the mouse.
 const (
-	envTestLogin  = "BOUCLE_TEST_LOGIN"
-	envTestScreen = "BOUCLE_TEST_SCREEN"
+	envTestClockAhead = "BOUCLE_TEST_CLOCK_AHEAD"
+	envTestLogin      = "BOUCLE_TEST_LOGIN"
+	envTestScreen     = "BOUCLE_TEST_SCREEN"
 )
+
+// testClock is the physical clock of screenshot mode: nil (time.Now) unless
+// BOUCLE_TEST_CLOCK_AHEAD sets it ahead.
+func testClock(log *slog.Logger) func() time.Time {
+	v := os.Getenv(envTestClockAhead)
+	if v == "" {
+		return nil
+	}
+	ahead, err := time.ParseDuration(v)
+	if err != nil {
+		log.Error("screenshot mode: "+envTestClockAhead+" is not a duration", "value", v)
+		return nil
+	}
+	log.Warn("screenshot mode: the clock runs ahead", "by", ahead)
+	return func() time.Time { return time.Now().Add(ahead) }
+}
 
 func startScreenshotMode(sh *shell.Shell, ws *viewmodel.Workstation, log *slog.Logger) {
 	login, password, ok := strings.Cut(os.Getenv(envTestLogin), ":")

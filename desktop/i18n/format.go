@@ -189,6 +189,11 @@ func Message(err error) string {
 	case "must be a station code":
 		return lang.X("error.station", "choose a station")
 	}
+	var ahead interface{ ClockAhead() time.Duration } // boltstore.ClockAheadError
+	if errors.As(err, &ahead) {
+		return lang.X("error.clock_ahead", "This workstation's clock is {{.D}} ahead of the server's: set its date and time right, then record again.",
+			map[string]any{"D": Duration(ahead.ClockAhead())})
+	}
 	if de.Rule == "enrol.replica_enrolled" { // viewmodel.RuleReplicaEnrolled
 		return lang.X("error.replica_enrolled", "This workstation is already enrolled with the server: only the administrator can enrol it again. Ask them for a replacement code (the server says: {{.Msg}})", map[string]any{"Msg": de.Message})
 	}

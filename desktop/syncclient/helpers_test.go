@@ -26,6 +26,7 @@ type workstation struct {
 	path  string
 	store *boltstore.Store
 	sync  *syncclient.Syncer
+	now   func() time.Time // the workstation's physical clock; time.Now when nil
 }
 
 // testConfig is a Config with short waits and a cheap verifier.
@@ -47,7 +48,7 @@ func newWorkstation(tb testing.TB, name string, cfg syncclient.Config) *workstat
 // open until the test that created the workstation ends, or close.
 func (w *workstation) open(tb testing.TB, cfg syncclient.Config) {
 	tb.Helper()
-	s, err := boltstore.Open(w.path, boltstore.Options{})
+	s, err := boltstore.Open(w.path, boltstore.Options{Now: w.now})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -187,7 +187,7 @@ func (s *Syncer) recoverEpoch(ctx context.Context, c *Client) error {
 	if err := s.authed(ctx, c, func() (err error) { state, err = c.State(ctx); return err }); err != nil {
 		return err
 	}
-	s.store.Clock().Observe(state.ServerTime)
+	s.noteServerTime(state.ServerTime)
 	own := s.store.Replica()
 	var refs []boltstore.EventRef
 	err := s.store.View(func(tx *boltstore.Tx) (err error) {

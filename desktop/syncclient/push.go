@@ -51,7 +51,7 @@ func (s *Syncer) push(ctx context.Context, c *Client, batch []domain.Event) (str
 	if err != nil {
 		return "", err
 	}
-	s.store.Clock().Observe(resp.ServerTime)
+	s.noteServerTime(resp.ServerTime)
 	if len(resp.Results) == 0 {
 		return "", domain.Errorf(domain.EInternal, "the server answered a push of %d events without results", len(batch))
 	}

@@ -20,10 +20,13 @@ type Status struct {
 	Rejected      []boltstore.Rejection // refusals not yet dismissed
 	OpenConflicts int                   // entities with concurrent writes to settle
 	ClockAlerts   []boltstore.ClockAlert
-	Progress      Progress // during a long pull; zero otherwise
-	SignInNeeded  bool     // the server refused the session: someone must sign in online
-	EnrolNeeded   bool     // the server refused the device credential (revoked): enrol again
-	Stalled       bool     // alert: the outbox has not moved for StallAfter while the server answers
+	// ClockAhead is how far this workstation's clock is ahead of the
+	// server's when more than hlc.MaxDrift (recording is refused), else 0.
+	ClockAhead   time.Duration
+	Progress     Progress // during a long pull; zero otherwise
+	SignInNeeded bool     // the server refused the session: someone must sign in online
+	EnrolNeeded  bool     // the server refused the device credential (revoked): enrol again
+	Stalled      bool     // alert: the outbox has not moved for StallAfter while the server answers
 }
 
 // Progress of a long pull: position reached in the server's log, of Total.
@@ -58,6 +61,7 @@ func (s *Syncer) Status() Status {
 		st.ClockAlerts = tx.ClockAlerts()
 		return nil
 	})
+	st.ClockAhead = s.store.ClockAhead()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st.Enrolled = s.client != nil
@@ -115,12 +119,10 @@ func (s *Syncer) publish() {
 	}
 }
 
-// answered records an HTTP answer and observes the server's clock, so
-// that local events sort after what the server had seen.
+// answered records an HTTP answer and notes the server's clock, so that
+// local events sort after what the server had seen.
 func (s *Syncer) answered(t hlc.Timestamp) {
-	if t != 0 {
-		s.store.Clock().Observe(t)
-	}
+	s.noteServerTime(t)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.lastAnswer = s.cfg.Now()
@@ -220,4 +222,14 @@ func (w *watchdog) observe(now time.Time, head uint64, pending bool, lastAnswer 
 		w.stalled = now.Sub(w.since) >= after && lastAnswer.After(w.since)
 	}
 	return w.stalled
+}
+
+// noteServerTime hands the server's time to the store: the clock follows
+// it, and the store keeps how far ahead of it this workstation's clock is
+// (boltstore.Store.NoteServerTime). A failure to save it is logged: the
+// clock has followed it anyway.
+func (s *Syncer) noteServerTime(t hlc.Timestamp) {
+	if err := s.store.NoteServerTime(t); err != nil {
+		s.cfg.Logger.Warn("sync: could not save the server's time", "error", err)
+	}
 }

@@ -88,6 +88,10 @@ type Syncer struct {
 func New(store *boltstore.Store, cfg Config) (*Syncer, error) {
 	s := &Syncer{store: store, cfg: cfg.withDefaults(), kick: make(chan struct{}, 1), notify: make(chan struct{}, 1), subs: map[int]func(Status){}}
 	s.st.conflictsDirty = true
+	// Pulled timestamps more than hlc.MaxDrift past the server's time (or
+	// the local clock, if later) move nothing: one bad clock never moves
+	// this one. The server's own time is followed (noteServerTime).
+	store.Clock().SetMaxAhead(hlc.MaxDrift)
 	var dev boltstore.Device
 	_ = store.View(func(tx *boltstore.Tx) error { dev = tx.Device(); return nil })
 	if dev.Enrolled() {

@@ -49,7 +49,7 @@ func OpenWorkstation(dir, server string, cfg syncclient.Config) (*Workstation, e
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	st, err := boltstore.Open(filepath.Join(dir, StoreFile), boltstore.Options{})
+	st, err := boltstore.Open(filepath.Join(dir, StoreFile), boltstore.Options{Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -347,7 +347,7 @@ func (w *Workstation) Subscribe(fn func(model.SyncStatus)) (cancel func()) {
 
 func (w *Workstation) convert(s syncclient.Status) model.SyncStatus {
 	out := model.SyncStatus{Enrolled: s.Enrolled, Online: s.Online, Syncing: s.Syncing, Pending: s.Pending,
-		LastSuccess: s.LastSuccess, LastError: s.LastError, OpenConflicts: s.OpenConflicts, ClockAlerts: len(s.ClockAlerts),
+		LastSuccess: s.LastSuccess, LastError: s.LastError, OpenConflicts: s.OpenConflicts, ClockAlerts: len(s.ClockAlerts), ClockAhead: s.ClockAhead,
 		Pulled: s.Progress.Pulled, Total: s.Progress.Total, SignInNeeded: s.SignInNeeded, Stalled: s.Stalled}
 	if s.Enrolled {
 		out.Server = w.DefaultServer()

@@ -63,6 +63,9 @@ func (t *Tx) Record(actor Actor, cmd Command) (domain.Event, error) {
 	if err := domain.CheckPermission(actor.Role, cmd.Type); err != nil {
 		return domain.Event{}, err
 	}
+	if err := t.checkClockAhead(); err != nil {
+		return domain.Event{}, err
+	}
 	if cmd.EntityID == "" {
 		cmd.EntityID = uuid.Must(uuid.NewV7()).String()
 	}

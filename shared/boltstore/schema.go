@@ -109,6 +109,7 @@ var (
 	keyDeviceID         = []byte("device_id")     // device id from enrolment
 	keyDeviceKey        = []byte("device_key")    // device credential from enrolment
 	keyRefreshToken     = []byte("refresh_token") // latest rotating refresh token, for the background loop
+	keyServerClock      = []byte("server_clock")  // server HLC and local wall ms when last seen (serverclock.go)
 	keyOfflinePrefix    = "offline_user/"         // offline_user/<login> → JSON OfflineVerifier
 	keyBlobUploadPrefix = "blob_upload/"          // blob_upload/<sha256> → empty: evidence the server may lack
 )

@@ -39,6 +39,8 @@ type Store struct {
 	replica    string
 	now        func() time.Time
 	quarantine quarantine
+	// serverClock is the plant server's clock as last seen (workstations).
+	serverClock serverClockNote
 }
 
 // Open opens or creates the store at path, creating every bucket, checking
@@ -140,7 +142,7 @@ func (s *Store) init(tx *bolt.Tx, replica string) error {
 	}
 	s.replica = replica
 	s.clock = hlc.NewClock(s.now, hlc.Timestamp(readU64(meta.Get(keyHLC))))
-	return nil
+	return s.loadServerClock(meta.Get(keyServerClock))
 }
 
 // migrations bring a store of schema v to v+1, in the transaction that

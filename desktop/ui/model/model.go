@@ -270,7 +270,8 @@ type SyncStatus struct {
 	Rejected      []Rejection
 	OpenConflicts int
 	ClockAlerts   int
-	Pulled, Total uint64 // progress of a long pull; Total 0 when none
+	ClockAhead    time.Duration // this workstation's clock ahead of the server's (recording refused); 0 when fine
+	Pulled, Total uint64        // progress of a long pull; Total 0 when none
 	SignInNeeded  bool
 	Stalled       bool
 }

@@ -144,6 +144,9 @@ func (b *Bar) Show(s model.SyncStatus) {
 func (b *Bar) showProblem(s model.SyncStatus) {
 	var text string
 	switch {
+	case s.ClockAhead > 0:
+		text = lang.X("sync.clock_ahead", "This workstation's clock is {{.D}} ahead of the server's: set its date and time right. Recording is paused until then.",
+			map[string]any{"D": i18n.Duration(s.ClockAhead)})
 	case s.SignInNeeded:
 		text = lang.X("sync.signin_needed", "Sync is waiting for someone to sign in online")
 	case s.Stalled:

@@ -73,3 +73,15 @@ func TestStandaloneBar(t *testing.T) {
 		t.Error("connect not called")
 	}
 }
+
+// A workstation whose clock is far ahead of the server's: the bar says by
+// how much and that recording is paused, before any other problem.
+func TestBarWarnsOfAClockAheadOfTheServer(t *testing.T) {
+	env, _ := uitest.New(t)
+	b := New(env, &source{st: model.SyncStatus{Enrolled: true, Online: true, LastError: "disk full", ClockAhead: 49 * time.Hour}}, nil)
+	uitest.Show(env, b.Object())
+	_, _, _, problem := b.Texts()
+	if !strings.Contains(problem, "clock is 2 d 1 h ahead of the server's") || !strings.Contains(problem, "Recording is paused") {
+		t.Fatalf("problem %q", problem)
+	}
+}
