@@ -37,7 +37,10 @@
 //     with jitter, longer if the server sends Retry-After. An unreachable
 //     server only sets Status.Online to false: no error, no log above debug.
 //   - Every answer's X-Boucle-Server-Time, and the server_time of JSON
-//     answers, is observed by the store's hybrid logical clock.
+//     answers, is the reference of the store's hybrid logical clock
+//     (Store.NoteServerTime): the clock follows it, pulled timestamps more
+//     than hlc.MaxDrift past it move nothing, and a workstation whose clock
+//     is that far ahead of it shows Status.ClockAhead and refuses to record.
 //
 // Authorship: each online sign-in on the enrolled workstation brings the
 // user's author key for this replica; the store keeps it wrapped under a

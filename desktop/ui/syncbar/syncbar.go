@@ -145,7 +145,7 @@ func (b *Bar) showProblem(s model.SyncStatus) {
 	var text string
 	switch {
 	case s.ClockAhead > 0:
-		text = lang.X("sync.clock_ahead", "This workstation's clock is {{.D}} ahead of the server's: set its date and time right. Recording is paused until then.",
+		text = lang.X("sync.clock_ahead", "Clock {{.D}} ahead of the server's: set this workstation's date and time. Recording is paused.",
 			map[string]any{"D": i18n.Duration(s.ClockAhead)})
 	case s.SignInNeeded:
 		text = lang.X("sync.signin_needed", "Sync is waiting for someone to sign in online")

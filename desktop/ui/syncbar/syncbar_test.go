@@ -81,7 +81,7 @@ func TestBarWarnsOfAClockAheadOfTheServer(t *testing.T) {
 	b := New(env, &source{st: model.SyncStatus{Enrolled: true, Online: true, LastError: "disk full", ClockAhead: 49 * time.Hour}}, nil)
 	uitest.Show(env, b.Object())
 	_, _, _, problem := b.Texts()
-	if !strings.Contains(problem, "clock is 2 d 1 h ahead of the server's") || !strings.Contains(problem, "Recording is paused") {
+	if !strings.Contains(problem, "Clock 2 d 1 h ahead of the server's") || !strings.Contains(problem, "Recording is paused") {
 		t.Fatalf("problem %q", problem)
 	}
 }
