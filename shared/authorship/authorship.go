@@ -17,6 +17,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
+	"hash"
 
 	"boucle/shared/domain"
 )
@@ -56,17 +57,30 @@ func Sign(k Key, e *domain.Event) {
 	e.Sig = domain.Signature{Kid: k.Kid, MAC: mac(k.Secret[:], domain.AppendSignedBytes(nil, e))}
 }
 
-// Verifier checks signatures, reusing one buffer for the signed bytes; it
-// is not safe for concurrent use (give each goroutine its own).
+// Verifier checks signatures, reusing one buffer for the signed bytes and
+// one HMAC state per key (the key's padding is hashed once, not per
+// event); it is not safe for concurrent use (give each goroutine its own).
 type Verifier struct {
-	buf []byte
+	buf  []byte
+	macs map[[KeySize]byte]hash.Hash
 }
 
 // Verify reports whether the event's MAC is the one secret gives, in
 // constant time.
 func (v *Verifier) Verify(secret [KeySize]byte, e *domain.Event) bool {
+	m, ok := v.macs[secret]
+	if !ok {
+		if v.macs == nil || len(v.macs) > 64 {
+			v.macs = map[[KeySize]byte]hash.Hash{}
+		}
+		m = hmac.New(sha256.New, secret[:])
+		v.macs[secret] = m
+	}
 	v.buf = domain.AppendSignedBytes(v.buf[:0], e)
-	want := mac(secret[:], v.buf)
+	m.Reset()
+	m.Write(v.buf)
+	var want [domain.MACSize]byte
+	m.Sum(want[:0])
 	return subtle.ConstantTimeCompare(want[:], e.Sig.MAC[:]) == 1
 }
 
