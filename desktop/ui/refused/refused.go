@@ -2,8 +2,9 @@
 // recorded on this workstation that the plant server refused, with what
 // it was about, who recorded it and when, and the reason in words; each
 // can be recorded again properly (a refused filing reopens the report
-// form filled as it was; another change opens its complaint or plan to
-// redo the step) and dismissed once handled. Nothing refused disappears
+// form filled as it was, and is dismissed once filed again; another change
+// opens its complaint or plan to redo the step) and dismissed once
+// handled. Nothing refused disappears
 // without someone having seen it.
 package refused
 
@@ -27,7 +28,9 @@ type Model interface {
 
 // Redo opens the place where a refused change is recorded again.
 type Redo struct {
-	File          func(model.NewComplaint) // the report form, filled with a refused filing
+	// File opens the report form filled with a refused filing; saved is
+	// to be called once it is filed again (the refusal is then handled).
+	File          func(nc model.NewComplaint, saved func())
 	OpenComplaint func(id string)
 	OpenPlan      func(id string)
 }
@@ -144,7 +147,8 @@ func (s *Screen) recordAgain(r *model.Refusal) {
 	s.env.Nav.Touch()
 	switch {
 	case r.Filing != nil:
-		s.redo.File(*r.Filing)
+		id := r.EventID
+		s.redo.File(*r.Filing, func() { s.dismissID(id) })
 	case r.ComplaintID != "":
 		s.redo.OpenComplaint(r.ComplaintID)
 	case r.PlanID != "":
@@ -154,7 +158,13 @@ func (s *Screen) recordAgain(r *model.Refusal) {
 
 func (s *Screen) dismiss(r *model.Refusal) {
 	s.env.Nav.Touch()
-	id := r.EventID
+	s.dismissID(r.EventID)
+}
+
+// dismissID marks a refusal handled, then lists what is left: after a
+// refused filing is filed again, the list is current when the user comes
+// back to it.
+func (s *Screen) dismissID(id string) {
 	ui.Do(s.env, func() error { return s.m.DismissRefusal(id) }, func(err error) {
 		ui.SetError(s.problem, err)
 		if err == nil {

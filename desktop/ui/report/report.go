@@ -93,6 +93,8 @@ type Form struct {
 	obj      fyne.CanvasObject
 
 	prefill *model.NewComplaint // what to fill the form with once loaded (see Prefill)
+	// OnSaved, when set, is called on the UI goroutine after each save.
+	OnSaved func(model.Filed)
 }
 
 // NewForm builds the form; call Load to fill the pickers.
@@ -335,6 +337,9 @@ func (f *Form) submit() {
 		f.reset()
 		f.saved.SetText(lang.X("report.saved", "Saved as {{.Number}}. Report another defect, or go back.", map[string]any{"Number": filed.Number}))
 		f.saved.Show()
+		if f.OnSaved != nil {
+			f.OnSaved(filed)
+		}
 		f.focus(f.station.Entry)
 	})
 }

@@ -369,10 +369,16 @@ func (s *Shell) OpenReportForm() {
 }
 
 // OpenReportFormWith pushes the report form filled with nc: a filing the
-// server refused, recorded again.
-func (s *Shell) OpenReportFormWith(nc model.NewComplaint) *report.Form {
+// server refused, recorded again; saved is called once it is filed.
+func (s *Shell) OpenReportFormWith(nc model.NewComplaint, saved func()) *report.Form {
 	f := report.NewForm(s.env, s.m, s.OpenComplaint)
 	f.Prefill(nc)
+	f.OnSaved = func(model.Filed) {
+		if saved != nil {
+			saved()
+			saved = nil // once: the form stays open for another defect
+		}
+	}
 	s.lastRefill = f
 	s.Push(lang.X("report.title", "Report a defect"), f.Object())
 	f.Load()
@@ -382,7 +388,7 @@ func (s *Shell) OpenReportFormWith(nc model.NewComplaint) *report.Form {
 // OpenRefused pushes the list of changes the server refused.
 func (s *Shell) OpenRefused() *refused.Screen {
 	r := refused.New(s.env, s.m, refused.Redo{
-		File:          func(nc model.NewComplaint) { s.OpenReportFormWith(nc) },
+		File:          func(nc model.NewComplaint, saved func()) { s.OpenReportFormWith(nc, saved) },
 		OpenComplaint: s.OpenComplaint,
 		OpenPlan:      s.OpenPlan,
 	})
