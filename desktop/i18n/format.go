@@ -194,6 +194,9 @@ func Message(err error) string {
 		return lang.X("error.clock_ahead", "This workstation's clock is {{.D}} ahead of the server's: set its date and time right, then record again.",
 			map[string]any{"D": Duration(ahead.ClockAhead())})
 	}
+	if de.Rule == "complaint.internal_note_locked" { // viewmodel.ErrNotesLocked
+		return lang.X("error.notes_locked", "Internal notes need the plant's confidential key, which this workstation receives when you sign in online: sign in online once, then write the note.")
+	}
 	if de.Rule == "enrol.replica_enrolled" { // viewmodel.RuleReplicaEnrolled
 		return lang.X("error.replica_enrolled", "This workstation is already enrolled with the server: only the administrator can enrol it again. Ask them for a replacement code (the server says: {{.Msg}})", map[string]any{"Msg": de.Message})
 	}

@@ -127,6 +127,8 @@ func Refusal(rule string, code domain.Code) string {
 		return lang.X("refusal.directory", "People, stations, categories and severities are changed by an administrator signed in online, not relayed by a workstation.")
 	case rule == "sync.clock_ahead":
 		return lang.X("refusal.clock_ahead", "This workstation's clock is ahead of the server's. Set its date and time right, then record the change again.")
+	case rule == "complaint.internal_note_sealed":
+		return lang.X("refusal.internal_note_sealed", "This internal note was recorded in plain text by an older version of the app. Record it again: it is then sealed so that operators cannot read it.")
 	case rule == "sync.sequence_reused":
 		return lang.X("refusal.sequence_reused", "This workstation's data was restored from an old copy and this change reused a number already sent. Record it again.")
 	case strings.HasPrefix(rule, "permission."):
