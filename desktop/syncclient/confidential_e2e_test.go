@@ -2,6 +2,7 @@ package syncclient_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"testing"
@@ -49,6 +50,7 @@ func TestE2EOperatorWorkstationHoldsNoInternalNote(t *testing.T) {
 	// And every note is there, sealed, and opens for an engineer
 	eng := w.login(t, "eng9", password("eng9"))
 	var notes, opened int
+	var oneID, oneSealed string
 	err = w.store.View(func(tx *boltstore.Tx) error {
 		return tx.ForEachState(domain.EntityComplaint, func(st *domain.State) {
 			for _, m := range st.Complaint.Messages {
@@ -56,6 +58,7 @@ func TestE2EOperatorWorkstationHoldsNoInternalNote(t *testing.T) {
 					continue
 				}
 				notes++
+				oneID, oneSealed = st.Complaint.ID, m.Sealed
 				if text, err := eng.Keys.Open(st.Complaint.ID, m.Sealed); err == nil && m.Text == "" && text != "" {
 					opened++
 				}
@@ -66,4 +69,34 @@ func TestE2EOperatorWorkstationHoldsNoInternalNote(t *testing.T) {
 		t.Fatalf("%d internal notes pulled, %d open for the engineer (%v)", notes, opened, err)
 	}
 	t.Logf("%d internal notes, all sealed, all opened by the engineer", notes)
+
+	// The keys rest in the file only sealed under the engineer's password
+	raw, err = os.ReadFile(w.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range eng.Keys.Keys() {
+		if bytes.Contains(raw, k.Secret) {
+			t.Fatal("the workstation's file holds a confidential key in the clear")
+		}
+	}
+	// And with the server gone, the engineer's offline sign-in opens the
+	// notes again, the operator's does not get the keys
+	if err := w.sync.Logout(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv.stop()
+	if s := w.login(t, "op9", password("op9")); s.Online || s.Keys != nil {
+		t.Fatalf("operator offline: online %v, keys %v", s.Online, s.Keys != nil)
+	}
+	off := w.login(t, "eng9", password("eng9"))
+	if off.Online || off.Keys == nil {
+		t.Fatalf("engineer offline: online %v, keys %v", off.Online, off.Keys != nil)
+	}
+	if text, err := off.Keys.Open(oneID, oneSealed); err != nil || text == "" {
+		t.Fatalf("offline keys open %q, %v", text, err)
+	}
+	if _, err := w.sync.Login(context.Background(), "eng9", "wrong-password"); err == nil {
+		t.Fatal("a wrong password signs in offline")
+	}
 }

@@ -124,6 +124,9 @@ func (s *Syncer) startOnline(c *Client, tokens syncproto.Tokens, password string
 				return err
 			}
 		}
+		if err := saveConfidentialKeys(tx, tokens, key, s.store.Replica()); err != nil {
+			return err
+		}
 		return tx.PutOfflineVerifier(v)
 	})
 	if err == nil {
@@ -154,7 +157,8 @@ func (s *Syncer) LoginOffline(login, password string) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
-	sess := Session{User: u, Online: false, Since: s.cfg.Now(), key: s.unwrapKey(u.Login, password)}
+	key := s.unwrapKey(u.Login, password)
+	sess := Session{User: u, Online: false, Since: s.cfg.Now(), key: key, Keys: s.savedConfidentialKeys(u, key)}
 	s.mu.Lock()
 	s.session = &sess
 	s.mu.Unlock()

@@ -49,6 +49,11 @@ var (
 	// the author key the server issued to that user for this replica,
 	// sealed under a key derived from the user's password (client.go).
 	bucketAuthorKeys = []byte("author_keys")
+	// bucketConfidentialKeys: login → the plant's confidential keys as an
+	// engineer's, manager's or administrator's online sign-in delivered
+	// them, sealed under a key derived from that user's author key
+	// (shared/confidential WrapKeys; see syncclient/confidential.go).
+	bucketConfidentialKeys = []byte("confidential_keys")
 	// bucketClockAlerts: event id → JSON ClockAlert, remote clocks far ahead.
 	bucketClockAlerts = []byte("clock_alerts")
 	// bucketQuarantine: log position → JSON Quarantined, logged events
@@ -84,7 +89,7 @@ var (
 var allBuckets = [][]byte{
 	bucketMeta, bucketEvents, bucketEventIDs, bucketEntityEvents, bucketStates, bucketUnfolded,
 	bucketOutbox, bucketRejections, bucketRejectedEvents, bucketReplicas, bucketBlobs, bucketClockAlerts, bucketAuthorKeys,
-	bucketQuarantine,
+	bucketConfidentialKeys, bucketQuarantine,
 	bucketComplaintRows, bucketComplaintText, idxComplaintFiled, idxComplaintStatus, idxComplaintSupplier,
 	idxComplaintFiling, idxComplaintAssignee, idxComplaintDeadline, idxActionOwnerDue, idxActionDue,
 	idxActionComplaint, idxPlanStatus, bucketComplaintFilings, idxComplaintNumber,

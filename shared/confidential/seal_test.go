@@ -121,3 +121,37 @@ func TestNewKeyringRefusesBadKeys(t *testing.T) {
 		}
 	}
 }
+
+// Wrapped keys open with the same wrapping key, user and replica only.
+func TestWrapKeys(t *testing.T) {
+	k := mustKeyring(t, key("k2", 2), key("k1", 1))
+	wrapping := bytes.Repeat([]byte{9}, confidential.KeyLen)
+	sealed, err := confidential.WrapKeys(k.Keys(), wrapping, "eng1", "ws-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, k.Keys()[0].Secret) {
+		t.Fatal("the wrapped form holds the key")
+	}
+	got, err := confidential.UnwrapKeys(sealed, wrapping, "eng1", "ws-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	note, _ := k.Seal("c1", "note")
+	if text, err := got.Open("c1", note); err != nil || text != "note" {
+		t.Fatalf("unwrapped keys open %q, %v", text, err)
+	}
+	for name, try := range map[string]func() error{
+		"OtherWrappingKey": func() error {
+			_, err := confidential.UnwrapKeys(sealed, bytes.Repeat([]byte{8}, confidential.KeyLen), "eng1", "ws-1")
+			return err
+		},
+		"OtherUser":    func() error { _, err := confidential.UnwrapKeys(sealed, wrapping, "eng2", "ws-1"); return err },
+		"OtherReplica": func() error { _, err := confidential.UnwrapKeys(sealed, wrapping, "eng1", "ws-2"); return err },
+		"Truncated":    func() error { _, err := confidential.UnwrapKeys(sealed[:10], wrapping, "eng1", "ws-1"); return err },
+	} {
+		if err := try(); !errors.Is(err, confidential.ErrUnwrap) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
