@@ -31,7 +31,7 @@ func errs(r obj, statuses ...string) obj {
 	desc := map[string]string{
 		"400": "Malformed or invalid input (code malformed or invalid, field names the input at fault).",
 		"401": "No valid access token (code unauthorized): refresh it, or sign in again.",
-		"403": "The role or the device may not do this (code forbidden; field \"device\" for the device credential).",
+		"403": "The role or the device may not do this (code forbidden; field \"device\" for the device credential, \"replica\" for events of another replica than the device's).",
 		"404": "No such entity or file (code not_found).",
 		"409": "Conflict (code conflict), or for a push a gap in the replica's sequence (GapError).",
 		"413": "Body too large (code too_large).",
@@ -110,7 +110,9 @@ func openAPIPaths() obj {
 		api + syncproto.RouteLogout: obj{"post": withBody(op("Revoke a refresh token's family and, at once, the access tokens issued for it.", []string{"auth"}, public, nil,
 			errs(obj{"204": reply("Signed out (also for an unknown token)", nil)}, "400", "413")), ref("RefreshRequest"))},
 		api + syncproto.RouteEnrol: obj{"post": withBody(op("Turn a one-time enrolment code into a device credential bound to the workstation's replica.", []string{"devices"}, public, nil,
-			errs(obj{"200": reply("The device credential, shown once", ref("EnrolResponse"))}, "400", "401", "413", "429")), ref("EnrolRequest"))},
+			errs(obj{"200": reply("The device credential, shown once", ref("EnrolResponse")),
+				"409": reply("The replica is enrolled already (code conflict, field replica): only a code made with `boucle-server device enrol --replace <device id>` may take it over; the code is not spent.", ref("ErrorBody"))},
+				"400", "401", "413", "429")), ref("EnrolRequest"))},
 
 		api + syncproto.RoutePush: obj{"post": pushOp()},
 		api + syncproto.RoutePull: obj{"get": pullOp()},

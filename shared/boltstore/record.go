@@ -87,6 +87,9 @@ func (t *Tx) Record(actor Actor, cmd Command) (domain.Event, error) {
 	e.Replica, e.Seq = t.store.replica, seq
 	e.Author, e.Role = actor.Login, actor.Role
 	e.Parents = slices.Clone(cs.state.Meta.Heads)
+	if err := checkEntityClock(cs.state, &e); err != nil {
+		return domain.Event{}, err
+	}
 	if err := cs.state.Decide(&e); err != nil {
 		delete(t.states, e.Key()) // partly changed: the transaction is rolled back anyway
 		return domain.Event{}, err

@@ -24,6 +24,24 @@ import (
 // is far ahead of the server's.
 const RuleClockAhead = "clock.ahead_of_server"
 
+// RuleRecordAhead names the refusal to record on an entity whose last
+// event is stamped after this workstation's clock: one stored before the
+// server bounded clocks (see docs/sync-protocol.md, Clocks), which no
+// clock observes. A new event must sort after it, and one stamped that far
+// ahead would be refused by the server.
+const RuleRecordAhead = "clock.record_ahead"
+
+// checkEntityClock refuses an event that would sort before the entity's
+// last one because that one is stamped ahead of every clock.
+func checkEntityClock(st *domain.State, e *domain.Event) error {
+	if st.Meta.Events == 0 || e.HLC > st.Meta.Last.HLC {
+		return nil
+	}
+	return domain.RuleError(domain.EConflict, RuleRecordAhead,
+		"the last change of this record is stamped %s UTC, after this workstation's clock (%s UTC): a clock was wrong when it was made; record this change once that time has passed, or ask the administrator",
+		st.Meta.Last.HLC.Time().Format("2006-01-02 15:04"), e.HLC.Time().Format("2006-01-02 15:04"))
+}
+
 // ServerClock is the server's time as last seen, and the local wall clock
 // at that moment.
 type ServerClock struct {

@@ -18,7 +18,7 @@ type wallClock struct {
 	t  time.Time
 }
 
-func (c *wallClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *wallClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *wallClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 // A workstation whose clock is 2 days ahead of the server's time it last
@@ -110,4 +110,26 @@ func TestIngestFarAheadMovesNoWorkstationClock(t *testing.T) {
 	if len(alerts) != 1 || alerts[0].Event != far.ID {
 		t.Fatalf("alerts = %+v", alerts)
 	}
+}
+
+// A complaint whose last event is stamped far ahead (stored before servers
+// checked clocks): recording on it failed with an internal error ("local
+// clock behind the entity's last event"). It now names the rule and when
+// the record's last change is stamped, and other complaints record.
+func TestRecordOnARecordStampedAheadNamesTheRule(t *testing.T) {
+	wall := &wallClock{t: time.Date(2026, 12, 9, 10, 0, 0, 0, time.UTC)}
+	s := mustOpen(t, boltstore.Options{Now: wall.Now})
+	s.Clock().SetMaxAhead(hlc.MaxDrift)
+	seedPlant(t, s)
+	id := file(t, s, filing("CUT1", "P-1", "dent"))
+	far := remote(t, s, "ws-9", 1, operator, domain.ComplaintMessagePosted, id, &domain.MessagePayload{Text: "from the future"})
+	far.HLC = hlc.FromTime(wall.Now().Add(48 * time.Hour))
+	if _, err := s.Ingest([]domain.Event{far}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Record(operator, boltstore.Command{Type: domain.ComplaintMessagePosted, EntityID: id, Payload: &domain.MessagePayload{Text: "now"}})
+	if de := domain.AsError(err); de.Rule != boltstore.RuleRecordAhead || de.Code != domain.EConflict {
+		t.Fatalf("record on the complaint stamped ahead: %v", err)
+	}
+	file(t, s, filing("CUT1", "P-2", "another complaint records"))
 }
