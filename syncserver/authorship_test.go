@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"boucle/shared/authorship"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 )
@@ -124,5 +125,27 @@ func TestDirectoryEventsNeedTheAdministratorsOwnSession(t *testing.T) {
 	}
 	if tokens := h.login("eng1", nil); tokens.User.Role != domain.RoleManager {
 		t.Fatalf("eng1 is %s", tokens.User.Role)
+	}
+}
+
+// A sign-in sent with a device's credential brings the user's author key
+// for that device's replica: the same at every sign-in (derived, not
+// stored), another for another user or another workstation, none without
+// a device.
+func TestLoginIssuesAuthorKeys(t *testing.T) {
+	h := newHarness(t)
+	a, b := h.enrol(), h.enrol()
+	first, again := h.login("op1", a).AuthorKey, h.login("op1", a).AuthorKey
+	if first == nil || first.Kid == "" || len(first.Key) != authorship.KeySize || string(again.Key) != string(first.Key) || again.Kid != first.Kid {
+		t.Fatalf("author keys of op1 on a: %+v, %+v", first, again)
+	}
+	if k := h.login("eng1", a).AuthorKey; k == nil || string(k.Key) == string(first.Key) {
+		t.Fatal("eng1 got op1's key")
+	}
+	if k := h.login("op1", b).AuthorKey; k == nil || string(k.Key) == string(first.Key) {
+		t.Fatal("op1 got the same key on another workstation")
+	}
+	if k := h.login("op1", nil).AuthorKey; k != nil {
+		t.Fatalf("a sign-in without a device got an author key: %+v", k)
 	}
 }

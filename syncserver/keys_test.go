@@ -10,6 +10,7 @@ import (
 
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
+	"boucle/shared/syncproto"
 	"boucle/syncserver"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -124,4 +125,42 @@ func parseUnverifiedHeader(t *testing.T, token string) string {
 	}
 	kid, _ := tok.Header["kid"].(string)
 	return kid
+}
+
+// Author keys follow the key file: after a rotation, events signed with a
+// key issued under the previous kid still verify and new sign-ins bring
+// keys of the new kid; once the old kid is retired, its events are
+// refused with the reason to sign in online again.
+func TestAuthorKeysFollowRotation(t *testing.T) {
+	dir := t.TempDir()
+	h := openHarness(t, dir, true)
+	ws := h.workstation("op1")
+	oldKid := ws.keys["op1"].Kid
+	early := h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", filing(1, "signed before the rotation"))
+	late := h.event(ws, "op1", domain.RoleOperator, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "signed before the rotation too"})
+	keyFile := filepath.Join(dir, syncserver.DefaultKeyFile)
+	if _, err := syncserver.RotateKeys(keyFile, h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	restart := func() {
+		h.http.Close()
+		h.store.Close()
+		h = openHarness(t, dir, false)
+	}
+	restart()
+	ws.tokens = h.login("op1", ws)
+	if r := h.push(ws, early).Results[0]; r.Result != syncproto.Accepted {
+		t.Fatalf("event signed under the previous kid: %+v", r)
+	}
+	if kid := ws.keys["op1"].Kid; kid == oldKid {
+		t.Fatal("a sign-in after the rotation brought a key of the old kid")
+	}
+	if err := syncserver.RetireKey(keyFile, oldKid); err != nil {
+		t.Fatal(err)
+	}
+	restart()
+	ws.tokens = h.login("op1", ws)
+	if r := h.push(ws, late).Results[0]; r.Result != syncproto.Rejected || !strings.Contains(r.Reason, "sign in online") {
+		t.Fatalf("event signed under a retired kid: %+v", r)
+	}
 }

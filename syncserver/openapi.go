@@ -269,7 +269,7 @@ func openAPISchemas() obj {
 		"LoginRequest":   props("login", str, "password", str),
 		"RefreshRequest": props("refresh_token", str),
 		"User":           props("login", str, "display_name", str, "role", str, "station", str, "disabled", boolean),
-		"Tokens":         props("access_token", str, "refresh_token", str, "expires_in", integer, "user", ref("User"), "confidential_keys", obj{"type": "array", "items": props("kid", str, "key", str)}),
+		"Tokens":         props("access_token", str, "refresh_token", str, "expires_in", integer, "user", ref("User"), "author_key", props("kid", str, "key", str), "confidential_keys", obj{"type": "array", "items": props("kid", str, "key", str)}),
 		"EnrolRequest":   props("code", str, "name", str, "station", str, "replica", str),
 		"EnrolResponse":  props("device_id", str, "device_key", str, "epoch", str, "series", str),
 		"EventResult":    props("id", str, "result", obj{"type": "string", "enum": []string{"accepted", "duplicate", "rejected"}}, "code", str, "reason", str),
