@@ -160,7 +160,7 @@ func (m *Model) similarByText(supplier, partRef, description string, max int) ([
 		return nil, nil
 	}
 	type hit struct {
-		row   model.ComplaintRow
+		row   boltstore.ComplaintRow
 		score int
 	}
 	hits := map[string]*hit{}
@@ -172,7 +172,7 @@ func (m *Model) similarByText(supplier, partRef, description string, max int) ([
 		for _, r := range page.Rows {
 			h := hits[r.ID]
 			if h == nil {
-				h = &hit{row: rowOf(r)}
+				h = &hit{row: r}
 				hits[r.ID] = h
 			}
 			h.score += weight
@@ -203,14 +203,14 @@ func (m *Model) similarByText(supplier, partRef, description string, max int) ([
 		if a.score != b.score {
 			return b.score - a.score
 		}
-		return b.row.FiledAt.Compare(a.row.FiledAt)
+		return boltstore.CompareNewestFirst(&a.row, &b.row)
 	})
 	var out []model.ComplaintRow
 	for _, h := range list {
 		if len(out) == max {
 			break
 		}
-		out = append(out, h.row)
+		out = append(out, rowOf(h.row))
 	}
 	return out, nil
 }

@@ -1,13 +1,16 @@
 package boltstore
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"math"
 	"strings"
 	"time"
 	"unicode"
 
 	"boucle/shared/domain"
+	"boucle/shared/hlc"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -30,6 +33,8 @@ type ComplaintRow struct {
 	Assignee        string                 `json:"assignee,omitempty"`
 	FiledBy         string                 `json:"filed_by"`
 	FiledAt         time.Time              `json:"filed_at"`
+	FiledHLC        hlc.Timestamp          `json:"filed_hlc"`     // with FiledReplica: the list order (see filedKey)
+	FiledReplica    string                 `json:"filed_replica"` // replica that recorded the filing
 	Deadline        time.Time              `json:"deadline,omitzero"`
 	UpdatedAt       time.Time              `json:"updated_at"`
 	Summary         string                 `json:"summary"` // start of the description
@@ -50,6 +55,7 @@ func complaintRow(st *domain.State) ComplaintRow {
 	r := ComplaintRow{ID: c.ID, Number: c.Number, Status: c.Status, FilingStation: c.FilingStation,
 		SupplierStation: c.SupplierStation, PartRef: c.PartRef, Lot: c.Lot, Category: c.Category,
 		Severity: c.Severity, Kind: c.Kind, Assignee: c.Assignee, FiledBy: c.FiledBy, FiledAt: c.FiledAt,
+		FiledHLC: c.FiledOrder.HLC, FiledReplica: c.FiledOrder.Replica,
 		Deadline: c.Deadline, UpdatedAt: st.Meta.Updated.Time(), Summary: truncate(c.Description, 140),
 		Escalated: len(c.Escalations) > 0, Reopens: c.Reopens, Conflicts: len(st.Meta.Conflicts), Flags: len(st.Meta.Flags)}
 	if n := len(c.Messages); n > 0 && !c.Messages[n-1].Internal {
@@ -80,7 +86,7 @@ func indexEntries(st *domain.State) []indexEntry {
 	switch {
 	case st.Complaint != nil:
 		c := st.Complaint
-		filed := invTime(c.FiledAt) + c.ID
+		filed := filedKey(c.FiledOrder.HLC, c.FiledOrder.Replica, c.ID)
 		row, _ := json.Marshal(complaintRow(st))
 		out := []indexEntry{
 			{bucketComplaintRows, c.ID, string(row)},
@@ -142,9 +148,47 @@ func (t *Tx) reindex(old, cur []indexEntry) error {
 	return nil
 }
 
-// invTime sorts newest first.
-func invTime(t time.Time) string {
-	return string(binary.BigEndian.AppendUint64(nil, ^uint64(t.UnixMilli())))
+// filedKey sorts complaints newest first in the fold order of their
+// filing event: inverted HLC, then the replica's bytes inverted and closed
+// by 0xFF, then the complaint id. The HLC strictly increases on one
+// replica, so complaints filed within one millisecond keep their filing
+// order (the filing time in milliseconds, or the random bits of a UUIDv7,
+// would not); replicas break ties between workstations. Replica ids are
+// UTF-8 without NUL, whose bytes are never 0x00 or 0xFF, so an inverted
+// byte is never 0xFF: the closing 0xFF sorts a replica after every longer
+// one it prefixes (descending order) and marks where the id starts.
+func filedKey(filed hlc.Timestamp, replica, id string) string {
+	b := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(replica)+1+len(id)), ^uint64(filed))
+	for i := 0; i < len(replica); i++ {
+		b = append(b, ^replica[i])
+	}
+	b = append(b, 0xFF)
+	return string(append(b, id...))
+}
+
+// CompareNewestFirst orders rows as the complaint lists do: newest filing
+// first, in fold order (see filedKey).
+func CompareNewestFirst(a, b *ComplaintRow) int {
+	return strings.Compare(filedKey(a.FiledHLC, a.FiledReplica, a.ID), filedKey(b.FiledHLC, b.FiledReplica, b.ID))
+}
+
+// filedKeyID returns the complaint id at the end of a filedKey, nil when
+// the key is not one.
+func filedKeyID(key []byte) []byte {
+	if len(key) < 8 {
+		return nil
+	}
+	end := bytes.IndexByte(key[8:], 0xFF)
+	if end < 0 {
+		return nil
+	}
+	return key[8+end+1:]
+}
+
+// filedAtOrBefore is the smallest filedKey of a complaint filed at or
+// before t (to the millisecond): the inverted last HLC of t's millisecond.
+func filedAtOrBefore(t time.Time) string {
+	return string(binary.BigEndian.AppendUint64(nil, ^uint64(hlc.New(t.UnixMilli(), math.MaxUint16))))
 }
 
 // timeKey sorts oldest first; negative times (never valid here) clamp to 0.

@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/hex"
 	"encoding/json"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"boucle/shared/domain"
+	"boucle/shared/hlc"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -54,7 +56,7 @@ func pageSize(n int) int {
 
 // ListComplaints returns a page of complaints matching f. One index drives
 // the walk (text, overdue, status, supplier, filing station, assignee, or
-// all by filing date); the other criteria are checked on the compact rows.
+// all in filing order); the other criteria are checked on the compact rows.
 func (t *Tx) ListComplaints(f ComplaintFilter) (ComplaintPage, error) {
 	after, err := hex.DecodeString(f.Cursor)
 	if err != nil {
@@ -64,6 +66,9 @@ func (t *Tx) ListComplaints(f ComplaintFilter) (ComplaintPage, error) {
 	stored := t.tx.Bucket(bucketComplaintRows)
 	rows := pager[ComplaintRow]{limit: pageSize(f.Limit)}
 	visit := func(suffix []byte, id []byte) (bool, error) {
+		if id == nil {
+			return false, domain.Errorf(domain.EInternal, "corrupt complaint index key %x", suffix)
+		}
 		var r ComplaintRow
 		if err := json.Unmarshal(stored.Get(id), &r); err != nil {
 			return false, domain.Errorf(domain.EInternal, "corrupt complaint row %s", id)
@@ -85,7 +90,7 @@ func (t *Tx) ListComplaints(f ComplaintFilter) (ComplaintPage, error) {
 		})
 	default:
 		b, prefixes := t.drivingIndex(f)
-		err = walkMerged(b, prefixes, after, 8, func(suffix []byte) (bool, error) { return visit(suffix, suffix[8:]) })
+		err = walkMerged(b, prefixes, after, 8, func(suffix []byte) (bool, error) { return visit(suffix, filedKeyID(suffix)) })
 	}
 	return ComplaintPage{Rows: rows.items, Next: rows.next}, err
 }
@@ -146,7 +151,7 @@ func (t *Tx) walkText(words []string, after []byte, visit func(suffix, id []byte
 		if !containsAll(v, needles) {
 			continue
 		}
-		if stop, err := visit(k, k[8:]); stop || err != nil {
+		if stop, err := visit(k, filedKeyID(k)); stop || err != nil {
 			return err
 		}
 	}
@@ -327,15 +332,26 @@ func (t *Tx) ListActions(f ActionFilter) (ActionPage, error) {
 	return ActionPage{Actions: actions.items, Next: actions.next}, err
 }
 
-// Plans returns the preventive plans in the given statuses (all when none).
+// Plans returns the preventive plans in the given statuses (all when none),
+// the last drafted first.
 func (t *Tx) Plans(statuses ...domain.PlanStatus) ([]domain.Plan, error) {
-	var out []domain.Plan
+	type drafted struct {
+		plan  domain.Plan
+		order hlc.Timestamp // the drafting event's: DraftedAt's milliseconds tie
+	}
+	var found []drafted
 	err := t.forEachState(domain.EntityPlan, func(st *domain.State) {
 		if len(statuses) == 0 || slices.Contains(statuses, st.Plan.Status) {
-			out = append(out, *st.Plan)
+			found = append(found, drafted{*st.Plan, st.Meta.Created})
 		}
 	})
-	slices.SortFunc(out, func(a, b domain.Plan) int { return b.DraftedAt.Compare(a.DraftedAt) })
+	// Newest first; forEachState walks by id, so the stable sort breaks an
+	// HLC tie (two workstations) the same way every time.
+	slices.SortStableFunc(found, func(a, b drafted) int { return cmp.Compare(b.order, a.order) })
+	out := make([]domain.Plan, len(found))
+	for i := range found {
+		out[i] = found[i].plan
+	}
 	return out, err
 }
 

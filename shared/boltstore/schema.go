@@ -12,7 +12,9 @@ import (
 //	1: the first layout
 //	2: the complaint filing indexes (bucketComplaintFilings, idxComplaintNumber)
 //	3: every value of bucketEvents ends with its checksum (checksum.go)
-const SchemaVersion = 3
+//	4: complaint lists keyed by the filing event's fold order (filedKey),
+//	   not its millisecond; Complaint.FiledOrder in the states
+const SchemaVersion = 4
 
 // Every bucket of the store, workstation and server alike, is declared here.
 var (
@@ -62,12 +64,12 @@ var (
 
 	// Projections for the screens' queries (see index.go).
 	bucketComplaintRows  = []byte("complaint_rows")         // complaint id → JSON ComplaintRow
-	bucketComplaintText  = []byte("complaint_text")         // inv(filed) + id → folded number, part, lot, description
-	idxComplaintFiled    = []byte("idx_complaint_filed")    // newest first: inv(filed) + id
-	idxComplaintStatus   = []byte("idx_complaint_status")   // status + 0 + inv(filed) + id
-	idxComplaintSupplier = []byte("idx_complaint_supplier") // station + 0 + inv(filed) + id
-	idxComplaintFiling   = []byte("idx_complaint_filing")   // station + 0 + inv(filed) + id
-	idxComplaintAssignee = []byte("idx_complaint_assignee") // login + 0 + inv(filed) + id
+	bucketComplaintText  = []byte("complaint_text")         // filedKey → folded number, part, lot, description
+	idxComplaintFiled    = []byte("idx_complaint_filed")    // newest first: filedKey (inverted filing HLC, replica; id)
+	idxComplaintStatus   = []byte("idx_complaint_status")   // status + 0 + filedKey
+	idxComplaintSupplier = []byte("idx_complaint_supplier") // station + 0 + filedKey
+	idxComplaintFiling   = []byte("idx_complaint_filing")   // station + 0 + filedKey
+	idxComplaintAssignee = []byte("idx_complaint_assignee") // login + 0 + filedKey
 	idxComplaintDeadline = []byte("idx_complaint_deadline") // deadline + id, open and unresolved only
 	idxActionOwnerDue    = []byte("idx_action_owner_due")   // owner + 0 + due + id, pending only
 	idxActionDue         = []byte("idx_action_due")         // due + id, pending only
@@ -85,6 +87,11 @@ var (
 	BucketRefreshTokens = []byte("refresh_tokens") // hash of token → JSON refresh token
 	BucketServerConfig  = []byte("server_config")  // signing key, epoch, ...
 )
+
+// filingOrderBuckets are keyed by filedKey (schema 4).
+var filingOrderBuckets = [][]byte{
+	bucketComplaintText, idxComplaintFiled, idxComplaintStatus, idxComplaintSupplier, idxComplaintFiling, idxComplaintAssignee,
+}
 
 var allBuckets = [][]byte{
 	bucketMeta, bucketEvents, bucketEventIDs, bucketEntityEvents, bucketStates, bucketUnfolded,
@@ -106,6 +113,7 @@ var (
 	keyProjected     = []byte("projected")      // log position up to which every event is folded
 	keyServerEpoch   = []byte("server_epoch")   // epoch of the server last synced with
 	keyChecksummed   = []byte("checksummed")    // log position up to which schema 2's events got their checksum
+	keyFilingRekeyed = []byte("filing_rekeyed") // complaint state key up to which schema 3's lists were rekeyed (migrate.go)
 	keyCounterPrefix = "counter/"               // counter/<STATION>/<YEAR>[/<SERIES>] → last complaint number
 	keyNumberSeries  = []byte("number_series")  // this workstation's complaint number series, from the server
 

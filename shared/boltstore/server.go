@@ -136,7 +136,7 @@ func (t *Tx) QueryComplaints(q ComplaintQuery) (ComplaintPage, error) {
 	f.Limit = MaxPageSize
 	byFiling := !f.Overdue || len(strings.Fields(FoldText(f.Text))) > 0 // the walk ListComplaints takes
 	if f.Cursor == "" && byFiling && !q.To.IsZero() {
-		f.Cursor = hex.EncodeToString([]byte(invTime(q.To))) // keys at or after: filed at or before To
+		f.Cursor = hex.EncodeToString([]byte(filedAtOrBefore(q.To))) // keys after it: filed at or before To
 	}
 	var page ComplaintPage
 	for {
@@ -179,7 +179,7 @@ func (q *ComplaintQuery) keeps(r *ComplaintRow) bool {
 // suffix of r's key in the walked index.
 func complaintCursor(r *ComplaintRow, byFiling bool) string {
 	if byFiling {
-		return hex.EncodeToString([]byte(invTime(r.FiledAt) + r.ID))
+		return hex.EncodeToString([]byte(filedKey(r.FiledHLC, r.FiledReplica, r.ID)))
 	}
 	return hex.EncodeToString([]byte(timeKey(r.Deadline) + r.ID))
 }

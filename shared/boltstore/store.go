@@ -101,6 +101,9 @@ func (s *Store) prepare(replica string) (err error) {
 	if err := s.loadQuarantine(); err != nil {
 		return err
 	}
+	if err := s.rekeyByFilingOrder(); err != nil {
+		return err
+	}
 	if err := s.quickCheck(); err != nil {
 		return err
 	}
@@ -149,7 +152,8 @@ func (s *Store) init(tx *bolt.Tx, replica string) error {
 // opens it: a store is migrated whole or not at all.
 var migrations = map[uint64]func(*bolt.Tx) error{
 	1: indexFilingsOfLog,
-	2: startSealingLog, // the sealing itself runs in batches after (see migrateChecksums)
+	2: startSealingLog,            // the sealing itself runs in batches after (see migrateChecksums)
+	3: startRekeyingByFilingOrder, // the rekeying itself runs in batches after (see rekeyByFilingOrder)
 }
 
 func migrate(tx *bolt.Tx, from uint64) error {

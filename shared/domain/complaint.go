@@ -54,6 +54,10 @@ type Complaint struct {
 	Attachments     []Attachment `json:"attachments,omitempty"`
 	FiledBy         string       `json:"filed_by"`
 	FiledAt         time.Time    `json:"filed_at"`
+	// FiledOrder is the fold order of the filing event. Lists show the
+	// newest first by it, not by FiledAt: milliseconds tie, the HLC does
+	// not on one workstation, and replica then id break ties across them.
+	FiledOrder OrderKey `json:"filed_order"`
 
 	Status          ComplaintStatus `json:"status"`
 	StatusChangedAt time.Time       `json:"status_changed_at"`
@@ -156,7 +160,7 @@ func fileComplaint(c *change, f *ComplaintFiledPayload) error {
 		ID: c.e.EntityID, Number: f.Number, FilingStation: f.FilingStation, SupplierStation: f.SupplierStation,
 		PartRef: f.PartRef, Lot: f.Lot, Quantity: f.Quantity, Category: f.Category, Severity: f.Severity,
 		Kind: f.Kind, Remedy: f.Remedy, Description: f.Description, Attachments: f.Attachments,
-		FiledBy: c.e.Author, FiledAt: c.at(), Status: StatusNew, StatusChangedAt: c.at(),
+		FiledBy: c.e.Author, FiledAt: c.at(), FiledOrder: c.e.Order(), Status: StatusNew, StatusChangedAt: c.at(),
 	}
 	return nil
 }
