@@ -152,10 +152,7 @@ func TestResidentMemoryChild(t *testing.T) {
 	if os.Getenv("BOUCLE_RSS_INDEX") != "" {
 		// The report form's similarity index, built on first use.
 		m := viewmodel.New(s, "PRESS2", nil)
-		m.WarmSimilar()
-		for !m.SimilarReady() {
-			time.Sleep(10 * time.Millisecond)
-		}
+		<-m.WarmSimilar()
 	}
 	debug.FreeOSMemory() // a GC, and the freed memory back to the system
 	var ms runtime.MemStats
@@ -235,10 +232,7 @@ func BenchmarkSimilarIndex(b *testing.B) {
 	for b.Loop() {
 		m := viewmodel.New(s, "PRESS2", nil)
 		start := time.Now()
-		m.WarmSimilar()
-		for !m.SimilarReady() {
-			time.Sleep(time.Millisecond)
-		}
+		<-m.WarmSimilar()
 		build += time.Since(start)
 		start = time.Now()
 		rows, err := m.SimilarOpen("CUT1", "P-00042", "burr on the edge of the bracket", 5)

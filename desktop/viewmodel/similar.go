@@ -22,36 +22,40 @@ const staleAfter = 500
 type similar struct {
 	mu       sync.Mutex
 	ix       *analytics.Index
-	version  uint64 // store log length the index was built from
-	building bool
+	version  uint64        // store log length the index was built from
+	building chan struct{} // closed when the build under way ends; nil when none is
 }
 
-// WarmSimilar builds the similarity index now, in the background.
-func (m *Model) WarmSimilar() { m.rebuildSimilar(true) }
+// WarmSimilar builds the similarity index now, in the background. The
+// channel is closed when that build (or the one already under way) ends.
+func (m *Model) WarmSimilar() <-chan struct{} { return m.rebuildSimilar(true) }
 
 // rebuildSimilar starts a rebuild when there is no index yet (or force),
-// or when the store moved on by staleAfter events.
-func (m *Model) rebuildSimilar(force bool) {
+// or when the store moved on by staleAfter events. It returns the channel
+// of the build under way, nil when none is.
+func (m *Model) rebuildSimilar(force bool) <-chan struct{} {
 	var n uint64
 	_ = m.store.View(func(t *boltstore.Tx) error { n = t.LogLen(); return nil })
 	s := &m.similar
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	stale := s.ix == nil || force || n >= s.version+staleAfter
-	if !stale || s.building {
-		s.mu.Unlock()
-		return
+	if !stale || s.building != nil {
+		return s.building
 	}
-	s.building = true
-	s.mu.Unlock()
+	built := make(chan struct{})
+	s.building = built
 	go func() {
 		ix, err := m.buildIndex()
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.building = false
+		s.building = nil
 		if err == nil {
 			s.ix, s.version = ix, n
 		}
+		close(built)
 	}()
+	return built
 }
 
 // buildIndex reads every complaint's list row, a page at a time.
@@ -87,7 +91,8 @@ func (m *Model) buildIndex() (*analytics.Index, error) {
 
 func complaintOfRow(r boltstore.ComplaintRow) domain.Complaint {
 	return domain.Complaint{ID: r.ID, Number: r.Number, SupplierStation: r.SupplierStation, PartRef: r.PartRef,
-		Lot: r.Lot, Description: r.Summary, Status: r.Status, FiledAt: r.FiledAt}
+		Lot: r.Lot, Description: r.Summary, Status: r.Status, FiledAt: r.FiledAt,
+		FiledOrder: domain.OrderKey{HLC: r.FiledHLC, Replica: r.FiledReplica}}
 }
 
 // index returns the similarity index, nil while it is being built.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -170,6 +171,38 @@ func TestSimilarOpen(t *testing.T) {
 	}
 }
 
+func TestSimilarOpenTiesNewestFirst(t *testing.T) {
+	// Given six complaints alike, filed within one millisecond (a frozen
+	// clock), and no similarity index yet (the store's text search ranks)
+	frozen := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	s, err := boltstore.Open(filepath.Join(t.TempDir(), "boucle.db"), boltstore.Options{Now: func() time.Time { return frozen }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fixture.Seed(t, s)
+	m := viewmodel.New(s, "PRESS2", nil)
+	signIn(m, fixture.Operator)
+	var want []string
+	for range 6 {
+		want = append([]string{fixture.File(t, s, fixture.Filing("Burr on the edge of the bracket"))}, want...)
+	}
+	// When the operator types the same words
+	rows, err := m.SimilarOpen("CUT1", "", "burr bracket", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Then equal matches come newest first, as filed
+	if len(rows) != len(want) {
+		t.Fatalf("got %d rows, want %d", len(rows), len(want))
+	}
+	for i, r := range rows {
+		if r.ID != want[i] {
+			t.Fatalf("row %d is %s, want %s", i, r.ID, want[i])
+		}
+	}
+}
+
 func TestSimilarOpenByIndex(t *testing.T) {
 	// Given open complaints against CUT1 (one closed) and the TF-IDF index built
 	m, s := newModel(t, fixture.Operator)
@@ -178,10 +211,7 @@ func TestSimilarOpenByIndex(t *testing.T) {
 	closed := fixture.Resolved(t, s, "Bavures sur le bord")
 	signIn(m, fixture.Operator)
 	must(t, m.Verify(closed, 5, ""))
-	m.WarmSimilar()
-	for i := 0; i < 200 && !m.SimilarReady(); i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
+	<-m.WarmSimilar()
 	if !m.SimilarReady() {
 		t.Fatal("index not built")
 	}
