@@ -53,6 +53,8 @@ func (s *Server) push(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
+	// Read, not yet applied (the end-to-end tests kill the server here).
+	s.log.Debug("push received", "events", len(events))
 	p := principalOf(c)
 	invalid := prevalidate(events)
 	s.verifyAuthorship(events, invalid)

@@ -283,38 +283,52 @@ func TestE2ELostAnswerRetryCreatesNoDuplicate(t *testing.T) {
 	}
 }
 
-// (c) The server killed (SIGKILL) while it applies a big push keeps the
-// batch whole or not at all; after a restart the workstation completes
-// it. Three kills, at different moments of the push.
+// (c) The server killed (SIGKILL) while it receives or applies a big push
+// keeps the batch whole or not at all; after a restart the workstation
+// completes it. Three kills, each at a moment the test waits for, never at
+// a delay: a kill timer can fire after the restart and kill the new server.
 func TestE2EServerKilledDuringPushKeepsBatchWhole(t *testing.T) {
 	t.Parallel()
-	p := newPlant(t)
+	p := newPlant(t, "--log-level", "debug") // debug: the server logs "push received"
 	proxy := newProxy(t, p.srv.URL())
 	w, s := p.signedIn(t, "ws1", "op1", proxy)
+	const absent, whole, either = "absent", "whole", "absent or whole"
+	moments := []struct {
+		name string
+		arm  func() <-chan struct{} // arms the kill; closed once it is over
+		want string
+	}{
+		{"with half the batch uploaded", func() <-chan struct{} { return proxy.at(syncproto.RoutePush, halfSent, p.srv.kill) }, absent},
+		{"once the server has read the batch", func() <-chan struct{} { return p.srv.onLog("push received", p.srv.kill) }, either},
+		{"with the answer on its way back", func() <-chan struct{} { return proxy.at(syncproto.RoutePush, answered, p.srv.kill) }, whole},
+	}
 	pushed := uint64(0)
-	for _, delay := range []time.Duration{5 * time.Millisecond, 40 * time.Millisecond, 120 * time.Millisecond} {
+	for _, m := range moments {
 		id := w.fileComplaint(t, s, "big batch")
 		w.postMessages(t, s, id, syncproto.MaxBatchEvents-1)
 		before := serverState(t, w, p.srv.URL())
-		var once sync.Once
-		proxy.setOnRequest(func(route string) {
-			if route == syncproto.RoutePush {
-				once.Do(func() { time.AfterFunc(delay, p.srv.kill) })
-			}
-		})
+		killed := m.arm()
 		err := w.sync.SyncOnce(context.Background())
-		proxy.setOnRequest(nil)
-		p.srv.kill() // in case the push finished first
+		select {
+		case <-killed:
+		case <-time.After(2 * time.Minute): // a bound for a failure, not a wait for success
+			t.Fatalf("killing %s: the moment never came (sync: %v)", m.name, err)
+		}
 		p.srv.restart()
 		after := serverState(t, w, p.srv.URL())
 		got, grown := after.Replicas[w.store.Replica()]-pushed, after.LogLen-before.LogLen
+		outcome := ""
 		switch {
 		case got == 0 && grown == 0:
-			t.Logf("killed %s after the push arrived (sync: %v): the batch is absent", delay, err)
+			outcome = absent
 		case got == syncproto.MaxBatchEvents && grown == syncproto.MaxBatchEvents:
-			t.Logf("killed %s after the push arrived (sync: %v): the batch is all there", delay, err)
+			outcome = whole
 		default:
-			t.Fatalf("half a batch: replica moved by %d, log grew by %d", got, grown)
+			t.Fatalf("killed %s: half a batch, replica moved by %d, log grew by %d", m.name, got, grown)
+		}
+		t.Logf("killed %s (sync: %v): the batch is %s", m.name, err, outcome)
+		if m.want != either && outcome != m.want {
+			t.Fatalf("killed %s: the batch is %s, want %s", m.name, outcome, m.want)
 		}
 		w.syncOnce(t)
 		pushed += syncproto.MaxBatchEvents

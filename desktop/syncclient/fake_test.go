@@ -256,6 +256,16 @@ func (f *fakeServer) revokeAll() {
 	f.access, f.refresh = map[string]time.Time{}, map[string]domain.User{}
 }
 
+// expireAccessTokens ends every access token issued so far, as their
+// lifetime running out would, without the test waiting for it.
+func (f *fakeServer) expireAccessTokens() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for tok := range f.access {
+		f.access[tok] = time.Time{}
+	}
+}
+
 func (f *fakeServer) authorised(w http.ResponseWriter, r *http.Request) bool {
 	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	f.mu.Lock()

@@ -157,15 +157,26 @@ func (l *statusLog) snapshots() []syncclient.Status {
 	return append([]syncclient.Status(nil), l.all...)
 }
 
-// eventually polls cond until it holds or d passes.
-func eventually(tb testing.TB, d time.Duration, what string, cond func() bool) {
+// awaitStatus waits until the syncer's status satisfies cond: the current
+// status, or one it publishes later. cond may be called from several
+// goroutines at once. The bound only turns a hang into a failure.
+func awaitStatus(tb testing.TB, s *syncclient.Syncer, what string, cond func(syncclient.Status) bool) {
 	tb.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			tb.Fatalf("after %s: %s", d, what)
+	met := make(chan struct{})
+	var once sync.Once
+	cancel := s.Subscribe(func(st syncclient.Status) {
+		if cond(st) {
+			once.Do(func() { close(met) })
 		}
-		time.Sleep(10 * time.Millisecond)
+	})
+	defer cancel()
+	if cond(s.Status()) {
+		return
+	}
+	select {
+	case <-met:
+	case <-time.After(2 * time.Minute):
+		tb.Fatalf("after 2 min: %s", what)
 	}
 }
 

@@ -89,11 +89,19 @@ type realServer struct {
 	extra []string // flags given to serve
 	addr  string   // kept across restarts, so that clients find it again
 
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	done   chan struct{}
-	logs   bytes.Buffer
-	stdout bytes.Buffer
+	mu      sync.Mutex
+	cmd     *exec.Cmd
+	done    chan struct{}
+	logs    bytes.Buffer
+	stdout  bytes.Buffer
+	waiters []logWaiter // see onLog
+}
+
+// logWaiter is a log message awaited: seen gets true when the running
+// process logs it, false when the process ends first.
+type logWaiter struct {
+	msg  string
+	seen chan bool
 }
 
 // startServer starts boucle-server serve on 127.0.0.1, port 0, in dir.
@@ -140,7 +148,7 @@ func (s *realServer) start() error {
 }
 
 func (s *realServer) readLogs(r io.Reader, addr chan<- string, done chan<- struct{}, cmd *exec.Cmd) {
-	defer func() { _ = cmd.Wait(); close(done) }()
+	defer func() { _ = cmd.Wait(); s.endWaiters(); close(done) }()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -153,13 +161,61 @@ func (s *realServer) readLogs(r io.Reader, addr chan<- string, done chan<- struc
 			Msg  string `json:"msg"`
 			Addr string `json:"addr"`
 		}
-		if json.Unmarshal(line, &rec) == nil && rec.Msg == "serving" && rec.Addr != "" {
+		if json.Unmarshal(line, &rec) != nil {
+			continue
+		}
+		if rec.Msg == "serving" && rec.Addr != "" {
 			select {
 			case addr <- rec.Addr:
 			default:
 			}
 		}
+		s.logged(rec.Msg)
 	}
+}
+
+// onLog calls fn once the running process logs msg, outside the log
+// reader (fn may stop the server). The channel is closed when fn has
+// returned, or when the process ended without logging msg. Nothing is left
+// running after that: no timer, no goroutine.
+func (s *realServer) onLog(msg string, fn func()) <-chan struct{} {
+	w := logWaiter{msg: msg, seen: make(chan bool, 1)}
+	s.mu.Lock()
+	s.waiters = append(s.waiters, w)
+	s.mu.Unlock()
+	over := make(chan struct{})
+	go func() {
+		defer close(over)
+		if <-w.seen {
+			fn()
+		}
+	}()
+	return over
+}
+
+// logged wakes the waiters of msg.
+func (s *realServer) logged(msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.waiters[:0]
+	for _, w := range s.waiters {
+		if w.msg == msg {
+			w.seen <- true
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	s.waiters = kept
+}
+
+// endWaiters tells the remaining waiters that the process has ended.
+func (s *realServer) endWaiters() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, w := range s.waiters {
+		w.seen <- false
+	}
+	s.waiters = nil
 }
 
 type lockedWriter struct {
@@ -281,15 +337,53 @@ type flakyProxy struct {
 	srv *httptest.Server
 	rt  http.RoundTripper
 
-	mu        sync.Mutex
-	target    string
-	offline   bool
-	drop      map[string]int     // route → answers still to lose
-	onRequest func(route string) // called as each request arrives
+	mu      sync.Mutex
+	target  string
+	offline bool
+	drop    map[string]int   // route → answers still to lose
+	trips   map[string]*trip // route → what to do at a stage of its next request
+}
+
+// stage is a moment of a request's way through the proxy.
+type stage string
+
+const (
+	halfSent stage = "half of the request sent on to the server"
+	answered stage = "the server's answer received, not yet passed back"
+)
+
+// trip is a function called once, when a request reaches a stage.
+type trip struct {
+	at   stage
+	fn   func()
+	over chan struct{} // closed when fn has returned
+}
+
+func (t *trip) fire() {
+	t.fn()
+	close(t.over)
+}
+
+// tripwire reads a request body and fires its trip once half of it
+// (by Content-Length) has been read, before handing that part on.
+type tripwire struct {
+	io.ReadCloser
+	half, read int64
+	trip       *trip
+}
+
+func (w *tripwire) Read(b []byte) (int, error) {
+	n, err := w.ReadCloser.Read(b)
+	w.read += int64(n)
+	if w.trip != nil && w.read >= w.half {
+		w.trip.fire()
+		w.trip = nil
+	}
+	return n, err
 }
 
 func newProxy(tb testing.TB, target string) *flakyProxy {
-	p := &flakyProxy{target: target, drop: map[string]int{}, rt: &http.Transport{MaxIdleConnsPerHost: 16}}
+	p := &flakyProxy{target: target, drop: map[string]int{}, trips: map[string]*trip{}, rt: &http.Transport{MaxIdleConnsPerHost: 16}}
 	p.srv = httptest.NewServer(p)
 	tb.Cleanup(p.srv.Close)
 	return p
@@ -310,10 +404,15 @@ func (p *flakyProxy) dropAnswers(route string, n int) {
 	p.drop[route] += n
 }
 
-func (p *flakyProxy) setOnRequest(fn func(route string)) {
+// at makes the proxy call fn when the next request to route reaches the
+// stage, synchronously: the request waits for fn (at answered, its answer
+// is then lost). The channel is closed once fn has returned.
+func (p *flakyProxy) at(route string, s stage, fn func()) <-chan struct{} {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.onRequest = fn
+	t := &trip{at: s, fn: fn, over: make(chan struct{})}
+	p.trips[route] = t
+	return t.over
 }
 
 func (p *flakyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -322,13 +421,14 @@ func (p *flakyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		route = syncproto.RouteBlob
 	}
 	p.mu.Lock()
-	off, drop, hook, target := p.offline, p.drop[route] > 0, p.onRequest, p.target
+	off, drop, target, trip := p.offline, p.drop[route] > 0, p.target, p.trips[route]
 	if drop {
 		p.drop[route]--
 	}
+	delete(p.trips, route)
 	p.mu.Unlock()
-	if hook != nil {
-		hook(route)
+	if trip != nil && trip.at == halfSent {
+		r.Body = &tripwire{ReadCloser: r.Body, half: max(r.ContentLength/2, 1), trip: trip}
 	}
 	if off {
 		hijackAndClose(w)
@@ -340,6 +440,10 @@ func (p *flakyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer resp.Body.Close()
+	if trip != nil && trip.at == answered {
+		trip.fire()
+		drop = true
+	}
 	if drop {
 		_, _ = io.Copy(io.Discard, resp.Body) // the server has answered; the answer is lost
 		hijackAndClose(w)

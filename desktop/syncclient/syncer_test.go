@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -183,13 +184,12 @@ func TestRejectedEventsAreKeptAndNotRetried(t *testing.T) {
 
 func TestExpiredAccessTokenIsRefreshed(t *testing.T) {
 	f := newFakeServer(t)
-	f.accessTTL = 50 * time.Millisecond
 	a := enrolled(t, "a", f.URL(), enrolmentCode, testConfig())
 	sa := a.login(t, "op1", "op1-secret")
 	a.syncOnce(t)
 	id := a.fileComplaint(t, sa, "dent")
 	a.postMessages(t, sa, id, 499)
-	time.Sleep(100 * time.Millisecond) // the access token expires
+	f.expireAccessTokens()
 	a.syncOnce(t)
 	if a.pending() != 0 || f.refreshes == 0 {
 		t.Fatalf("pending %d after %d refreshes", a.pending(), f.refreshes)
@@ -525,10 +525,10 @@ func TestRunSyncsSoonAfterNotify(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- a.sync.Run(ctx) }()
-	eventually(t, 5*time.Second, "first cycle", func() bool { return !a.sync.Status().LastSuccess.IsZero() })
+	awaitStatus(t, a.sync, "first cycle", func(st syncclient.Status) bool { return !st.LastSuccess.IsZero() })
 	a.fileComplaint(t, sa, "dent")
 	a.sync.Notify()
-	eventually(t, 5*time.Second, "the saved complaint pushed", func() bool { return a.pending() == 0 })
+	awaitStatus(t, a.sync, "the saved complaint pushed", func(st syncclient.Status) bool { return st.Pending == 0 && !st.Syncing })
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run returned %v", err)
@@ -560,8 +560,20 @@ func TestRunIsQuietWhileOffline(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// A cycle has run when a status showed it syncing and a later one not.
+	var mu sync.Mutex
+	began := false
+	ran := func(st syncclient.Status) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		began = began || st.Syncing
+		return began && !st.Syncing
+	}
 	go a.sync.Run(ctx)
-	eventually(t, 2*time.Second, "offline reported", func() bool { st := a.sync.Status(); return !st.Online && !st.Syncing })
+	awaitStatus(t, a.sync, "a cycle run", ran)
+	if st := a.sync.Status(); st.Online {
+		t.Fatalf("a dead server reported online: %+v", st)
+	}
 	if st := a.sync.Status(); st.LastError != "" || st.Pending != 1 {
 		t.Fatalf("offline status: %+v", st)
 	}
