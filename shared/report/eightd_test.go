@@ -147,3 +147,26 @@ func cut(s string, n int) string {
 	r := []rune(s)
 	return string(r[:min(n, len(r))])
 }
+
+// TestEightDSealedNote: a note the caller could not open shows as a
+// locked note, never as its sealed bytes; an opened one shows its text.
+func TestEightDSealedNote(t *testing.T) {
+	in := eightDFixture(t)
+	last := in.Timeline[len(in.Timeline)-1].Event
+	ev := func(p *domain.MessagePayload) report.TimelineEvent {
+		e, err := domain.NewEvent(domain.ComplaintMessagePosted, in.Complaint.Complaint.ID, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.ID, e.HLC, e.Replica, e.Seq, e.Author, e.Role = last.ID, last.HLC, last.Replica, last.Seq, last.Author, last.Role
+		return report.TimelineEvent{Event: e}
+	}
+	note := ev(&domain.MessagePayload{Internal: true, Sealed: "k1:U2VhbGVkQnl0ZXNTZWFsZWRCeXRlcw"})
+	opened := ev(&domain.MessagePayload{Internal: true, Text: "Fournisseur à surveiller"})
+	in.Timeline = append(in.Timeline, note, opened)
+	text := pdfText(t, writeEightD(t, in))
+	containsAll(t, text, "Note interne (verrouillée)", "Note interne : Fournisseur à surveiller")
+	if strings.Contains(text, "U2VhbGVk") {
+		t.Error("the 8D prints a sealed note's bytes")
+	}
+}
