@@ -26,7 +26,11 @@ func (m *Main) runCheck(context.Context) error {
 	if err != nil {
 		return fmt.Errorf("%w\nRestore the last backup: see 'boucle-server backup -h'", err)
 	}
-	fmt.Fprintf(m.Stdout, "store %s (schema %d)\n", path, r.Schema)
+	if r.Schema == 0 {
+		fmt.Fprintf(m.Stdout, "store %s (schema unreadable)\n", path)
+	} else {
+		fmt.Fprintf(m.Stdout, "store %s (schema %d)\n", path, r.Schema)
+	}
 	fmt.Fprintf(m.Stdout, "  events:      %d read, %d damaged\n", r.Events, r.Damaged)
 	fmt.Fprintf(m.Stdout, "  states:      %d compared with their refold, %d differ, %d awaiting projection\n", r.States, r.Differ, r.NotCompared)
 	fmt.Fprintf(m.Stdout, "  quarantined: %d\n", len(r.Quarantined))
