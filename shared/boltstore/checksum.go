@@ -12,7 +12,7 @@ import (
 // meta pages but not the data: without the checksum, a flipped byte of a
 // stored event was served to every workstation as if written so. With the
 // position inside the sum, a value found under another key (a damaged
-// branch page) fails too. CRC-32C runs in hardware: about 50 ns for a
+// branch page) fails too. CRC-32C runs in hardware: about 40 ns for a
 // 400-byte event, nothing next to a pull's HTTP and decoding.
 
 // ECorrupt is the code of a store whose bytes fail their check.
@@ -22,11 +22,12 @@ const checksumLen = 4
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// eventSum is the checksum of an encoded event at a log position.
+// eventSum is the checksum of an encoded event at a log position: the
+// CRC-32C of the position's 8 bytes, then of the event's.
 func eventSum(pos uint64, enc []byte) uint32 {
 	var p [8]byte
 	binary.BigEndian.PutUint64(p[:], pos)
-	return crc32.Update(crc32.Checksum(p[:], castagnoli), castagnoli, enc)
+	return crc32.Update(crc32.Update(0, castagnoli, p[:]), castagnoli, enc)
 }
 
 // sealEvent is the stored value of an encoded event at pos.

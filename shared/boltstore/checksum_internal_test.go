@@ -74,3 +74,27 @@ func downgradeToSchema2(t *testing.T, s *Store, damaged uint64) {
 		t.Fatal(err)
 	}
 }
+
+// Every single-bit flip of a sealed value fails its check, and so does the
+// value read under another position (a damaged branch page).
+func TestSealCatchesFlipsAndMisplacedValues(t *testing.T) {
+	enc := []byte(`an encoded event, whatever its bytes: {"text":"3 pièces NOK"}`)
+	v := sealEvent(42, enc)
+	if got, err := unsealEvent(42, v); err != nil || string(got) != string(enc) {
+		t.Fatalf("unseal = %q, %v", got, err)
+	}
+	for i := range v {
+		for bit := range 8 {
+			bad := append([]byte(nil), v...)
+			bad[i] ^= 1 << bit
+			if _, err := unsealEvent(42, bad); domain.ErrorCode(err) != ECorrupt {
+				t.Fatalf("flip of bit %d of byte %d passed", bit, i)
+			}
+		}
+	}
+	for _, pos := range []uint64{41, 43, 1 << 40, 42 + 1<<32 + 1} {
+		if _, err := unsealEvent(pos, v); domain.ErrorCode(err) != ECorrupt {
+			t.Fatalf("the value of position 42 passed at %d", pos)
+		}
+	}
+}
