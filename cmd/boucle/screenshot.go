@@ -29,7 +29,8 @@ import (
 //	    report-form (the report form itself),
 //	    complaint:<status>[:<tab or task>] (the newest complaint in that
 //	    status, showing a tab such as timeline or a task such as acknowledge),
-//	    complaint-note (the newest complaint holding an internal note),
+//	    complaint-note (the timeline of the newest complaint holding an
+//	    internal note),
 //	    plan:<status> (the newest preventive plan in that status),
 //	    refused (files a complaint under the number of the station's newest
 //	    one, syncs so that the server refuses it, and opens the refusals)
@@ -86,8 +87,15 @@ func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log
 			log.Error("screenshot mode: no complaint in status " + status)
 		}
 	case "complaint-note": // the newest complaint holding an internal note
-		if id := newestWithNote(ws); id != "" {
-			sh.OpenComplaintAt(id, "")
+		id := newestWithNote(ws)
+		if id == "" { // a first run: the plant's complaints are not pulled yet
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			_ = ws.Syncer().SyncOnce(ctx)
+			cancel()
+			id = newestWithNote(ws)
+		}
+		if id != "" {
+			sh.OpenComplaintAt(id, "timeline") // newest first: the note near the top
 		} else {
 			log.Error("screenshot mode: no complaint with an internal note")
 		}
