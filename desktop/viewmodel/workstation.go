@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,6 +44,17 @@ type Workstation struct {
 	fresh    bool // no settings file and no enrolment: first run
 }
 
+// reportQuarantine logs each event of the store whose bytes fail their
+// check: the screens leave it out, the log says so.
+func reportQuarantine(st *boltstore.Store, log *slog.Logger) {
+	if log == nil {
+		log = slog.Default()
+	}
+	st.OnQuarantine(func(q boltstore.Quarantined) {
+		log.Error("event quarantined: its stored bytes fail their check, the screens leave it out", "pos", q.Pos, "event", q.Event, "reason", q.Reason)
+	})
+}
+
 // OpenWorkstation opens (or creates) the data folder: the store, the sync
 // client and the settings. server is the plant server's address given on
 // the command line, if any.
@@ -50,9 +63,15 @@ func OpenWorkstation(dir, server string, cfg syncclient.Config) (*Workstation, e
 		return nil, err
 	}
 	st, err := boltstore.Open(filepath.Join(dir, StoreFile), boltstore.Options{Now: cfg.Now})
+	if domain.ErrorCode(err) == boltstore.ECorrupt {
+		return nil, fmt.Errorf("%w\nThis workstation's store is damaged. Move %s aside and start again: the workstation enrols again "+
+			"and pulls the plant's data from the server; changes not yet sent stay in the old file for the plant's administrator",
+			err, filepath.Join(dir, StoreFile))
+	}
 	if err != nil {
 		return nil, err
 	}
+	reportQuarantine(st, cfg.Logger)
 	w := &Workstation{dir: dir, server: server, store: st}
 	if w.sync, err = syncclient.New(st, cfg); err != nil {
 		st.Close()
