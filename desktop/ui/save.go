@@ -32,6 +32,14 @@ func SaveAs(env Env, name string, write func(io.Writer) error) {
 		})
 	}, env.Win)
 	d.SetFileName(name)
-	d.Resize(fyne.NewSize(800, 560))
+	ShowFileDialog(d)
+}
+
+// ShowFileDialog shows a file dialog at a size where names are readable.
+// Fyne builds a file dialog's window only when it is shown: Resize before
+// Show reads the size of a window that does not exist yet, a nil-pointer
+// panic that killed the app at every export and attachment.
+func ShowFileDialog(d *dialog.FileDialog) {
 	d.Show()
+	d.Resize(fyne.NewSize(800, 560))
 }

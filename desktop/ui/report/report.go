@@ -386,8 +386,7 @@ func (f *Form) pickFile() {
 		}
 		f.AddFile(model.File{Name: r.URI().Name(), Data: data})
 	}, f.env.Win)
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	ui.ShowFileDialog(d)
 }
 
 // AddFile attaches a file to the complaint being written.

@@ -142,3 +142,59 @@ func Walk(o fyne.CanvasObject, fn func(fyne.CanvasObject) bool) bool {
 	}
 	return false
 }
+
+// TapText taps the innermost tappable object of the tree whose visible
+// text is exactly text: a menu item, a tab, a button. It reports whether
+// there was one.
+func TapText(o fyne.CanvasObject, text string) bool {
+	var target fyne.Tappable
+	Walk(o, func(c fyne.CanvasObject) bool {
+		if t, ok := c.(fyne.Tappable); ok && showsExactly(c, text) {
+			target = t // visited outside in: the last one is the innermost
+		}
+		return false
+	})
+	if target == nil {
+		return false
+	}
+	test.Tap(target)
+	return true
+}
+
+// showsExactly reports whether a visible text of the tree is text.
+func showsExactly(o fyne.CanvasObject, text string) bool {
+	for _, s := range Texts(o, text) {
+		if s == text {
+			return true
+		}
+	}
+	return false
+}
+
+// TopOverlay is what is shown over the window's content (a dialog, a pop-up
+// menu), nil when nothing is.
+func TopOverlay(w fyne.Window) fyne.CanvasObject { return w.Canvas().Overlays().Top() }
+
+// FileDialog returns the file dialog shown over the window, nil when none
+// is: an overlay with the dialog's confirm button (Open or Save) and Cancel.
+func FileDialog(w fyne.Window, confirm string) fyne.CanvasObject {
+	top := TopOverlay(w)
+	if top == nil || FindButton(top, confirm) == nil || FindButton(top, "Cancel") == nil {
+		return nil
+	}
+	return top
+}
+
+// CancelFileDialog closes the file dialog shown over the window with its
+// Cancel button, and fails when there is none.
+func CancelFileDialog(t testing.TB, w fyne.Window, confirm string) {
+	t.Helper()
+	d := FileDialog(w, confirm)
+	if d == nil {
+		t.Fatalf("no file dialog with %q and Cancel over the window", confirm)
+	}
+	test.Tap(FindButton(d, "Cancel"))
+	if FileDialog(w, confirm) != nil {
+		t.Fatal("the file dialog is still shown after Cancel")
+	}
+}
