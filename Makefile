@@ -17,10 +17,12 @@ FYNE := $(CURDIR)/bin/tools/fyne-$(FYNE_VERSION)/fyne
 deps:
 	@scripts/install-deps.sh
 
-## test: go vet and every test, fuzz seed corpora included (-count=1: no cached results)
-test: deps
+## test: go vet and every test, fuzz seed corpora included (-count=1: no cached results), then
+## the smoke run: the real app under Xvfb opens every file dialog (scripts/smoke.sh)
+test: build
 	go vet ./...
 	go test -count=1 -timeout 15m ./...
+	scripts/smoke.sh
 
 ## build: bin/boucle (desktop app, cgo) and bin/boucle-server (pure Go)
 build: deps

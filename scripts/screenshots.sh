@@ -51,8 +51,10 @@ enrol_code() {
 	"$server_bin" device enrol --data "$tmp/server" | grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' | head -1
 }
 
-# The screens: name, login (empty: none), what to open, and an optional
-# variable for the app (the last one runs with the clock 2 days ahead).
+# The screens: name, login (empty: none), what to open, an optional
+# variable for the app (the clock-ahead one runs with the clock 2 days
+# ahead), and the buttons to press there (optional, '>' between them: see
+# cmd/boucle/press.go).
 password=boucle-demo
 screens=(
 	"signin||"
@@ -74,6 +76,10 @@ screens=(
 	"manager-plans|claire.martin|plans"
 	"manager-plan-to-approve|claire.martin|plan:submitted"
 	"settings|julien.moreau|settings"
+	"operator-add-file-dialog|emma.roux|report-form||report.add_file"
+	"manager-export-menu|claire.martin|dashboard||dashboard.export"
+	"manager-export-dialog|claire.martin|dashboard||dashboard.export>dashboard.export.complaints_xlsx"
+	"engineer-8d-dialog|julien.moreau|complaint:resolved||detail.eightd"
 	"operator-refused|emma.roux|refused"
 	"sync-clock-ahead|julien.moreau|inbox|BOUCLE_TEST_CLOCK_AHEAD=48h"
 )
@@ -89,20 +95,31 @@ shoot() {
 	while [[ $1 != -- ]]; do envs+=("$1"); shift; done
 	shift
 	local png=$out/$lang-$name.png
+	: >"$tmp/shot.log"
+	# With buttons to press, the shot waits (60 s at most) for the app to
+	# log that it pressed them, then one second for the dialog to be drawn.
 	env "${envs[@]}" XDG_RUNTIME_DIR="$tmp/xdg" FYNE_THEME=light FYNE_SCALE=1 \
 		LANG="$(locale_of "$lang")" LC_ALL= LANGUAGE= HOME="$tmp/home-$lang" \
 		xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-			"$@" >>"'"$tmp"'/app.log" 2>&1 & p=$!
+			"$@" >>"'"$tmp"'/shot.log" 2>&1 & p=$!
 			for _ in $(seq 100); do wid=$(xdotool search --name "^Boucle$" 2>/dev/null | head -1) && [[ -n $wid ]] && break; sleep 0.1; done
-			sleep "'"${SHOT_WAIT:-4}"'"
+			if [[ -n ${BOUCLE_TEST_PRESS:-} ]]; then
+				for _ in $(seq 600); do grep -q "test mode: pressed" "'"$tmp"'/shot.log" && break; kill -0 $p 2>/dev/null || exit 3; sleep 0.1; done
+				grep -q "test mode: pressed" "'"$tmp"'/shot.log" || exit 5
+				sleep 1
+			else
+				sleep "'"${SHOT_WAIT:-4}"'"
+			fi
 			kill -0 $p 2>/dev/null || exit 3
 			timeout 20 import -window "$wid" "'"$png"'" || exit 4
 			kill $p; wait $p 2>/dev/null || true
 		' _ "$app_bin" "$@" || {
+		cat "$tmp/shot.log" >>"$tmp/app.log"
 		echo "screenshots: $lang-$name failed; the app's log ends with:" >&2
-		tail -n 40 "$tmp/app.log" >&2
+		tail -n 40 "$tmp/shot.log" >&2
 		exit 1
 	}
+	cat "$tmp/shot.log" >>"$tmp/app.log"
 	echo "screenshots: wrote ${png#"$root"/}"
 }
 
@@ -119,7 +136,7 @@ for lang in en fr; do
 	# Enrol once (the first pull takes place during the first shot).
 	enrolled=
 	for entry in "${screens[@]}"; do
-		IFS='|' read -r name login what extra <<<"$entry"
+		IFS='|' read -r name login what extra press <<<"$entry"
 		want "$name" || continue
 		args=(--server "http://$addr" --data "$data")
 		if [[ -z $enrolled ]]; then
@@ -129,6 +146,7 @@ for lang in en fr; do
 		envs=(BOUCLE_TEST_SCREEN="$what")
 		[[ -n $login ]] && envs+=(BOUCLE_TEST_LOGIN="$login:$password")
 		[[ -n $extra ]] && envs+=("$extra")
+		[[ -n $press ]] && envs+=(BOUCLE_TEST_PRESS="$press")
 		shoot "$name" "$lang" "$data" "${envs[@]}" -- "${args[@]}"
 	done
 done

@@ -110,13 +110,17 @@ func (m *Main) Run() error {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// The sync loop reports to the window through fyne.Do, which needs
-	// the app running: start it once it is.
-	a.Lifecycle().SetOnStarted(func() { go func() { _ = ws.Run(ctx) }() })
-
 	sh := shell.New(a, w, ws, ws.Model(), ui.Background)
 	sh.Start()
-	startScreenshotMode(sh, ws, m.log)
+	pressing := startScreenshotMode(sh, w, ws, m.log)
+	// The sync loop reports to the window through fyne.Do, which needs
+	// the app running: start it once it is (and the test mode's presses).
+	a.Lifecycle().SetOnStarted(func() {
+		go func() { _ = ws.Run(ctx) }()
+		if pressing != nil {
+			go pressing()
+		}
+	})
 	w.ShowAndRun()
 	sh.Close()
 	cancel()

@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -58,20 +59,61 @@ func testClock(log *slog.Logger) func() time.Time {
 	return func() time.Time { return time.Now().Add(ahead) }
 }
 
-func startScreenshotMode(sh *shell.Shell, ws *viewmodel.Workstation, log *slog.Logger) {
+// startScreenshotMode signs the test user in and opens the test screen.
+// With buttons to press (press.go) it returns what to run, off the UI
+// goroutine, once the app has started; nil otherwise.
+func startScreenshotMode(sh *shell.Shell, w fyne.Window, ws *viewmodel.Workstation, log *slog.Logger) func() {
 	login, password, ok := strings.Cut(os.Getenv(envTestLogin), ":")
 	if !ok {
-		return
+		return nil
 	}
 	log.Warn("screenshot mode: signing in from " + envTestLogin)
 	sess, err := ws.SignIn(login, password)
 	if err != nil {
 		log.Error("screenshot mode: sign-in failed", "error", i18n.Error(err))
-		return
+		return nil
 	}
 	sh.SignedIn(sess)
-	openTestScreen(sh, ws, os.Getenv(envTestScreen), log)
+	steps := os.Getenv(envTestPress)
+	if steps == "" {
+		openTestScreen(sh, ws, os.Getenv(envTestScreen), log)
+		return nil
+	}
+	// Pressing: open the screen once the first sync has brought the plant's
+	// data (the screen's complaint must exist), then press.
+	return func() {
+		waitFirstSync(ws, log)
+		fyne.DoAndWait(func() { openTestScreen(sh, ws, os.Getenv(envTestScreen), log) })
+		pressSteps(w, sh.Top, steps, log)
+	}
 }
+
+// waitFirstSync waits for this run's first complete sync cycle, when the
+// workstation is enrolled; an unreachable server is logged and not waited
+// for longer than firstSyncWait.
+func waitFirstSync(ws *viewmodel.Workstation, log *slog.Logger) {
+	if !ws.Status().Enrolled {
+		return
+	}
+	synced := make(chan struct{})
+	var once sync.Once
+	cancel := ws.Subscribe(func(s model.SyncStatus) {
+		if !s.LastSuccess.IsZero() && !s.Syncing {
+			once.Do(func() { close(synced) })
+		}
+	})
+	defer cancel()
+	if s := ws.Status(); !s.LastSuccess.IsZero() && !s.Syncing {
+		return
+	}
+	select {
+	case <-synced:
+	case <-time.After(firstSyncWait):
+		log.Error("test mode: no complete sync", "waited", firstSyncWait)
+	}
+}
+
+const firstSyncWait = 60 * time.Second
 
 func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log *slog.Logger) {
 	kind, arg, _ := strings.Cut(what, ":")
