@@ -2,11 +2,15 @@ package viewmodel_test
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"boucle/desktop/internal/fixture"
+	"boucle/desktop/viewmodel"
 	"boucle/shared/analytics"
+	"boucle/shared/boltstore"
 )
 
 func TestRecurrenceBadge(t *testing.T) {
@@ -29,8 +33,17 @@ func TestRecurrenceBadge(t *testing.T) {
 }
 
 func TestPlanEffectivenessBadge(t *testing.T) {
-	// Given a plan over a CUT1 complaint, approved and started
-	m, s := newModel(t, fixture.Manager)
+	// Given a plan over a CUT1 complaint, approved and started, on a clock
+	// the test moves (the evidence must be filed after the start: within
+	// the start's millisecond it would not count)
+	clock := &stepClock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	s, err := boltstore.Open(filepath.Join(t.TempDir(), "boucle.db"), boltstore.Options{Now: clock.now})
+	must(t, err)
+	defer s.Close()
+	fixture.Seed(t, s)
+	m := viewmodel.New(s, "PRESS2", passwords{fixture.Manager.Login: "s3cret"})
+	m.SetClock(clock.now)
+	signIn(m, fixture.Manager)
 	c := fixture.File(t, s, fixture.Filing("Burr on the edge"))
 	id := fixture.Submitted(t, s, c)
 	must(t, m.SignPlan(id, true, "Go", "I approve this plan", "s3cret"))
@@ -42,7 +55,8 @@ func TestPlanEffectivenessBadge(t *testing.T) {
 	if e := d.Effectiveness; e == nil || e.Verdict != analytics.Pending || e.DaysLeft < 89 {
 		t.Fatalf("effectiveness = %+v", e)
 	}
-	// When the same problem comes back at CUT1
+	// When the same problem comes back at CUT1 a minute later
+	clock.t = clock.t.Add(time.Minute)
 	again := fixture.File(t, s, fixture.Filing("Burr once more"))
 	d, err = m.Plan(id)
 	must(t, err)
@@ -53,6 +67,11 @@ func TestPlanEffectivenessBadge(t *testing.T) {
 		t.Errorf("effectiveness = %+v, want ineffective by %s", d.Effectiveness, st.Complaint.Number)
 	}
 }
+
+// stepClock is a physical clock the test moves by hand.
+type stepClock struct{ t time.Time }
+
+func (c *stepClock) now() time.Time { return c.t }
 
 func TestEightD(t *testing.T) {
 	// Given a resolved complaint
