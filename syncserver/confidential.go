@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"boucle/shared/boltstore"
@@ -45,6 +46,8 @@ func PlantKeys(store *boltstore.Store, cfg Config) (*confidential.Keyring, error
 	return keys.Confidential()
 }
 
+var jsonTrue = []byte("true")
+
 // servedEvent returns the bytes pull serves for a stored event: the
 // stored bytes, except for an internal note an older store kept in plain
 // text, which is sealed (SealFixed: the same bytes for every puller, so a
@@ -55,15 +58,24 @@ func (s *Server) servedEvent(raw []byte) ([]byte, error) {
 	if !domain.EncodedTypeIs(raw, domain.ComplaintMessagePosted) {
 		return raw, nil
 	}
+	if !bytes.Contains(raw, jsonTrue) {
+		// "internal": true needs JSON's literal true, which has no other
+		// spelling: without one, the message is no internal note. (A text
+		// holding the word only costs the decoding below.)
+		return raw, nil
+	}
 	e, err := domain.DecodeEvent(raw)
 	if err != nil {
 		return nil, err
 	}
-	p, err := domain.DecodePayload(&e)
-	if err != nil || !domain.IsPlainInternalNote(p) {
-		return raw, nil // a refused payload is folded as a flag, served as stored
+	// Read as leniently as JSON allows, not through the payload's rules:
+	// an older server stored payloads today's rules refuse (a text beside
+	// a seal, say), and their text must not slip out either.
+	var p domain.MessagePayload
+	if json.Unmarshal(e.Payload, &p) != nil || !p.Internal || p.Text == "" {
+		return raw, nil // no note, or a note that is sealed and nothing more
 	}
-	sealed, err := s.conf.SealFixed(e.EntityID, e.ID.String(), p.(*domain.MessagePayload).Text)
+	sealed, err := s.conf.SealFixed(e.EntityID, e.ID.String(), p.Text)
 	if err != nil {
 		return nil, err
 	}

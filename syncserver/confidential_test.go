@@ -200,3 +200,45 @@ func TestLoginDeliversConfidentialKeys(t *testing.T) {
 		t.Error("keys delivered to a sign-in without a workstation")
 	}
 }
+
+// Whatever shape an older server let a note's payload take, pull does not
+// serve its text; a message to the complainant is served as stored, even
+// when its text says "true".
+func TestPullSealsEveryPlainNoteShape(t *testing.T) {
+	h := newHarness(t)
+	id := legacyNote(t, h)
+	d := &device{replica: "ws-legacy2"}
+	stored := map[string]string{
+		"beside a seal":  `{"text":"` + secretNote + `","internal":true,"sealed":"t1:AAAA"}`,
+		"upper-case key": `{"INTERNAL": true, "text": "` + secretNote + `"}`,
+		"public message": `{"text":"It is true: the lot is sorted."}`,
+	}
+	for name, payload := range stored {
+		e := h.event(d, "eng1", domain.RoleEngineer, domain.ComplaintMessagePosted, id, &domain.MessagePayload{Text: name})
+		e.Payload = []byte(payload)
+		err := h.store.Update(func(t *boltstore.Tx) error {
+			_, err := t.Append(&e)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := h.pullBytes(h.workstation("op1"))
+	if bytes.Contains(body, []byte("scrap")) {
+		t.Fatal("an operator's pull carries a note's text")
+	}
+	events, err := syncproto.DecodeBatch(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var public int
+	for _, e := range events {
+		if string(e.Payload) == stored["public message"] {
+			public++
+		}
+	}
+	if public != 1 {
+		t.Fatal("the message to the complainant was not served as stored")
+	}
+}
