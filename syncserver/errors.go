@@ -28,6 +28,7 @@ var statusOf = map[domain.Code]int{
 	domain.ESequenceGap:  http.StatusConflict,
 	domain.ETooLarge:     http.StatusRequestEntityTooLarge,
 	domain.ERateLimited:  http.StatusTooManyRequests,
+	domain.EUnavailable:  http.StatusServiceUnavailable,
 	domain.EInternal:     http.StatusInternalServerError,
 	boltstore.ECorrupt:   http.StatusServiceUnavailable, // the store's bytes fail their check (see integrity.go)
 }
@@ -62,11 +63,14 @@ func (e *rateLimitError) Error() string {
 func codeOf(err error) domain.Code {
 	var gap *gapError
 	var rl *rateLimitError
+	var busy *busyError
 	switch {
 	case errors.As(err, &gap):
 		return domain.ESequenceGap
 	case errors.As(err, &rl):
 		return domain.ERateLimited
+	case errors.As(err, &busy):
+		return domain.EUnavailable
 	}
 	return domain.ErrorCode(err)
 }
@@ -93,6 +97,7 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	}
 	var gap *gapError
 	var rl *rateLimitError
+	var busy *busyError
 	switch {
 	case errors.As(err, &gap):
 		c.JSON(status, gap.body)
@@ -100,6 +105,10 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	case errors.As(err, &rl):
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(rl.retryAfter.Seconds()))))
 		c.JSON(status, syncproto.ErrorBody{Code: code, Message: rl.Error()})
+		return
+	case errors.As(err, &busy):
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(busy.retryAfter.Seconds()))))
+		c.JSON(status, syncproto.ErrorBody{Code: code, Message: busy.Error()})
 		return
 	case status == http.StatusInternalServerError:
 		log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)

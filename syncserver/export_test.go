@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"context"
 	"time"
 
 	"boucle/shared/analytics"
@@ -59,3 +60,13 @@ func (s *Server) DropReports() { s.reports.snap.Store(nil) }
 // JWTKey exposes the HS256 key derived for kid, so that tests can sign
 // tokens of their own.
 func (k *Keyring) JWTKey(kid string) []byte { key, _ := k.jwtKey(kid); return key }
+
+// HoldPushMemory takes n bytes of the push budget, as a push in flight
+// would, until release.
+func (s *Server) HoldPushMemory(n int64) (release func()) {
+	granted, err := s.pushBudget.acquire(context.Background(), n)
+	if err != nil {
+		panic(err)
+	}
+	return func() { s.pushBudget.release(granted) }
+}

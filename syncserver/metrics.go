@@ -21,6 +21,7 @@ type metrics struct {
 	pushed        *prometheus.CounterVec // by result: accepted, duplicate, rejected
 	pulled        prometheus.Counter
 	loginFailures *prometheus.CounterVec // by reason: credentials, rate_limited
+	pushesBusy    prometheus.Counter     // pushes refused for want of memory (memory.go)
 	duration      *prometheus.HistogramVec
 }
 
@@ -33,6 +34,8 @@ func newMetrics() *metrics {
 			Help: "Events served by pull."}),
 		loginFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "boucle_login_failures_total",
 			Help: "Refused logins, by reason."}, []string{"reason"}),
+		pushesBusy: prometheus.NewCounter(prometheus.CounterOpts{Name: "boucle_sync_pushes_busy_total",
+			Help: "Pushes answered 503 because the push memory budget stayed full."}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "boucle_http_request_duration_seconds",
 			Help: "Time to answer HTTP requests, by route and status.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)},
 			[]string{"method", "route", "status"}),
@@ -40,7 +43,7 @@ func newMetrics() *metrics {
 	for _, r := range []syncproto.Result{syncproto.Accepted, syncproto.Duplicate, syncproto.Rejected} {
 		m.pushed.WithLabelValues(string(r)) // show zeros before the first push
 	}
-	m.reg.MustRegister(m.pushed, m.pulled, m.loginFailures, m.duration,
+	m.reg.MustRegister(m.pushed, m.pulled, m.loginFailures, m.pushesBusy, m.duration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

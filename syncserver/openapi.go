@@ -36,6 +36,7 @@ func errs(r obj, statuses ...string) obj {
 		"409": "Conflict (code conflict), or for a push a gap in the replica's sequence (GapError).",
 		"413": "Body too large (code too_large).",
 		"429": "Too many failed attempts (code rate_limited); see Retry-After.",
+		"503": "The server is short of memory for pushes just now (code unavailable); retry after Retry-After.",
 	}
 	for _, s := range statuses {
 		r[s] = reply(desc[s], ref("ErrorBody"))
@@ -230,7 +231,7 @@ func withBlobBody(o obj) obj {
 
 func pushOp() obj {
 	o := op("Push a batch of events (binary, see docs/sync-protocol.md), applied in one transaction.", []string{"sync"}, withDevice, nil,
-		errs(obj{"200": reply("One result per event, in order", ref("PushResponse"))}, "400", "401", "403", "413"))
+		errs(obj{"200": reply("One result per event, in order", ref("PushResponse"))}, "400", "401", "403", "413", "503"))
 	o["requestBody"] = obj{"required": true, "content": obj{syncproto.ContentTypeBatch: obj{"schema": obj{"type": "string", "format": "binary"}}}}
 	o["responses"].(obj)["409"] = reply("A gap in the replica's sequence (code sequence_gap, expected = the next number the server needs), or an event type unknown to this server (code conflict).", ref("GapError"))
 	return o

@@ -49,8 +49,12 @@ func (p *projector) arm(d time.Duration) {
 }
 
 // projectorStep bounds one projection transaction, so that a push
-// arriving meanwhile waits for the store's writer at most that long.
-const projectorStep = 2000
+// arriving meanwhile waits for the store's writer at most that long, and
+// so that the step's memory stays small beside a push being read: a step
+// holds each event decoded, its state and indexes encoded, and their
+// pages until it commits, about 80 KB an event with the longest
+// descriptions; 2000 events a step took 160 MB (memory.go).
+const projectorStep = 500
 
 // run folds one step if pushes have paused, and comes back for the rest;
 // while a workstation streams its outbox in, it only waits.

@@ -33,6 +33,11 @@ type Config struct {
 	AddressFailures int           // …and per client address, whatever the login… (30)
 	LoginWindow     time.Duration // …per window (1 min)
 	TrustedProxies  []string      // proxies whose X-Forwarded-For is believed; none by default
+	// PushMemory bounds the bytes of push bodies in flight, server-wide
+	// (128 MiB); a push that does not fit waits up to PushWait (30 s),
+	// then is answered 503 with Retry-After (memory.go).
+	PushMemory int64
+	PushWait   time.Duration
 	// MetricsToken, when set, is the bearer token /metrics asks for.
 	MetricsToken string
 	// MetricsElsewhere takes /metrics off the API's handler: they are
@@ -76,6 +81,12 @@ func (c *Config) setDefaults() {
 	if c.AccessTTL <= 0 {
 		c.AccessTTL = DefaultAccessTTL
 	}
+	if c.PushMemory <= 0 {
+		c.PushMemory = DefaultPushMemory
+	}
+	if c.PushWait <= 0 {
+		c.PushWait = DefaultPushWait
+	}
 	if c.RefreshGrace == 0 {
 		c.RefreshGrace = DefaultRefreshGrace
 	}
@@ -116,9 +127,11 @@ type Server struct {
 	limiter *limiter              // per (login, address), and per address for enrolment codes
 	// addrLimiter is the looser limit of failed logins per address.
 	addrLimiter *limiter
-	metrics     *metrics
-	admin       *Admin
-	engine      *gin.Engine
+	// pushBudget bounds the bytes of pushes in flight (memory.go).
+	pushBudget *byteBudget
+	metrics    *metrics
+	admin      *Admin
+	engine     *gin.Engine
 	// projector folds pushed events into the views once pushes pause.
 	projector *projector
 	// reports keeps the dataset the reports are computed from.
@@ -141,8 +154,8 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: store, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), addrLimiter: newLimiter(cfg.AddressFailures, cfg.LoginWindow, cfg.Now),
-		metrics: newMetrics(),
-		admin:   NewAdmin(store, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}
+		metrics: newMetrics(), pushBudget: newByteBudget(cfg.PushMemory),
+		admin: NewAdmin(store, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {
 		return nil, err
 	}

@@ -1,8 +1,6 @@
 package syncserver
 
 import (
-	"bytes"
-	"errors"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -15,40 +13,22 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// Pools recycle the buffers of pushed and pulled batches (megabytes
-// each), which would otherwise dominate the garbage of a sync.
-var (
-	bufPool   = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	batchPool = sync.Pool{New: func() any { return new([]byte) }}
-)
-
-// readBatch reads a push body: 413 above syncproto.MaxBatchBytes or
-// MaxBatchEvents, 400 when it is not a well-formed batch.
-func readBatch(c *gin.Context) ([]domain.Event, error) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
-	buf.Reset()
-	if n := c.Request.ContentLength; n > syncproto.MaxBatchBytes {
-		return nil, &domain.Error{Code: domain.ETooLarge, Message: "batch larger than 64 MiB"}
-	} else if n > 0 {
-		buf.Grow(int(n))
-	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, syncproto.MaxBatchBytes))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		return nil, &domain.Error{Code: domain.ETooLarge, Message: "batch larger than 64 MiB"}
-	case err != nil:
-		return nil, &domain.Error{Code: domain.EMalformed, Message: "could not read the batch"}
-	}
-	return syncproto.DecodeBatch(buf.Bytes()) // copies what it keeps: the buffer can go back
-}
+// batchPool recycles the buffers of pulled pages (megabytes each), which
+// would otherwise dominate the garbage of a sync; putBatchBuffer keeps
+// only the ordinary ones (memory.go).
+var batchPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // push stores a batch of events in one transaction (see pushTx); a gap,
 // an unknown event type or a foreign replica refuses the whole batch and
 // nothing is written.
 func (s *Server) push(c *gin.Context) {
-	events, err := readBatch(c)
+	release, err := s.admitPush(c) // memory.go: bounds the bytes of pushes in flight
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	defer release()
+	events, err := readPushBody(c)
 	if err != nil {
 		_ = c.Error(err)
 		return
@@ -67,6 +47,10 @@ func (s *Server) push(c *gin.Context) {
 				return err
 			}
 			resp.Results[i] = r
+			// The transaction holds the event's encoding now: drop the
+			// decoded payload, so that a large push does not keep both
+			// until it commits (memory.go).
+			events[i].Payload = nil
 		}
 		resp.Epoch = pt.epoch.ID
 		return nil
@@ -234,7 +218,7 @@ func (s *Server) pull(c *gin.Context) {
 		return
 	}
 	bp := batchPool.Get().(*[]byte)
-	defer batchPool.Put(bp)
+	defer putBatchBuffer(bp)
 	var next syncproto.Cursor
 	var more bool
 	var n int

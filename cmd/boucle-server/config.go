@@ -31,6 +31,8 @@ type config struct {
 	Plant          string
 	TrustedProxies string
 	MetricsAddr    string
+	MemoryLimitMiB int
+	PushMemoryMiB  int
 	MetricsToken   string
 	Dev            bool
 
@@ -69,6 +71,19 @@ func (c *config) envDuration(env func(string) string, key string, def time.Durat
 	return d
 }
 
+func (c *config) envInt(env func(string) string, key string, def int) int {
+	v := env(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		c.envErrs = append(c.envErrs, fmt.Sprintf("%s=%q is not a whole number of MiB", key, v))
+		return def
+	}
+	return n
+}
+
 func envBool(env func(string) string, key string) bool {
 	b, _ := strconv.ParseBool(env(key))
 	return b
@@ -89,6 +104,8 @@ func commonFlags(fs *flag.FlagSet, c *config, env func(string) string) {
 	c.Plant = envString(env, "BOUCLE_PLANT", syncserver.DefaultPlant)
 	c.TrustedProxies = env("BOUCLE_TRUSTED_PROXIES")
 	c.MetricsAddr, c.MetricsToken = env("BOUCLE_METRICS_ADDR"), env("BOUCLE_METRICS_TOKEN")
+	c.MemoryLimitMiB = c.envInt(env, "BOUCLE_MEMORY_LIMIT", DefaultMemoryLimitMiB)
+	c.PushMemoryMiB = c.envInt(env, "BOUCLE_PUSH_MEMORY", syncserver.DefaultPushMemory>>20)
 	c.Dev = envBool(env, "BOUCLE_DEV")
 }
 
@@ -102,6 +119,8 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.DurationVar(&c.MaxClockDrift, "max-clock-drift", c.MaxClockDrift, "how far ahead of the server's clock a workstation may stamp its events; later ones are refused (BOUCLE_MAX_CLOCK_DRIFT)")
 	fs.StringVar(&c.Plant, "plant", c.Plant, "plant name, in the tokens' plant claim (BOUCLE_PLANT)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated proxy addresses whose X-Forwarded-For is believed (BOUCLE_TRUSTED_PROXIES)")
+	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", c.MemoryLimitMiB, "soft memory limit of the Go runtime, in MiB; 0: none (BOUCLE_MEMORY_LIMIT; GOMEMLIMIT wins)")
+	fs.IntVar(&c.PushMemoryMiB, "push-memory", c.PushMemoryMiB, "bytes of push bodies in flight, server-wide, in MiB; more pushes wait, then get 503 (BOUCLE_PUSH_MEMORY)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address only, not on --addr (BOUCLE_METRICS_ADDR)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token /metrics asks for; prefer the variable, flags show in ps (BOUCLE_METRICS_TOKEN)")
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "development mode: Gin's debug output (BOUCLE_DEV)")
@@ -146,6 +165,10 @@ func (c *config) check() error {
 		return fmt.Errorf("--tls-cert and --tls-key go together")
 	case c.AccessTTL < time.Second || c.AccessTTL > syncserver.MaxAccessTTL || c.RefreshTTL < c.AccessTTL:
 		return fmt.Errorf("--access-ttl must be between 1s and %v, and --refresh-ttl at least the access TTL", syncserver.MaxAccessTTL)
+	case c.PushMemoryMiB < 64:
+		return fmt.Errorf("--push-memory must be at least 64 (MiB): one push of the largest batch must fit")
+	case c.MemoryLimitMiB < 0:
+		return fmt.Errorf("--memory-limit must be 0 (none) or a number of MiB")
 	case c.RefreshGrace < 0 || c.RefreshGrace > 5*time.Minute:
 		return fmt.Errorf("--refresh-grace must be between 0 (never) and 5m")
 	case c.MaxClockDrift < time.Second || c.MaxClockDrift > 24*time.Hour:

@@ -34,6 +34,7 @@ const shutdownGrace = 15 * time.Second
 // listens, and returns; the server runs until Close.
 func (m *Main) runServe(ctx context.Context) error {
 	log := m.cfg.logger(m.Stderr)
+	applyMemoryLimit(m.cfg.MemoryLimitMiB, m.Getenv, log)
 	keys, created, err := syncserver.LoadKeyFile(m.cfg.keyFile(), time.Now())
 	if err != nil {
 		return err
@@ -99,7 +100,7 @@ func (m *Main) newServer(store *boltstore.Store, keys *syncserver.Keyring, log *
 	return syncserver.New(store, syncserver.Config{Plant: m.cfg.Plant, AccessTTL: m.cfg.AccessTTL, RefreshTTL: m.cfg.RefreshTTL,
 		RefreshGrace: refreshGrace(m.cfg.RefreshGrace), MaxClockDrift: m.cfg.MaxClockDrift,
 		Keys: keys, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log,
-		MetricsToken: m.cfg.MetricsToken, MetricsElsewhere: metricsElsewhere})
+		MetricsToken: m.cfg.MetricsToken, MetricsElsewhere: metricsElsewhere, PushMemory: int64(m.cfg.PushMemoryMiB) << 20})
 }
 
 func (s *serving) run(cert, key string) {

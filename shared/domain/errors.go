@@ -19,6 +19,7 @@ const (
 	EConflict     Code = "conflict"     // the entity's state does not allow it
 	ESequenceGap  Code = "sequence_gap" // a replica skipped sequence numbers
 	ERateLimited  Code = "rate_limited" // too many attempts
+	EUnavailable  Code = "unavailable"  // the server is short of a resource: retry later
 	EInternal     Code = "internal"     // anything else; details are logged, not shown
 )
 
