@@ -34,7 +34,9 @@ func newNotifier(s *Shell) *notifier { return &notifier{s: s, interval: time.Min
 
 func (n *notifier) start(stop chan struct{}) {
 	n.seeded, n.actions, n.overdue = false, map[string]bool{}, map[string]bool{}
-	n.since = n.s.env.Now()
+	// Events are stamped to the millisecond (their HLC): an action assigned
+	// in the sign-in's millisecond, after it, is news too.
+	n.since = n.s.env.Now().Truncate(time.Millisecond)
 	n.look()
 	cancel := n.s.ws.Subscribe(func(st model.SyncStatus) {
 		fyne.Do(func() {
@@ -78,7 +80,7 @@ func (n *notifier) look() {
 		}
 		n.version = w.Version
 		for _, a := range w.Actions {
-			if !n.actions[a.ID] && n.seeded && a.AssignedBy != me && a.AssignedAt.After(n.since) {
+			if !n.actions[a.ID] && n.seeded && a.AssignedBy != me && !a.AssignedAt.Before(n.since) {
 				n.send(lang.X("notify.action_title", "New action for you"),
 					lang.X("notify.action_body", "{{.Title}} · due {{.Due}} · {{.Number}}", map[string]any{
 						"Title": a.Title, "Due": i18n.Date(a.Due), "Number": a.ComplaintNumber}))

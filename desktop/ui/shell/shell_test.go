@@ -21,9 +21,12 @@ var cheap = syncclient.Config{Verifier: syncclient.VerifierParams{Time: 1, Memor
 
 // plant sets a standalone workstation up with an admin, an operator, two
 // engineers and a manager, all with the password "password1".
-func plant(t *testing.T) *viewmodel.Workstation {
+func plant(t *testing.T) *viewmodel.Workstation { t.Helper(); return plantWith(t, cheap) }
+
+// plantWith is plant with a sync configuration (its clock: cfg.Now).
+func plantWith(t *testing.T, cfg syncclient.Config) *viewmodel.Workstation {
 	t.Helper()
-	w, err := viewmodel.OpenWorkstation(t.TempDir(), "", cheap)
+	w, err := viewmodel.OpenWorkstation(t.TempDir(), "", cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,6 +179,42 @@ func TestSignOutAfterInactivity(t *testing.T) {
 	s.activity.check()
 	if s.Session().Login != "" || !uitest.HasText(s.win.Content(), "Signed out after 5 min without activity.") {
 		t.Fatalf("session %q", s.Session().Login)
+	}
+}
+
+// An action assigned in the very millisecond of the sign-in, after it, is
+// news: events are stamped to the millisecond, the session start was not.
+func TestNotificationForAnActionOfTheSignInMillisecond(t *testing.T) {
+	// Given a store whose clock stands at 08:00:00.000 and Léa signed in at
+	// 08:00:00.000500
+	at := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	cfg := cheap
+	cfg.Now = func() time.Time { return at }
+	w := plantWith(t, cfg)
+	s := newShell(t, w)
+	s.env.Now = func() time.Time { return at.Add(500 * time.Microsecond) }
+	m := w.Model()
+	m.SetSession(model.Session{Login: "marie", Role: domain.RoleOperator, Station: "PRESS2"})
+	filed, err := m.FileComplaint(model.NewComplaint{SupplierStation: "CUT1", PartRef: "X", Quantity: 1, Category: "surface",
+		Severity: domain.SeverityMinor, Kind: domain.KindComplaint, Description: "scratch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, s, "lea")
+	// When Paul assigns her an action, stamped 08:00:00.000
+	lea := m.Session()
+	m.SetSession(model.Session{Login: "paul", Role: domain.RoleEngineer})
+	if err := m.Acknowledge(filed.ID, at.Add(48*time.Hour), "paul", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.AssignAction(filed.ID, model.NewAction{Kind: domain.ActionContainment, Title: "Quarantine the lot", Owner: "lea", Due: at.Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	m.SetSession(lea)
+	s.notifier.look()
+	// Then she is told
+	if len(s.notifier.sent) != 1 || !strings.Contains(s.notifier.sent[0].Content, "Quarantine the lot") {
+		t.Fatalf("sent = %+v", s.notifier.sent)
 	}
 }
 
