@@ -1,6 +1,8 @@
 package syncserver
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -22,7 +24,8 @@ func blobName(c *gin.Context) (string, error) {
 	return sha, nil
 }
 
-// putBlob stores evidence bytes under their SHA-256: 413 above 10 MB, 400
+// putBlob stores evidence bytes under their SHA-256: 413 above 10 MB or
+// over the uploader's quota of unreferenced evidence (blobquota.go), 400
 // when the bytes do not hash to the name. Storing the same bytes again is
 // harmless.
 func (s *Server) putBlob(c *gin.Context) {
@@ -41,7 +44,15 @@ func (s *Server) putBlob(c *gin.Context) {
 		_ = c.Error(&domain.Error{Code: domain.EMalformed, Message: "could not read the file"})
 		return
 	}
-	if err := s.store.PutBlobChecked(sha, data); err != nil {
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != sha {
+		_ = c.Error(domain.FieldError("sha256", "does not match the bytes received"))
+		return
+	}
+	if len(data) == 0 {
+		_ = c.Error(domain.FieldError("file", "is empty"))
+		return
+	}
+	if err := s.putChecked(sha, data, blobUploader(principalOf(c))); err != nil {
 		_ = c.Error(err)
 		return
 	}

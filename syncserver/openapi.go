@@ -121,7 +121,7 @@ func openAPIPaths() obj {
 			errs(obj{"200": reply("Server state", ref("ServerState"))}, "401", "403"))},
 
 		api + "/blobs/{sha256}": obj{
-			"put": withBlobBody(op("Upload an evidence file (at most 10 MB) under its SHA-256.", []string{"blobs"}, bearer, blob,
+			"put": withBlobBody(op("Upload an evidence file (at most 10 MB) under its SHA-256. 413 also when the uploader (device, else user) holds its quota of evidence no complaint references (rule evidence.quota); such evidence is deleted a day after its upload.", []string{"blobs"}, bearer, blob,
 				errs(obj{"204": reply("Stored (or already there)", nil)}, "400", "401", "413"))),
 			"get": op("Download an evidence file.", []string{"blobs"}, bearer, blob,
 				errs(obj{"200": obj{"description": "The bytes", "content": obj{"application/octet-stream": obj{"schema": obj{"type": "string", "format": "binary"}}}}}, "400", "401", "404")),

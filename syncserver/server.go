@@ -38,6 +38,11 @@ type Config struct {
 	// then is answered 503 with Retry-After (memory.go).
 	PushMemory int64
 	PushWait   time.Duration
+	// BlobQuota bounds the evidence bytes an uploader (device, else user)
+	// may hold that no complaint references (256 MiB); such evidence is
+	// deleted UnreferencedBlobTTL after its upload (24 h) (blobquota.go).
+	BlobQuota           int64
+	UnreferencedBlobTTL time.Duration
 	// MetricsToken, when set, is the bearer token /metrics asks for.
 	MetricsToken string
 	// MetricsElsewhere takes /metrics off the API's handler: they are
@@ -80,6 +85,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.AccessTTL <= 0 {
 		c.AccessTTL = DefaultAccessTTL
+	}
+	if c.BlobQuota <= 0 {
+		c.BlobQuota = DefaultBlobQuota
+	}
+	if c.UnreferencedBlobTTL <= 0 {
+		c.UnreferencedBlobTTL = DefaultUnreferencedBlobTTL
 	}
 	if c.PushMemory <= 0 {
 		c.PushMemory = DefaultPushMemory

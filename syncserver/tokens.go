@@ -242,9 +242,14 @@ func revokeUserTokens(tx *bolt.Tx, login string, now time.Time, why string) erro
 }
 
 // Sweep deletes what has expired: refresh tokens and families a day past
-// their expiry, and enrolment codes past theirs. The server runs it
-// hourly; it returns how many records it deleted.
+// their expiry, enrolment codes past theirs, and evidence no complaint
+// referenced within Config.UnreferencedBlobTTL of its upload
+// (blobquota.go). The server runs it hourly; it returns how many records
+// it deleted.
 func (s *Server) Sweep() (int, error) {
+	if err := s.store.CatchUp(); err != nil { // evidence referenced by events not folded yet is referenced
+		return 0, err
+	}
 	var n int
 	err := s.store.Update(func(t *boltstore.Tx) error {
 		tokens, err := sweepRefreshTokens(t.Bolt(), s.now())
@@ -252,7 +257,11 @@ func (s *Server) Sweep() (int, error) {
 			return err
 		}
 		codes, err := sweepEnrolments(t.Bolt(), s.now())
-		n = tokens + codes
+		if err != nil {
+			return err
+		}
+		blobs, err := sweepUnreferencedBlobs(t, s.now(), s.cfg.UnreferencedBlobTTL)
+		n = tokens + codes + blobs
 		return err
 	})
 	return n, err

@@ -33,6 +33,8 @@ type config struct {
 	MetricsAddr    string
 	MemoryLimitMiB int
 	PushMemoryMiB  int
+	BlobQuotaMiB   int
+	BlobTTL        time.Duration
 	MetricsToken   string
 	Dev            bool
 
@@ -106,6 +108,8 @@ func commonFlags(fs *flag.FlagSet, c *config, env func(string) string) {
 	c.MetricsAddr, c.MetricsToken = env("BOUCLE_METRICS_ADDR"), env("BOUCLE_METRICS_TOKEN")
 	c.MemoryLimitMiB = c.envInt(env, "BOUCLE_MEMORY_LIMIT", DefaultMemoryLimitMiB)
 	c.PushMemoryMiB = c.envInt(env, "BOUCLE_PUSH_MEMORY", syncserver.DefaultPushMemory>>20)
+	c.BlobQuotaMiB = c.envInt(env, "BOUCLE_BLOB_QUOTA", syncserver.DefaultBlobQuota>>20)
+	c.BlobTTL = c.envDuration(env, "BOUCLE_UNREFERENCED_BLOB_TTL", syncserver.DefaultUnreferencedBlobTTL)
 	c.Dev = envBool(env, "BOUCLE_DEV")
 }
 
@@ -121,6 +125,8 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated proxy addresses whose X-Forwarded-For is believed (BOUCLE_TRUSTED_PROXIES)")
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", c.MemoryLimitMiB, "soft memory limit of the Go runtime, in MiB; 0: none (BOUCLE_MEMORY_LIMIT; GOMEMLIMIT wins)")
 	fs.IntVar(&c.PushMemoryMiB, "push-memory", c.PushMemoryMiB, "bytes of push bodies in flight, server-wide, in MiB; more pushes wait, then get 503 (BOUCLE_PUSH_MEMORY)")
+	fs.IntVar(&c.BlobQuotaMiB, "blob-quota", c.BlobQuotaMiB, "evidence no complaint references, per device (else per user), in MiB (BOUCLE_BLOB_QUOTA)")
+	fs.DurationVar(&c.BlobTTL, "unreferenced-blob-ttl", c.BlobTTL, "how long evidence no complaint references is kept after its upload (BOUCLE_UNREFERENCED_BLOB_TTL)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address only, not on --addr (BOUCLE_METRICS_ADDR)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token /metrics asks for; prefer the variable, flags show in ps (BOUCLE_METRICS_TOKEN)")
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "development mode: Gin's debug output (BOUCLE_DEV)")
@@ -167,6 +173,8 @@ func (c *config) check() error {
 		return fmt.Errorf("--access-ttl must be between 1s and %v, and --refresh-ttl at least the access TTL", syncserver.MaxAccessTTL)
 	case c.PushMemoryMiB < 64:
 		return fmt.Errorf("--push-memory must be at least 64 (MiB): one push of the largest batch must fit")
+	case c.BlobQuotaMiB < 10 || c.BlobTTL < time.Hour:
+		return fmt.Errorf("--blob-quota must be at least 10 (MiB, one evidence file) and --unreferenced-blob-ttl at least 1h")
 	case c.MemoryLimitMiB < 0:
 		return fmt.Errorf("--memory-limit must be 0 (none) or a number of MiB")
 	case c.RefreshGrace < 0 || c.RefreshGrace > 5*time.Minute:

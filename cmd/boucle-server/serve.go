@@ -100,7 +100,8 @@ func (m *Main) newServer(store *boltstore.Store, keys *syncserver.Keyring, log *
 	return syncserver.New(store, syncserver.Config{Plant: m.cfg.Plant, AccessTTL: m.cfg.AccessTTL, RefreshTTL: m.cfg.RefreshTTL,
 		RefreshGrace: refreshGrace(m.cfg.RefreshGrace), MaxClockDrift: m.cfg.MaxClockDrift,
 		Keys: keys, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log,
-		MetricsToken: m.cfg.MetricsToken, MetricsElsewhere: metricsElsewhere, PushMemory: int64(m.cfg.PushMemoryMiB) << 20})
+		MetricsToken: m.cfg.MetricsToken, MetricsElsewhere: metricsElsewhere, PushMemory: int64(m.cfg.PushMemoryMiB) << 20,
+		BlobQuota: int64(m.cfg.BlobQuotaMiB) << 20, UnreferencedBlobTTL: m.cfg.BlobTTL})
 }
 
 func (s *serving) run(cert, key string) {

@@ -1,6 +1,7 @@
 package boltstore
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 
@@ -52,3 +53,25 @@ func (t *Tx) Blob(sha string) ([]byte, error) {
 
 // HasBlob reports whether the evidence bytes are here.
 func (t *Tx) HasBlob(sha string) bool { return t.tx.Bucket(bucketBlobs).Get([]byte(sha)) != nil }
+
+// PutBlob stores evidence bytes under their SHA-256, which the caller has
+// checked, in the transaction. Storing the same bytes twice is a no-op.
+func (t *Tx) PutBlob(sha string, data []byte) error {
+	if t.HasBlob(sha) {
+		return nil
+	}
+	return t.tx.Bucket(bucketBlobs).Put([]byte(sha), data)
+}
+
+// DeleteBlob removes evidence bytes (the server drops evidence no event
+// came to reference).
+func (t *Tx) DeleteBlob(sha string) error { return t.tx.Bucket(bucketBlobs).Delete([]byte(sha)) }
+
+// BlobReferenced reports whether a folded complaint references the
+// evidence. Events logged but not folded yet are not seen: call
+// Store.CatchUp first when it matters.
+func (t *Tx) BlobReferenced(sha string) bool {
+	prefix := []byte(sha + "\x00")
+	k, _ := t.tx.Bucket(idxAttachment).Cursor().Seek(prefix)
+	return bytes.HasPrefix(k, prefix)
+}

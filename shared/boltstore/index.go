@@ -96,6 +96,9 @@ func indexEntries(st *domain.State) []indexEntry {
 			{idxComplaintSupplier, c.SupplierStation + "\x00" + filed, ""},
 			{idxComplaintFiling, c.FilingStation + "\x00" + filed, ""},
 		}
+		for _, a := range c.Attachments {
+			out = append(out, indexEntry{idxAttachment, a.SHA256 + "\x00" + c.ID, ""})
+		}
 		if c.Assignee != "" {
 			out = append(out, indexEntry{idxComplaintAssignee, c.Assignee + "\x00" + filed, ""})
 		}

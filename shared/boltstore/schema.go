@@ -75,6 +75,7 @@ var (
 	idxActionDue         = []byte("idx_action_due")         // due + id, pending only
 	idxActionComplaint   = []byte("idx_action_complaint")   // complaint id + 0 + action id
 	idxPlanStatus        = []byte("idx_plan_status")        // status + 0 + id
+	idxAttachment        = []byte("idx_attachment")         // evidence SHA-256 + 0 + complaint id: the evidence events reference
 
 	// Complaint filings, written with the log (see numbers.go).
 	bucketComplaintFilings = []byte("complaint_filings")    // complaint id → filing station + 0 + number
@@ -86,6 +87,7 @@ var (
 	BucketEnrolments    = []byte("enrolments")     // hash of enrolment code → JSON enrolment
 	BucketRefreshTokens = []byte("refresh_tokens") // hash of token → JSON refresh token
 	BucketServerConfig  = []byte("server_config")  // signing key, epoch, ...
+	BucketBlobUploads   = []byte("blob_uploads")   // uploader + 0 + SHA-256 → size, upload time: evidence no event referenced yet
 )
 
 // filingOrderBuckets are keyed by filedKey (schema 4).
@@ -99,8 +101,8 @@ var allBuckets = [][]byte{
 	bucketConfidentialKeys, bucketQuarantine,
 	bucketComplaintRows, bucketComplaintText, idxComplaintFiled, idxComplaintStatus, idxComplaintSupplier,
 	idxComplaintFiling, idxComplaintAssignee, idxComplaintDeadline, idxActionOwnerDue, idxActionDue,
-	idxActionComplaint, idxPlanStatus, bucketComplaintFilings, idxComplaintNumber,
-	BucketAccounts, BucketDevices, BucketEnrolments, BucketRefreshTokens, BucketServerConfig,
+	idxActionComplaint, idxPlanStatus, bucketComplaintFilings, idxComplaintNumber, idxAttachment,
+	BucketAccounts, BucketDevices, BucketEnrolments, BucketRefreshTokens, BucketServerConfig, BucketBlobUploads,
 }
 
 // Well-known keys of bucketMeta.
