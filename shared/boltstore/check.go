@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"boucle/shared/domain"
@@ -65,15 +66,17 @@ func Check(path string) (report CheckReport, err error) {
 			}
 		}()
 		defer guard(&err) // runs first: a panic becomes err, then a problem
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		t := &Tx{tx: btx, store: s, states: map[domain.EntityKey]*cachedState{}}
-		for err := range btx.Check() {
-			report.problem("bbolt: %v", err)
-		}
 		for _, name := range allBuckets {
 			if btx.Bucket(name) == nil {
 				report.problem("bucket %s is missing", name)
 				return nil
 			}
+		}
+		t.readAll(allBuckets...) // a damaged page fails here, not in tx.Check's goroutine (see bboltCheck)
+		for err := range btx.Check() {
+			report.problem("bbolt: %v", err)
 		}
 		report.Schema = readU64(btx.Bucket(bucketMeta).Get(keySchemaVersion))
 		if report.Schema != SchemaVersion || btx.Bucket(bucketMeta).Get(keyChecksummed) != nil {

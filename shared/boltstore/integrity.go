@@ -10,21 +10,40 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// guard turns bbolt's panics on a damaged page ("invalid page type",
-// "assertion failed: page 37: has unexpected type/flags") into an
-// ECorrupt error. bbolt rolls its transaction back before the panic
-// leaves it. Runtime errors (a nil map, an index out of range) are
-// programming errors, or garbage read as a page: they panic on.
+// guard, deferred by Open and Check, turns any panic while reading the
+// file into an ECorrupt error: bbolt panics on a damaged page ("invalid
+// page type", "assertion failed: page 37: has unexpected type/flags"), and
+// garbage read as a page may fail an index. bbolt rolls its transaction
+// back before the panic leaves it.
 func guard(err *error) {
+	if v := recover(); v != nil {
+		*err = damaged(v)
+	}
+}
+
+// guardTx, deferred by every transaction, does the same for bbolt's own
+// panics but lets runtime errors (a nil map, an index out of range) panic
+// on: while serving, they are more likely a bug than the disk.
+func guardTx(err *error) {
 	v := recover()
 	if v == nil {
 		return
 	}
-	if re, ok := v.(runtime.Error); ok {
+	if re, ok := v.(runtime.Error); ok && !isFault(re) {
 		panic(re)
 	}
-	*err = domain.Errorf(ECorrupt, "the store's file is damaged: %v", v)
+	*err = damaged(v)
 }
+
+// isFault tells a memory fault (a damaged page pointing past the mapped
+// file, made a panic by debug.SetPanicOnFault) from other runtime errors:
+// the runtime gives faults an Addr method.
+func isFault(err error) bool {
+	_, ok := err.(interface{ Addr() uintptr })
+	return ok
+}
+
+func damaged(v any) error { return domain.Errorf(ECorrupt, "the store's file is damaged: %v", v) }
 
 // checksumBatch is how many events one migration transaction seals: big
 // enough to be quick, small enough not to hold gigabytes of dirty pages.
@@ -134,11 +153,17 @@ func (s *Store) quickCheck() error {
 	})
 }
 
-// bboltCheck runs tx.Check on the whole file or on the small buckets.
+// bboltCheck runs tx.Check on the whole file or on the small buckets,
+// after reading them here: tx.Check runs in a goroutine of its own, where
+// a page whose item count went wrong makes a memory fault that kills the
+// process; read in this goroutine first (faults made panics, see Store.View),
+// the same page is refused.
 func (t *Tx) bboltCheck() error {
 	if info, err := os.Stat(t.store.db.Path()); err == nil && info.Size() <= fullCheckBytes {
+		t.readAll(allBuckets...)
 		return firstCheckError(t.tx.Check())
 	}
+	t.readAll(smallBuckets...)
 	for _, name := range smallBuckets {
 		if root := t.tx.Bucket(name).Root(); root != 0 { // 0: inline, checked with its parent
 			if err := firstCheckError(t.tx.Check(bolt.WithPageId(uint64(root)))); err != nil {
@@ -148,6 +173,25 @@ func (t *Tx) bboltCheck() error {
 	}
 	return nil
 }
+
+// readAll touches every key and value of the buckets: a damaged page
+// panics (see guard) or faults here rather than in tx.Check.
+func (t *Tx) readAll(buckets ...[]byte) {
+	var sum byte
+	for _, name := range buckets {
+		c := t.tx.Bucket(name).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			sum ^= k[0] ^ k[len(k)-1]
+			if len(v) > 0 {
+				sum ^= v[0] ^ v[len(v)-1]
+			}
+		}
+	}
+	readSink = sum
+}
+
+// readSink keeps readAll's reads from being optimised away.
+var readSink byte
 
 // firstCheckError drains a tx.Check channel and returns its first error
 // (with how many followed) as ECorrupt.

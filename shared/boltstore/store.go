@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"boucle/shared/domain"
@@ -72,6 +73,7 @@ func Open(path string, opts Options) (*Store, error) {
 // unreadable freelist page) into ECorrupt.
 func openBolt(path string, readOnly bool) (db *bolt.DB, err error) {
 	defer guard(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a damaged freelist may point past the file
 	// The free-page list is saved with each commit (bbolt's default): without
 	// it, Open scans the whole file to rebuild it, which touched every page
 	// of a 600 MB workstation store at start-up (slow, and 570 MB resident).
@@ -92,6 +94,7 @@ func openBolt(path string, readOnly bool) (db *bolt.DB, err error) {
 // checksums, quick check, quarantine, events newly known.
 func (s *Store) prepare(replica string) (err error) {
 	defer guard(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	if err := s.db.Update(func(tx *bolt.Tx) error { return s.init(tx, replica) }); err != nil {
 		return err
 	}
@@ -210,7 +213,8 @@ func (t *Tx) Bolt() *bolt.Tx { return t.tx }
 // Update runs fn in one writable transaction: everything fn wrote commits
 // together, durably, or nothing does if fn returns an error.
 func (s *Store) Update(fn func(*Tx) error) (err error) {
-	defer guard(&err)
+	defer guardTx(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a damaged page may point past the file
 	return s.db.Update(func(btx *bolt.Tx) error {
 		t := &Tx{tx: btx, store: s, states: map[domain.EntityKey]*cachedState{}}
 		if err := fn(t); err != nil {
@@ -237,7 +241,8 @@ func (s *Store) Update(fn func(*Tx) error) (err error) {
 // View runs fn in a read-only transaction. Byte slices read from bbolt are
 // only valid inside it: the helpers copy what they return.
 func (s *Store) View(fn func(*Tx) error) (err error) {
-	defer guard(&err)
+	defer guardTx(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a damaged page may point past the file
 	var bad []Quarantined
 	err = s.db.View(func(btx *bolt.Tx) error {
 		t := &Tx{tx: btx, store: s, states: map[domain.EntityKey]*cachedState{}}
