@@ -1,9 +1,6 @@
 package syncserver
 
 import (
-	"runtime"
-	"sync"
-
 	"boucle/shared/authorship"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
@@ -17,7 +14,7 @@ import (
 // derived from its newest secret (issueAuthorKey); the workstation signs
 // every event the user records with it (shared/authorship). On push:
 //
-//   - verifyAuthorship, before the write transaction and in parallel:
+//   - signatureVerifier.check, run by prevalidate on every core:
 //     events of the system are refused (the server records them itself);
 //     every other event must carry a MAC that verifies under the key of
 //     its author on its replica, for the kid it names;
@@ -40,32 +37,6 @@ func (s *Server) issueAuthorKey(login, replica string) *syncproto.AuthorKey {
 	return &syncproto.AuthorKey{Kid: kid, Key: key[:]}
 }
 
-// verifyAuthorship checks who signed each event, in parallel, and records
-// a refusal in errs[i] (over any other: who wrote an event comes before
-// what it says). Duplicates are checked too but their result is never
-// read: apply answers them before.
-func (s *Server) verifyAuthorship(events []domain.Event, errs []error) {
-	check := func(from, to int) {
-		sv := signatureVerifier{keys: s.keys, derived: map[authorKeyID][authorship.KeySize]byte{}}
-		for i := from; i < to; i++ {
-			if err := sv.check(&events[i]); err != nil {
-				errs[i] = err
-			}
-		}
-	}
-	workers := runtime.GOMAXPROCS(0)
-	if len(events) < 256 || workers == 1 {
-		check(0, len(events))
-		return
-	}
-	chunk := (len(events) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for from := 0; from < len(events); from += chunk {
-		wg.Go(func() { check(from, min(from+chunk, len(events))) })
-	}
-	wg.Wait()
-}
-
 type authorKeyID struct{ kid, login, replica string }
 
 // signatureVerifier checks signatures for one goroutine, deriving each
@@ -74,6 +45,10 @@ type signatureVerifier struct {
 	keys    *Keyring
 	derived map[authorKeyID][authorship.KeySize]byte
 	v       authorship.Verifier
+}
+
+func newSignatureVerifier(keys *Keyring) signatureVerifier {
+	return signatureVerifier{keys: keys, derived: map[authorKeyID][authorship.KeySize]byte{}}
 }
 
 func (sv *signatureVerifier) check(e *domain.Event) error {

@@ -2,7 +2,6 @@ package syncserver
 
 import (
 	"net/http"
-	"runtime"
 	"strconv"
 	"sync"
 
@@ -36,13 +35,13 @@ func (s *Server) push(c *gin.Context) {
 	// Read, not yet applied (the end-to-end tests kill the server here).
 	s.log.Debug("push received", "events", len(events))
 	p := principalOf(c)
-	invalid := prevalidate(events)
-	s.verifyAuthorship(events, invalid)
+	checks := s.prevalidate(events)
+	defer checks.stop()
 	resp := syncproto.PushResponse{Results: make([]syncproto.EventResult, len(events))}
 	err = s.store.Update(func(t *boltstore.Tx) error {
 		pt := pushTx{t: t, device: p.device, subject: p.Login, clock: s.clockLimit(), epoch: readEpoch(t.Bolt()), authors: map[string]*domain.User{}}
 		for i := range events {
-			r, err := pt.apply(&events[i], invalid[i])
+			r, err := pt.apply(&events[i], checks.err(i))
 			if err != nil {
 				return err
 			}
@@ -65,34 +64,6 @@ func (s *Server) push(c *gin.Context) {
 	c.JSON(http.StatusOK, resp)
 }
 
-// prevalidate runs the checks that need no state (domain.Validate: the
-// envelope, the permission of the claimed role, the payload's rules) on
-// every event of a batch, in parallel and before the write transaction,
-// so that the store's single writer holds its lock only for what needs
-// the store. Unknown event types are left to apply.
-func prevalidate(events []domain.Event) []error {
-	errs := make([]error, len(events))
-	check := func(from, to int) {
-		for i := from; i < to; i++ {
-			if events[i].Known() {
-				errs[i] = domain.Validate(&events[i])
-			}
-		}
-	}
-	workers := runtime.GOMAXPROCS(0)
-	if len(events) < 256 || workers == 1 {
-		check(0, len(events))
-		return errs
-	}
-	chunk := (len(events) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for from := 0; from < len(events); from += chunk {
-		wg.Go(func() { check(from, min(from+chunk, len(events))) })
-	}
-	wg.Wait()
-	return errs
-}
-
 // pushTx is one push being applied.
 type pushTx struct {
 	t       *boltstore.Tx
@@ -112,8 +83,8 @@ type pushTx struct {
 //     is refused for good;
 //   - of a type or schema this server does not know: the whole push is
 //     refused until the server is upgraded (nothing can be checked);
-//   - invalid (domain.Validate, run beforehand by prevalidate), not signed
-//     by its author (verifyAuthorship, also beforehand), or its author
+//   - not signed by its author or invalid (domain.Validate), checked by
+//     prevalidate on the other cores meanwhile, or its author
 //     unknown, disabled, without the role claimed, or not the session's
 //     for a directory event (checkAuthorship)
 //     → refused for good, kept apart from the log (StoreRejection);
@@ -168,7 +139,8 @@ func (p *pushTx) store(e *domain.Event) error {
 
 // refusal returns why an event cannot be accepted: a gap (which refuses
 // the batch), or a domain error (which refuses the event), or nil.
-// invalid is the event's domain.Validate error, from prevalidate.
+// invalid is the event's refusal from prevalidate (its signature, then
+// domain.Validate).
 func (p *pushTx) refusal(e *domain.Event, invalid error) error {
 	switch next := p.t.ReplicaSeq(e.Replica) + 1; {
 	case e.Seq > next:
