@@ -184,4 +184,3 @@ func unwrap(o fyne.CanvasObject) fyne.CanvasObject {
 // literal key passed to lang in code, and this one has none to check (a
 // key unknown to the translations is pressed as the literal text).
 var translateStep = lang.X
-
