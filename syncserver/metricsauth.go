@@ -24,11 +24,16 @@ import (
 // Config.MetricsElsewhere.
 func (s *Server) MetricsHandler() http.Handler {
 	metrics := s.metrics.handler()
-	if s.cfg.MetricsToken == "" {
-		return metrics
-	}
 	want := sha256.Sum256([]byte(s.cfg.MetricsToken))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Served alone on --metrics-addr, the answers get the headers the
+		// API's middleware would set (headers.go).
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "no-store")
+		if s.cfg.MetricsToken == "" {
+			metrics.ServeHTTP(w, r)
+			return
+		}
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		// Digests of equal length, compared in constant time: the answer's
 		// timing tells nothing of the token, not even its length.

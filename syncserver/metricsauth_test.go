@@ -38,7 +38,7 @@ func TestMetricsElsewhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("metrics on their own address: %d", res.StatusCode)
+	if res.StatusCode != http.StatusOK || res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("metrics on their own address: %d %v", res.StatusCode, res.Header)
 	}
 }
