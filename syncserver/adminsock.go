@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"boucle/shared/boltstore"
@@ -102,10 +103,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// ServeAdmin listens on the admin socket of dataDir until ctx ends. A
-// socket left by a server that died is replaced: the caller holds the
-// store's lock, so no other server owns it.
-func ServeAdmin(ctx context.Context, dataDir string, a AdminAPI, log *slog.Logger) error {
+// ServeAdmin listens on the admin socket of dataDir until ctx ends or
+// stop is called. A socket left by a server that died is replaced: the
+// caller holds the store's lock, so no other server owns it. stop returns
+// once the socket is closed and removed, so a command run right after a
+// server stopped opens the store itself instead of dialling a socket that
+// is going away.
+func ServeAdmin(ctx context.Context, dataDir string, a AdminAPI, log *slog.Logger) (stop func(), err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -113,24 +117,41 @@ func ServeAdmin(ctx context.Context, dataDir string, a AdminAPI, log *slog.Logge
 	_ = os.Remove(path)
 	ln, err := net.Listen("unix", path)
 	if err != nil {
-		return fmt.Errorf("admin socket: %w", err)
+		return nil, fmt.Errorf("admin socket: %w", err)
 	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		ln.Close()
-		return err
+		return nil, err
 	}
 	srv := &http.Server{Handler: AdminHandler(a, log), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan struct{})
 	go func() {
-		<-ctx.Done()
-		_ = srv.Close()
-		_ = os.Remove(path)
-	}()
-	go func() {
+		defer close(served)
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("admin socket stopped", "err", err)
 		}
 	}()
-	return nil
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			// Commands in flight (a hot backup) finish first, within a bound.
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			if srv.Shutdown(ctx) != nil {
+				_ = srv.Close()
+			}
+			<-served
+			_ = os.Remove(path)
+		})
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+			stop()
+		case <-served:
+		}
+	}()
+	return stop, nil
 }
 
 // AdminClient sends admin commands to a running server's socket.

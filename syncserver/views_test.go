@@ -329,7 +329,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 
 func TestAdminSocket(t *testing.T) {
 	h := newHarness(t)
-	if err := syncserver.ServeAdmin(t.Context(), h.dir, h.admin, nil); err != nil {
+	if _, err := syncserver.ServeAdmin(t.Context(), h.dir, h.admin, nil); err != nil {
 		t.Fatal(err)
 	}
 	c, err := syncserver.DialAdmin(h.dir)

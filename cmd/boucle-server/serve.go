@@ -25,6 +25,9 @@ type serving struct {
 	stopped chan struct{}      // closed when Serve returns
 	bg      sync.WaitGroup     // the sweeper and Server.Run
 	metrics *metricsServer     // on --metrics-addr; nil without
+	// stopAdmin closes the admin socket and returns once it is gone; nil
+	// when it could not be opened.
+	stopAdmin func()
 }
 
 // shutdownGrace is how long requests in flight get to finish on SIGTERM.
@@ -70,7 +73,7 @@ func (m *Main) runServe(ctx context.Context) error {
 			WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 			TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}}
 	m.serve = s
-	if err := syncserver.ServeAdmin(bg, m.cfg.Data, srv.Admin(), log); err != nil {
+	if s.stopAdmin, err = syncserver.ServeAdmin(bg, m.cfg.Data, srv.Admin(), log); err != nil {
 		log.Warn("no admin socket: administration commands need the server stopped", "err", err)
 	}
 	s.bg.Go(func() { sweep(bg, srv, log) })
@@ -125,6 +128,9 @@ func (s *serving) close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	err := errors.Join(s.http.Shutdown(ctx), s.metrics.close(ctx))
+	if s.stopAdmin != nil {
+		s.stopAdmin()
+	}
 	s.stop()
 	<-s.stopped
 	s.bg.Wait()
