@@ -79,28 +79,32 @@ func (sv *signatureVerifier) check(e *domain.Event) error {
 }
 
 // checkAuthorship checks the event's author against the server's
-// directory, in the push's transaction. The author is whoever signed in on
-// the workstation, possibly offline, not the token's subject (the
-// signature proved it): the token vouches for the upload, the directory
-// for the author's role. Directory events are the exception: only an
-// administrator's own session pushes them.
+// directory: the author must be in it and enabled now (disabling a user
+// voids whatever is still queued in their name), and, as the directory
+// stood when the event was recorded (its position in the fold), must
+// have been enabled and held the role the event claims; so the
+// permission domain.Validate checked is the directory's, never the
+// event's word, and a change of role between recording offline and the
+// push neither voids honest work nor lends a role back. Directory events
+// need an administrator, then and now, in their own session.
 func (p *pushTx) checkAuthorship(e *domain.Event) error {
-	u, ok := p.authors[e.Author]
-	if !ok {
-		var err error
-		if u, err = directoryUser(p.t, e.Author); err != nil {
-			return err
-		}
-		p.authors[e.Author] = u
+	a, err := p.author(e.Author)
+	if err != nil {
+		return err
 	}
 	switch {
-	case u == nil:
+	case a.now == nil:
 		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is not in the plant's directory", e.Author)
-	case u.Disabled:
+	case a.now.Disabled:
 		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is disabled", e.Author)
-	case u.Role != e.Role:
-		return domain.RuleError(domain.EForbidden, "sync.author", "author %s is %s at the server, not %s", e.Author, u.Role, e.Role)
-	case isDirectory(e.EntityType) && (u.Role != domain.RoleAdmin || e.Author != p.subject):
+	}
+	then, _ := a.asOf(e) // a.now != nil: the history is not empty
+	switch {
+	case then.Disabled:
+		return domain.RuleError(domain.EForbidden, "sync.author", "author %s was disabled when this was recorded (%s)", e.Author, e.HLC)
+	case then.Role != e.Role:
+		return domain.RuleError(domain.EForbidden, "sync.author", "author %s was %s when this was recorded (%s), not %s", e.Author, then.Role, e.HLC, e.Role)
+	case isDirectory(e.EntityType) && (then.Role != domain.RoleAdmin || a.now.Role != domain.RoleAdmin || e.Author != p.subject):
 		return domain.RuleError(domain.EForbidden, "sync.directory",
 			"changes to the directory (%s) are accepted from the administrator's own session only, not relayed by %s's", e.Type, p.subject)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"boucle/shared/authorship"
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 )
@@ -148,4 +149,65 @@ func TestLoginIssuesAuthorKeys(t *testing.T) {
 	if k := h.login("op1", nil).AuthorKey; k != nil {
 		t.Fatalf("a sign-in without a device got an author key: %+v", k)
 	}
+}
+
+// The directory that judges an event is the one in force when the event
+// was recorded: an engineer's work recorded offline is accepted after he
+// became a manager, and an operator promoted since cannot have engineer's
+// work stamped before his promotion accepted. An event recorded after the
+// change is judged by the new role.
+func TestEventsAreJudgedByTheDirectoryAsOfTheirRecording(t *testing.T) {
+	h := newHarness(t)
+	eng, op := h.workstation("eng1"), h.workstation("op1")
+	offline := h.event(eng, "eng1", domain.RoleEngineer, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "analysed offline"})
+	early := h.forge(op, "op1", domain.RoleEngineer, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "before my promotion"})
+	h.signIn(op, "op1")
+	h.resign(op, &early)
+
+	// The administrator, in his own session, makes eng1 a manager and op1
+	// an engineer, after both events were recorded.
+	admin := h.workstation("admin")
+	for _, change := range []struct {
+		login string
+		role  domain.Role
+	}{{"eng1", domain.RoleManager}, {"op1", domain.RoleEngineer}} {
+		e := h.event(admin, "admin", domain.RoleAdmin, domain.UserUpdated, change.login,
+			&domain.UserPayload{DisplayName: change.login, Role: change.role, Station: stationOf(t, h, change.login)})
+		e.HLC = max(h.store.Clock().Now(), offline.HLC, early.HLC) + 1
+		h.resign(admin, &e)
+		if r := h.push(admin, e).Results[0]; r.Result != syncproto.Accepted {
+			t.Fatalf("%s becomes %s: %+v", change.login, change.role, r)
+		}
+	}
+
+	if r := h.push(eng, offline).Results[0]; r.Result != syncproto.Accepted {
+		t.Fatalf("engineer's offline work pushed after he became a manager = %+v", r)
+	}
+	op.tokens = h.login("op1", op)
+	if r := h.push(op, early).Results[0]; r.Result != syncproto.Rejected || !strings.Contains(r.Reason, "was operator when this was recorded") {
+		t.Fatalf("engineer's work stamped before op1's promotion = %+v", r)
+	}
+	// After the change, the new role is the one that counts.
+	later := h.event(eng, "eng1", domain.RoleEngineer, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "after"})
+	later.HLC = h.store.Clock().Now() + 10
+	h.resign(eng, &later)
+	if r := h.push(eng, later).Results[0]; r.Result != syncproto.Rejected || !strings.Contains(r.Reason, "was manager when this was recorded") {
+		t.Fatalf("eng1 claiming engineer after becoming manager = %+v", r)
+	}
+}
+
+// stationOf is the user's station in the server's directory.
+func stationOf(t *testing.T, h *harness, login string) string {
+	t.Helper()
+	var station string
+	if err := h.store.View(func(tx *boltstore.Tx) error {
+		st, err := tx.State(domain.EntityKey{Type: domain.EntityUser, ID: login})
+		if err == nil {
+			station = st.User.Station
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return station
 }

@@ -57,20 +57,13 @@ func (p *pushTx) checkComplainant(e *domain.Event) error {
 }
 
 // authorStation is the home station of the event's author in the server's
-// directory, read once per push (checkAuthorship has already refused unknown
-// and disabled authors). Seam: when the directory as of the event is
-// known (authorship), ask it instead of the current entry.
+// directory as it stood when the event was recorded (checkAuthorship has
+// already refused unknown and disabled authors).
 func (p *pushTx) authorStation(e *domain.Event) (string, error) {
-	u, ok := p.authors[e.Author]
-	if !ok {
-		var err error
-		if u, err = directoryUser(p.t, e.Author); err != nil {
-			return "", err
-		}
-		p.authors[e.Author] = u
+	a, err := p.author(e.Author)
+	if err != nil {
+		return "", err
 	}
-	if u == nil {
-		return "", nil
-	}
-	return u.Station, nil
+	then, _ := a.asOf(e)
+	return then.Station, nil
 }

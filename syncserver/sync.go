@@ -39,7 +39,7 @@ func (s *Server) push(c *gin.Context) {
 	defer checks.stop()
 	resp := syncproto.PushResponse{Results: make([]syncproto.EventResult, len(events))}
 	err = s.store.Update(func(t *boltstore.Tx) error {
-		pt := pushTx{t: t, device: p.device, subject: p.Login, clock: s.clockLimit(), epoch: readEpoch(t.Bolt()), authors: map[string]*domain.User{}}
+		pt := pushTx{t: t, device: p.device, subject: p.Login, clock: s.clockLimit(), epoch: readEpoch(t.Bolt()), authors: map[string]authorEntry{}}
 		for i := range events {
 			r, err := pt.apply(&events[i], checks.err(i))
 			if err != nil {
@@ -71,7 +71,7 @@ type pushTx struct {
 	subject string // the token's user
 	clock   clockLimit
 	epoch   Epoch
-	authors map[string]*domain.User // the directory, read once per author
+	authors map[string]authorEntry // the directory's entries of the push's authors, read once per push
 }
 
 // apply decides one event, in batch order:
@@ -131,6 +131,9 @@ func (p *pushTx) store(e *domain.Event) error {
 	switch e.EntityType {
 	case domain.EntityStation, domain.EntityUser, domain.EntityCategory, domain.EntitySeverity:
 		_, err = p.t.Ingest(e)
+		if e.EntityType == domain.EntityUser {
+			delete(p.authors, e.EntityID) // later events of the push see the change
+		}
 	default:
 		_, err = p.t.Append(e)
 	}

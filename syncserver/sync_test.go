@@ -103,7 +103,7 @@ func TestPushRefusalsAreKeptOutOfTheLog(t *testing.T) {
 	}{
 		{h.event(ws, "op1", domain.RoleOperator, domain.ComplaintAcknowledged, "c1", &domain.AcknowledgePayload{Deadline: time.Now().Add(time.Hour), Assignee: "eng1"}), domain.EForbidden, "permission.complaint.acknowledged"},
 		{h.event(ws, "eng2", domain.RoleEngineer, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "disabled author"}), domain.EForbidden, "is disabled"},
-		{h.event(ws, "op1", domain.RoleEngineer, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "claims another role"}), domain.EForbidden, "is operator at the server"},
+		{h.event(ws, "op1", domain.RoleEngineer, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "claims another role"}), domain.EForbidden, "was operator when this was recorded"},
 		{h.event(ws, "nobody", domain.RoleOperator, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "unknown author"}), domain.EForbidden, "sync.signature: not signed"},
 		{h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c2", func() domain.Payload { p := filing(2, "x"); p.Quantity = 0; return p }()), domain.EInvalid, "quantity"},
 		{h.event(ws, "eng1", domain.RoleSystem, domain.ComplaintEscalated, "c1", &domain.EscalatePayload{Supervisor: "mgr", Reason: "late"}), domain.EForbidden, "sync.system"},
