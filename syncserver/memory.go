@@ -154,10 +154,11 @@ func readPushBody(c *gin.Context) ([]domain.Event, error) {
 	return events, err
 }
 
-// maxPooledBatch is the largest pull buffer kept for reuse: a page of
+// maxPooledBatch is the largest pull buffer kept for reuse (a full page
+// of 5000 ordinary events is 3–5 MiB, so it must fit): a page of
 // large events may need 64 MiB once, but the pool must not keep such
 // buffers alive for every goroutine that ever served one.
-const maxPooledBatch = 4 << 20
+const maxPooledBatch = 16 << 20
 
 func putBatchBuffer(bp *[]byte) {
 	if cap(*bp) > maxPooledBatch {
