@@ -18,6 +18,10 @@ type account struct {
 	Login   string    `json:"login"`
 	Hash    string    `json:"hash"` // PHC string, see password.go
 	Changed time.Time `json:"changed"`
+	// KeyGen is the generation of the user's author keys, moved by every
+	// password reset: the keys a workstation got before no longer verify
+	// (see authorship.Derive).
+	KeyGen uint64 `json:"key_gen,omitempty"`
 }
 
 // serverActor is who the server records reference-data events as: the

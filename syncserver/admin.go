@@ -169,7 +169,15 @@ func (a *Admin) ResetPassword(_ context.Context, login, password string) (Creden
 		if u == nil {
 			return domain.Errorf(domain.ENotFound, "no user %s", login)
 		}
-		if err := putAccount(t.Bolt(), &account{Login: login, Hash: hash, Changed: a.now().UTC()}); err != nil {
+		old, err := getAccount(t.Bolt(), login)
+		if err != nil {
+			return err
+		}
+		next := &account{Login: login, Hash: hash, Changed: a.now().UTC(), KeyGen: 1}
+		if old != nil {
+			next.KeyGen = old.KeyGen + 1 // the old password's author keys stop verifying
+		}
+		if err := putAccount(t.Bolt(), next); err != nil {
 			return err
 		}
 		return revokeUserTokens(t.Bolt(), login, a.now(), "password reset")

@@ -83,15 +83,20 @@ func (s *Server) login(c *gin.Context) {
 		if device != nil {
 			deviceID = device.ID
 		}
+		acc, err := getAccount(t.Bolt(), u.Login)
+		if err != nil || acc == nil {
+			return orErr(err, domain.Errorf(domain.EUnauthorized, "invalid login or password"))
+		}
 		if rehash != "" { // hashed with older parameters: upgraded now that the password is known
-			if err := putAccount(t.Bolt(), &account{Login: u.Login, Hash: rehash, Changed: s.now().UTC()}); err != nil {
+			acc.Hash, acc.Changed = rehash, s.now().UTC()
+			if err := putAccount(t.Bolt(), acc); err != nil {
 				return err
 			}
 		}
 		tokens, err = s.issueTokens(t.Bolt(), u, &refreshFamily{Login: u.Login, Device: deviceID})
 		tokens.ConfidentialKeys = s.confidentialKeysFor(u, deviceID)
 		if device != nil {
-			tokens.AuthorKey = s.issueAuthorKey(u.Login, device.Replica)
+			tokens.AuthorKey = s.issueAuthorKey(u.Login, device.Replica, acc.KeyGen)
 		}
 		return err
 	})

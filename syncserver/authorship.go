@@ -2,6 +2,7 @@ package syncserver
 
 import (
 	"boucle/shared/authorship"
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 )
@@ -30,25 +31,53 @@ import (
 // issueAuthorKey returns the key login signs events with on replica,
 // derived from the newest server key: deterministic, so nothing is stored
 // (see shared/authorship and docs/sync-protocol.md, "Authorship").
-func (s *Server) issueAuthorKey(login, replica string) *syncproto.AuthorKey {
+func (s *Server) issueAuthorKey(login, replica string, gen uint64) *syncproto.AuthorKey {
 	kid := s.keys.Current()
 	master, _ := s.keys.authorMaster(kid)
-	key := authorship.Derive(master, login, replica)
+	key := authorship.Derive(master, login, replica, gen)
 	return &syncproto.AuthorKey{Kid: kid, Key: key[:]}
 }
 
 type authorKeyID struct{ kid, login, replica string }
 
 // signatureVerifier checks signatures for one goroutine, deriving each
-// (kid, author, replica) key once.
+// (kid, author, replica) key once, at the author's current key generation
+// (gens, read once per push: keyGenerations).
 type signatureVerifier struct {
 	keys    *Keyring
+	gens    map[string]uint64
 	derived map[authorKeyID][authorship.KeySize]byte
 	v       authorship.Verifier
 }
 
-func newSignatureVerifier(keys *Keyring) signatureVerifier {
-	return signatureVerifier{keys: keys, derived: map[authorKeyID][authorship.KeySize]byte{}}
+func newSignatureVerifier(keys *Keyring, gens map[string]uint64) signatureVerifier {
+	return signatureVerifier{keys: keys, gens: gens, derived: map[authorKeyID][authorship.KeySize]byte{}}
+}
+
+// keyGenerations reads the author-key generation of every author of a
+// push (0 for logins without an account: their events are refused by the
+// directory check anyway).
+func (s *Server) keyGenerations(events []domain.Event) (map[string]uint64, error) {
+	gens := map[string]uint64{}
+	err := s.store.View(func(t *boltstore.Tx) error {
+		for i := range events {
+			login := events[i].Author
+			if _, seen := gens[login]; seen {
+				continue
+			}
+			acc, err := getAccount(t.Bolt(), login)
+			if err != nil {
+				return err
+			}
+			if acc != nil {
+				gens[login] = acc.KeyGen
+			} else {
+				gens[login] = 0
+			}
+		}
+		return nil
+	})
+	return gens, err
 }
 
 func (sv *signatureVerifier) check(e *domain.Event) error {
@@ -68,7 +97,7 @@ func (sv *signatureVerifier) check(e *domain.Event) error {
 			return domain.RuleError(domain.EForbidden, "sync.signature",
 				"signed with a server key this server no longer holds (%s): sign in online on this workstation, then record it again", e.Sig.Kid)
 		}
-		key = authorship.Derive(master, e.Author, e.Replica)
+		key = authorship.Derive(master, e.Author, e.Replica, sv.gens[e.Author])
 		sv.derived[id] = key
 	}
 	if !sv.v.Verify(key, e) {

@@ -31,7 +31,7 @@ func benchBatch(b *testing.B) (*Server, []domain.Event) {
 		}
 		e.ID, e.HLC, e.Replica, e.Seq, e.Author, e.Role = uuid.Must(uuid.NewV7()), 1<<40, "ws-1", uint64(i+1), []string{"op1", "eng1", "eng2"}[i%3], domain.RoleEngineer
 		e.Parents = []uuid.UUID{uuid.Must(uuid.NewV7())}
-		authorship.Sign(authorship.Key{Kid: "k1", Secret: authorship.Derive(master, e.Author, e.Replica)}, &e)
+		authorship.Sign(authorship.Key{Kid: "k1", Secret: authorship.Derive(master, e.Author, e.Replica, 0)}, &e)
 		events[i] = e
 	}
 	return s, events
@@ -45,7 +45,7 @@ func BenchmarkVerifyAuthorship5000(b *testing.B) {
 	cpu0 := cpuTime()
 	for b.Loop() {
 		start := time.Now()
-		sv := newSignatureVerifier(s.keys)
+		sv := newSignatureVerifier(s.keys, map[string]uint64{})
 		for i := range events {
 			if err := sv.check(&events[i]); err != nil {
 				b.Fatal(err)
@@ -65,7 +65,7 @@ func BenchmarkPrevalidate5000(b *testing.B) {
 	cpu0 := cpuTime()
 	for b.Loop() {
 		start := time.Now()
-		pv := s.prevalidate(events)
+		pv := s.prevalidate(events, map[string]uint64{})
 		for i := range events {
 			if err := pv.err(i); err != nil {
 				b.Fatal(err)

@@ -1,6 +1,7 @@
 package syncserver_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -210,4 +211,35 @@ func stationOf(t *testing.T, h *harness, login string) string {
 		t.Fatal(err)
 	}
 	return station
+}
+
+// A password reset voids the author keys issued before it: a thief who
+// knows the old password and unwraps the old key on a workstation cannot
+// get events accepted in the user's name any more; the user's next online
+// sign-in brings a new key, and what it signs is accepted.
+func TestPasswordResetVoidsTheAuthorKeysIssuedBefore(t *testing.T) {
+	h := newHarness(t)
+	ws := h.workstation("op1")
+	old := h.authorKey(ws, "op1")
+	stale := h.event(ws, "op1", domain.RoleOperator, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "signed with the old key"})
+
+	if _, err := h.admin.ResetPassword(context.Background(), "op1", pw); err != nil {
+		t.Fatal(err)
+	}
+	ws.tokens = h.login("op1", ws) // signed in again online: a new key
+	if renewed := h.authorKey(ws, "op1"); renewed.Secret == old.Secret {
+		t.Fatal("the key issued after the reset is the old one")
+	}
+	if r := h.push(ws, stale).Results[0]; r.Result != syncproto.Rejected || !strings.HasPrefix(r.Reason, "sync.signature:") {
+		t.Fatalf("event signed with the key of before the reset = %+v", r)
+	}
+	fresh := h.event(ws, "op1", domain.RoleOperator, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "signed with the new key"})
+	if r := h.push(ws, fresh).Results[0]; r.Result != syncproto.Accepted {
+		t.Fatalf("event signed with the new key = %+v", r)
+	}
+	// Signing in again without a reset keeps the key: queued work survives.
+	renewed := h.authorKey(ws, "op1")
+	if again := h.login("op1", ws).AuthorKey; string(again.Key) != string(renewed.Secret[:]) {
+		t.Fatal("a sign-in without a reset changed the key")
+	}
 }

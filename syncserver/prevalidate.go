@@ -28,7 +28,8 @@ const checkChunk = 128
 
 // prevalidate starts the checks of events; err(i) waits for event i's.
 // Call stop when the push ends, however it ends.
-func (s *Server) prevalidate(events []domain.Event) *prevalidation {
+// gens are the authors' key generations (keyGenerations).
+func (s *Server) prevalidate(events []domain.Event, gens map[string]uint64) *prevalidation {
 	chunks := (len(events) + checkChunk - 1) / checkChunk
 	pv := &prevalidation{errs: make([]error, len(events)), done: make([]chan struct{}, chunks)}
 	for i := range pv.done {
@@ -37,7 +38,7 @@ func (s *Server) prevalidate(events []domain.Event) *prevalidation {
 	var next atomic.Int64
 	for range min(runtime.GOMAXPROCS(0), chunks) {
 		go func() {
-			sv := newSignatureVerifier(s.keys)
+			sv := newSignatureVerifier(s.keys, gens)
 			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
 				if !pv.stopped.Load() {
 					for i := c * checkChunk; i < min((c+1)*checkChunk, len(events)); i++ {

@@ -35,7 +35,12 @@ func (s *Server) push(c *gin.Context) {
 	// Read, not yet applied (the end-to-end tests kill the server here).
 	s.log.Debug("push received", "events", len(events))
 	p := principalOf(c)
-	checks := s.prevalidate(events)
+	gens, err := s.keyGenerations(events)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	checks := s.prevalidate(events, gens)
 	defer checks.stop()
 	resp := syncproto.PushResponse{Results: make([]syncproto.EventResult, len(events))}
 	err = s.store.Update(func(t *boltstore.Tx) error {

@@ -18,7 +18,7 @@ import (
 func TestAuthorKeyAtSignIn(t *testing.T) {
 	f := newFakeServer(t)
 	w := enrolled(t, "ws1", f.URL(), enrolmentCode, testConfig())
-	secret := authorship.Derive(fakeAuthorMaster, "op1", w.store.Replica())
+	secret := authorship.Derive(fakeAuthorMaster, "op1", w.store.Replica(), 0)
 	online := w.login(t, "op1", "op1-secret")
 	if !online.CanSign() {
 		t.Fatal("an online sign-in brought no author key")

@@ -201,7 +201,7 @@ func (f *fakeServer) login(w http.ResponseWriter, r *http.Request) {
 	t := f.issue(u.user)
 	// An author key for this device's replica, derived as the real server
 	// does (from a fixed master here).
-	key := authorship.Derive(fakeAuthorMaster, u.user.Login, strings.TrimPrefix(r.Header.Get(syncproto.HeaderDevice), "dev-"))
+	key := authorship.Derive(fakeAuthorMaster, u.user.Login, strings.TrimPrefix(r.Header.Get(syncproto.HeaderDevice), "dev-"), 0)
 	t.AuthorKey = &syncproto.AuthorKey{Kid: "fake1", Key: key[:]}
 	writeJSON(w, http.StatusOK, t)
 }

@@ -17,6 +17,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/binary"
 	"hash"
 
 	"boucle/shared/domain"
@@ -38,15 +39,22 @@ func (k Key) Valid() bool { return k.Kid != "" }
 const label = "boucle author v1"
 
 // Derive computes the key of login on replica from the server's author
-// master. Logins and replica ids never contain NUL (the envelope refuses
-// it), so the separators make the input unambiguous.
-func Derive(master []byte, login, replica string) [KeySize]byte {
+// master, for the account's key generation gen: a password reset moves
+// the generation, so the keys issued before it stop verifying (generation
+// 0 derives the keys issued before generations existed). Logins and
+// replica ids never contain NUL (the envelope refuses it), so the
+// separators make the input unambiguous.
+func Derive(master []byte, login, replica string, gen uint64) [KeySize]byte {
 	m := hmac.New(sha256.New, master)
 	m.Write([]byte(label))
 	m.Write([]byte{0})
 	m.Write([]byte(login))
 	m.Write([]byte{0})
 	m.Write([]byte(replica))
+	if gen > 0 {
+		m.Write([]byte{0})
+		m.Write(binary.AppendUvarint(nil, gen))
+	}
 	var out [KeySize]byte
 	m.Sum(out[:0])
 	return out

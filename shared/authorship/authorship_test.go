@@ -24,12 +24,13 @@ func event(t *testing.T) domain.Event {
 // of the event but the signature itself, and it survives the encoding.
 func TestDeriveSignVerify(t *testing.T) {
 	master := []byte("0123456789abcdef0123456789abcdef")
-	k := authorship.Key{Kid: "k1", Secret: authorship.Derive(master, "op1", "ws-1")}
+	k := authorship.Key{Kid: "k1", Secret: authorship.Derive(master, "op1", "ws-1", 0)}
 	for _, other := range [][32]byte{
-		authorship.Derive(master, "op2", "ws-1"),
-		authorship.Derive(master, "op1", "ws-2"),
-		authorship.Derive([]byte("another master, 32 bytes long..."), "op1", "ws-1"),
-		authorship.Derive(master, "op1\x00ws", "-1"),
+		authorship.Derive(master, "op2", "ws-1", 0),
+		authorship.Derive(master, "op1", "ws-2", 0),
+		authorship.Derive([]byte("another master, 32 bytes long..."), "op1", "ws-1", 0),
+		authorship.Derive(master, "op1\x00ws", "-1", 0),
+		authorship.Derive(master, "op1", "ws-1", 1), // after a password reset
 	} {
 		if other == k.Secret {
 			t.Fatal("two different inputs derive the same key")
@@ -64,7 +65,7 @@ func TestDeriveSignVerify(t *testing.T) {
 }
 
 func TestWrap(t *testing.T) {
-	k := authorship.Key{Kid: "k1", Secret: authorship.Derive([]byte("0123456789abcdef0123456789abcdef"), "op1", "ws-1")}
+	k := authorship.Key{Kid: "k1", Secret: authorship.Derive([]byte("0123456789abcdef0123456789abcdef"), "op1", "ws-1", 0)}
 	p := authorship.Params{Time: 1, MemoryKiB: 64, Threads: 1}
 	w, err := authorship.Wrap(k, "correct horse", "op1", "ws-1", p)
 	if err != nil {

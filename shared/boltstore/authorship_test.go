@@ -28,7 +28,7 @@ func TestRecordSignsWithTheAuthorKey(t *testing.T) {
 		t.Fatalf("enrolled record without a key: %v", err)
 	}
 	signer := operator
-	signer.Key = authorship.Key{Kid: "k1", Secret: authorship.Derive([]byte("master"), "op1", s.Replica())}
+	signer.Key = authorship.Key{Kid: "k1", Secret: authorship.Derive([]byte("master"), "op1", s.Replica(), 0)}
 	evs, err := s.Record(signer, msg)
 	if err != nil {
 		t.Fatal(err)
