@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"boucle/internal/storefault"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
@@ -55,14 +56,14 @@ func (h *harness) reopen() *harness {
 // with what to run to restore a backup.
 func TestDamagedPageIsRefusedAtStart(t *testing.T) {
 	for name, page := range map[string]func(*bolt.Tx) uint64{
-		"bucket list": topRoot,
-		"log":         bucketRoot("events"),
+		"bucket list": storefault.TopRoot,
+		"log":         storefault.BucketRoot("events"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t)
 			ws, _ := plantWithMessages(h, 60)
 			h.stop()
-			flipPageHeader(t, storePath(h.dir), page)
+			storefault.FlipPageHeader(t, storePath(h.dir), page)
 
 			store, err := openRecovering(h.dir)
 			if err == nil {
@@ -102,7 +103,7 @@ func TestHealthzReadsTheStore(t *testing.T) {
 	plantWithMessages(h, 60)
 	h.mustJSON(h.do(http.MethodGet, "/healthz", nil, nil), http.StatusOK, nil)
 
-	flipPageHeaderOf(t, h.store.DB(), bucketRoot("events"))
+	storefault.FlipPageHeaderOf(t, h.store.DB(), storefault.BucketRoot("events"))
 	res := h.do(http.MethodGet, "/healthz", nil, nil)
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
@@ -137,7 +138,7 @@ func TestPullSkipsADamagedEvent(t *testing.T) {
 			ws, events := plantWithMessages(h, 60)
 			damaged := events[31] // "Message 030"
 			h.stop()
-			flipStoredByte(t, storePath(h.dir), c.needle(&damaged), c.offset(&damaged))
+			storefault.FlipStoredByte(t, storePath(h.dir), c.needle(&damaged), c.offset(&damaged))
 
 			r := h.reopen()
 			ws.tokens = r.login("op1", ws)

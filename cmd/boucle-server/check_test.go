@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"boucle/internal/storefault"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/syncserver"
@@ -30,7 +30,7 @@ func TestCheck(t *testing.T) {
 	path := filepath.Join(dir, syncserver.StoreFile)
 	last := lastEvent(t, path)
 	enc := domain.EncodeEvent(&last)
-	flipEverywhere(t, path, enc, len(enc)-3) // inside the payload's JSON
+	storefault.FlipStoredByte(t, path, enc, len(enc)-3) // inside the payload's JSON
 	_, out, err := run(t, nil, "", "check", "--data", dir)
 	if err == nil || !strings.Contains(err.Error(), "backup") || !strings.Contains(out, "checksum mismatch") || !strings.Contains(out, "1 damaged") {
 		t.Fatalf("check of a damaged event: %v\n%s", err, out)
@@ -44,7 +44,7 @@ func TestCheck(t *testing.T) {
 	mustRun(t, nil, "demo", "--data", dir2)
 	path2 := filepath.Join(dir2, syncserver.StoreFile)
 	state := aState(t, path2)
-	flipEverywhere(t, path2, state, bytes.Index(state, []byte(`"type"`))+2)
+	storefault.FlipStoredByte(t, path2, state, bytes.Index(state, []byte(`"type"`))+2)
 	_, out, err = run(t, nil, "", "check", "--data", dir2)
 	if err == nil || !strings.Contains(out, "differs from the refold") {
 		t.Fatalf("check of a damaged state: %v\n%s", err, out)
@@ -93,24 +93,4 @@ func aState(t *testing.T, path string) []byte {
 		t.Fatal("no complaint state")
 	}
 	return state
-}
-
-// flipEverywhere flips the byte at offset in every copy of needle in the
-// file (bbolt's free pages may hold stale copies of the live one).
-func flipEverywhere(t *testing.T, path string, needle []byte, offset int) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if offset < 0 || !bytes.Contains(raw, needle) {
-		t.Fatal("the stored bytes are not in the file")
-	}
-	for at, base := bytes.Index(raw, needle), 0; at >= 0; at = bytes.Index(raw[base:], needle) {
-		raw[base+at+offset] ^= 0x04
-		base += at + 1
-	}
-	if err := os.WriteFile(path, raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -2,9 +2,9 @@ package syncclient_test
 
 import (
 	"bytes"
-	"os"
 	"testing"
 
+	"boucle/internal/storefault"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 )
@@ -25,7 +25,7 @@ func TestE2EADamagedEventOnTheServerStallsNoWorkstation(t *testing.T) {
 
 	p.srv.stop()
 	enc := domain.EncodeEvent(&damaged)
-	flipEveryCopy(t, p.srv.storePath(), enc, bytes.Index(enc, []byte("10 from")))
+	storefault.FlipStoredByte(t, p.srv.storePath(), enc, bytes.Index(enc, []byte("10 from")))
 	p.srv.restart()
 
 	other, _ := p.signedIn(t, "ws2", "eng1", nil) // pulls the whole log
@@ -64,24 +64,4 @@ func loggedMessage(t *testing.T, w *workstation, text string) domain.Event {
 		t.Fatalf("no message %q", text)
 	}
 	return found
-}
-
-// flipEveryCopy flips the byte at offset in every copy of needle in the
-// file (bbolt's free pages may hold stale copies of the live one).
-func flipEveryCopy(t *testing.T, path string, needle []byte, offset int) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if offset < 0 || !bytes.Contains(raw, needle) {
-		t.Fatal("the event's bytes are not in the server's file")
-	}
-	for at, base := bytes.Index(raw, needle), 0; at >= 0; at = bytes.Index(raw[base:], needle) {
-		raw[base+at+offset] ^= 0x04
-		base += at + 1
-	}
-	if err := os.WriteFile(path, raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
 }

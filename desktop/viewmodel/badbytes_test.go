@@ -1,16 +1,14 @@
 package viewmodel_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"boucle/desktop/viewmodel"
+	"boucle/internal/storefault"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // A workstation whose store has a flipped page header: before, the app
@@ -23,7 +21,7 @@ func TestDamagedWorkstationStoreIsRefusedWithWhatToDo(t *testing.T) {
 	}
 	w.Close()
 	path := filepath.Join(dir, viewmodel.StoreFile)
-	flipBucketListHeader(t, path)
+	storefault.FlipPageHeader(t, path, storefault.TopRoot)
 
 	func() {
 		defer func() {
@@ -39,32 +37,5 @@ func TestDamagedWorkstationStoreIsRefusedWithWhatToDo(t *testing.T) {
 	}
 	if domain.ErrorCode(err) != boltstore.ECorrupt || !strings.Contains(err.Error(), "Move "+path+" aside") {
 		t.Fatalf("refusal: %v", err)
-	}
-}
-
-// flipBucketListHeader turns the type flags of the page listing the
-// store's buckets into nonsense.
-func flipBucketListHeader(t *testing.T, path string) {
-	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var page int64
-	_ = db.View(func(tx *bolt.Tx) error { page = int64(tx.Cursor().Bucket().Root()); return nil })
-	off := page*int64(db.Info().PageSize) + 8 // after the page id: the flags
-	db.Close()
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	b := []byte{0}
-	if _, err := f.ReadAt(b, off); err != nil {
-		t.Fatal(err)
-	}
-	b[0] ^= 0x23
-	if _, err := f.WriteAt(b, off); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"boucle/internal/storefault"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 
@@ -32,7 +33,7 @@ func TestWorkstationQuarantinesADamagedEvent(t *testing.T) {
 	record(t, s, operator, domain.ComplaintMessagePosted, id, &domain.MessagePayload{Text: "after it"})
 	s.Close()
 	enc := domain.EncodeEvent(&msg)
-	flipInFile(t, path, enc, bytes.Index(enc, []byte("3 pi")))
+	storefault.FlipStoredByte(t, path, enc, bytes.Index(enc, []byte("3 pi")))
 
 	s, err = boltstore.Open(path, boltstore.Options{})
 	if err != nil {
@@ -75,15 +76,7 @@ func TestOpenRefusesADamagedPageWithoutPanic(t *testing.T) {
 	}
 	seedPlant(t, s)
 	s.Close()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var page int64
-	_ = db.View(func(tx *bolt.Tx) error { page = int64(tx.Cursor().Bucket().Root()); return nil })
-	size := int64(db.Info().PageSize)
-	db.Close()
-	xorFileByte(t, path, page*size+8, 0x23) // the page's type flags
+	storefault.FlipPageHeader(t, path, storefault.TopRoot)
 
 	func() {
 		defer func() {
@@ -98,41 +91,6 @@ func TestOpenRefusesADamagedPageWithoutPanic(t *testing.T) {
 			s.Close()
 		}
 		t.Fatalf("Open of a damaged store: %v", err)
-	}
-}
-
-// flipInFile flips a byte at offset within the stored bytes needle: in
-// every copy of them, since bbolt's free pages may hold stale copies of
-// the live one.
-func flipInFile(t *testing.T, path string, needle []byte, offset int) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if offset < 0 || !bytes.Contains(raw, needle) {
-		t.Fatal("the stored bytes are not in the file")
-	}
-	for at, base := bytes.Index(raw, needle), 0; at >= 0; at = bytes.Index(raw[base:], needle) {
-		xorFileByte(t, path, int64(base+at+offset), 0x04)
-		base += at + 1
-	}
-}
-
-func xorFileByte(t *testing.T, path string, off int64, mask byte) {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	b := []byte{0}
-	if _, err := f.ReadAt(b, off); err != nil {
-		t.Fatal(err)
-	}
-	b[0] ^= mask
-	if _, err := f.WriteAt(b, off); err != nil {
-		t.Fatal(err)
 	}
 }
 
