@@ -82,6 +82,11 @@ screens=(
 	"engineer-8d-dialog|julien.moreau|complaint:resolved||detail.eightd"
 	"operator-refused|emma.roux|refused"
 	"sync-clock-ahead|julien.moreau|inbox|BOUCLE_TEST_CLOCK_AHEAD=48h"
+	# The filing form: drafts, keyboard-first filing.
+	# The complaint page: messages, withdrawal, actions, files and photos.
+	# Administration.
+	# Dashboard, plans, navigation.
+	# Problems and recurrence.
 )
 
 mkdir -p "$out" "$tmp/xdg"
