@@ -3,6 +3,7 @@ package viewmodel
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,7 +49,9 @@ func (m *Model) Complaint(id string) (model.ComplaintDetail, error) {
 				d.Duplicate = dup.Complaint.Number
 			}
 		}
-		d.Timeline, err = m.timeline(t, id, d.Actions, hideInternal, keys)
+		var notes []domain.Message
+		d.Timeline, notes, err = m.timeline(t, id, d.Actions, hideInternal, keys)
+		d.Complaint.Messages = withAcknowledgeNotes(d.Complaint.Messages, notes)
 		return err
 	})
 	if err != nil {
@@ -73,15 +76,16 @@ func publicMessages(msgs []domain.Message) []domain.Message {
 }
 
 // timeline turns the complaint's events into items: who (display name),
-// when, where and what.
-func (m *Model) timeline(t *boltstore.Tx, id string, actions []domain.Action, hideInternal bool, keys *confidential.Keyring) ([]model.TimelineItem, error) {
+// when, where and what. It also returns the notes to the complainant
+// written while acknowledging, as messages (see withAcknowledgeNotes).
+func (m *Model) timeline(t *boltstore.Tx, id string, actions []domain.Action, hideInternal bool, keys *confidential.Keyring) ([]model.TimelineItem, []domain.Message, error) {
 	entries, err := t.Timeline(id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	users, err := t.Users()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	names, homes := map[string]string{}, map[string]string{}
 	for _, u := range users {
@@ -92,6 +96,7 @@ func (m *Model) timeline(t *boltstore.Tx, id string, actions []domain.Action, hi
 		titles[a.ID] = a.Title
 	}
 	var out []model.TimelineItem
+	var notes []domain.Message
 	for _, e := range entries {
 		ev := e.Event
 		it := model.TimelineItem{At: ev.HLC.Time(), Author: ev.Author, Role: ev.Role, Type: ev.Type,
@@ -111,9 +116,26 @@ func (m *Model) timeline(t *boltstore.Tx, id string, actions []domain.Action, hi
 			}
 			openNote(keys, id, mp)
 		}
+		if ack, ok := it.Payload.(*domain.AcknowledgePayload); ok && ack.Note != "" && !e.Rejected {
+			notes = append(notes, domain.Message{Author: ev.Author, Role: ev.Role, Text: ack.Note, At: it.At})
+		}
 		out = append(out, it)
 	}
-	return out, nil
+	return out, notes, nil
+}
+
+// withAcknowledgeNotes adds to the complaint's messages the notes to the
+// complainant typed while acknowledging, in time order. The fold keeps
+// the note in the event only (complaint.acknowledged carries it, the
+// state does not), so the screen reads it from the log; a note the server
+// refused is left out, as the acknowledgement itself did not count.
+func withAcknowledgeNotes(msgs, notes []domain.Message) []domain.Message {
+	if len(notes) == 0 {
+		return msgs
+	}
+	out := append(slices.Clone(msgs), notes...)
+	slices.SortStableFunc(out, func(a, b domain.Message) int { return a.At.Compare(b.At) })
+	return out
 }
 
 // stationOf says where an event was recorded, as far as this workstation

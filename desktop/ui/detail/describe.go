@@ -30,10 +30,15 @@ func describePayload(it *model.TimelineItem, ref *model.Reference) string {
 	switch p := it.Payload.(type) {
 	case *domain.ComplaintFiledPayload:
 		return lang.X("timeline.filed", "Filed: {{.Qty}} × {{.Part}}, lot {{.Lot}}, {{.Severity}}, {{.Category}}", map[string]any{
-			"Qty": p.Quantity, "Part": p.PartRef, "Lot": orDash(p.Lot), "Severity": i18n.Severity(p.Severity), "Category": i18n.Category(ref.Category(p.Category))})
+			"Qty": p.Quantity, "Part": p.PartRef, "Lot": orDash(p.Lot), "Severity": i18n.Severity(p.Severity), "Category": i18n.Category(ref.Category(p.Category))}) +
+			withText(p.Description)
 	case *domain.AcknowledgePayload:
-		return lang.X("timeline.acknowledged", "Acknowledged; deadline {{.Date}}; handled by {{.Name}}", map[string]any{
+		s := lang.X("timeline.acknowledged", "Acknowledged; deadline {{.Date}}; handled by {{.Name}}", map[string]any{
 			"Date": i18n.DateTime(p.Deadline), "Name": name(p.Assignee)})
+		if p.Note != "" {
+			s += "\n" + lang.X("timeline.ack_note", "Note to the complainant: {{.Text}}", map[string]any{"Text": p.Note})
+		}
+		return s
 	case *domain.AssignPayload:
 		return lang.X("timeline.assigned", "Handed to {{.Name}}", map[string]any{"Name": name(p.Assignee)})
 	case *domain.ReschedulePayload:
@@ -55,7 +60,7 @@ func describePayload(it *model.TimelineItem, ref *model.Reference) string {
 	case *domain.VerifyPayload:
 		return lang.X("timeline.verified", "Resolution confirmed, satisfaction {{.Rating}}/5", map[string]any{"Rating": p.Rating}) + withText(p.Comment)
 	case *domain.ReasonPayload:
-		return describeReason(it.Type, p.Reason)
+		return describeReason(it, p.Reason)
 	case *domain.EscalatePayload:
 		s := lang.X("timeline.escalated", "Escalated to {{.Name}}: {{.Reason}}", map[string]any{"Name": name(p.Supervisor), "Reason": p.Reason})
 		if p.Automatic {
@@ -79,7 +84,7 @@ func describePayload(it *model.TimelineItem, ref *model.Reference) string {
 			"Field": i18n.Field(p.Field), "Value": showValue(p.Field, p.Value, ref)})
 	case *domain.ActionAssignedPayload:
 		return lang.X("timeline.action_assigned", "{{.Kind}} action for {{.Name}}, due {{.Date}}: {{.Title}}", map[string]any{
-			"Kind": i18n.ActionKind(p.Kind), "Name": name(p.Owner), "Date": i18n.Date(p.Due), "Title": p.Title})
+			"Kind": i18n.ActionKind(p.Kind), "Name": name(p.Owner), "Date": i18n.Date(p.Due), "Title": p.Title}) + withText(p.Description)
 	case *domain.NotePayload:
 		return describeNote(it, p.Note)
 	case *domain.VerdictPayload:
@@ -107,7 +112,11 @@ func describeAnalysis(p *domain.AnalysisPayload) string {
 		parts = append(parts, lang.X("timeline.containment", "containment: {{.Text}}", map[string]any{"Text": *p.Containment}))
 	}
 	if p.Whys != nil {
-		parts = append(parts, lang.X("timeline.whys", "{{.N}} whys", map[string]any{"N": len(*p.Whys)}))
+		var whys []string
+		for i, w := range *p.Whys {
+			whys = append(whys, strconv.Itoa(i+1)+". "+w)
+		}
+		parts = append(parts, lang.X("timeline.whys_listed", "whys: {{.Whys}}", map[string]any{"Whys": strings.Join(whys, " ")}))
 	}
 	if p.Ishikawa != nil {
 		parts = append(parts, lang.X("timeline.ishikawa", "6M: {{.Family}}", map[string]any{"Family": i18n.Ishikawa(*p.Ishikawa)}))
@@ -118,8 +127,8 @@ func describeAnalysis(p *domain.AnalysisPayload) string {
 	return lang.X("timeline.analysis", "Analysis: {{.Parts}}", map[string]any{"Parts": strings.Join(parts, "; ")})
 }
 
-func describeReason(t domain.EventType, reason string) string {
-	switch t {
+func describeReason(it *model.TimelineItem, reason string) string {
+	switch it.Type {
 	case domain.ComplaintReopened:
 		return lang.X("timeline.reopened", "Reopened: {{.Reason}}", map[string]any{"Reason": reason})
 	case domain.ComplaintRejected:
@@ -129,7 +138,7 @@ func describeReason(t domain.EventType, reason string) string {
 	case domain.ComplaintWithdrawn:
 		return lang.X("timeline.withdrawn", "Withdrawn: {{.Reason}}", map[string]any{"Reason": reason})
 	case domain.ActionCancelled:
-		return lang.X("timeline.action_cancelled", "Action cancelled: {{.Reason}}", map[string]any{"Reason": reason})
+		return lang.X("timeline.action_cancelled_titled", "Action cancelled: {{.Title}}", map[string]any{"Title": it.Action}) + withText(reason)
 	}
 	return reason
 }

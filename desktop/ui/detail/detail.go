@@ -275,6 +275,7 @@ func (s *Screen) renderOverview() {
 		field(lang.X("field.rating", "Satisfaction"), strings.Repeat("★", c.Rating)+strings.Repeat("☆", 5-c.Rating)+withText(c.RatingComment))
 	}
 	field(lang.X("detail.rejection", "Rejection reason"), c.RejectionReason)
+	field(lang.X("detail.withdrawal", "Withdrawal reason"), c.WithdrawnReason)
 	if s.d.Duplicate != "" {
 		field(lang.X("field.duplicate_of", "Duplicate of"), s.d.Duplicate)
 	}
