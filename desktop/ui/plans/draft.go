@@ -1,6 +1,8 @@
 package plans
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -49,9 +51,12 @@ func NewDraft(env ui.Env, m Model, created func(id string)) *Draft {
 	}, func(id widget.ListItemID, o fyne.CanvasObject) {
 		c := d.cands[id]
 		chk := o.(*widget.Check)
+		// The check is recycled: set its state without its callback, then
+		// its text through SetText, which redraws it (a bare Text field is
+		// drawn only at the next refresh, so unticked boxes stayed blank).
 		chk.OnChanged = nil
-		chk.Text = c.Number + " · " + i18n.Status(c.Status) + " · " + c.PartRef + " · " + c.Summary
-		chk.SetChecked(d.picked[c.ID])
+		chk.Checked = d.picked[c.ID]
+		chk.SetText(candidateText(&c))
 		cid := c.ID
 		chk.OnChanged = func(on bool) { d.picked[cid] = on }
 	})
@@ -60,6 +65,12 @@ func NewDraft(env ui.Env, m Model, created func(id string)) *Draft {
 	head := ui.Heading(lang.X("plans.pick", "Complaints the plan answers"))
 	d.obj = container.NewBorder(d.form.Object(), d.save, nil, nil, container.NewBorder(head, nil, nil, nil, d.list))
 	return d
+}
+
+// candidateText is a candidate's line: number, filing date and station
+// (who complained), status, part and the start of the description.
+func candidateText(c *model.ComplaintRow) string {
+	return strings.Join([]string{c.Number, i18n.Date(c.FiledAt), c.FilingStation, i18n.Status(c.Status), c.PartRef, firstLine(c.Summary)}, " · ")
 }
 
 // Object is the form's widget tree.

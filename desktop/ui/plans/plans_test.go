@@ -1,13 +1,16 @@
 package plans
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
+	"text/template"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"boucle/desktop/i18n"
 	"boucle/desktop/internal/fixture"
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/model"
@@ -167,5 +170,85 @@ func TestEffectivenessBadge(t *testing.T) {
 	l.Open(id)
 	if want := "Measured: ineffective (" + d.Complaint.Number + ")"; !uitest.HasText(l.current.Object(), want) {
 		t.Errorf("badge = %v, want %q", uitest.Texts(l.current.Object(), "Measured"), want)
+	}
+}
+
+func TestDraftCandidatesShowTheirTextUnticked(t *testing.T) {
+	// Given two complaints against CUT1 and an engineer drafting a plan
+	env, _, m, s := setup(t, fixture.Engineer)
+	fixture.File(t, s, fixture.Filing("Burr on the bracket"))
+	fixture.File(t, s, fixture.Filing("Sharp edge on the bracket"))
+	l := NewList(env, m, func(string) {})
+	uitest.Show(env, l.Object())
+	l.Load()
+	test.Tap(uitest.FindButton(l.Object(), "New plan from complaints"))
+	// When they pick the supplier station, ticking nothing
+	l.draft.station.SetSelected("CUT1 · Cutting 1")
+	// Then every candidate's box shows its number, description, filing
+	// station and date, unticked
+	for _, c := range l.draft.Candidates() {
+		drawn := uitest.Drawn(l.draft.Object(), c.Number)
+		if len(drawn) != 1 {
+			t.Fatalf("candidate %s drawn as %q", c.Number, drawn)
+		}
+		for _, want := range []string{firstLine(c.Summary), "PRESS2", i18n.Date(c.FiledAt)} {
+			if !strings.Contains(drawn[0], want) {
+				t.Errorf("candidate %q lacks %q", drawn[0], want)
+			}
+		}
+	}
+}
+
+func TestSignatureReadsWithoutDoubleFullStop(t *testing.T) {
+	// Given a plan the manager approved
+	env, _, m, s := setup(t, fixture.Manager)
+	id := fixture.Submitted(t, s, fixture.File(t, s, fixture.Filing("Burr")))
+	if err := m.SignPlan(id, true, "Go ahead", Meaning(true), "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	// When the plan is shown
+	sc := NewScreen(env, m, id, func(string) {})
+	uitest.Show(env, sc.Object())
+	sc.Load()
+	// Then the meaning is quoted whole, with no full stop after the quote
+	if !uitest.HasText(sc.Object(), "“"+Meaning(true)+"”") {
+		t.Errorf("meaning not shown: %q", uitest.Texts(sc.Object(), "Meaning"))
+	}
+	if bad := uitest.Texts(sc.Object(), "”."); len(bad) > 0 {
+		t.Errorf("double full stop: %q", bad)
+	}
+	if !uitest.HasText(sc.Object(), "Go ahead") {
+		t.Error("the comment is not shown")
+	}
+}
+
+func TestSignatureTemplatesInBothLanguages(t *testing.T) {
+	// Every sentence that quotes a signature's meaning, filled with the
+	// meanings of its own language, ends the quote without a second stop.
+	files, err := i18n.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lng, b := range files {
+		var keys map[string]string
+		if err := json.Unmarshal(b, &keys); err != nil {
+			t.Fatal(err)
+		}
+		for key, text := range keys {
+			if !strings.Contains(text, "{{.Meaning}}") {
+				continue
+			}
+			for _, meaning := range []string{keys["plan.meaning_approve"], keys["plan.meaning_reject"]} {
+				var out strings.Builder
+				if err := template.Must(template.New(key).Parse(text)).Execute(&out, map[string]any{"Meaning": meaning}); err != nil {
+					t.Fatal(err)
+				}
+				for _, bad := range []string{".”.", ". ».", ".\u00a0».", ".»."} {
+					if strings.Contains(out.String(), bad) {
+						t.Errorf("%s %s reads %q", lng, key, out.String())
+					}
+				}
+			}
+		}
 	}
 }

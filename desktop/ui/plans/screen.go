@@ -123,9 +123,7 @@ func (s *Screen) render() {
 	if len(p.SignOffs) > 0 {
 		b.Add(ui.Heading(lang.X("plan.signoffs", "Signatures")))
 		for _, so := range p.SignOffs {
-			b.Add(ui.Wrapped(lang.X("plan.signoff", "{{.Decision}} by {{.Name}} ({{.Role}}) on {{.Date}}. Meaning: “{{.Meaning}}”. Comment: {{.Comment}}", map[string]any{
-				"Decision": i18n.PlanStatus(so.Decision), "Name": s.ref.UserName(so.By), "Role": i18n.Role(so.Role),
-				"Date": i18n.DateTime(so.At), "Meaning": so.Meaning, "Comment": so.Comment})))
+			b.Add(ui.Wrapped(signOffText(&s.ref, so)))
 		}
 	}
 	if p.Verdict != "" || !p.EvaluatedAt.IsZero() {
@@ -133,6 +131,20 @@ func (s *Screen) render() {
 		b.Add(ui.Wrapped(i18n.PlanStatus(p.Status) + " · " + i18n.Date(p.EvaluatedAt) + " · " + p.Verdict))
 	}
 	b.Refresh()
+}
+
+// signOffText is a signature on three lines: who signed what and when,
+// the meaning they signed between quotes, and their comment if any. The
+// meaning is a sentence with its own full stop, so nothing follows the
+// closing quote on its line (one line read "…it needs.”.").
+func signOffText(ref *model.Reference, so domain.SignOff) string {
+	lines := []string{lang.X("plan.signoff", "{{.Decision}} by {{.Name}} ({{.Role}}) on {{.Date}}", map[string]any{
+		"Decision": i18n.PlanStatus(so.Decision), "Name": ref.UserName(so.By), "Role": i18n.Role(so.Role), "Date": i18n.DateTime(so.At)}),
+		lang.X("plan.signoff_meaning", "Meaning: “{{.Meaning}}”", map[string]any{"Meaning": so.Meaning})}
+	if so.Comment != "" {
+		lines = append(lines, lang.X("plan.signoff_comment", "Comment: {{.Comment}}", map[string]any{"Comment": so.Comment}))
+	}
+	return strings.Join(lines, "\n")
 }
 
 func firstLine(s string) string {

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -167,7 +168,7 @@ func NewSignIn(env ui.Env, a Auth, reason string, done func(model.Session)) *Sig
 	s.form = ui.NewForm()
 	s.form.Add("login", lang.X("field.login", "User"), ui.MinSize(s.Login, 280, 44))
 	s.form.Add("password", lang.X("field.password", "Password"), ui.MinSize(s.Pass, 280, 44))
-	s.people = container.NewGridWrap(fyne.NewSize(200, ui.TouchHeight))
+	s.people = container.NewGridWrap(fyne.NewSize(personMinWidth, ui.TouchHeight))
 	s.status = widget.NewLabel(reason)
 	s.status.Importance = widget.WarningImportance
 	s.status.Alignment = fyne.TextAlignCenter
@@ -183,6 +184,31 @@ func NewSignIn(env ui.Env, a Auth, reason string, done func(model.Session)) *Sig
 		container.NewCenter(container.NewVBox(s.form.Object(), ui.Touch(s.submit))))
 	s.obj = container.NewVScroll(container.NewCenter(container.NewPadded(box)))
 	return s
+}
+
+// The people's buttons are as wide as the longest "name · role", between
+// these bounds: three fit side by side on a 1280-pixel screen.
+const (
+	personMinWidth = 200
+	personMaxWidth = 400
+)
+
+// personLabel is a person's button text: "Julien Moreau · Quality
+// engineer", the name cut with "…" in the rare case it would not fit the
+// widest button (the role stays whole: it tells two namesakes apart).
+func personLabel(u domain.User) string {
+	role := " · " + i18n.Role(u.Role)
+	name := []rune(u.DisplayName)
+	fits := func(s string) bool {
+		return widget.NewButton(s, nil).MinSize().Width <= personMaxWidth
+	}
+	if fits(string(name) + role) {
+		return string(name) + role
+	}
+	for len(name) > 1 && !fits(string(name)+"…"+role) {
+		name = name[:len(name)-1]
+	}
+	return strings.TrimSpace(string(name)) + "…" + role
 }
 
 func orDash(s string) string {
@@ -202,14 +228,19 @@ func (s *SignIn) Load() {
 		if err != nil {
 			return
 		}
+		width := float32(personMinWidth)
 		for _, u := range users {
 			login := u.Login
-			b := widget.NewButton(u.DisplayName+" · "+i18n.Role(u.Role), func() {
+			b := widget.NewButton(personLabel(u), func() {
 				s.Login.SetText(login)
 				s.env.Win.Canvas().Focus(s.Pass)
 			})
+			width = max(width, b.MinSize().Width)
 			s.people.Add(b)
 		}
+		// One width for every button (a grid keeps the faces aligned), the
+		// widest label's, so that no name spills out of its button.
+		s.people.Layout = layout.NewGridWrapLayout(fyne.NewSize(min(width, personMaxWidth), ui.TouchHeight))
 		s.people.Refresh()
 		s.peopleHead.Hidden = len(users) == 0
 		s.peopleHead.Refresh()

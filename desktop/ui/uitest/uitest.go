@@ -198,3 +198,17 @@ func CancelFileDialog(t testing.TB, w fyne.Window, confirm string) {
 		t.Fatal("the file dialog is still shown after Cancel")
 	}
 }
+
+// Drawn lists the texts actually drawn in the tree that contain sub: the
+// canvas texts the renderers hold, not the widgets' Text fields, so a
+// widget whose field changed without a refresh does not count.
+func Drawn(o fyne.CanvasObject, sub string) []string {
+	var out []string
+	Walk(o, func(c fyne.CanvasObject) bool {
+		if t, ok := c.(*canvas.Text); ok && t.Text != "" && contains(t.Text, sub) {
+			out = append(out, t.Text)
+		}
+		return false
+	})
+	return out
+}
