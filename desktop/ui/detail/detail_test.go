@@ -54,8 +54,8 @@ func (r *rig) tap(label string) {
 
 func (r *rig) entry(field string) *widget.Entry {
 	r.t.Helper()
-	e, ok := r.sc.Input(field).(*widget.Entry)
-	if !ok {
+	e := uitest.Entry(r.sc.Input(field))
+	if e == nil {
 		r.t.Fatalf("no entry for %s", field)
 	}
 	return e
@@ -261,7 +261,7 @@ func TestEngineerFullAnalysis(t *testing.T) {
 	}
 	r.tap("Propose solutions")
 	opts := r.sc.panel.form.Fields()
-	test.Type(opts[0].Input.(*widget.Entry), "Replace the die")
+	test.Type(uitest.Entry(opts[0].Input), "Replace the die")
 	test.Tap(r.sc.Submit())
 	if c := r.complaint(); c.Status != domain.StatusSolutionProposed || len(c.Solutions) != 1 {
 		t.Fatalf("status %s solutions %v", c.Status, c.Solutions)

@@ -14,6 +14,7 @@ import (
 	"boucle/desktop/i18n"
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/model"
+	"boucle/desktop/ui/widgets"
 	"boucle/shared/domain"
 )
 
@@ -137,12 +138,14 @@ func (s *Screen) confirm(p *panel) {
 }
 
 func (p *panel) entry(field, label string, multi bool) *widget.Entry {
-	e := widget.NewEntry()
 	if multi {
-		e = widget.NewMultiLineEntry()
-		e.Wrapping = fyne.TextWrapWord
-		e.SetMinRowsVisible(3)
+		m := widgets.NewMultiLineEntry()
+		m.SetMinRowsVisible(3)
+		p.form.Add(field, label, m)
+		p.inputs[field] = m
+		return &m.Entry
 	}
+	e := widget.NewEntry()
 	p.form.Add(field, label, e)
 	p.inputs[field] = e
 	return e

@@ -11,6 +11,7 @@ import (
 	"boucle/desktop/i18n"
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/model"
+	"boucle/desktop/ui/widgets"
 )
 
 // Draft is the form that creates a plan from a group of complaints: pick
@@ -26,7 +27,7 @@ type Draft struct {
 	station   *widget.Select
 	category  *widget.Select
 	title     *widget.Entry
-	objective *widget.Entry
+	objective *widgets.MultiLineEntry
 	list      *widget.List
 	form      *ui.Form
 	save      *widget.Button
@@ -39,8 +40,7 @@ func NewDraft(env ui.Env, m Model, created func(id string)) *Draft {
 	d.station = ui.NewSelect(nil, func(string) { d.loadCandidates() })
 	d.category = ui.NewSelect(nil, func(string) { d.loadCandidates() })
 	d.title = widget.NewEntry()
-	d.objective = widget.NewMultiLineEntry()
-	d.objective.Wrapping = fyne.TextWrapWord
+	d.objective = widgets.NewMultiLineEntry()
 	d.form = ui.NewForm()
 	d.form.Add("supplier_station", lang.X("field.supplier_station", "Supplier station"), d.station)
 	d.form.Add("categories", lang.X("field.category", "Category"), d.category)

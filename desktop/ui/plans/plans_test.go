@@ -62,7 +62,7 @@ func TestApprovingAPlan(t *testing.T) {
 	if !uitest.HasText(sc.Object(), "I approve this preventive plan") {
 		t.Error("the meaning of the signature is not shown")
 	}
-	test.Type(sc.Input("comment").(*widget.Entry), "Go ahead")
+	test.Type(uitest.Entry(sc.Input("comment")), "Go ahead")
 	test.Type(sc.Input("password").(*widget.Entry), "wrong")
 	test.Tap(sc.Submit())
 	// Then the password field says so and the plan is still submitted

@@ -13,6 +13,7 @@ import (
 	"boucle/desktop/i18n"
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/model"
+	"boucle/desktop/ui/widgets"
 	"boucle/shared/analytics"
 	"boucle/shared/domain"
 )
@@ -262,7 +263,7 @@ func (s *Screen) openAddAction() {
 }
 
 func (s *Screen) openSubmit() {
-	note := widget.NewMultiLineEntry()
+	note := widgets.NewMultiLineEntry()
 	s.panel(lang.X("plan.submit", "Submit for approval"), lang.X("plan.submitted", "Submitted: a manager reviews it."), func(f *ui.Form) {
 		s.add(f, "note", lang.X("field.comment", "Comment"), note)
 	}, func() error { return s.m.SubmitPlan(s.id, note.Text) })
@@ -283,7 +284,7 @@ func (s *Screen) openSign(approve bool) {
 	if !approve {
 		title, ok = lang.X("plan.reject", "Reject"), lang.X("plan.rejected", "Rejected and signed.")
 	}
-	comment, password := widget.NewMultiLineEntry(), widget.NewPasswordEntry()
+	comment, password := widgets.NewMultiLineEntry(), widget.NewPasswordEntry()
 	meaning := ui.Wrapped("“" + Meaning(approve) + "”")
 	meaning.TextStyle.Italic = true
 	s.panel(title, ok, func(f *ui.Form) {
@@ -308,7 +309,7 @@ func (s *Screen) start() {
 
 func (s *Screen) openEvaluate() {
 	verdict := widget.NewRadioGroup([]string{i18n.PlanStatus(domain.PlanStatusEffective), i18n.PlanStatus(domain.PlanStatusIneffective)}, nil)
-	note := widget.NewMultiLineEntry()
+	note := widgets.NewMultiLineEntry()
 	s.panel(lang.X("plan.evaluate", "Record the verdict"), lang.X("panel.recorded", "Recorded."), func(f *ui.Form) {
 		s.add(f, "effective", lang.X("plan.verdict", "Verdict"), verdict)
 		s.add(f, "note", lang.X("field.comment", "Comment"), note)

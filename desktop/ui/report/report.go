@@ -75,7 +75,7 @@ type Form struct {
 	kind        *widget.RadioGroup
 	remedy      *widget.Select
 	remedyRow   *ui.Field
-	description *widget.Entry
+	description *widgets.MultiLineEntry
 	files       []model.File
 	fileList    *fyne.Container
 	save        *widget.Button
@@ -120,9 +120,8 @@ func (f *Form) build() {
 	f.kind.Required = true
 	f.kind.SetSelected(i18n.Kind(domain.KindComplaint))
 	f.remedy = ui.NewSelect(remedyLabels(), nil)
-	f.description = widget.NewMultiLineEntry()
+	f.description = widgets.NewMultiLineEntry()
 	f.description.SetMinRowsVisible(4)
-	f.description.Wrapping = fyne.TextWrapWord
 	f.description.SetPlaceHolder(lang.X("report.description_placeholder", "What is wrong, how many, where you saw it"))
 	f.fileList = container.NewVBox()
 	addFile := widget.NewButtonWithIcon(lang.X("report.add_file", "Add a photo or file"), theme.FileImageIcon(), f.pickFile)

@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+
+	"boucle/desktop/ui/widgets"
 )
 
 // activity signs a shared workstation out after a while without use.
@@ -51,7 +53,7 @@ func (a *activity) start(stop chan struct{}) {
 
 // check runs on the UI goroutine.
 func (a *activity) check() {
-	if e, ok := a.s.win.Canvas().Focused().(*widget.Entry); ok {
+	if e := widgets.EntryOf(a.s.win.Canvas().Focused()); e != nil {
 		if e != a.focused || e.Text != a.text {
 			a.touch()
 		}
