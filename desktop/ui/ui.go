@@ -51,6 +51,8 @@ type Env struct {
 	Async Async
 	Now   func() time.Time
 	Nav   Navigator
+	// Later delays work (a search as you type); nil runs it at once.
+	Later Later
 }
 
 // Load runs work through env.Async and hands its result to apply on the UI

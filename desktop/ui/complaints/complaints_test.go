@@ -2,6 +2,7 @@ package complaints
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,5 +121,53 @@ func TestListPagesAsItScrolls(t *testing.T) {
 	}
 	if !uitest.HasText(mine.Object(), "180 complaints") {
 		t.Errorf("count = %v", uitest.Texts(mine.Object(), "complaints"))
+	}
+}
+
+func TestInboxSearchesAsYouType(t *testing.T) {
+	// Given the inbox over three complaints, one about paint drips
+	env, _ := uitest.New(t)
+	timers := &uitest.Timers{}
+	env.Later = timers.Later
+	s := fixture.Open(t)
+	fixture.Seed(t, s)
+	fixture.File(t, s, fixture.Filing("burr on the edge"))
+	fixture.File(t, s, fixture.Filing("scratch on the face"))
+	paint := fixture.File(t, s, fixture.Filing("paint drips"))
+	m := viewmodel.New(s, "", nil)
+	m.SetSession(model.Session{Login: fixture.Engineer.Login, Role: domain.RoleEngineer})
+	in := NewInbox(env, m, func(string) {})
+	uitest.Show(env, in.Object())
+	in.Load()
+	_, _, _, _, _, text, _ := in.Filters()
+	// Then the field says that results follow the typing
+	if !strings.Contains(text.PlaceHolder, "as you type") {
+		t.Errorf("placeholder = %q", text.PlaceHolder)
+	}
+	// When the engineer types a word, without Enter
+	test.Type(text, "drips")
+	// Then one search waits for the typing to pause, whatever the keys typed
+	if n := timers.Pending(); n != 1 {
+		t.Fatalf("%d searches waiting, want 1", n)
+	}
+	if len(in.List.Rows()) != 3 {
+		t.Fatalf("searched before the pause: %d rows", len(in.List.Rows()))
+	}
+	// When the pause comes, the list holds the match only
+	timers.Fire()
+	if rows := in.List.Rows(); len(rows) != 1 || rows[0].ID != paint {
+		t.Fatalf("rows = %+v", rows)
+	}
+	// When the field is emptied, every complaint is back after the pause
+	text.SetText("")
+	timers.Fire()
+	if n := len(in.List.Rows()); n != 3 {
+		t.Fatalf("%d rows after clearing", n)
+	}
+	// And Enter still searches at once, dropping the search waiting
+	test.Type(text, "scratch")
+	text.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if n := timers.Pending(); n != 0 || len(in.List.Rows()) != 1 {
+		t.Fatalf("after Enter: %d waiting, %d rows", n, len(in.List.Rows()))
 	}
 }

@@ -2,6 +2,7 @@ package complaints
 
 import (
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -25,6 +26,11 @@ type Model interface {
 var openStatuses = []domain.ComplaintStatus{domain.StatusNew, domain.StatusAcknowledged, domain.StatusInvestigating,
 	domain.StatusSolutionProposed, domain.StatusSolutionChosen, domain.StatusActionsInProgress, domain.StatusResolved}
 
+// searchPause is how long the typing must pause before the inbox
+// searches: shorter than a reader notices, longer than the gap between
+// two keys of a fast typist or a scanner.
+const searchPause = 250 * time.Millisecond
+
 // Inbox is the engineer's triage inbox: new complaints first, overdue ones
 // flagged, filters by severity, station, category, status and assignee,
 // and a text search.
@@ -40,6 +46,7 @@ type Inbox struct {
 	status   *widget.Select
 	assignee *widget.Select
 	text     *widget.Entry
+	typing   ui.Debounce
 	overdue  *widget.Check
 	obj      fyne.CanvasObject
 }
@@ -60,8 +67,14 @@ func NewInbox(env ui.Env, m Model, open func(id string)) *Inbox {
 	}
 	in.status.SetSelectedIndex(0)
 	in.text = widget.NewEntry()
-	in.text.SetPlaceHolder(lang.X("filter.search", "Search number, part, lot, words…"))
-	in.text.OnSubmitted = apply
+	in.text.SetPlaceHolder(lang.X("filter.search_as_you_type", "Search number, part, lot, words: results as you type"))
+	// Results follow the typing once it pauses. A search is fast enough
+	// for every key (9 to 10 ms over 100k complaints when nothing matches,
+	// BenchmarkTextSearch100k), but the list would jump at each letter and
+	// a scanner's burst would run a dozen; Enter searches at once.
+	in.typing = ui.Debounce{Later: env.Later, Delay: searchPause}
+	in.text.OnChanged = func(string) { in.typing.Call(in.apply) }
+	in.text.OnSubmitted = func(string) { in.typing.Now(in.apply) }
 	in.overdue = widget.NewCheck(lang.X("filter.overdue", "Overdue only"), func(bool) { in.apply() })
 
 	filters := container.NewGridWithColumns(5,

@@ -92,7 +92,7 @@ type pushed struct {
 // in the app, ui.Inline in tests).
 func New(app fyne.App, win fyne.Window, ws Workstation, m Model, async ui.Async) *Shell {
 	s := &Shell{app: app, win: win, ws: ws, m: m}
-	s.env = ui.Env{Win: win, Async: async, Now: time.Now, Nav: s}
+	s.env = ui.Env{Win: win, Async: async, Now: time.Now, Nav: s, Later: ui.AfterDelay}
 	s.activity = newActivity(s)
 	s.notifier = newNotifier(s)
 	return s

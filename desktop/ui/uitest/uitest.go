@@ -212,3 +212,43 @@ func Drawn(o fyne.CanvasObject, sub string) []string {
 	})
 	return out
 }
+
+// Timers is a ui.Later that fires only when the test says so.
+type Timers struct {
+	pending []*timer
+}
+
+type timer struct {
+	d         time.Duration
+	f         func()
+	cancelled bool
+}
+
+// Later records f; the returned function cancels it.
+func (ts *Timers) Later(d time.Duration, f func()) func() {
+	t := &timer{d: d, f: f}
+	ts.pending = append(ts.pending, t)
+	return func() { t.cancelled = true }
+}
+
+// Pending counts the calls waiting, cancelled ones excluded.
+func (ts *Timers) Pending() int {
+	n := 0
+	for _, t := range ts.pending {
+		if !t.cancelled {
+			n++
+		}
+	}
+	return n
+}
+
+// Fire runs the calls waiting, as if their delays had passed.
+func (ts *Timers) Fire() {
+	due := ts.pending
+	ts.pending = nil
+	for _, t := range due {
+		if !t.cancelled {
+			t.f()
+		}
+	}
+}
