@@ -96,7 +96,10 @@ func New(env ui.Env, m Model, id string) *Screen {
 	s.notice.Hide()
 	right := container.NewVScroll(container.NewPadded(container.NewVBox(s.notice, s.side)))
 	split := container.NewHSplit(s.tabs, right)
-	split.Offset = 0.62
+	// The side panel holds the task forms (the 5 whys, titles, reasons):
+	// 44 % of a 1280-pixel window leaves it about 560 pixels, enough for
+	// a label column and wrapped inputs.
+	split.Offset = 0.56
 	s.obj = container.NewBorder(container.NewVBox(s.header, widget.NewSeparator()), nil, nil, nil, split)
 	return s
 }
@@ -332,7 +335,7 @@ func (s *Screen) renderActions() {
 	}
 	now := s.env.Now()
 	for _, act := range s.d.Actions {
-		head := ui.Heading(i18n.ActionKind(act.Kind) + " · " + act.Title)
+		head := wrappedHeading(i18n.ActionKind(act.Kind) + " · " + act.Title)
 		due := lang.X("detail.action_line", "{{.Owner}} · due {{.Due}} · {{.Status}}", map[string]any{
 			"Owner": s.ref.UserName(act.Owner), "Due": i18n.Date(act.Due), "Status": i18n.ActionStatus(act.Status)})
 		l := widget.NewLabel(due)
@@ -355,6 +358,7 @@ func (s *Screen) renderFiles() {
 		file := file
 		size := lang.X("report.file_size", "{{.KB}} KB", map[string]any{"KB": (file.Size + 1023) / 1024})
 		label := widget.NewLabel(file.Name + " (" + size + ")")
+		label.Truncation = fyne.TextTruncateEllipsis // a 255-character name must not widen the page
 		var right fyne.CanvasObject
 		if file.Here {
 			right = widget.NewButtonWithIcon(lang.X("detail.save_file", "Save a copy"), theme.DownloadIcon(), func() { s.saveFile(file) })
@@ -427,7 +431,7 @@ func (s *Screen) keep(field string, value json.RawMessage) {
 	s.env.Nav.Touch()
 	ui.Do(s.env, func() error { return s.m.ResolveConflict(s.id, field, value) }, func(err error) {
 		if err != nil {
-			ui.ShowError(s.env, err)
+			ui.ShowError(s.env, explain(err))
 			return
 		}
 		s.done(lang.X("detail.conflict_settled", "Conflict settled."))
@@ -455,4 +459,12 @@ func (s *Screen) Notice() string {
 func (s *Screen) saveEightD() {
 	id, language := s.id, i18n.Lang()
 	ui.SaveAs(s.env, "8D-"+s.d.Complaint.Number+".pdf", func(w io.Writer) error { return s.m.EightD(id, language, w) })
+}
+
+// wrappedHeading is a bold title that wraps: a long action title must not
+// widen the page beyond the window.
+func wrappedHeading(text string) *widget.Label {
+	l := ui.Heading(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }

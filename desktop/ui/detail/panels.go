@@ -26,6 +26,7 @@ type panel struct {
 	run    func() error
 	ok     string // confirmation shown once done
 	submit *widget.Button
+	hint   *widget.Label // an explanation shown in the panel, if any
 }
 
 func (s *Screen) label(t taskID) string {
@@ -67,19 +68,30 @@ func (s *Screen) label(t taskID) string {
 	return string(t)
 }
 
-// showTasks lists what the user can do now, as buttons.
+// showTasks lists what the user can do now, as buttons in a steady
+// order (tasks' order, in groups): the one next step of this person at
+// this status is highlighted, and a line says what the complaint waits
+// for when it is someone else's turn.
 func (s *Screen) showTasks() {
 	s.panel = nil
 	role := s.m.Session().Role
 	list := tasks(role, &s.d.Complaint, &s.ref, s.env.Now())
+	pending := pendingActions(s.d.Actions)
+	next := primary(role, &s.d.Complaint, pending)
 	objs := []fyne.CanvasObject{ui.Heading(lang.X("detail.what_now", "What to do"))}
+	if w := s.waitingFor(role, pending); w != "" {
+		objs = append(objs, ui.Wrapped(w))
+	}
 	if len(list) == 0 {
 		objs = append(objs, widget.NewLabel(lang.X("detail.nothing_to_do", "Nothing for you to do here.")))
 	}
 	for i, t := range list {
 		t := t
+		if i > 0 && groupOf(t) != groupOf(list[i-1]) {
+			objs = append(objs, widget.NewSeparator())
+		}
 		b := widget.NewButton(s.label(t), func() { s.open(t) })
-		if i == 0 {
+		if t == next {
 			b.Importance = widget.HighImportance
 		}
 		var o fyne.CanvasObject = b
@@ -90,6 +102,28 @@ func (s *Screen) showTasks() {
 	}
 	s.side.Objects = objs
 	s.side.Refresh()
+}
+
+// waitingFor says, when the next step is someone else's, whose it is.
+func (s *Screen) waitingFor(role domain.Role, pending int) string {
+	st := s.d.Complaint.Status
+	switch {
+	case role == domain.RoleOperator && st == domain.StatusNew:
+		return lang.X("detail.wait.acknowledge", "Waiting for a quality engineer to acknowledge it and announce a deadline.")
+	case role == domain.RoleOperator && (st == domain.StatusAcknowledged || st == domain.StatusInvestigating):
+		return lang.X("detail.wait.analysis", "A quality engineer is looking for the cause; you will be asked to choose a solution.")
+	case role == domain.RoleOperator && (st == domain.StatusSolutionChosen || st == domain.StatusActionsInProgress):
+		return lang.X("detail.wait.actions", "The actions of the chosen solution are under way; you will be asked to confirm the result.")
+	case role == domain.RoleOperator:
+		return ""
+	case st == domain.StatusSolutionProposed:
+		return lang.X("detail.wait.choice", "Waiting for the complainant to choose one of the proposed solutions.")
+	case st == domain.StatusActionsInProgress && pending > 0:
+		return lang.X("detail.wait.pending", "Actions still to be done: {{.N}}. Mark the complaint as resolved once they are done.", map[string]any{"N": pending})
+	case st == domain.StatusResolved:
+		return lang.X("detail.wait.verify", "Waiting for the complainant to confirm the resolution.")
+	}
+	return ""
 }
 
 // Tasks lists the labels of the buttons shown (tests).
@@ -130,7 +164,7 @@ func (s *Screen) confirm(p *panel) {
 	ui.Do(s.env, p.run, func(err error) {
 		p.submit.Enable()
 		if err != nil {
-			ui.FocusField(s.env.Win, p.form.Show(err))
+			ui.FocusField(s.env.Win, p.form.Show(explain(err)))
 			return
 		}
 		s.done(p.ok)
@@ -300,7 +334,11 @@ func (s *Screen) buildAnalysis(p *panel) {
 	var whys []*widget.Entry
 	box := container.NewVBox()
 	for i := 0; i < 5; i++ {
-		e := widget.NewEntry()
+		// Wrapped on two lines: a single-line entry scrolls a long why
+		// sideways, out of sight in the side panel.
+		e := widget.NewMultiLineEntry()
+		e.Wrapping = fyne.TextWrapWord
+		e.SetMinRowsVisible(2)
 		e.SetPlaceHolder(lang.X("panel.why", "Why {{.N}}?", map[string]any{"N": i + 1}))
 		if i < len(c.Whys) {
 			e.SetText(c.Whys[i])
@@ -355,9 +393,19 @@ func (s *Screen) buildAssign(p *panel) {
 	for _, k := range kinds {
 		kindLabels = append(kindLabels, i18n.ActionKind(k))
 	}
-	kind := p.selectOf("kind", lang.X("panel.action_kind", "Kind of action"), kindLabels)
+	kind := ui.NewSelect(kindLabels, nil)
 	kind.SetSelectedIndex(0)
-	title := p.entry("title", lang.X("field.title", "Title"), false)
+	var kindInput fyne.CanvasObject = kind
+	if why := onlyContainmentWhy(s.d.Complaint.Status); len(kinds) == 1 && why != "" {
+		hint := ui.Wrapped(why)
+		hint.Importance = widget.LowImportance
+		kindInput = container.NewVBox(kind, hint)
+		p.hint = hint
+	}
+	p.form.Add("kind", lang.X("panel.action_kind", "Kind of action"), kindInput)
+	p.inputs["kind"] = kind
+	title := p.entry("title", lang.X("field.title", "Title"), true) // wrapped, not scrolled sideways
+	title.SetMinRowsVisible(2)
 	desc := p.entry("description", lang.X("field.description", "Description"), true)
 	// Owners carry the action out (start it, mark it done): engineers and
 	// managers, as the domain's permission table says.
@@ -376,8 +424,30 @@ func (s *Screen) buildAssign(p *panel) {
 		if i := kind.SelectedIndex(); i >= 0 {
 			k = kinds[i]
 		}
-		return s.m.AssignAction(id, model.NewAction{Kind: k, Title: title.Text, Description: desc.Text, Owner: owner(), Due: d})
+		return s.m.AssignAction(id, model.NewAction{Kind: k, Title: oneLine(title.Text), Description: desc.Text, Owner: owner(), Due: d})
 	}
+}
+
+// onlyContainmentWhy says why only containment is offered, and what
+// unblocks the other kinds: corrective and preventive actions carry out
+// the solution the complainant chose (the domain moves the complaint to
+// "actions in progress" on the first of them, from "solution chosen" only).
+func onlyContainmentWhy(st domain.ComplaintStatus) string {
+	switch st {
+	case domain.StatusAcknowledged, domain.StatusInvestigating:
+		return lang.X("panel.kind_why.propose", "Only containment for now: corrective and preventive actions carry out the solution the complainant chooses. Propose solutions; once the complainant has chosen one, all three kinds are offered.")
+	case domain.StatusSolutionProposed:
+		return lang.X("panel.kind_why.choose", "Only containment for now: the complainant has not chosen among the proposed solutions yet. Once they have, corrective and preventive actions are offered too.")
+	}
+	return ""
+}
+
+// Hint is the explanation shown in the open task, "" when none (tests).
+func (s *Screen) Hint() string {
+	if s.panel == nil || s.panel.hint == nil {
+		return ""
+	}
+	return s.panel.hint.Text
 }
 
 // Input returns the input for a domain field of the open task (tests).
@@ -403,3 +473,7 @@ func (s *Screen) PanelError(field string) string {
 	}
 	return s.panel.form.ErrorText(field)
 }
+
+// oneLine joins the lines of a short text typed in a wrapped entry (a
+// title): the line breaks were the typist's Enter, not part of it.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -77,6 +77,76 @@ func tasks(role domain.Role, c *domain.Complaint, ref *model.Reference, now time
 	return out
 }
 
+// taskGroup sorts the buttons into steady groups, shown in this order
+// with a gap between them: the steps of the loop, writing, and the
+// exceptions (hand over, escalate, reject...), so that a button never
+// moves next to another when the status changes.
+type taskGroup int
+
+const (
+	groupLoop taskGroup = iota
+	groupWrite
+	groupOther
+)
+
+func groupOf(t taskID) taskGroup {
+	switch t {
+	case taskMessage, taskNote:
+		return groupWrite
+	case taskReassign, taskEscalate, taskReject, taskDuplicate, taskReopen:
+		return groupOther
+	}
+	return groupLoop
+}
+
+// primary is the one task highlighted for the role at the complaint's
+// status: the next step of the loop that is this person's to take, or ""
+// while it waits for someone else. pending counts the complaint's actions
+// still to carry out: resolving is the next step only once they are done.
+func primary(role domain.Role, c *domain.Complaint, pending int) taskID {
+	switch role {
+	case domain.RoleEngineer:
+		switch c.Status {
+		case domain.StatusNew:
+			return taskAcknowledge
+		case domain.StatusAcknowledged:
+			return taskAnalyse
+		case domain.StatusInvestigating:
+			if c.RootCause == "" {
+				return taskAnalyse
+			}
+			return taskPropose
+		case domain.StatusSolutionChosen:
+			return taskAssign
+		case domain.StatusActionsInProgress:
+			if pending == 0 {
+				return taskResolve
+			}
+		}
+	case domain.RoleOperator:
+		switch c.Status {
+		case domain.StatusSolutionProposed:
+			return taskChoose
+		case domain.StatusResolved:
+			return taskVerify
+		case domain.StatusRejected:
+			return taskReexamine
+		}
+	}
+	return ""
+}
+
+// pendingActions counts the actions someone still has to carry out.
+func pendingActions(actions []domain.Action) int {
+	n := 0
+	for _, a := range actions {
+		if a.Status.Pending() {
+			n++
+		}
+	}
+	return n
+}
+
 // late reports whether the complainant may escalate: the announced
 // deadline passed, or nobody acknowledged the complaint in the time its
 // severity allows.
