@@ -10,6 +10,7 @@ import (
 
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
+	"boucle/shared/syncproto"
 )
 
 // Admin carries out the administrator's commands on a server's store. The
@@ -19,6 +20,14 @@ import (
 type Admin struct {
 	store *boltstore.Store
 	now   func() time.Time
+	// actor authors the directory events: the server's administrator
+	// account for the command line, the signed-in administrator over the
+	// admin API (As), so that the audit trail says who.
+	actor boltstore.Actor
+	// signedIn: the actor is a signed-in user, whose standing as an
+	// enabled administrator each write checks again in its transaction.
+	signedIn bool
+	by       string // who issued a code or revoked a device, for the device records
 }
 
 // NewAdmin returns the commands on a store opened with OpenStore.
@@ -26,7 +35,18 @@ func NewAdmin(store *boltstore.Store, now func() time.Time) *Admin {
 	if now == nil {
 		now = time.Now
 	}
-	return &Admin{store: store, now: now}
+	return &Admin{store: store, now: now, actor: serverActor}
+}
+
+// As returns the commands carried out in the name of a signed-in
+// administrator: their events are authored by login, and each write is
+// refused (auth.forbidden) unless login is an enabled administrator in
+// the directory when it commits.
+func (a *Admin) As(login string) *Admin {
+	c := *a
+	c.actor = boltstore.Actor{Login: login, Role: domain.RoleAdmin}
+	c.signedIn, c.by = true, login
+	return &c
 }
 
 // AdminAPI is what the command line asks of a plant, whether in-process
@@ -41,39 +61,39 @@ type AdminAPI interface {
 	EnrolDevice(ctx context.Context, note string, ttl time.Duration) (Enrolment, error)
 	EnrolReplacement(ctx context.Context, deviceID, note string, ttl time.Duration) (Enrolment, error)
 	Devices(ctx context.Context) ([]Device, error)
-	RevokeDevice(ctx context.Context, id string) error
+	RevokeDevice(ctx context.Context, id, reason string) error
 	Backup(ctx context.Context, dest string) (BackupInfo, error)
 	Quarantined(ctx context.Context) ([]boltstore.Quarantined, error)
+	ReferenceAPI
 }
 
-// NewUser is a user to register. An empty password gets a random one.
-type NewUser struct {
-	Login       string      `json:"login"`
-	DisplayName string      `json:"display_name"`
-	Role        domain.Role `json:"role"`
-	Station     string      `json:"station,omitempty"`
-	Password    string      `json:"password,omitempty"`
+// ReferenceAPI is the rest of the directory and the reference data (see
+// adminreference.go).
+type ReferenceAPI interface {
+	UpdateUser(ctx context.Context, login string, u UserUpdate) (UserInfo, error)
+	EnableUser(ctx context.Context, login, note string) (UserInfo, error)
+	RenameStation(ctx context.Context, code, name string) (domain.Station, error)
+	RetireStation(ctx context.Context, code, reason string) (domain.Station, error)
+	Categories(ctx context.Context) ([]domain.Category, error)
+	AddCategory(ctx context.Context, c NewCategory) (domain.Category, error)
+	RelabelCategory(ctx context.Context, code string, l CategoryLabels) (domain.Category, error)
+	RetireCategory(ctx context.Context, code, reason string) (domain.Category, error)
+	Severities(ctx context.Context) ([]domain.SeverityConfig, error)
+	ConfigureSeverity(ctx context.Context, s domain.Severity, d SeverityDeadlines) (domain.SeverityConfig, error)
 }
 
-// Credentials are a login and, when the server chose it, the password to
-// hand over (shown once, never stored in clear).
-type Credentials struct {
-	Login    string `json:"login"`
-	Password string `json:"password,omitempty"`
-}
-
-// UserInfo is a user of the directory and whether they can sign in.
-type UserInfo struct {
-	domain.User
-	HasPassword     bool      `json:"has_password"`
-	PasswordChanged time.Time `json:"password_changed,omitzero"`
-}
-
-// Enrolment is a one-time device enrolment code, shown once.
-type Enrolment struct {
-	Code    string    `json:"code"`
-	Expires time.Time `json:"expires"`
-}
+// The requests and answers are the admin API's (shared/syncproto), so
+// the command line, the admin socket and the HTTP routes share them.
+type (
+	NewUser           = syncproto.NewUser           // an empty password gets a random one
+	Credentials       = syncproto.Credentials       // the password only when the server chose it: shown once
+	UserInfo          = syncproto.AdminUser         // a user of the directory and whether they can sign in
+	UserUpdate        = syncproto.UserUpdate        // display name, role and home station, all three
+	Enrolment         = syncproto.EnrolmentCode     // a one-time device enrolment code, shown once
+	NewCategory       = syncproto.NewCategory       // code and labels
+	CategoryLabels    = syncproto.CategoryLabels    // both labels
+	SeverityDeadlines = syncproto.SeverityDeadlines // default handling times
+)
 
 // BackupInfo describes a backup written.
 type BackupInfo struct {
@@ -99,12 +119,10 @@ func (a *Admin) AddUser(_ context.Context, u NewUser) (Credentials, error) {
 		return Credentials{}, err
 	}
 	err = a.store.Update(func(t *boltstore.Tx) error {
-		if u.Station != "" {
-			if st, err := t.State(domain.EntityKey{Type: domain.EntityStation, ID: u.Station}); err != nil || st.Station.Retired {
-				return domain.FieldError("station", "no active station %q", u.Station)
-			}
+		if err := requireActiveStation(t, u.Station); err != nil {
+			return err
 		}
-		if err := recordAsServer(t, boltstore.Command{Type: domain.UserRegistered, EntityID: u.Login, Payload: p}); err != nil {
+		if err := a.record(t, boltstore.Command{Type: domain.UserRegistered, EntityID: u.Login, Payload: p}); err != nil {
 			return err
 		}
 		return putAccount(t.Bolt(), &account{Login: u.Login, Hash: hash, Changed: a.now().UTC()})
@@ -131,23 +149,24 @@ func prepareSecret(login, password string) (Credentials, string, error) {
 
 // DisableUser disables a user (user.disabled: workstations stop offering
 // them) and revokes their refresh tokens; their offline events pushed
-// later are refused.
+// later are refused. The plant's last active administrator cannot be
+// disabled (user.last_admin).
 func (a *Admin) DisableUser(_ context.Context, login, reason string) error {
 	if reason == "" {
 		reason = "disabled by an administrator"
 	}
 	return a.store.Update(func(t *boltstore.Tx) error {
-		u, err := directoryUser(t, login)
+		u, err := existingUser(t, login)
 		if err != nil {
 			return err
-		}
-		if u == nil {
-			return domain.Errorf(domain.ENotFound, "no user %s", login)
 		}
 		if u.Disabled {
 			return nil
 		}
-		if err := recordAsServer(t, boltstore.Command{Type: domain.UserDisabled, EntityID: login, Payload: &domain.ReasonPayload{Reason: reason}}); err != nil {
+		if err := keepAnAdministrator(t, login, u.Role, true); err != nil {
+			return err
+		}
+		if err := a.record(t, boltstore.Command{Type: domain.UserDisabled, EntityID: login, Payload: &domain.ReasonPayload{Reason: reason}}); err != nil {
 			return err
 		}
 		return revokeUserTokens(t.Bolt(), login, a.now(), "user disabled")
@@ -162,12 +181,11 @@ func (a *Admin) ResetPassword(_ context.Context, login, password string) (Creden
 		return Credentials{}, err
 	}
 	err = a.store.Update(func(t *boltstore.Tx) error {
-		u, err := directoryUser(t, login)
-		if err != nil {
+		if err := a.checkActor(t); err != nil {
 			return err
 		}
-		if u == nil {
-			return domain.Errorf(domain.ENotFound, "no user %s", login)
+		if _, err := existingUser(t, login); err != nil {
+			return err
 		}
 		old, err := getAccount(t.Bolt(), login)
 		if err != nil {
@@ -210,10 +228,14 @@ func (a *Admin) Users(context.Context) ([]UserInfo, error) {
 	return out, err
 }
 
-// AddStation defines a station (station.defined).
+// AddStation defines a station (station.defined), or the code of a
+// retired one again.
 func (a *Admin) AddStation(_ context.Context, code, name string) error {
+	if !domain.ValidStationCode(code) {
+		return domain.FieldError("code", "a station code is upper-case letters, digits, '-' or '_' (at most 16)")
+	}
 	return a.store.Update(func(t *boltstore.Tx) error {
-		return recordAsServer(t, boltstore.Command{Type: domain.StationDefined, EntityID: code, Payload: &domain.StationPayload{Name: name}})
+		return a.record(t, boltstore.Command{Type: domain.StationDefined, EntityID: code, Payload: &domain.StationPayload{Name: name}})
 	})
 }
 
@@ -243,9 +265,15 @@ func (a *Admin) issueEnrolment(note string, ttl time.Duration, replace string) (
 	if ttl <= 0 {
 		ttl = DefaultEnrolmentTTL
 	}
+	if err := checkEnrolment(note, ttl); err != nil {
+		return Enrolment{}, err
+	}
 	code := newEnrolmentCode()
-	en := enrolment{Note: note, Created: a.now().UTC(), Expires: a.now().Add(ttl).UTC(), Replace: replace}
+	en := enrolment{Note: note, Created: a.now().UTC(), Expires: a.now().Add(ttl).UTC(), Replace: replace, By: a.by}
 	err := a.store.Update(func(t *boltstore.Tx) error {
+		if err := a.checkActor(t); err != nil {
+			return err
+		}
 		if replace != "" && !deviceExists(t.Bolt(), replace) {
 			return domain.Errorf(domain.ENotFound, "no device %s (see device list)", replace)
 		}
@@ -267,15 +295,28 @@ func (a *Admin) Devices(context.Context) ([]Device, error) {
 	return out, err
 }
 
-// RevokeDevice revokes a device: its pushes and pulls are refused.
-func (a *Admin) RevokeDevice(_ context.Context, id string) error {
+// RevokeDevice revokes a device: its pushes and pulls are refused. A
+// device already revoked keeps its first revocation.
+func (a *Admin) RevokeDevice(_ context.Context, id, reason string) error {
+	if reason == "" {
+		reason = "revoked by an administrator"
+	}
+	if err := (&domain.ReasonPayload{Reason: reason}).Validate(); err != nil {
+		return err
+	}
 	return a.store.Update(func(t *boltstore.Tx) error {
+		if err := a.checkActor(t); err != nil {
+			return err
+		}
 		b := t.Bolt().Bucket(boltstore.BucketDevices)
 		var d Device
 		if ok, err := getJSON(b, []byte(id), &d); err != nil || !ok {
-			return orErr(err, domain.Errorf(domain.ENotFound, "no device %s", id))
+			return orErr(err, domain.RuleError(domain.ENotFound, "device.exists", "no device %s", id))
 		}
-		d.Revoked, d.RevokedAt, d.Why = true, a.now().UTC(), "revoked by an administrator"
+		if d.Revoked {
+			return nil
+		}
+		d.Revoked, d.RevokedAt, d.Why, d.RevokedBy = true, a.now().UTC(), reason, a.by
 		return putJSON(b, []byte(id), d)
 	})
 }

@@ -39,7 +39,20 @@ type (
 		TTL     time.Duration
 		Replace string // a device id: the code may take over its replica
 	}
-	deviceArgs struct{ ID string }
+	deviceArgs struct{ ID, Reason string }
+	userArgs   struct {
+		Login  string
+		Update UserUpdate
+	}
+	codeArgs  struct{ Code, Name, Reason string }
+	labelArgs struct {
+		Code   string
+		Labels CategoryLabels
+	}
+	severityArgs struct {
+		Severity  domain.Severity
+		Deadlines SeverityDeadlines
+	}
 	backupArgs struct{ Dest string }
 	nothing    struct{}
 )
@@ -69,13 +82,38 @@ func AdminHandler(a AdminAPI, log *slog.Logger) http.Handler {
 	})
 	rpc(mux, "devices", func(ctx context.Context, _ nothing) ([]Device, error) { return a.Devices(ctx) })
 	rpc(mux, "revoke_device", func(ctx context.Context, r deviceArgs) (nothing, error) {
-		return nothing{}, a.RevokeDevice(ctx, r.ID)
+		return nothing{}, a.RevokeDevice(ctx, r.ID, r.Reason)
 	})
+	referenceRPCs(mux, a)
 	rpc(mux, "backup", func(ctx context.Context, r backupArgs) (BackupInfo, error) { return a.Backup(ctx, r.Dest) })
 	rpc(mux, "quarantined", func(ctx context.Context, _ nothing) ([]boltstore.Quarantined, error) { return a.Quarantined(ctx) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.Info("admin command", "command", strings.TrimPrefix(r.URL.Path, "/admin/"))
 		mux.ServeHTTP(w, r)
+	})
+}
+
+// referenceRPCs serves the commands of ReferenceAPI.
+func referenceRPCs(mux *http.ServeMux, a ReferenceAPI) {
+	rpc(mux, "update_user", func(ctx context.Context, r userArgs) (UserInfo, error) { return a.UpdateUser(ctx, r.Login, r.Update) })
+	rpc(mux, "enable_user", func(ctx context.Context, r loginArgs) (UserInfo, error) { return a.EnableUser(ctx, r.Login, r.Reason) })
+	rpc(mux, "rename_station", func(ctx context.Context, r codeArgs) (domain.Station, error) {
+		return a.RenameStation(ctx, r.Code, r.Name)
+	})
+	rpc(mux, "retire_station", func(ctx context.Context, r codeArgs) (domain.Station, error) {
+		return a.RetireStation(ctx, r.Code, r.Reason)
+	})
+	rpc(mux, "categories", func(ctx context.Context, _ nothing) ([]domain.Category, error) { return a.Categories(ctx) })
+	rpc(mux, "add_category", a.AddCategory)
+	rpc(mux, "relabel_category", func(ctx context.Context, r labelArgs) (domain.Category, error) {
+		return a.RelabelCategory(ctx, r.Code, r.Labels)
+	})
+	rpc(mux, "retire_category", func(ctx context.Context, r codeArgs) (domain.Category, error) {
+		return a.RetireCategory(ctx, r.Code, r.Reason)
+	})
+	rpc(mux, "severities", func(ctx context.Context, _ nothing) ([]domain.SeverityConfig, error) { return a.Severities(ctx) })
+	rpc(mux, "configure_severity", func(ctx context.Context, r severityArgs) (domain.SeverityConfig, error) {
+		return a.ConfigureSeverity(ctx, r.Severity, r.Deadlines)
 	})
 }
 
@@ -90,7 +128,7 @@ func rpc[Req, Resp any](mux *http.ServeMux, name string, fn func(context.Context
 		resp, err := fn(r.Context(), req)
 		if err != nil {
 			de := domain.AsError(err)
-			writeJSON(w, HTTPStatus(err), syncproto.ErrorBody{Code: de.Code, Field: de.Field, Message: de.Message})
+			writeJSON(w, HTTPStatus(err), syncproto.ErrorBody{Code: de.Code, Field: de.Field, Rule: de.Rule, Message: de.Message})
 			return
 		}
 		writeJSON(w, http.StatusOK, resp)
@@ -195,7 +233,7 @@ func call[Resp any](ctx context.Context, c *AdminClient, name string, req any) (
 		if err := json.NewDecoder(res.Body).Decode(&eb); err != nil {
 			return resp, fmt.Errorf("admin socket: status %d", res.StatusCode)
 		}
-		return resp, &domain.Error{Code: eb.Code, Field: eb.Field, Message: eb.Message}
+		return resp, &domain.Error{Code: eb.Code, Field: eb.Field, Rule: eb.Rule, Message: eb.Message}
 	}
 	return resp, json.NewDecoder(res.Body).Decode(&resp)
 }
@@ -238,9 +276,49 @@ func (c *AdminClient) Devices(ctx context.Context) ([]Device, error) {
 	return call[[]Device](ctx, c, "devices", nothing{})
 }
 
-func (c *AdminClient) RevokeDevice(ctx context.Context, id string) error {
-	_, err := call[nothing](ctx, c, "revoke_device", deviceArgs{ID: id})
+func (c *AdminClient) RevokeDevice(ctx context.Context, id, reason string) error {
+	_, err := call[nothing](ctx, c, "revoke_device", deviceArgs{ID: id, Reason: reason})
 	return err
+}
+
+func (c *AdminClient) UpdateUser(ctx context.Context, login string, u UserUpdate) (UserInfo, error) {
+	return call[UserInfo](ctx, c, "update_user", userArgs{Login: login, Update: u})
+}
+
+func (c *AdminClient) EnableUser(ctx context.Context, login, note string) (UserInfo, error) {
+	return call[UserInfo](ctx, c, "enable_user", loginArgs{Login: login, Reason: note})
+}
+
+func (c *AdminClient) RenameStation(ctx context.Context, code, name string) (domain.Station, error) {
+	return call[domain.Station](ctx, c, "rename_station", codeArgs{Code: code, Name: name})
+}
+
+func (c *AdminClient) RetireStation(ctx context.Context, code, reason string) (domain.Station, error) {
+	return call[domain.Station](ctx, c, "retire_station", codeArgs{Code: code, Reason: reason})
+}
+
+func (c *AdminClient) Categories(ctx context.Context) ([]domain.Category, error) {
+	return call[[]domain.Category](ctx, c, "categories", nothing{})
+}
+
+func (c *AdminClient) AddCategory(ctx context.Context, cat NewCategory) (domain.Category, error) {
+	return call[domain.Category](ctx, c, "add_category", cat)
+}
+
+func (c *AdminClient) RelabelCategory(ctx context.Context, code string, l CategoryLabels) (domain.Category, error) {
+	return call[domain.Category](ctx, c, "relabel_category", labelArgs{Code: code, Labels: l})
+}
+
+func (c *AdminClient) RetireCategory(ctx context.Context, code, reason string) (domain.Category, error) {
+	return call[domain.Category](ctx, c, "retire_category", codeArgs{Code: code, Reason: reason})
+}
+
+func (c *AdminClient) Severities(ctx context.Context) ([]domain.SeverityConfig, error) {
+	return call[[]domain.SeverityConfig](ctx, c, "severities", nothing{})
+}
+
+func (c *AdminClient) ConfigureSeverity(ctx context.Context, s domain.Severity, d SeverityDeadlines) (domain.SeverityConfig, error) {
+	return call[domain.SeverityConfig](ctx, c, "configure_severity", severityArgs{Severity: s, Deadlines: d})
 }
 
 func (c *AdminClient) Backup(ctx context.Context, dest string) (BackupInfo, error) {

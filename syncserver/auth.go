@@ -342,5 +342,6 @@ func (s *Server) requireDevice(c *gin.Context) {
 		return
 	}
 	p.device = d
+	s.markSeen(d)
 	c.Next()
 }

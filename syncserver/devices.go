@@ -31,6 +31,12 @@ type Device struct {
 	Revoked   bool      `json:"revoked,omitempty"`
 	RevokedAt time.Time `json:"revoked_at,omitzero"`
 	Why       string    `json:"why,omitempty"`
+	RevokedBy string    `json:"revoked_by,omitempty"` // the administrator who revoked it, "" from the command line
+	Note      string    `json:"note,omitempty"`       // the note of the code it enrolled with
+	IssuedBy  string    `json:"issued_by,omitempty"`  // the administrator who issued that code, "" from the command line
+	// LastSeen is when its credential last passed, to within
+	// lastSeenEvery (lastseen.go).
+	LastSeen time.Time `json:"last_seen,omitzero"`
 }
 
 // enrolment is a one-time code waiting to be used, in
@@ -40,6 +46,7 @@ type enrolment struct {
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires"`
 	Replace string    `json:"replace,omitempty"` // the device whose replica this code may take over (device enrol --replace)
+	By      string    `json:"by,omitempty"`      // the administrator who issued it over the admin API
 }
 
 // codeAlphabet is passwordAlphabet in capitals: 32 symbols, none read
@@ -97,7 +104,7 @@ func (s *Server) enrol(tx *bolt.Tx, req *syncproto.EnrolRequest) (*Device, strin
 	}
 	secret := base64.RawURLEncoding.EncodeToString(randomBytes(32))
 	d := &Device{ID: uuid.Must(uuid.NewV7()).String(), Name: req.Name, Station: req.Station, Replica: req.Replica,
-		KeyHash: sha256Hex(secret), Enrolled: s.now(), Series: series}
+		KeyHash: sha256Hex(secret), Enrolled: s.now(), Series: series, Note: en.Note, IssuedBy: en.By}
 	if previous != nil && !previous.Revoked {
 		previous.Revoked, previous.RevokedAt, previous.Why = true, s.now(), "replaced by device "+d.ID
 		if err := putJSON(tx.Bucket(boltstore.BucketDevices), []byte(previous.ID), previous); err != nil {

@@ -61,7 +61,7 @@ func TestTakingOverAReplicaNeedsTheAdministrator(t *testing.T) {
 	})
 	t.Run("ErrRevokedReplicaStillNeedsReplace", func(t *testing.T) {
 		ws := h.workstation("op1")
-		if err := h.admin.RevokeDevice(t.Context(), ws.id); err != nil {
+		if err := h.admin.RevokeDevice(t.Context(), ws.id, ""); err != nil {
 			t.Fatal(err)
 		}
 		en, _ := h.admin.EnrolDevice(t.Context(), "", 0)

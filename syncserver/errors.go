@@ -116,7 +116,7 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		return
 	}
 	de := domain.AsError(err)
-	c.JSON(status, syncproto.ErrorBody{Code: code, Field: de.Field, Message: de.Message})
+	c.JSON(status, syncproto.ErrorBody{Code: code, Field: de.Field, Rule: de.Rule, Message: de.Message})
 }
 
 // fail records err for the error middleware and stops the handler chain.

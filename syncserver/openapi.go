@@ -265,7 +265,7 @@ func props(kv ...any) obj {
 func openAPISchemas() obj {
 	return obj{
 		"Object":         obj{"type": "object", "additionalProperties": true},
-		"ErrorBody":      props("code", str, "field", str, "message", str),
+		"ErrorBody":      props("code", str, "field", str, "rule", str, "message", str),
 		"GapError":       props("code", str, "message", str, "replica", str, "expected", integer),
 		"LoginRequest":   props("login", str, "password", str),
 		"RefreshRequest": props("refresh_token", str),
@@ -291,9 +291,9 @@ var openAPIDoc = sync.OnceValue(func() []byte {
 		"info": obj{"title": "Boucle plant server", "version": "1",
 			"description": "Sync protocol for workstations and plant-wide views. Errors are {code, message} with stable codes; see docs/sync-protocol.md."},
 		"servers": []obj{{"url": "/"}},
-		"paths":   openAPIPaths(),
+		"paths":   merge(openAPIPaths(), adminOpenAPIPaths()),
 		"components": obj{
-			"schemas": openAPISchemas(),
+			"schemas": merge(openAPISchemas(), adminOpenAPISchemas()),
 			"securitySchemes": obj{
 				"bearer":    obj{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
 				"deviceId":  obj{"type": "apiKey", "in": "header", "name": syncproto.HeaderDevice},
@@ -307,6 +307,13 @@ var openAPIDoc = sync.OnceValue(func() []byte {
 	}
 	return b
 })
+
+func merge(a, b obj) obj {
+	for k, v := range b {
+		a[k] = v
+	}
+	return a
+}
 
 // OpenAPI returns the OpenAPI 3 document, JSON.
 func OpenAPI() []byte { return openAPIDoc() }

@@ -265,6 +265,7 @@ func (s *Server) routes(e *gin.Engine) {
 	user.GET("/users", s.listUsers)
 	user.GET("/categories", s.listCategories)
 	user.GET("/severities", s.listSeverities)
+	s.adminRoutes(user)
 
 	sync := user.Group("", s.requireDevice)
 	sync.POST(syncproto.RoutePush, s.push)

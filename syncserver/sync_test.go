@@ -254,7 +254,7 @@ func TestSyncNeedsTokenAndDevice(t *testing.T) {
 	plain := &device{id: a.id, key: a.key, replica: a.replica, tokens: h.login("op1", nil)}
 	h.mustJSON(h.do(http.MethodGet, syncproto.RouteState, nil, plain.headers(true)), http.StatusOK, nil)
 	// A revoked device may not.
-	if err := h.admin.RevokeDevice(t.Context(), a.id); err != nil {
+	if err := h.admin.RevokeDevice(t.Context(), a.id, ""); err != nil {
 		t.Fatal(err)
 	}
 	h.mustError(h.do(http.MethodGet, syncproto.RouteState, nil, a.headers(true)), http.StatusForbidden, domain.EForbidden)

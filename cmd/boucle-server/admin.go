@@ -212,7 +212,7 @@ func (m *Main) runDeviceList(ctx context.Context) error {
 
 func (m *Main) runDeviceRevoke(ctx context.Context) error {
 	return m.withAdmin(func(a syncserver.AdminAPI) error {
-		if err := a.RevokeDevice(ctx, m.args[0]); err != nil {
+		if err := a.RevokeDevice(ctx, m.args[0], m.cfg.Reason); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "device %s revoked.\n", m.args[0])

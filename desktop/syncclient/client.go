@@ -333,7 +333,7 @@ func apiError(resp *http.Response) error {
 	if body.Code == "" {
 		body.Code, body.Message = codeOf(resp.StatusCode), http.StatusText(resp.StatusCode)
 	}
-	return &APIError{Status: resp.StatusCode, Code: body.Code, Field: body.Field, Message: body.Message, RetryAfter: parseRetryAfter(resp.Header)}
+	return &APIError{Status: resp.StatusCode, Code: body.Code, Field: body.Field, Rule: body.Rule, Message: body.Message, RetryAfter: parseRetryAfter(resp.Header)}
 }
 
 // codeOf guesses the code of an answer without a JSON body (a proxy's).

@@ -17,6 +17,7 @@ type APIError struct {
 	Status     int
 	Code       domain.Code
 	Field      string
+	Rule       string // the business rule that refused, when the server named one
 	Message    string
 	RetryAfter time.Duration // from a 429 or 503, zero otherwise
 }
@@ -27,7 +28,7 @@ func (e *APIError) Error() string {
 
 // Unwrap returns the domain error the body carried.
 func (e *APIError) Unwrap() error {
-	return &domain.Error{Code: e.Code, Field: e.Field, Message: e.Message}
+	return &domain.Error{Code: e.Code, Field: e.Field, Rule: e.Rule, Message: e.Message}
 }
 
 // GapError is the 409 answer to a push that skips sequence numbers: the

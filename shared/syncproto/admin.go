@@ -173,15 +173,17 @@ type EnrolmentCode struct {
 // AdminDevice is an enrolled workstation as the administrator sees it.
 type AdminDevice struct {
 	ID       string    `json:"id"`
-	Name     string    `json:"name"`              // the workstation's name, given at enrolment
-	Note     string    `json:"note,omitempty"`    // the note of the code it enrolled with
-	Station  string    `json:"station,omitempty"` // the station it serves, when known
-	Series   string    `json:"series,omitempty"`  // its complaint number series
+	Name     string    `json:"name"`                // the workstation's name, given at enrolment
+	Note     string    `json:"note,omitempty"`      // the note of the code it enrolled with
+	IssuedBy string    `json:"issued_by,omitempty"` // the administrator who issued that code ("" from the server's command line)
+	Station  string    `json:"station,omitempty"`   // the station it serves, when known
+	Series   string    `json:"series,omitempty"`    // its complaint number series
 	Enrolled time.Time `json:"enrolled"`
 	// LastSeen is when it last synced, to within a few minutes; zero if
 	// never since the server recorded it.
 	LastSeen  time.Time `json:"last_seen,omitzero"`
 	Revoked   bool      `json:"revoked,omitempty"`
 	RevokedAt time.Time `json:"revoked_at,omitzero"`
-	Why       string    `json:"why,omitempty"` // why it was revoked
+	Why       string    `json:"why,omitempty"`        // why it was revoked
+	RevokedBy string    `json:"revoked_by,omitempty"` // the administrator who revoked it ("" from the command line or by a replacement)
 }

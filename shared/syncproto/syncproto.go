@@ -222,5 +222,6 @@ type EnrolResponse struct {
 type ErrorBody struct {
 	Code    domain.Code `json:"code"`
 	Field   string      `json:"field,omitempty"`
+	Rule    string      `json:"rule,omitempty"` // the business rule that refused, e.g. user.last_admin
 	Message string      `json:"message"`
 }
