@@ -44,27 +44,7 @@ func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	measured := map[string]bool{}
-	for i := range sn.in.Actions {
-		if sn.in.Actions[i].MeasuredEffective != nil {
-			measured[sn.in.Actions[i].ID] = true
-		}
-	}
-	var cmds []boltstore.Command
-	for _, e := range sn.ds.Effectiveness(analytics.Filter{}, s.cfg.Analytics, now) {
-		switch {
-		case e.Verdict == analytics.Pending,
-			e.Subject == analytics.SubjectPlan && e.Recorded != string(domain.PlanStatusInProgress),
-			e.Subject == analytics.SubjectAction && measured[e.ID]:
-			continue // not final yet, or recorded already (checked again when recording)
-		}
-		p := &domain.VerdictPayload{Effective: e.Verdict == analytics.Effective, Note: verdictNote(&e, s.cfg.Analytics), Evidence: e.Evidence}
-		typ := domain.PlanEvaluated
-		if e.Subject == analytics.SubjectAction {
-			typ = domain.ActionEffectivenessMeasured
-		}
-		cmds = append(cmds, boltstore.Command{Type: typ, EntityID: e.ID, Payload: p})
-	}
+	cmds := dueVerdicts(sn.ds, sn.in, s.cfg.Analytics, now)
 	recorded := 0
 	for len(cmds) > 0 {
 		batch := cmds[:min(evaluateBatch, len(cmds))]
@@ -79,6 +59,35 @@ func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
 		s.log.Info("effectiveness measured from the data", "verdicts", recorded)
 	}
 	return recorded, nil
+}
+
+// dueVerdicts lists the verdicts that are final at now and not recorded
+// yet, measured on ds (built from in): the pure core of
+// EvaluateEffectiveness, which the labelled plant's test replays day by
+// day.
+func dueVerdicts(ds *analytics.Dataset, in analytics.Input, set analytics.Settings, now time.Time) []boltstore.Command {
+	measured := map[string]bool{}
+	for i := range in.Actions {
+		if in.Actions[i].MeasuredEffective != nil {
+			measured[in.Actions[i].ID] = true
+		}
+	}
+	var cmds []boltstore.Command
+	for _, e := range ds.Effectiveness(analytics.Filter{}, set, now) {
+		switch {
+		case e.Verdict == analytics.Pending,
+			e.Subject == analytics.SubjectPlan && e.Recorded != string(domain.PlanStatusInProgress),
+			e.Subject == analytics.SubjectAction && measured[e.ID]:
+			continue // not final yet, or recorded already (checked again when recording)
+		}
+		p := &domain.VerdictPayload{Effective: e.Verdict == analytics.Effective, Note: verdictNote(&e, set), Evidence: e.Evidence}
+		typ := domain.PlanEvaluated
+		if e.Subject == analytics.SubjectAction {
+			typ = domain.ActionEffectivenessMeasured
+		}
+		cmds = append(cmds, boltstore.Command{Type: typ, EntityID: e.ID, Payload: p})
+	}
+	return cmds
 }
 
 // recordVerdicts records the verdicts whose subject still awaits one, in
