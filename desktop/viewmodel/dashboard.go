@@ -59,6 +59,7 @@ type snapshot struct {
 	ds         *analytics.Dataset
 	complaints []domain.Complaint
 	actions    []domain.Action
+	plans      []domain.Plan
 	dir        *report.Directory
 	index      *analytics.Index
 	numbers    map[string]string
@@ -93,7 +94,7 @@ func (m *Model) snapshot() (*snapshot, error) {
 		return nil, err
 	}
 	in := analytics.FromStates(states)
-	s := &snapshot{ds: analytics.NewDataset(in), complaints: in.Complaints, actions: in.Actions,
+	s := &snapshot{ds: analytics.NewDataset(in), complaints: in.Complaints, actions: in.Actions, plans: in.Plans,
 		dir: report.NewDirectory(users, in.Stations, in.Categories), index: analytics.NewIndex(analytics.IndexOptions{}),
 		numbers: make(map[string]string, len(in.Complaints))}
 	s.index.AddAll(in.Complaints)
@@ -136,7 +137,8 @@ func (m *Model) Dashboard(q model.DashboardQuery) (model.Dashboard, error) {
 		return model.Dashboard{}, err
 	}
 	f := m.dashboardFilter(q)
-	d := model.Dashboard{Report: s.ds.Indicators(f, analytics.Settings{}, m.now()), Numbers: s.numbers}
+	d := model.Dashboard{Report: s.ds.Indicators(f, analytics.Settings{}, m.now()), Numbers: s.numbers,
+		Plans: planStages(s.plans, q.Station)}
 	for _, c := range s.index.Clusters(analytics.ClusterOptions{From: f.From, To: f.To, SameSupplier: true}) {
 		if q.Station != "" && !hasStation(c.SupplierStations, q.Station) {
 			continue
@@ -147,10 +149,32 @@ func (m *Model) Dashboard(q model.DashboardQuery) (model.Dashboard, error) {
 		}
 		for _, id := range c.Complaints {
 			row.Numbers = append(row.Numbers, s.numbers[id])
+			row.IDs = append(row.IDs, id)
 		}
 		d.Clusters = append(d.Clusters, row)
 	}
 	return d, nil
+}
+
+// planStages counts the plans by stage now, those against station only
+// when it is set. The figure tiles measure plans from their start; these
+// counts are what a signature changes.
+func planStages(plans []domain.Plan, station string) model.PlanStages {
+	var out model.PlanStages
+	for _, p := range plans {
+		if station != "" && p.SupplierStation != station {
+			continue
+		}
+		switch p.Status {
+		case domain.PlanStatusSubmitted:
+			out.Submitted++
+		case domain.PlanStatusApproved:
+			out.Approved++
+		case domain.PlanStatusInProgress:
+			out.InProgress++
+		}
+	}
+	return out
 }
 
 func hasStation(cs []analytics.Count, code string) bool {

@@ -108,16 +108,32 @@ var ErrNoSize = errors.New("report: chart smaller than 120 × 80 pixels")
 // ParetoChart draws the series as a Pareto chart: bars sorted from the
 // largest, the smallest grouped under "Others" beyond MaxBars, and the
 // cumulative share as a line read on a percent scale on the right.
+//
+// When the bars' names would be cut under them (long category names on a
+// dashboard-sized chart), the bars lie sideways instead, names whole on
+// the left (paretoSideways).
 func ParetoChart(s Series, opt ChartOptions) ([]byte, error) {
+	p, err := paretoPlot(s, opt)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	return render(p, opt.withDefaults())
+}
+
+// paretoPlot builds the Pareto's plot; an empty series gets renderEmpty's.
+func paretoPlot(s Series, opt ChartOptions) (*plot.Plot, error) {
 	opt = opt.withDefaults()
 	labels, values := paretoBars(s, opt.MaxBars, opt.Lang.t("others"))
 	p := newPlot(s.Title, s.XLabel, s.YLabel, opt)
 	if len(values) == 0 || sum(values) == 0 {
-		return renderEmpty(p, opt)
+		return p, emptyPlot(p)
+	}
+	w, h := opt.size()
+	if wouldCut(p.X.Tick.Label, labels, w, h) {
+		return paretoSideways(p, labels, values, opt)
 	}
 	top := niceCeil(slices.Max(values) * 1.12)
 	p.Y.Min, p.Y.Max = 0, top
-	w, h := opt.size()
 	bars, err := plotter.NewBarChart(plotter.Values(values), barWidth(w, len(values)))
 	if err != nil {
 		return nil, err
@@ -130,7 +146,7 @@ func ParetoChart(s Series, opt ChartOptions) ([]byte, error) {
 	p.X.Min, p.X.Max = -0.6, float64(len(values))-0.4
 	p.Add(horizontalGrid(), bars, cum, newPercentAxis(top, opt))
 	setNominalX(p, labels, w, h)
-	return render(p, opt)
+	return p, nil
 }
 
 // paretoBars sorts the bars from the largest (stable: ties keep the
@@ -445,7 +461,19 @@ func horizontalGrid() *plotter.Grid {
 // apart, and cut with "…" so that a turned label takes at most 30%
 // of the chart's height.
 func setNominalX(p *plot.Plot, labels []string, w, h vg.Length) {
-	style := p.X.Tick.Label
+	cut, angle := nominalX(p.X.Tick.Label, labels, w, h)
+	if angle != 0 {
+		p.X.Tick.Label.Rotation = angle
+		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YTop
+	}
+	p.NominalX(cut...)
+	p.X.Tick.Length = 0
+	p.Y.Padding = vg.Points(2)
+}
+
+// nominalX is how setNominalX writes the labels: cut to fit, and the
+// angle they are turned by (0: side by side).
+func nominalX(style plottext.Style, labels []string, w, h vg.Length) ([]string, float64) {
 	cut := make([]string, len(labels))
 	widest := vg.Length(0)
 	for i, l := range labels {
@@ -453,24 +481,33 @@ func setNominalX(p *plot.Plot, labels []string, w, h vg.Length) {
 		widest = max(widest, style.Width(cut[i]))
 	}
 	slot := w * 0.8 / vg.Length(max(len(labels), 1))
-	if widest+vg.Points(4) > slot {
-		angle := labelAngle(slot, style.Height("Hg")*1.2)
-		p.X.Tick.Label.Rotation = angle
-		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YTop
-		room := h * 0.3 / vg.Length(math.Sin(angle))
-		for i := range cut {
-			r := room
-			// The first label, turned, reaches left of its bar: keep it
-			// inside the canvas (the Y axis takes a little of the width).
-			if c := math.Cos(angle); i == 0 && c > 0.01 {
-				r = min(r, (slot/2+w*0.06)/vg.Length(c))
-			}
-			cut[i] = fitWidth(style, cut[i], r)
+	if widest+vg.Points(4) <= slot {
+		return cut, 0
+	}
+	angle := labelAngle(slot, style.Height("Hg")*1.2)
+	room := h * 0.3 / vg.Length(math.Sin(angle))
+	for i := range cut {
+		r := room
+		// The first label, turned, reaches left of its bar: keep it
+		// inside the canvas (the Y axis takes a little of the width).
+		if c := math.Cos(angle); i == 0 && c > 0.01 {
+			r = min(r, (slot/2+w*0.06)/vg.Length(c))
+		}
+		cut[i] = fitWidth(style, cut[i], r)
+	}
+	return cut, angle
+}
+
+// wouldCut reports whether nominalX would cut a label shorter than
+// maxLabelRunes, the cut every chart makes.
+func wouldCut(style plottext.Style, labels []string, w, h vg.Length) bool {
+	cut, _ := nominalX(style, labels, w, h)
+	for i, l := range labels {
+		if cut[i] != truncate(oneLine(l), maxLabelRunes) {
+			return true
 		}
 	}
-	p.NominalX(cut...)
-	p.X.Tick.Length = 0
-	p.Y.Padding = vg.Points(2)
+	return false
 }
 
 // labelAngle is the gentlest of 35°, 60° and 90° at which labels a slot
@@ -564,14 +601,22 @@ func render(p *plot.Plot, opt ChartOptions) ([]byte, error) {
 // renderEmpty draws the title and a dash where the data would be, so a
 // dashboard keeps its layout for an empty period.
 func renderEmpty(p *plot.Plot, opt ChartOptions) ([]byte, error) {
+	if err := emptyPlot(p); err != nil {
+		return nil, err
+	}
+	return render(p, opt)
+}
+
+// emptyPlot turns p into renderEmpty's dash.
+func emptyPlot(p *plot.Plot) error {
 	p.HideAxes()
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
 	l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: 0.5, Y: 0.5}}, Labels: []string{"—"}})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	l.TextStyle[0] = textStyle(20, false)
 	l.TextStyle[0].Color, l.TextStyle[0].YAlign = colorMuted, draw.YCenter
 	p.Add(l)
-	return render(p, opt)
+	return nil
 }

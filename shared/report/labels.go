@@ -104,6 +104,7 @@ var labels = map[string]text{
 	// Charts.
 	"chart.count":      {"Complaints", "Réclamations"},
 	"chart.cumulative": {"Cumulative %", "% cumulé"},
+	"chart.figures":    {"Bars: complaints · cumulative %", "Barres : réclamations · % cumulé"},
 	"chart.days":       {"Days", "Jours"},
 	"chart.median":     {"median", "médiane"},
 	"chart.p90":        {"p90", "p90"},

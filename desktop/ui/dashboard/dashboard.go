@@ -31,6 +31,13 @@ type Model interface {
 	Export(kind model.ExportKind, q model.DashboardQuery, lang string, w io.Writer) error
 }
 
+// TileWidth and TileHeight size a figure tile: four lines of help at the
+// caption size, four tiles side by side beside the menu at 1280 pixels.
+const (
+	TileWidth  = 250
+	TileHeight = 168
+)
+
 // ChartWidth and ChartHeight are the size the charts are drawn at.
 const (
 	ChartWidth  = 560
@@ -55,6 +62,10 @@ type Screen struct {
 	clusters *fyne.Container
 	errLabel *widget.Label
 	obj      fyne.CanvasObject
+
+	// OpenComplaint, when set, opens a complaint of the recurring
+	// problems (the shell pushes its screen).
+	OpenComplaint func(id string)
 
 	// Data is the last dashboard loaded, Charts its images (tests).
 	Data   model.Dashboard
@@ -118,7 +129,7 @@ func New(env ui.Env, m Model) *Screen {
 		widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos)
 	}
 
-	s.tiles = container.NewGridWrap(fyne.NewSize(212, 84))
+	s.tiles = container.NewGridWrap(fyne.NewSize(TileWidth, TileHeight))
 	for range 4 {
 		img := canvas.NewImageFromResource(nil)
 		img.FillMode = canvas.ImageFillContain
@@ -203,9 +214,8 @@ func (s *Screen) setReference(ref model.Reference) {
 
 func (s *Screen) show(d model.Dashboard, c model.Charts) {
 	s.Data, s.Charts = d, c
-	r := d.Report
 	s.tiles.Objects = nil
-	for _, t := range Tiles(r, s.ref.UserName) {
+	for _, t := range Tiles(d, PeriodPhrase(s.q), s.ref.UserName) {
 		s.tiles.Add(tile(t))
 	}
 	s.tiles.Refresh()
@@ -222,25 +232,63 @@ func (s *Screen) show(d model.Dashboard, c model.Charts) {
 		s.clusters.Add(widget.NewLabel(lang.X("dashboard.clusters.none", "No recurring problem in the period.")))
 	}
 	for _, cl := range d.Clusters {
-		l := widget.NewLabel(lang.X("dashboard.cluster", "{{.Terms}} — {{.Count}} complaints: {{.Numbers}}", map[string]any{
-			"Terms": strings.Join(cl.Terms, ", "), "Count": len(cl.Numbers), "Numbers": strings.Join(cl.Numbers, ", ")}))
-		l.Wrapping = fyne.TextWrapWord
-		s.clusters.Add(l)
+		s.clusters.Add(s.cluster(cl))
 	}
 	s.clusters.Refresh()
 }
 
-// Tile is one figure: what it is, its value, and a detail line.
-type Tile struct {
-	Label, Value, Detail string
+// cluster is a group of similar complaints: its words, then each
+// complaint's number as a button that opens it.
+func (s *Screen) cluster(cl model.ClusterRow) fyne.CanvasObject {
+	l := widget.NewLabel(lang.X("dashboard.cluster_terms", "{{.Terms}} — {{.Count}} complaints:", map[string]any{
+		"Terms": strings.Join(cl.Terms, ", "), "Count": len(cl.Numbers)}))
+	l.Wrapping = fyne.TextWrapWord
+	numbers := container.NewGridWrap(fyne.NewSize(190, 36))
+	for i, n := range cl.Numbers {
+		b := widget.NewButton(n, nil)
+		b.Importance = widget.LowImportance
+		if i < len(cl.IDs) {
+			id := cl.IDs[i]
+			b.OnTapped = func() {
+				if s.OpenComplaint != nil {
+					s.OpenComplaint(id)
+				}
+			}
+		}
+		numbers.Add(b)
+	}
+	return container.NewVBox(l, numbers)
 }
 
-// Tiles are the figure tiles of a report; name gives a login's display
-// name.
-func Tiles(r analytics.Report, name func(login string) string) []Tile {
-	dur := func(label string, d analytics.DurationStats) Tile {
+// Tile is one figure: what it is, its value, a detail line, and a help
+// line saying what it counts and over which period.
+type Tile struct {
+	Label, Value, Detail, Help string
+}
+
+// PeriodPhrase names the query's period inside a sentence: "in the last
+// 30 days", "in 2026-11".
+func PeriodPhrase(q model.DashboardQuery) string {
+	switch q.Period {
+	case model.Last90Days:
+		return lang.X("dashboard.in.90d", "in the last 90 days")
+	case model.Last12Months:
+		return lang.X("dashboard.in.12m", "in the last 12 months")
+	case model.Month:
+		return lang.X("dashboard.in.month", "in {{.Month}}", map[string]any{"Month": q.Month.Format("2006-01")})
+	}
+	return lang.X("dashboard.in.30d", "in the last 30 days")
+}
+
+// Tiles are the figure tiles of a dashboard; period is PeriodPhrase of
+// its query, name gives a login's display name. The help lines follow
+// docs/kpis.md.
+func Tiles(d model.Dashboard, period string, name func(login string) string) []Tile {
+	r := d.Report
+	in := map[string]any{"Period": period}
+	dur := func(label, help string, d analytics.DurationStats) Tile {
 		if d.Count == 0 {
-			return Tile{Label: label, Value: "—"}
+			return Tile{Label: label, Value: "—", Help: help}
 		}
 		short := func(d time.Duration) string {
 			if d >= time.Hour {
@@ -248,14 +296,14 @@ func Tiles(r analytics.Report, name func(login string) string) []Tile {
 			}
 			return i18n.Duration(d)
 		}
-		return Tile{Label: label, Value: i18n.Duration(d.Median), Detail: lang.X("dashboard.durations", "p90 {{.P90}} · mean {{.Mean}}",
+		return Tile{Label: label, Value: i18n.Duration(d.Median), Help: help, Detail: lang.X("dashboard.durations", "p90 {{.P90}} · mean {{.Mean}}",
 			map[string]any{"P90": short(d.P90), "Mean": short(d.Mean)})}
 	}
-	rate := func(label string, r analytics.Rate) Tile {
+	rate := func(label, help string, r analytics.Rate) Tile {
 		if r.Den == 0 {
-			return Tile{Label: label, Value: "—"}
+			return Tile{Label: label, Value: "—", Help: help}
 		}
-		return Tile{Label: label, Value: fmt.Sprintf("%.0f %%", r.Pct()), Detail: fmt.Sprintf("%d / %d", r.Num, r.Den)}
+		return Tile{Label: label, Value: fmt.Sprintf("%.0f %%", r.Pct()), Detail: fmt.Sprintf("%d / %d", r.Num, r.Den), Help: help}
 	}
 	var owners []string
 	for i, c := range r.OverdueActions.ByOwner {
@@ -265,7 +313,8 @@ func Tiles(r analytics.Report, name func(login string) string) []Tile {
 		}
 		owners = append(owners, fmt.Sprintf("%s %d", name(c.Key), c.Count))
 	}
-	sat := Tile{Label: lang.X("dashboard.tile.satisfaction", "Satisfaction"), Value: "—"}
+	sat := Tile{Label: lang.X("dashboard.tile.satisfaction", "Satisfaction"), Value: "—",
+		Help: lang.X("dashboard.help.satisfaction", "Mean rating (1 to 5) given at closing, complaints filed {{.Period}}; net: % rating 4–5 minus % rating 1–2.", in)}
 	if r.Satisfaction.Rated > 0 {
 		sat.Value = fmt.Sprintf("%.1f / 5", r.Satisfaction.Mean)
 		sat.Detail = lang.X("dashboard.satisfaction", "net {{.Net}} · {{.Rated}} ratings", map[string]any{
@@ -274,18 +323,31 @@ func Tiles(r analytics.Report, name func(login string) string) []Tile {
 	p := r.Prevention.Plans
 	return []Tile{
 		{Label: lang.X("dashboard.tile.volume", "Complaints filed"), Value: fmt.Sprint(r.Filed),
-			Detail: lang.X("dashboard.countable", "{{.Count}} countable", map[string]any{"Count": r.Countable})},
-		dur(lang.X("dashboard.tile.tta", "Time to acknowledge (median)"), r.TimeToAcknowledge),
-		dur(lang.X("dashboard.tile.ttr", "Time to resolve (median)"), r.TimeToResolve),
-		rate(lang.X("dashboard.tile.deadline", "Resolved by deadline"), r.ResolvedByDeadline),
-		rate(lang.X("dashboard.tile.ftr", "First-time resolution"), r.FirstTimeResolution),
-		rate(lang.X("dashboard.tile.reopen", "Reopened"), r.Reopen),
-		rate(lang.X("dashboard.tile.escalation", "Escalated"), r.Escalation),
-		rate(lang.X("dashboard.tile.recurrence", "Recurrences"), r.Recurrence),
+			Detail: lang.X("dashboard.countable", "{{.Count}} countable", map[string]any{"Count": r.Countable}),
+			Help:   lang.X("dashboard.help.volume", "Complaints filed {{.Period}}, every status. Countable: not rejected, duplicate or withdrawn.", in)},
+		dur(lang.X("dashboard.tile.tta", "Time to acknowledge (median)"),
+			lang.X("dashboard.help.tta", "From filing to acknowledgement, complaints filed {{.Period}} and acknowledged. p90: 9 in 10 took less.", in), r.TimeToAcknowledge),
+		dur(lang.X("dashboard.tile.ttr", "Time to resolve (median)"),
+			lang.X("dashboard.help.ttr", "From filing to the latest resolution, complaints filed {{.Period}} now resolved or closed.", in), r.TimeToResolve),
+		rate(lang.X("dashboard.tile.deadline", "Resolved by deadline"),
+			lang.X("dashboard.help.deadline", "Countable complaints filed {{.Period}} resolved by the announced deadline, of those resolved or past it.", in), r.ResolvedByDeadline),
+		rate(lang.X("dashboard.tile.ftr", "First-time resolution"),
+			lang.X("dashboard.help.ftr", "Complaints filed {{.Period}} closed and never reopened, of those closed or reopened.", in), r.FirstTimeResolution),
+		rate(lang.X("dashboard.tile.reopen", "Reopened"),
+			lang.X("dashboard.help.reopen", "Complaints filed {{.Period}} reopened at least once, of those resolved at least once.", in), r.Reopen),
+		rate(lang.X("dashboard.tile.escalation", "Escalated"),
+			lang.X("dashboard.help.escalation", "Complaints filed {{.Period}} escalated at least once (by someone or automatically), of all filed.", in), r.Escalation),
+		rate(lang.X("dashboard.tile.recurrence", "Recurrences"),
+			lang.X("dashboard.help.recurrence", "Countable complaints filed {{.Period}} repeating an earlier one of the last 90 days: same supplier station and category (and part).", in), r.Recurrence),
 		sat,
-		{Label: lang.X("dashboard.tile.overdue", "Overdue actions"), Value: fmt.Sprint(r.OverdueActions.Total), Detail: strings.Join(owners, ", ")},
+		{Label: lang.X("dashboard.tile.overdue", "Overdue actions"), Value: fmt.Sprint(r.OverdueActions.Total), Detail: strings.Join(owners, ", "),
+			Help: lang.X("dashboard.help.overdue", "Actions open or in progress past their due date, now, whatever the period; by owner.")},
+		{Label: lang.X("dashboard.tile.plans_to_approve", "Plans to approve"), Value: fmt.Sprint(d.Plans.Submitted),
+			Detail: lang.X("dashboard.plans_stages", "{{.Approved}} approved · {{.Running}} in progress", map[string]any{"Approved": d.Plans.Approved, "Running": d.Plans.InProgress}),
+			Help:   lang.X("dashboard.help.plans_to_approve", "Plans waiting for a manager's signature now, whatever the period; then those approved not started, and those under way.")},
 		{Label: lang.X("dashboard.tile.plans", "Preventive plans"), Value: fmt.Sprintf("%d / %d / %d", p.Effective, p.Ineffective, p.Pending),
-			Detail: lang.X("dashboard.plans", "effective / ineffective / pending")},
+			Detail: lang.X("dashboard.plans", "effective / ineffective / pending"),
+			Help:   lang.X("dashboard.help.plans", "Plans started {{.Period}}: ineffective once a complaint of their scope comes within 90 days, effective after 90 days without.", in)},
 	}
 }
 
@@ -297,21 +359,29 @@ func tile(t Tile) fyne.CanvasObject {
 		l.Truncation = fyne.TextTruncateEllipsis
 		return l
 	}
+	help := widget.NewLabel(t.Help)
+	help.SizeName = theme.SizeNameCaptionText
+	help.Importance = widget.LowImportance
+	help.Wrapping = fyne.TextWrapWord
 	lines := container.New(tightVBox{}, label(t.Label, theme.SizeNameCaptionText, false),
-		label(t.Value, theme.SizeNameSubHeadingText, true), label(t.Detail, theme.SizeNameCaptionText, false))
+		label(t.Value, theme.SizeNameSubHeadingText, true), label(t.Detail, theme.SizeNameCaptionText, false), help)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	bg.CornerRadius = 4
 	return container.NewStack(bg, lines)
 }
 
 // tightVBox stacks its objects without the theme's padding between them,
-// so that three lines fit in a compact tile.
+// so that three lines fit in a compact tile; the last one (the wrapped
+// help) takes the rest of the tile.
 type tightVBox struct{}
 
 func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	y := float32(0)
-	for _, o := range objs {
+	for i, o := range objs {
 		h := o.MinSize().Height
+		if i == len(objs)-1 {
+			h = max(h, size.Height-y)
+		}
 		o.Resize(fyne.NewSize(size.Width, h))
 		o.Move(fyne.NewPos(0, y))
 		y += h - 2*theme.Padding()

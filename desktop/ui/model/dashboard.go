@@ -30,12 +30,23 @@ type Dashboard struct {
 	Report   analytics.Report
 	Clusters []ClusterRow
 	Numbers  map[string]string // complaint id → number, for the clusters
+	// Plans counts the preventive plans by stage now, whatever the period
+	// (of the query's supplier station when it names one).
+	Plans PlanStages
 }
 
-// ClusterRow is a group of similar complaints in the period.
+// PlanStages counts plans waiting for a signature, approved but not
+// started, and under way: what moves when a manager signs.
+type PlanStages struct {
+	Submitted, Approved, InProgress int
+}
+
+// ClusterRow is a group of similar complaints in the period; IDs[i] is
+// the complaint numbered Numbers[i].
 type ClusterRow struct {
 	Terms   []string
 	Numbers []string
+	IDs     []string
 }
 
 // Charts are the dashboard's charts as PNG bytes; an empty slice is a

@@ -42,6 +42,7 @@ func (s *Shell) index() []ui.Screen {
 		{ID: "dashboard", Title: lang.X("nav.dashboard", "Dashboard"), Icon: theme.InfoIcon(), Roles: []domain.Role{engineer, manager, admin},
 			View: func(env ui.Env) ui.Content {
 				d := dashboard.New(env, s.m)
+				d.OpenComplaint = s.OpenComplaint
 				d.Load()
 				return d.Content()
 			}},
