@@ -1,8 +1,11 @@
 package viewmodel
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -309,4 +312,67 @@ func (m *Model) Blob(sha string) ([]byte, error) {
 		return m.FetchBlob(sha)
 	}
 	return data, err
+}
+
+// Withdraw takes the complaint back, with the reason: its complainant
+// only, before the analysis starts (the domain's complaint.withdraw rule).
+func (m *Model) Withdraw(id, reason string) error {
+	return m.one(domain.ComplaintWithdrawn, id, &domain.ReasonPayload{Reason: strings.TrimSpace(reason)})
+}
+
+// CancelAction cancels a pending action, with the reason.
+func (m *Model) CancelAction(actionID, reason string) error {
+	return m.one(domain.ActionCancelled, actionID, &domain.ReasonPayload{Reason: strings.TrimSpace(reason)})
+}
+
+// RescheduleAction gives a pending action another owner or due date
+// ("" and the zero time leave them as they are), with the reason.
+func (m *Model) RescheduleAction(actionID, owner string, due time.Time, reason string) error {
+	return m.one(domain.ActionRescheduled, actionID, &domain.ActionRescheduledPayload{Owner: owner, Due: due, Reason: strings.TrimSpace(reason)})
+}
+
+// AddFiles attaches evidence to a filed complaint: each file is checked
+// as at filing (10 MB at most, named), then the bytes (under their
+// SHA-256) and one complaint.attachment_added per file are stored in one
+// transaction, so a refusal leaves nothing behind. The sync client
+// uploads the bytes once the server has acknowledged the events.
+func (m *Model) AddFiles(id string, files []model.File) error {
+	if len(files) == 0 {
+		return domain.FieldError("attachment", "is required")
+	}
+	a, err := m.actor()
+	if err != nil {
+		return err
+	}
+	var cmds []boltstore.Command
+	for _, f := range files {
+		if len(f.Data) > domain.MaxAttachmentBytes {
+			return &domain.Error{Code: domain.ETooLarge, Field: "attachment", Message: "evidence files are limited to 10 MB"}
+		}
+		if len(f.Data) == 0 {
+			return domain.FieldError("attachment", "is empty")
+		}
+		sum := sha256.Sum256(f.Data)
+		p := &domain.AttachmentPayload{Attachment: domain.Attachment{SHA256: hex.EncodeToString(sum[:]), Name: f.Name,
+			Size: int64(len(f.Data)), MediaType: http.DetectContentType(f.Data)}}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		cmds = append(cmds, boltstore.Command{Type: domain.ComplaintAttachmentAdded, EntityID: id, Payload: p})
+	}
+	err = m.store.Update(func(t *boltstore.Tx) error {
+		for i, c := range cmds {
+			if err := t.PutBlob(c.Payload.(*domain.AttachmentPayload).Attachment.SHA256, files[i].Data); err != nil {
+				return err
+			}
+			if _, err := t.Record(a, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil && m.OnRecord != nil {
+		m.OnRecord()
+	}
+	return err
 }

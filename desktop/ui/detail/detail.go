@@ -7,6 +7,7 @@ package detail
 import (
 	"encoding/json"
 	"fmt"
+	"image"
 	"io"
 	"strings"
 	"time"
@@ -44,6 +45,10 @@ type Model interface {
 	Verify(id string, rating int, comment string) error
 	Reopen(id, reason string) error
 	RequestReexamination(id, reason string) error
+	Withdraw(id, reason string) error
+	CancelAction(actionID, reason string) error
+	RescheduleAction(actionID, owner string, due time.Time, reason string) error
+	AddFiles(id string, files []model.File) error
 	ResolveConflict(id, field string, value json.RawMessage) error
 	EightD(id, lang string, w io.Writer) error
 }
@@ -67,8 +72,10 @@ type Screen struct {
 	side     *fyne.Container
 	notice   *widget.Label
 
-	panel *panel // the task being filled in, nil when the buttons show
-	obj   fyne.CanvasObject
+	panel   *panel                 // the task being filled in, nil when the buttons show
+	thumbs  map[string]image.Image // thumbnails of the photos, by SHA-256, once loaded
+	loading map[string][]*photo    // thumbnails waiting for their photo's bytes
+	obj     fyne.CanvasObject
 	// then runs once after the next load is shown (screenshot mode).
 	then []func()
 }
@@ -153,10 +160,19 @@ func (s *Screen) Show(name string) bool {
 			return true
 		}
 	}
-	for _, t := range tasks(s.m.Session().Role, &s.d.Complaint, &s.ref, s.env.Now()) {
+	for _, t := range s.tasks() {
 		if string(t) == name {
 			s.open(t)
 			return true
+		}
+	}
+	if t := taskID(name); t == taskCancelAction || t == taskRescheduleAction {
+		for _, a := range s.d.Actions { // the first action that may change
+			if mayChangeActions(s.m.Session().Role) && a.Status.Pending() {
+				s.tabs.SelectIndex(2)
+				s.openOn(t, &a)
+				return true
+			}
 		}
 	}
 	return false
@@ -247,6 +263,7 @@ func (s *Screen) renderOverview() {
 	field(lang.X("detail.part", "Part"), fmt.Sprintf("%s · %s %s · %s %d",
 		c.PartRef, lang.X("field.lot", "Lot"), orDash(c.Lot), lang.X("detail.quantity", "quantity"), c.Quantity))
 	field(lang.X("field.description", "Description"), c.Description)
+	s.renderPhotos(o)
 	if c.Assignee != "" {
 		field(lang.X("field.assignee", "Assigned engineer"), s.ref.UserName(c.Assignee))
 	}
@@ -344,6 +361,15 @@ func (s *Screen) renderActions() {
 		}
 		a.Add(head)
 		a.Add(l)
+		if act.Status == domain.ActionStatusCancelled && act.CancelReason != "" {
+			a.Add(ui.Wrapped(lang.X("detail.action_cancelled", "Cancelled: {{.Reason}}", map[string]any{"Reason": act.CancelReason})))
+		}
+		if mayChangeActions(s.m.Session().Role) && act.Status.Pending() {
+			act := act
+			a.Add(container.NewHBox(
+				widget.NewButtonWithIcon(s.label(taskRescheduleAction), theme.HistoryIcon(), func() { s.openOn(taskRescheduleAction, &act) }),
+				widget.NewButtonWithIcon(s.label(taskCancelAction), theme.CancelIcon(), func() { s.openOn(taskCancelAction, &act) })))
+		}
 	}
 	a.Refresh()
 }
@@ -359,15 +385,41 @@ func (s *Screen) renderFiles() {
 		size := lang.X("report.file_size", "{{.KB}} KB", map[string]any{"KB": (file.Size + 1023) / 1024})
 		label := widget.NewLabel(file.Name + " (" + size + ")")
 		label.Truncation = fyne.TextTruncateEllipsis // a 255-character name must not widen the page
-		var right fyne.CanvasObject
-		if file.Here {
-			right = widget.NewButtonWithIcon(lang.X("detail.save_file", "Save a copy"), theme.DownloadIcon(), func() { s.saveFile(file) })
-		} else {
-			right = widget.NewLabel(lang.X("detail.file_missing", "not on this workstation yet"))
+		save := widget.NewButtonWithIcon(lang.X("detail.save_file", "Save a copy"), theme.DownloadIcon(), func() { s.saveFile(file) })
+		if !isPhoto(file) {
+			about := fyne.CanvasObject(label)
+			if !file.Here {
+				about = container.NewVBox(label, lowLabel(lang.X("detail.file_not_here", "Not on this workstation yet: saving a copy downloads it (the server must be reachable).")))
+			}
+			f.Add(container.NewBorder(nil, nil, nil, save, about))
+			continue
 		}
-		f.Add(container.NewBorder(nil, nil, nil, right, label))
+		open := widget.NewButtonWithIcon(lang.X("detail.open_photo", "Open full size"), theme.ZoomInIcon(), func() { s.openPhoto(file) })
+		f.Add(container.NewBorder(nil, nil, s.thumbnail(file), container.NewVBox(open, save), label))
 	}
 	f.Refresh()
+}
+
+// renderPhotos shows the complaint's photos as thumbnails under its
+// description, wrapped in rows.
+func (s *Screen) renderPhotos(o *fyne.Container) {
+	var thumbs []fyne.CanvasObject
+	for _, file := range s.d.Files {
+		if isPhoto(file) {
+			thumbs = append(thumbs, s.thumbnail(file))
+		}
+	}
+	if len(thumbs) == 0 {
+		return
+	}
+	o.Add(ui.Heading(lang.X("detail.photos", "Photos")))
+	o.Add(container.NewGridWrap(fyne.NewSize(thumbW, thumbH), thumbs...))
+}
+
+func lowLabel(text string) *widget.Label {
+	l := ui.Wrapped(text)
+	l.Importance = widget.LowImportance
+	return l
 }
 
 func (s *Screen) saveFile(file model.Attachment) {

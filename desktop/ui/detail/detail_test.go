@@ -345,7 +345,7 @@ func TestTasksByRole(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := tasks(tt.role, tt.c, ref, now)
+			got := tasks("someone", tt.role, tt.c, ref, now)
 			for _, w := range tt.want {
 				if !slices.Contains(got, w) {
 					t.Errorf("missing %s in %v", w, got)

@@ -26,7 +26,10 @@ type panel struct {
 	run    func() error
 	ok     string // confirmation shown once done
 	submit *widget.Button
-	hint   *widget.Label // an explanation shown in the panel, if any
+	hint   *widget.Label  // an explanation shown in the panel, if any
+	action *domain.Action // the action the task is about, if any
+	files  []model.File   // the files picked (taskAttach)
+	list   *fyne.Container
 }
 
 func (s *Screen) label(t taskID) string {
@@ -64,6 +67,14 @@ func (s *Screen) label(t taskID) string {
 		return lang.X("task.duplicate", "Mark as duplicate")
 	case taskResolve:
 		return lang.X("task.resolve", "Mark as resolved")
+	case taskWithdraw:
+		return lang.X("task.withdraw", "Withdraw the complaint")
+	case taskAttach:
+		return lang.X("task.attach", "Add a photo or file")
+	case taskCancelAction:
+		return lang.X("task.cancel_action", "Cancel the action")
+	case taskRescheduleAction:
+		return lang.X("task.reschedule_action", "Reschedule the action")
 	}
 	return string(t)
 }
@@ -75,7 +86,7 @@ func (s *Screen) label(t taskID) string {
 func (s *Screen) showTasks() {
 	s.panel = nil
 	role := s.m.Session().Role
-	list := tasks(role, &s.d.Complaint, &s.ref, s.env.Now())
+	list := s.tasks()
 	pending := pendingActions(s.d.Actions)
 	next := primary(role, &s.d.Complaint, pending)
 	objs := []fyne.CanvasObject{ui.Heading(lang.X("detail.what_now", "What to do"))}
@@ -129,17 +140,21 @@ func (s *Screen) waitingFor(role domain.Role, pending int) string {
 // Tasks lists the labels of the buttons shown (tests).
 func (s *Screen) Tasks() []string {
 	var out []string
-	for _, t := range tasks(s.m.Session().Role, &s.d.Complaint, &s.ref, s.env.Now()) {
+	for _, t := range s.tasks() {
 		out = append(out, s.label(t))
 	}
 	return out
 }
 
 // open shows a task's form in the right-hand column.
-func (s *Screen) open(t taskID) {
+func (s *Screen) open(t taskID) { s.openOn(t, nil) }
+
+// openOn shows the form of a task on the complaint, or on one of its
+// actions.
+func (s *Screen) openOn(t taskID, action *domain.Action) {
 	s.env.Nav.Touch()
 	s.notice.Hide()
-	p := &panel{task: t, form: ui.NewForm(), inputs: map[string]fyne.CanvasObject{}}
+	p := &panel{task: t, form: ui.NewForm(), inputs: map[string]fyne.CanvasObject{}, action: action}
 	s.build(p)
 	p.submit = widget.NewButtonWithIcon(s.label(t), theme.ConfirmIcon(), func() { s.confirm(p) })
 	p.submit.Importance = widget.HighImportance
@@ -150,7 +165,11 @@ func (s *Screen) open(t taskID) {
 		btns = ui.Touch(buttons)
 	}
 	s.panel = p
-	s.side.Objects = []fyne.CanvasObject{ui.Heading(s.label(t)), p.form.Object(), btns}
+	s.side.Objects = []fyne.CanvasObject{wrappedHeading(s.label(t))}
+	if p.hint != nil && p.task != taskAssign { // the assign panel shows its hint under the kind
+		s.side.Objects = append(s.side.Objects, p.hint)
+	}
+	s.side.Objects = append(s.side.Objects, p.form.Object(), btns)
 	s.side.Refresh()
 	for _, o := range p.form.Fields() {
 		ui.FocusField(s.env.Win, o)
@@ -299,6 +318,17 @@ func (s *Screen) build(p *panel) {
 		number.SetPlaceHolder(me.Station + "-" + strconv.Itoa(s.env.Now().Year()) + "-0001")
 		p.ok = lang.X("panel.duplicate", "Marked as a duplicate.")
 		p.run = func() error { return s.m.MarkDuplicate(id, number.Text) }
+	case taskWithdraw:
+		p.hint = ui.Wrapped(lang.X("panel.withdraw_hint", "Withdrawing ends the complaint: the engineers stop handling it. It stays in the history with your reason."))
+		reason := p.entry("reason", lang.X("field.reason", "Reason"), true)
+		p.ok = lang.X("panel.withdrawn", "Complaint withdrawn.")
+		p.run = func() error { return s.m.Withdraw(id, reason.Text) }
+	case taskAttach:
+		s.buildAttach(p)
+	case taskCancelAction:
+		s.buildCancelAction(p)
+	case taskRescheduleAction:
+		s.buildRescheduleAction(p)
 	case taskResolve:
 		summary := p.entry("summary", lang.X("field.summary", "What was done"), true)
 		p.ok = lang.X("panel.resolved", "Resolved: the complainant will verify.")

@@ -27,16 +27,21 @@ const (
 	taskReject      taskID = "reject"
 	taskDuplicate   taskID = "duplicate"
 	taskResolve     taskID = "resolve"
+	taskWithdraw    taskID = "withdraw"
+	taskAttach      taskID = "attach"
+	// On one action of the complaint (Actions tab).
+	taskCancelAction     taskID = "cancel-action"
+	taskRescheduleAction taskID = "reschedule-action"
 )
 
 var analysable = []domain.ComplaintStatus{domain.StatusAcknowledged, domain.StatusInvestigating,
 	domain.StatusSolutionProposed, domain.StatusSolutionChosen, domain.StatusActionsInProgress}
 
-// tasks lists what the role may do on the complaint now, most likely
-// first. It mirrors the domain's transitions (complaint.go) and
-// permissions (registry.go), so that no button leads to a refusal; the
-// domain still has the last word.
-func tasks(role domain.Role, c *domain.Complaint, ref *model.Reference, now time.Time) []taskID {
+// tasks lists what the user (login, role) may do on the complaint now,
+// in a steady order by group (groupOf). It mirrors the domain's
+// transitions (complaint.go) and permissions (registry.go), so that no
+// button leads to a refusal; the domain still has the last word.
+func tasks(login string, role domain.Role, c *domain.Complaint, ref *model.Reference, now time.Time) []taskID {
 	s := c.Status
 	open := s.Open()
 	in := func(ss ...domain.ComplaintStatus) bool { return slices.Contains(ss, s) }
@@ -50,10 +55,13 @@ func tasks(role domain.Role, c *domain.Complaint, ref *model.Reference, now time
 	case domain.RoleOperator:
 		add(s == domain.StatusSolutionProposed, taskChoose)
 		add(s == domain.StatusResolved, taskVerify)
-		add(in(domain.StatusResolved, domain.StatusClosed), taskReopen)
 		add(s == domain.StatusRejected, taskReexamine)
 		add(true, taskMessage)
+		add(open, taskAttach)
+		add(in(domain.StatusResolved, domain.StatusClosed), taskReopen)
 		add(open && late(c, ref, now), taskEscalate)
+		// complaint.withdraw: its filer, before the analysis starts.
+		add(login == c.FiledBy && in(domain.StatusNew, domain.StatusAcknowledged), taskWithdraw)
 	case domain.RoleEngineer:
 		add(s == domain.StatusNew, taskAcknowledge)
 		add(in(analysable...), taskAnalyse)
@@ -62,6 +70,7 @@ func tasks(role domain.Role, c *domain.Complaint, ref *model.Reference, now time
 		add(in(domain.StatusSolutionChosen, domain.StatusActionsInProgress), taskResolve)
 		add(true, taskMessage)
 		add(true, taskNote)
+		add(open, taskAttach)
 		add(open && s != domain.StatusNew, taskReassign)
 		add(open, taskEscalate)
 		add(in(domain.StatusNew, domain.StatusAcknowledged, domain.StatusInvestigating), taskReject)
@@ -91,9 +100,9 @@ const (
 
 func groupOf(t taskID) taskGroup {
 	switch t {
-	case taskMessage, taskNote:
+	case taskMessage, taskNote, taskAttach:
 		return groupWrite
-	case taskReassign, taskEscalate, taskReject, taskDuplicate, taskReopen:
+	case taskReassign, taskEscalate, taskReject, taskDuplicate, taskReopen, taskWithdraw:
 		return groupOther
 	}
 	return groupLoop
@@ -177,4 +186,16 @@ func assignableKinds(s domain.ComplaintStatus) []domain.ActionKind {
 // canResolveConflicts is the domain's conflictFixers.
 func canResolveConflicts(r domain.Role) bool {
 	return r.CanEmit(domain.ComplaintConflictResolved)
+}
+
+// mayChangeActions is the domain's permission on action.cancelled and
+// action.rescheduled (engineers and managers).
+func mayChangeActions(r domain.Role) bool {
+	return r.CanEmit(domain.ActionCancelled) && r.CanEmit(domain.ActionRescheduled)
+}
+
+// tasks lists what the signed-in user may do on the complaint shown.
+func (s *Screen) tasks() []taskID {
+	me := s.m.Session()
+	return tasks(me.Login, me.Role, &s.d.Complaint, &s.ref, s.env.Now())
 }
