@@ -231,7 +231,7 @@ func TestReadableAt1280(t *testing.T) {
 	// Then the whys and the title wrap, and the page fits the window
 	box := r.sc.Input("whys").(*fyne.Container)
 	for i, o := range box.Objects {
-		e := o.(*widget.Entry)
+		e := uitest.Entry(o)
 		if !e.MultiLine || e.Wrapping != fyne.TextWrapWord {
 			t.Errorf("why %d scrolls sideways (multi-line %v, wrapping %v)", i+1, e.MultiLine, e.Wrapping)
 		}

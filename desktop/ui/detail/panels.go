@@ -366,14 +366,13 @@ func (s *Screen) buildAnalysis(p *panel) {
 	for i := 0; i < 5; i++ {
 		// Wrapped on two lines: a single-line entry scrolls a long why
 		// sideways, out of sight in the side panel.
-		e := widget.NewMultiLineEntry()
-		e.Wrapping = fyne.TextWrapWord
+		e := widgets.NewMultiLineEntry()
 		e.SetMinRowsVisible(2)
 		e.SetPlaceHolder(lang.X("panel.why", "Why {{.N}}?", map[string]any{"N": i + 1}))
 		if i < len(c.Whys) {
 			e.SetText(c.Whys[i])
 		}
-		whys = append(whys, e)
+		whys = append(whys, &e.Entry)
 		box.Add(e)
 	}
 	p.form.Add("whys", lang.X("field.whys", "5 whys"), box)
