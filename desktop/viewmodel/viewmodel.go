@@ -44,6 +44,8 @@ type Model struct {
 	// OnRecord, when set, is called after every successful command (the
 	// shell counts it as activity and asks the syncer to push).
 	OnRecord func()
+	recorded listeners // OnRecorded
+
 	// FetchBlob, when set, fetches evidence this workstation lacks (the
 	// sync client's lazy fetch).
 	FetchBlob func(sha string) ([]byte, error)
@@ -125,6 +127,9 @@ func (m *Model) record(cmds ...boltstore.Command) ([]domain.Event, error) {
 	evs, err := m.store.Record(a, cmds...)
 	if err == nil && m.OnRecord != nil {
 		m.OnRecord()
+	}
+	if err == nil {
+		m.recorded.tell()
 	}
 	return evs, err
 }

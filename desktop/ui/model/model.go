@@ -293,6 +293,14 @@ type Settings struct {
 	Language    string `json:"language,omitempty"`     // "fr", "en" or "" for the system's
 }
 
+// Waiting counts what waits for the signed-in person, by role (the
+// menu's badges); each count stops at a cap.
+type Waiting struct {
+	PlansToApprove int // manager: plans submitted for a signature
+	ToAcknowledge  int // engineer: new complaints
+	ForComplainant int // operator: their station's complaints waiting for a choice or a verification
+}
+
 // Watch is what the notifier compares from one look to the next.
 type Watch struct {
 	Actions []ActionRow    // pending actions the user owns

@@ -77,6 +77,7 @@ func (n *notifier) look() {
 		}
 		if n.seeded && w.Version != n.version {
 			n.s.refresh() // the store changed (a sync brought news): reload the screen
+			n.s.updateBadges()
 		}
 		n.version = w.Version
 		for _, a := range w.Actions {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
@@ -50,6 +51,7 @@ type Model interface {
 	dashboard.Model
 	refused.Model
 	Watch() (model.Watch, error)
+	Waiting() (model.Waiting, error)
 }
 
 // Shell is the main window's state.
@@ -66,11 +68,15 @@ type Shell struct {
 	root    ui.Content
 	stack   []pushed
 
-	menu    *fyne.Container
-	title   *widget.Label
-	back    *widget.Button
-	content *fyne.Container
-	bar     *syncbar.Bar
+	menu *fyne.Container
+	// menuButtons[i] opens screens[i]; badges[i] counts what waits there.
+	menuButtons []*widget.Button
+	badges      []*fyne.Container
+	badgeTexts  []*canvas.Text
+	title       *widget.Label
+	back        *widget.Button
+	content     *fyne.Container
+	bar         *syncbar.Bar
 
 	activity *activity
 	notifier *notifier
@@ -153,6 +159,8 @@ func (s *Shell) SignedIn(sess model.Session) {
 	s.stop = make(chan struct{})
 	s.activity.start(s.stop)
 	s.notifier.start(s.stop)
+	s.listenForRecords(s.stop)
+	s.updateBadges()
 	if s.signedIn != nil {
 		s.signedIn()
 	}
@@ -192,6 +200,7 @@ func (s *Shell) buildMain() {
 	place := widget.NewLabel("Boucle · " + s.session.Station)
 	header := container.NewBorder(nil, nil, container.NewHBox(place, s.back, s.title), container.NewHBox(user, switchUser, signOut))
 	s.menu = container.NewVBox()
+	s.menuButtons, s.badges, s.badgeTexts = nil, nil, nil
 	for i, sc := range s.screens {
 		i, sc := i, sc
 		b := widget.NewButtonWithIcon(sc.Title, sc.Icon, func() { s.Show(i) })
@@ -200,7 +209,10 @@ func (s *Shell) buildMain() {
 		if s.session.Role == domain.RoleOperator {
 			o = ui.Touch(b)
 		}
-		s.menu.Add(o)
+		pill, txt := newBadge()
+		s.menuButtons = append(s.menuButtons, b)
+		s.badges, s.badgeTexts = append(s.badges, pill), append(s.badgeTexts, txt)
+		s.menu.Add(container.NewBorder(nil, nil, nil, container.NewCenter(pill), o))
 	}
 	s.content = container.NewStack()
 	main := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil,
@@ -243,8 +255,8 @@ func (s *Shell) Show(i int) {
 	s.current, s.stack = i, nil
 	s.root = s.screens[i].View(s.env)
 	s.showTop()
-	for j, o := range s.menu.Objects {
-		b := menuButton(o)
+	s.updateBadges()
+	for j, b := range s.menuButtons {
 		b.Importance = widget.MediumImportance
 		if j == i {
 			b.Importance = widget.HighImportance
@@ -271,13 +283,6 @@ func (s *Shell) Screens() []string {
 		out = append(out, sc.ID)
 	}
 	return out
-}
-
-func menuButton(o fyne.CanvasObject) *widget.Button {
-	if b, ok := o.(*widget.Button); ok {
-		return b
-	}
-	return o.(*fyne.Container).Objects[0].(*widget.Button)
 }
 
 // Push shows a view over the current one.
