@@ -367,8 +367,8 @@ func (ix *Index) rlockFresh() {
 	}
 }
 
-// label names a term for people: the most frequent surface form among the
-// indexed complaints, the smallest on a tie; a part or lot term is its
+// label names a term for people: how the indexed complaints wrote it
+// most often, with its accents (bestForm); a part or lot term is its
 // value.
 func (ix *Index) label(id uint32) string {
 	t := &ix.terms[id]
@@ -378,13 +378,14 @@ func (ix *Index) label(id uint32) string {
 	if v, ok := strings.CutPrefix(t.text, lotPrefix); ok {
 		return v
 	}
-	best, bestN := t.text, int32(0)
+	forms := make(map[string]int32, len(t.forms))
 	for f, n := range t.forms {
-		if form := ix.forms[f]; n > bestN || (n == bestN && form < best) {
-			best, bestN = form, n
-		}
+		forms[ix.forms[f]] += n
 	}
-	return best
+	if len(forms) == 0 {
+		return t.text
+	}
+	return bestForm(forms)
 }
 
 // The prefixes of the exact terms. "=" never appears in a word term.

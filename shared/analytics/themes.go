@@ -40,15 +40,17 @@ type ThemePeriod struct {
 	Phrases    []Theme   `json:"phrases"`
 }
 
-// Theme is a stemmed term or a two-word phrase with its trend: the number
-// of complaints whose description holds it this period and the period
-// before.
+// Theme is a term or a two-word phrase with its trend: the number of
+// complaints whose description holds it this period and the period
+// before, and those complaints.
 type Theme struct {
 	Term     string `json:"term"`  // stem, or two stems joined by a space
-	Label    string `json:"label"` // most frequent surface form(s) in the data analysed
+	Label    string `json:"label"` // the words people wrote: the most frequent written form, with its accents
 	Count    int    `json:"count"`
 	Previous int    `json:"previous"`
 	Delta    int    `json:"delta"` // Count − Previous
+	// Complaints holding it in the period, in (FiledAt, ID) order.
+	Complaints []string `json:"complaints"`
 }
 
 // Themes returns, for each period of the filter (From to To, or the first
@@ -93,42 +95,49 @@ func (ds *Dataset) Themes(f Filter, s Settings, opts ThemeOptions) []ThemePeriod
 }
 
 // themeTally counts, per period start, the complaints holding each term
-// and phrase, and the surface forms of each term for the labels.
+// and phrase, and how people wrote each, for the labels.
 type themeTally struct {
 	complaints map[int64]int
-	terms      map[int64]counter
-	phrases    map[int64]counter
-	forms      map[string]counter
+	terms      map[int64]holders
+	phrases    map[int64]holders
+	forms      map[string]counter // term or phrase → written forms
 }
 
+// holders lists, per term, the complaints holding it (as added: in
+// (FiledAt, ID) order).
+type holders map[string][]string
+
 func newThemeTally() *themeTally {
-	return &themeTally{complaints: map[int64]int{}, terms: map[int64]counter{}, phrases: map[int64]counter{}, forms: map[string]counter{}}
+	return &themeTally{complaints: map[int64]int{}, terms: map[int64]holders{}, phrases: map[int64]holders{}, forms: map[string]counter{}}
 }
 
 func (t *themeTally) add(c *domain.Complaint, period int64) {
 	t.complaints[period]++
 	var terms, phrases []string
-	prev := ""
+	var prev token
 	tokenize(c.Description, func(tok token) {
 		terms = append(terms, tok.term)
 		t.form(tok.term, tok.form)
-		if prev != "" && tok.follow && prev != tok.term {
-			phrases = append(phrases, prev+" "+tok.term)
+		if prev.term != "" && tok.follow && prev.term != tok.term {
+			phrase := prev.term + " " + tok.term
+			phrases = append(phrases, phrase)
+			// The phrase as written, stop words between included: "traces de graisse".
+			t.form(phrase, strings.Join(strings.Fields(strings.ToLower(c.Description[prev.start:tok.end])), " "))
 		}
-		prev = tok.term
+		prev = tok
 	})
 	if t.terms[period] == nil {
-		t.terms[period], t.phrases[period] = counter{}, counter{}
+		t.terms[period], t.phrases[period] = holders{}, holders{}
 	}
-	countOnce(t.terms[period], terms)
-	countOnce(t.phrases[period], phrases)
+	holdOnce(t.terms[period], terms, c.ID)
+	holdOnce(t.phrases[period], phrases, c.ID)
 }
 
-// countOnce counts each distinct value of vs once.
-func countOnce(c counter, vs []string) {
+// holdOnce records the complaint once for each distinct value of vs.
+func holdOnce(h holders, vs []string, id string) {
 	slices.Sort(vs)
 	for _, v := range slices.Compact(vs) {
-		c[v]++
+		h[v] = append(h[v], id)
 	}
 }
 
@@ -141,12 +150,12 @@ func (t *themeTally) form(term, form string) {
 	fs[form]++
 }
 
-func (t *themeTally) top(counts map[int64]counter, period, prev int64, opts ThemeOptions) []Theme {
+func (t *themeTally) top(counts map[int64]holders, period, prev int64, opts ThemeOptions) []Theme {
 	out := []Theme{}
-	for term, n := range counts[period] {
-		if n >= opts.MinCount {
-			p := counts[prev][term]
-			out = append(out, Theme{Term: term, Count: n, Previous: p, Delta: n - p})
+	for term, ids := range counts[period] {
+		if n := len(ids); n >= opts.MinCount {
+			p := len(counts[prev][term])
+			out = append(out, Theme{Term: term, Count: n, Previous: p, Delta: n - p, Complaints: ids})
 		}
 	}
 	slices.SortFunc(out, func(a, b Theme) int {
@@ -154,23 +163,7 @@ func (t *themeTally) top(counts map[int64]counter, period, prev int64, opts Them
 	})
 	out = out[:min(opts.Top, len(out))]
 	for i := range out {
-		out[i].Label = t.label(out[i].Term)
+		out[i].Label = bestForm(t.forms[out[i].Term])
 	}
 	return out
-}
-
-// label gives the most frequent surface form of each stem of the term, the
-// smallest on a tie.
-func (t *themeTally) label(term string) string {
-	words := strings.Fields(term)
-	for i, w := range words {
-		best, bestN := w, 0
-		for form, n := range t.forms[w] {
-			if n > bestN || (n == bestN && form < best) {
-				best, bestN = form, n
-			}
-		}
-		words[i] = best
-	}
-	return strings.Join(words, " ")
 }

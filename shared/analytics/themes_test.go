@@ -3,9 +3,12 @@ package analytics_test
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 
 	"boucle/shared/analytics"
+	"boucle/shared/domain"
 )
 
 // TestThemes works the monthly themes of the fixture out by hand. Terms per
@@ -36,11 +39,11 @@ func TestThemes(t *testing.T) {
 	// then delta, then term. Labels: the most frequent surface form over
 	// what was read ("rayures" 3 times, "rayure" once).
 	eq(t, "jan terms", jan.Terms, []analytics.Theme{
-		{Term: "cot", Label: "cote", Count: 2, Previous: 0, Delta: 2},
-		{Term: "hor", Label: "hors", Count: 2, Previous: 0, Delta: 2},
-		{Term: "trop", Label: "trop", Count: 2, Previous: 0, Delta: 2},
-		{Term: "cart", Label: "carter", Count: 2, Previous: 1, Delta: 1},
-		{Term: "rayur", Label: "rayures", Count: 2, Previous: 1, Delta: 1},
+		{Term: "cot", Label: "cote", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C02", "C05"}},
+		{Term: "hor", Label: "hors", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C02", "C05"}},
+		{Term: "trop", Label: "trop", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C02", "C05"}},
+		{Term: "cart", Label: "carter", Count: 2, Previous: 1, Delta: 1, Complaints: []string{"C03", "C06"}},
+		{Term: "rayur", Label: "rayures", Count: 2, Previous: 1, Delta: 1, Complaints: []string{"C03", "C06"}},
 	})
 	// no two-word phrase is in two January complaints ("rayur profond" is
 	// in C03 only; C05 has "hor cot", C02 "cot hor")
@@ -49,25 +52,26 @@ func TestThemes(t *testing.T) {
 	// flan, graiss, trac: C08 C13, none in January (+2); capot: C07 C11,
 	// C01 in January (+1)
 	eq(t, "feb terms", feb.Terms, []analytics.Theme{
-		{Term: "flan", Label: "flans", Count: 2, Previous: 0, Delta: 2},
-		{Term: "graiss", Label: "graisse", Count: 2, Previous: 0, Delta: 2},
-		{Term: "trac", Label: "traces", Count: 2, Previous: 0, Delta: 2},
-		{Term: "capot", Label: "capot", Count: 2, Previous: 1, Delta: 1},
+		{Term: "flan", Label: "flans", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}},
+		{Term: "graiss", Label: "graisse", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}},
+		{Term: "trac", Label: "traces", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}},
+		{Term: "capot", Label: "capot", Count: 2, Previous: 1, Delta: 1, Complaints: []string{"C07", "C11"}},
 	})
-	// "traces de graisse sur les flans" in C08 and C13; in C08 "tolérance"
+	// "traces de graisse sur les flans" in C08 and C13, labelled as written
+	// (stop words between included); in C08 "tolérance"
 	// and "traces" are split by a comma, so "toler trac" is not a phrase
 	eq(t, "feb phrases", feb.Phrases, []analytics.Theme{
-		{Term: "graiss flan", Label: "graisse flans", Count: 2, Previous: 0, Delta: 2},
-		{Term: "trac graiss", Label: "traces graisse", Count: 2, Previous: 0, Delta: 2},
+		{Term: "graiss flan", Label: "graisse sur les flans", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}},
+		{Term: "trac graiss", Label: "traces de graisse", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}},
 	})
 	t.Run("Weeks", func(t *testing.T) {
 		w := fixture().Themes(fixPer, analytics.Settings{}, analytics.ThemeOptions{Period: analytics.Week, Top: 1, MinCount: 1})
 		eq(t, "weeks", len(w), 9) // 2026-W01 to 2026-W09
 		// W02 holds C01–C04, which share no term: every term counts 1, W01
 		// is empty (delta +1), so the first by term wins: "brid"
-		eq(t, "W02", w[1].Terms, []analytics.Theme{{Term: "brid", Label: "bride", Count: 1, Previous: 0, Delta: 1}})
+		eq(t, "W02", w[1].Terms, []analytics.Theme{{Term: "brid", Label: "bride", Count: 1, Previous: 0, Delta: 1, Complaints: []string{"C02"}}})
 		// W04 holds C06 only; W03 (C05) shares none of its terms
-		eq(t, "W04", w[3].Terms, []analytics.Theme{{Term: "cart", Label: "carter", Count: 1, Previous: 0, Delta: 1}})
+		eq(t, "W04", w[3].Terms, []analytics.Theme{{Term: "cart", Label: "carter", Count: 1, Previous: 0, Delta: 1, Complaints: []string{"C06"}}})
 		eq(t, "W05 empty", w[4], analytics.ThemePeriod{Period: "2026-W05", Start: at("2026-01-26 00:00"), Terms: []analytics.Theme{}, Phrases: []analytics.Theme{}})
 	})
 }
@@ -97,5 +101,62 @@ func TestDeterminism(t *testing.T) {
 		if got := render(in); got != want {
 			t.Fatalf("order changed the figures:\n%s\n%s", got, want)
 		}
+	}
+}
+
+// TestThemesAreWordsPeopleUse: a theme is a word a person would use —
+// never a number written as a word or a word that only hedges a quantity
+// ("dix", "environ", "une dizaine", "about twelve") — shown as people
+// write it, accents included, not as a stem: "déformées" even where most
+// typed it without accents, "rayures" not "rayur".
+func TestThemesAreWordsPeopleUse(t *testing.T) {
+	texts := []string{
+		"Environ dix pièces déformées sur le carter.",
+		"environ dix pieces deformees, rayures",
+		"Une dizaine de pièces deformees, rayures profondes.",
+		"About twelve parts with rayures, deformees again",
+	}
+	var in analytics.Input
+	for i, text := range texts {
+		in.Complaints = append(in.Complaints, domain.Complaint{ID: string(rune('a' + i)), Number: "N", FilingStation: "PEINT",
+			SupplierStation: "PRESSE", Category: "surface", Severity: domain.SeverityMinor, Kind: domain.KindComplaint,
+			Status: domain.StatusNew, Description: text, FiledAt: time.Date(2026, 1, 5+i, 8, 0, 0, 0, time.UTC)})
+	}
+	ds := analytics.NewDataset(in)
+	periods := ds.Themes(analytics.Filter{}, analytics.Settings{}, analytics.ThemeOptions{MinCount: 2, Top: 50})
+	eq(t, "periods", len(periods), 1)
+	var labels []string
+	for _, th := range periods[0].Terms {
+		labels = append(labels, th.Label)
+	}
+	fillers := []string{"dix", "environ", "dizaine", "about", "twelve"}
+	for _, filler := range fillers {
+		if slices.Contains(labels, filler) {
+			t.Errorf("theme %q listed: %v", filler, labels)
+		}
+	}
+	for _, word := range []string{"déformées", "rayures", "pièces"} {
+		if !slices.Contains(labels, word) {
+			t.Errorf("no theme %q: %v", word, labels)
+		}
+	}
+
+	// The clusters of the dashboard's recurring problems are named the
+	// same way.
+	ix := analytics.NewIndex(analytics.IndexOptions{})
+	ix.AddAll(in.Complaints)
+	clusters := ix.Clusters(analytics.ClusterOptions{Threshold: 0.2})
+	eq(t, "clusters", len(clusters), 1)
+	var top []string
+	for _, tw := range clusters[0].TopTerms {
+		top = append(top, tw.Label)
+	}
+	for _, filler := range fillers {
+		if slices.Contains(top, filler) {
+			t.Errorf("cluster named by %q: %v", filler, top)
+		}
+	}
+	if !slices.Contains(top, "déformées") {
+		t.Errorf("cluster terms %v: want déformées, with its accents", top)
 	}
 }
