@@ -198,13 +198,17 @@ func (m *Main) runDeviceList(ctx context.Context) error {
 			return err
 		}
 		w := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "DEVICE\tNAME\tSTATION\tSERIES\tREPLICA\tENROLLED\tSTATE")
+		fmt.Fprintln(w, "DEVICE\tNAME\tSTATION\tSERIES\tREPLICA\tENROLLED\tLAST SEEN\tNOTE\tSTATE")
 		for _, d := range devices {
 			state := "active"
 			if d.Revoked {
 				state = "revoked: " + d.Why
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Name, d.Station, d.Series, d.Replica, d.Enrolled.Local().Format(time.DateTime), state)
+			seen := "-"
+			if !d.LastSeen.IsZero() {
+				seen = d.LastSeen.Local().Format(time.DateTime)
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Name, d.Station, d.Series, d.Replica, d.Enrolled.Local().Format(time.DateTime), seen, d.Note, state)
 		}
 		return w.Flush()
 	})

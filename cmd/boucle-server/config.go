@@ -47,6 +47,10 @@ type config struct {
 	Note          string
 	TTL           time.Duration
 	Replace       string // device enrol --replace: the device whose replica the code may take over
+	LabelEN       string
+	LabelFR       string
+	AckHours      int
+	ResolveHours  int
 
 	// envErrs are environment variables that do not parse, reported by
 	// check.
