@@ -166,6 +166,9 @@ func Field(name string) string {
 	case "enrolment_code":
 		return lang.X("field.enrolment_code", "Enrolment code")
 	}
+	if label, ok := adminField(name); ok {
+		return label
+	}
 	return name
 }
 
@@ -188,6 +191,9 @@ func Message(err error) string {
 		return lang.X("error.rating", "choose from 1 to 5 stars")
 	case "must be a station code":
 		return lang.X("error.station", "choose a station")
+	}
+	if text, ok := adminMessage(de); ok {
+		return text
 	}
 	var ahead interface{ ClockAhead() time.Duration } // boltstore.ClockAheadError
 	if errors.As(err, &ahead) {

@@ -272,7 +272,8 @@ func (w *Workstation) StartStandalone(station, stationName, login, displayName, 
 }
 
 // AddLocalUser registers a user and gives them a password on this
-// workstation (standalone): the admin's way to set up the people.
+// workstation (standalone): the admin's way to set up the people (see
+// AddUser, which generates the password).
 func (w *Workstation) AddLocalUser(u domain.User, password string) error {
 	u.Login = strings.ToLower(strings.TrimSpace(u.Login))
 	if len(password) < 8 {
@@ -284,13 +285,6 @@ func (w *Workstation) AddLocalUser(u domain.User, password string) error {
 		return err
 	}
 	return w.sync.SetLocalPassword(u, password)
-}
-
-// AddStation defines a station (admin).
-func (w *Workstation) AddStation(code, name string) error {
-	_, err := w.model.record(boltstore.Command{Type: domain.StationDefined, EntityID: strings.ToUpper(strings.TrimSpace(code)),
-		Payload: &domain.StationPayload{Name: strings.TrimSpace(name)}})
-	return err
 }
 
 // KnownUsers lists who can sign in here without the network, by name:

@@ -528,7 +528,7 @@ func TestFieldErrors(t *testing.T) {
 		says  string
 	}{
 		{"station code", func(h *harness) fyne.CanvasObject { return h.openAdd(tabStations, "Add a station") },
-			[]string{"cut one!", "Cutting"}, "Add the station", "entity_id", "a station code is upper-case letters"},
+			[]string{"cut one!", "Cutting"}, "Add the station", "entity_id", "a station code is capital letters"},
 		{"station name", func(h *harness) fyne.CanvasObject { return h.openAdd(tabStations, "Add a station") },
 			[]string{"CUT1", " "}, "Add the station", "name", "is required"},
 		{"station rename", func(h *harness) fyne.CanvasObject { return h.openRow(tabStations, "PRESS2", "Rename") },
@@ -536,7 +536,7 @@ func TestFieldErrors(t *testing.T) {
 		{"station retire", func(h *harness) fyne.CanvasObject { return h.openRow(tabStations, "PRESS2", "Retire") },
 			nil, "Retire the station", "reason", "is required"},
 		{"person login", func(h *harness) fyne.CanvasObject { return h.openAdd(tabPeople, "Add a person") },
-			[]string{"Marie Dupont", "Marie"}, "Add the person", "entity_id", "a login is lower-case letters"},
+			[]string{"Marie Dupont", "Marie"}, "Add the person", "entity_id", "a user id is lower-case letters"},
 		{"person name", func(h *harness) fyne.CanvasObject { return h.openAdd(tabPeople, "Add a person") },
 			[]string{"marie"}, "Add the person", "display_name", "is required"},
 		{"person edit", func(h *harness) fyne.CanvasObject { return h.openRow(tabPeople, "emma.roux", "Edit") },
@@ -552,9 +552,9 @@ func TestFieldErrors(t *testing.T) {
 		{"category retire", func(h *harness) fyne.CanvasObject { return h.openRow(tabCategories, "dimensional", "Retire") },
 			nil, "Retire the category", "reason", "is required"},
 		{"severity hours", func(h *harness) fyne.CanvasObject { return h.openRow(tabSeverities, "Major", "Change the deadlines") },
-			[]string{"two"}, "Save", "ack_hours", "must be a whole number of hours"},
+			[]string{"two"}, "Save", "ack_hours", "write a whole number of hours"},
 		{"severity order", func(h *harness) fyne.CanvasObject { return h.openRow(tabSeverities, "Major", "Change the deadlines") },
-			[]string{"48", "24"}, "Save", "resolve_hours", "must be at least"},
+			[]string{"48", "24"}, "Save", "resolve_hours", "at least the time to acknowledge"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -587,7 +587,10 @@ func TestServerRefusalsInWords(t *testing.T) {
 		says   string
 	}{
 		{"duplicate station", nil, func(h *harness) fyne.CanvasObject { return h.openAdd(tabStations, "Add a station") },
-			[]string{"PRESS2", "Press again"}, "Add the station", "Not possible any more: station PRESS2 already exists"},
+			[]string{"PRESS2", "Press again"}, "Add the station", "A station with this code already exists."},
+		{"last administrator", domain.RuleError(domain.EConflict, "user.last_admin", "the plant needs an enabled administrator"),
+			func(h *harness) fyne.CanvasObject { return h.openRow(tabPeople, "admin", "Disable") },
+			[]string{"Leaving"}, "Disable", "The plant would be left without an enabled administrator"},
 		{"forbidden", domain.Errorf(domain.EForbidden, "directory changes need an administrator's online session"),
 			func(h *harness) fyne.CanvasObject { return h.openRow(tabPeople, "emma.roux", "Edit") },
 			nil, "Save", "Your role may not do this"},

@@ -1,6 +1,7 @@
 // Package settings is the workstation's settings screen (station,
-// sign-out after inactivity, language, connection to the server) and, for
-// the administrator, the stations and people of a standalone workstation.
+// sign-out after inactivity, language, connection to the server). The
+// plant's directory, a standalone workstation's included, is administered
+// on the Administration screen (desktop/ui/admin).
 package settings
 
 import (
@@ -10,10 +11,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"boucle/desktop/i18n"
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/model"
-	"boucle/shared/domain"
 )
 
 // Model is what the screen needs.
@@ -25,8 +24,6 @@ type Model interface {
 	Status() model.SyncStatus
 	DefaultServer() string
 	Enrol(server, code, station, name string) error
-	AddStation(code, name string) error
-	AddLocalUser(u domain.User, password string) error
 }
 
 // idleChoices are the inactivity delays offered, in minutes (0: never).
@@ -42,7 +39,6 @@ type Screen struct {
 	idle     *widget.Select
 	language *widget.Select
 	notice   *widget.Label
-	admin    *fyne.Container
 	obj      fyne.CanvasObject
 }
 
@@ -59,7 +55,6 @@ func New(env ui.Env, m Model) *Screen {
 	s.notice = widget.NewLabel("")
 	s.notice.Importance = widget.SuccessImportance
 	s.notice.Hide()
-	s.admin = container.NewVBox()
 	save := widget.NewButton(lang.X("settings.save", "Save the settings"), s.save)
 	save.Importance = widget.HighImportance
 	form := ui.NewForm()
@@ -78,7 +73,7 @@ func New(env ui.Env, m Model) *Screen {
 		connection.Add(container.NewHBox(widget.NewButton(lang.X("sync.connect", "Connect to a server"), func() { ShowEnrol(env, m, s.Load) })))
 	}
 	body := container.NewVBox(ui.Heading(lang.X("settings.workstation", "This workstation")), form.Object(),
-		container.NewHBox(save), s.notice, widget.NewSeparator(), connection, widget.NewSeparator(), s.admin)
+		container.NewHBox(save), s.notice, widget.NewSeparator(), connection)
 	s.obj = container.NewVScroll(container.NewPadded(body))
 	return s
 }
@@ -124,7 +119,6 @@ func (s *Screen) Load() {
 		default:
 			s.language.SetSelectedIndex(0)
 		}
-		s.renderAdmin()
 	})
 }
 
@@ -146,95 +140,6 @@ func (s *Screen) save() {
 		s.notice.SetText(lang.X("settings.saved", "Saved."))
 		s.notice.Show()
 	})
-}
-
-// renderAdmin shows the plant's stations and people to the administrator,
-// with forms to add them when the workstation is standalone (a server
-// manages its own accounts).
-func (s *Screen) renderAdmin() {
-	a := s.admin
-	a.RemoveAll()
-	if s.m.Session().Role != domain.RoleAdmin {
-		return
-	}
-	a.Add(ui.Heading(lang.X("admin.stations", "Stations")))
-	for _, st := range s.ref.Stations {
-		a.Add(widget.NewLabel(st.Label()))
-	}
-	code, name := widget.NewEntry(), widget.NewEntry()
-	code.SetPlaceHolder("CUT1")
-	name.SetPlaceHolder(lang.X("firstrun.station_name_placeholder", "e.g. Press 2"))
-	sf := ui.NewForm()
-	sf.Add("entity_id", lang.X("field.code", "Code"), code)
-	sf.Add("name", lang.X("field.name", "Name"), name)
-	sf.Alias("code", "entity_id")
-	a.Add(sf.Object())
-	a.Add(container.NewHBox(widget.NewButton(lang.X("admin.add_station", "Add the station"), func() {
-		c, n := code.Text, name.Text
-		ui.Do(s.env, func() error { return s.m.AddStation(c, n) }, func(err error) {
-			if sf.Show(err) != nil || err != nil {
-				return
-			}
-			s.Load()
-		})
-	})))
-	a.Add(widget.NewSeparator())
-	a.Add(ui.Heading(lang.X("admin.people", "People")))
-	for _, u := range s.ref.Users {
-		line := u.DisplayName + " · " + u.Login + " · " + i18n.Role(u.Role)
-		if u.Station != "" {
-			line += " · " + u.Station
-		}
-		a.Add(widget.NewLabel(line))
-	}
-	if s.m.Status().Enrolled {
-		a.Add(ui.Wrapped(lang.X("admin.server_accounts", "Accounts are managed on the plant server.")))
-		return
-	}
-	s.addUserForm(a)
-}
-
-func (s *Screen) addUserForm(a *fyne.Container) {
-	login, name, pw := widget.NewEntry(), widget.NewEntry(), widget.NewPasswordEntry()
-	roles := []domain.Role{domain.RoleOperator, domain.RoleEngineer, domain.RoleManager, domain.RoleAdmin}
-	var roleLabels []string
-	for _, r := range roles {
-		roleLabels = append(roleLabels, i18n.Role(r))
-	}
-	role := ui.NewSelect(roleLabels, nil)
-	role.SetSelectedIndex(0)
-	home := ui.NewSelect(append([]string{"—"}, stationLabels(s.ref.Stations)...), nil)
-	home.SetSelectedIndex(0)
-	uf := ui.NewForm()
-	uf.Add("entity_id", lang.X("field.login", "User"), login)
-	uf.Alias("login", "entity_id")
-	uf.Add("display_name", lang.X("field.name", "Name"), name)
-	uf.Add("role", lang.X("field.role", "Role"), role)
-	uf.Add("station", lang.X("field.station", "Station"), home)
-	uf.Add("password", lang.X("field.password", "Password"), pw)
-	a.Add(uf.Object())
-	a.Add(container.NewHBox(widget.NewButton(lang.X("admin.add_user", "Add the person"), func() {
-		u := domain.User{Login: login.Text, DisplayName: name.Text, Role: roles[max(0, role.SelectedIndex())]}
-		if i := home.SelectedIndex(); i > 0 {
-			u.Station = s.ref.Stations[i-1].Code
-		}
-		p := pw.Text
-		ui.Do(s.env, func() error { return s.m.AddLocalUser(u, p) }, func(err error) {
-			if err != nil {
-				uf.Show(err)
-				return
-			}
-			s.Load()
-		})
-	})))
-}
-
-func stationLabels(st []model.Station) []string {
-	var out []string
-	for _, s := range st {
-		out = append(out, s.Label())
-	}
-	return out
 }
 
 // Enroller is what the enrolment dialog needs.

@@ -3,9 +3,7 @@ package settings
 import (
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"boucle/desktop/syncclient"
 	"boucle/desktop/ui/uitest"
@@ -46,53 +44,4 @@ func TestSaveSettings(t *testing.T) {
 	if got := w.Settings(); got.IdleMinutes != 5 || got.Language != "fr" || got.Station != "PRESS2" {
 		t.Fatalf("settings = %+v", got)
 	}
-}
-
-func TestAdminAddsStationAndPerson(t *testing.T) {
-	env, _ := uitest.New(t)
-	w := standalone(t)
-	s := New(env, w)
-	uitest.Show(env, s.Object())
-	s.Load()
-	// A station with a bad code is refused under its field
-	entries := entriesOf(s)
-	test.Type(entries[0], "cut one!")
-	test.Tap(uitest.FindButton(s.Object(), "Add the station"))
-	if uitest.HasText(s.Object(), "CUT ONE!") {
-		t.Fatal("bad station added")
-	}
-	// A good one is listed
-	entries[0].SetText("CUT1")
-	test.Type(entries[1], "Cutting 1")
-	test.Tap(uitest.FindButton(s.Object(), "Add the station"))
-	if !uitest.HasText(s.Object(), "CUT1 · Cutting 1") {
-		t.Fatal("station not listed")
-	}
-	// A person with a password can then sign in
-	entries = entriesOf(s)
-	test.Type(entries[2], "marie")
-	test.Type(entries[3], "Marie")
-	test.Type(entries[4], "marie-pass")
-	test.Tap(uitest.FindButton(s.Object(), "Add the person"))
-	if !uitest.HasText(s.Object(), "Marie · marie · Operator") {
-		t.Fatal("person not listed")
-	}
-	if _, err := w.SignIn("marie", "marie-pass"); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// entriesOf lists the entries of the admin part, in order: station code,
-// station name, login, name, password.
-func entriesOf(s *Screen) []*widget.Entry {
-	var out []*widget.Entry
-	for _, o := range s.admin.Objects {
-		uitest.Walk(o, func(c fyne.CanvasObject) bool {
-			if e, ok := c.(*widget.Entry); ok {
-				out = append(out, e)
-			}
-			return false
-		})
-	}
-	return out
 }

@@ -6,6 +6,7 @@ import (
 
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/actions"
+	administration "boucle/desktop/ui/admin"
 	"boucle/desktop/ui/complaints"
 	"boucle/desktop/ui/dashboard"
 	"boucle/desktop/ui/plans"
@@ -69,6 +70,12 @@ func (s *Shell) index() []ui.Screen {
 				f := report.NewForm(env, s.m, s.OpenComplaint)
 				f.Load()
 				return ui.Content{Object: f.Object()}
+			}},
+		{ID: "admin", Title: lang.X("nav.admin", "Administration"), Icon: theme.AccountIcon(), Roles: []domain.Role{admin},
+			View: func(env ui.Env) ui.Content {
+				a := administration.New(env, s.ws)
+				a.Load()
+				return a.Content()
 			}},
 		{ID: "settings", Title: lang.X("nav.settings", "Settings"), Icon: theme.SettingsIcon(), Roles: []domain.Role{operator, engineer, manager, admin},
 			View: func(env ui.Env) ui.Content {

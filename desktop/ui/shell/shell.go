@@ -19,6 +19,7 @@ import (
 	"boucle/desktop/i18n"
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/actions"
+	administration "boucle/desktop/ui/admin"
 	"boucle/desktop/ui/complaints"
 	"boucle/desktop/ui/dashboard"
 	"boucle/desktop/ui/detail"
@@ -37,6 +38,7 @@ type Workstation interface {
 	signin.Auth
 	syncbar.Source
 	settings.Model
+	administration.Model
 	SignOut()
 }
 

@@ -85,7 +85,7 @@ func TestMenuByRole(t *testing.T) {
 		{"marie", []string{"report", "mine", "settings"}},
 		{"paul", []string{"inbox", "dashboard", "actions", "plant", "plans", "file", "settings"}},
 		{"sophie", []string{"inbox", "dashboard", "actions", "plant", "plans", "settings"}},
-		{"admin", []string{"inbox", "dashboard", "settings"}},
+		{"admin", []string{"inbox", "dashboard", "admin", "settings"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.login, func(t *testing.T) {
