@@ -13,6 +13,7 @@ import (
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/model"
 	"boucle/desktop/ui/uitest"
+	"boucle/desktop/ui/widgets"
 	"boucle/shared/domain"
 )
 
@@ -106,8 +107,9 @@ func (h *harness) press(dlg fyne.CanvasObject, button string) {
 func entries(o fyne.CanvasObject) []*widget.Entry {
 	var out []*widget.Entry
 	uitest.Walk(o, func(c fyne.CanvasObject) bool {
-		if e, ok := c.(*widget.Entry); ok {
+		if e := widgets.EntryOf(c); e != nil {
 			out = append(out, e)
+			return false
 		}
 		return false
 	})
@@ -321,7 +323,7 @@ func TestStations(t *testing.T) {
 		t.Fatal("current name not filled in")
 	}
 	fill(dlg, "Laser cutting")
-	h.press(dlg, "Save")
+	entries(dlg)[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter confirms: no mouse needed
 	h.noDialog()
 	if !uitest.HasText(h.s.lists[tabStations], "CUT1 · Laser cutting") {
 		t.Fatal("not renamed")

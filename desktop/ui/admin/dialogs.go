@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"boucle/desktop/ui"
+	"boucle/desktop/ui/widgets"
 )
 
 // formDialog is a dialog holding a form: its confirm button runs the
@@ -48,6 +49,7 @@ func (s *Screen) showForm(title, confirmLabel string, intro fyne.CanvasObject, f
 	fd.d = dialog.NewCustomWithoutButtons(title, body, s.env.Win)
 	fd.d.SetButtons([]fyne.CanvasObject{cancel, fd.confirm})
 	fd.d.Resize(fyne.NewSize(600, 0))
+	submitOnEnter(form, fd.confirm.OnTapped)
 	fd.d.Show()
 	if fields := form.Fields(); len(fields) > 0 {
 		ui.FocusField(s.env.Win, fields[0])
@@ -56,17 +58,27 @@ func (s *Screen) showForm(title, confirmLabel string, intro fyne.CanvasObject, f
 	return fd
 }
 
+// submitOnEnter makes Enter in a one-line field of the form confirm it,
+// so a keyboard user never needs the mouse.
+func submitOnEnter(form *ui.Form, confirm func()) {
+	for _, fld := range form.Fields() {
+		if e, ok := fld.Input.(*widget.Entry); ok {
+			e.OnSubmitted = func(string) { confirm() }
+		}
+	}
+}
+
 // showConfirm asks to confirm a change that takes a reason (disable,
 // retire, revoke), kept in the directory's history.
 func (s *Screen) showConfirm(title, question, confirmLabel, reasonLabel string, run func(reason string) error) {
 	form := ui.NewForm()
-	reason := widget.NewMultiLineEntry()
+	reason := widgets.NewMultiLineEntry()
 	reason.SetMinRowsVisible(2)
-	reason.Wrapping = fyne.TextWrapWord
 	form.Add("reason", reasonLabel, reason)
 	fd := s.showForm(title, confirmLabel, ui.Wrapped(question), form, func() error { return run(reason.Text) }, s.changed)
 	fd.confirm.Importance = widget.DangerImportance
 	fd.confirm.Refresh()
+	reason.OnSubmitForm = fd.confirm.OnTapped
 }
 
 // showSecret shows a password or a code once: selectable, with a copy
