@@ -32,6 +32,10 @@ func (m *Model) Plan(id string) (model.PlanDetail, error) {
 		for _, cid := range d.Plan.Complaints {
 			if c, err := t.Complaint(cid); err == nil {
 				d.Complaints = append(d.Complaints, rowOfState(c))
+				if k := c.Complaint; k.RootCause != "" || len(k.Whys) > 0 || k.Ishikawa != "" {
+					d.Causes = append(d.Causes, model.Cause{ComplaintID: k.ID, Number: k.Number, Whys: slices.Clone(k.Whys),
+						Ishikawa: k.Ishikawa, RootCause: k.RootCause})
+				}
 			}
 		}
 		for _, aid := range d.Plan.Actions {
@@ -103,6 +107,12 @@ func (m *Model) DraftPlan(np model.NewPlan) (string, error) {
 // action and the plan's revision that lists it are one transaction, so
 // the manager approves the plan with its actions.
 func (m *Model) AddPlanAction(planID string, na model.NewAction) error {
+	return m.addPlanAction(planID, na, "")
+}
+
+// addPlanAction is AddPlanAction; a complaint id, when given, joins the
+// plan's complaints in the same revision (the action came from it).
+func (m *Model) addPlanAction(planID string, na model.NewAction, complaintID string) error {
 	var content *domain.PlanContentPayload
 	err := m.store.View(func(t *boltstore.Tx) error {
 		st, err := t.State(domain.EntityKey{Type: domain.EntityPlan, ID: planID})
@@ -119,6 +129,9 @@ func (m *Model) AddPlanAction(planID string, na model.NewAction) error {
 	}
 	id := newActionID()
 	content.Actions = append(slices.Clone(content.Actions), id)
+	if complaintID != "" && !slices.Contains(content.Complaints, complaintID) {
+		content.Complaints = append(slices.Clone(content.Complaints), complaintID)
+	}
 	_, err = m.record(
 		boltstore.Command{Type: domain.ActionAssigned, EntityID: id, Payload: &domain.ActionAssignedPayload{
 			Kind: domain.ActionPreventive, Title: strings.TrimSpace(na.Title), Description: strings.TrimSpace(na.Description),
@@ -167,4 +180,72 @@ func (m *Model) StartPlan(id string) error {
 // EvaluatePlan records whether the plan kept the problem from coming back.
 func (m *Model) EvaluatePlan(id string, effective bool, note string) error {
 	return m.planCmd(domain.PlanEvaluated, id, &domain.VerdictPayload{Effective: effective, Note: strings.TrimSpace(note)})
+}
+
+// PlanActionCandidates lists the preventive actions of complaints that a
+// plan could take over: those of its own complaints first, then of the
+// other complaints against its supplier station, leaving out cancelled
+// ones and those the plan already holds a copy of (same title and owner).
+func (m *Model) PlanActionCandidates(planID string) ([]model.ActionRow, error) {
+	var out []model.ActionRow
+	err := m.store.View(func(t *boltstore.Tx) error {
+		st, err := t.State(domain.EntityKey{Type: domain.EntityPlan, ID: planID})
+		if err != nil {
+			return err
+		}
+		p := st.Plan
+		held := map[string]bool{}
+		for _, aid := range p.Actions {
+			if a, err := t.State(domain.EntityKey{Type: domain.EntityAction, ID: aid}); err == nil && a.Action != nil {
+				held[a.Action.Title+"\x00"+a.Action.Owner] = true
+			}
+		}
+		complaints := slices.Clone(p.Complaints)
+		page, err := t.ListComplaints(boltstore.ComplaintFilter{SupplierStation: p.SupplierStation, Limit: 200})
+		if err != nil {
+			return err
+		}
+		for _, r := range page.Rows {
+			if !slices.Contains(complaints, r.ID) {
+				complaints = append(complaints, r.ID)
+			}
+		}
+		for _, cid := range complaints {
+			acts, err := t.ListActions(boltstore.ActionFilter{ComplaintID: cid, Kind: domain.ActionPreventive, Limit: boltstore.MaxPageSize})
+			if err != nil {
+				return err
+			}
+			for _, a := range acts.Actions {
+				if a.Kind != domain.ActionPreventive || a.Status == domain.ActionStatusCancelled || a.PlanID != "" || held[a.Title+"\x00"+a.Owner] {
+					continue
+				}
+				out = append(out, m.actionRow(t, a))
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CarryActionToPlan copies a complaint's preventive action into a draft
+// plan (title, description, owner, due date: nothing typed again) and
+// names the complaint in the plan, in one transaction. The complaint
+// keeps its own action; the plan's copy is approved with the plan.
+func (m *Model) CarryActionToPlan(planID, actionID string) error {
+	var a *domain.Action
+	err := m.store.View(func(t *boltstore.Tx) error {
+		st, err := t.State(domain.EntityKey{Type: domain.EntityAction, ID: actionID})
+		if err == nil {
+			a = st.Action
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if a == nil || a.Kind != domain.ActionPreventive {
+		return domain.FieldError("action", "choose a preventive action")
+	}
+	return m.addPlanAction(planID, model.NewAction{Kind: domain.ActionPreventive, Title: a.Title, Description: a.Description,
+		Owner: a.Owner, Due: a.Due}, a.ComplaintID)
 }

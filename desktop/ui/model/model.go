@@ -235,10 +235,22 @@ type NewAction struct {
 type PlanDetail struct {
 	Plan       domain.Plan
 	Complaints []ComplaintRow
-	Actions    []domain.Action
+	// Causes are the analyses of its complaints (those analysed), in the
+	// plan's order: what the plan must prevent.
+	Causes  []Cause
+	Actions []domain.Action
 	// Effectiveness is the plan's measured verdict (shared/analytics),
 	// nil before the plan is started.
 	Effectiveness *Effectiveness
+}
+
+// Cause is a complaint's analysis: its five whys, its Ishikawa branch and
+// the root cause found.
+type Cause struct {
+	ComplaintID, Number string
+	Whys                []string
+	Ishikawa            domain.Ishikawa
+	RootCause           string
 }
 
 // Effectiveness is the measured verdict of a plan: effective, ineffective

@@ -28,6 +28,8 @@ type Model interface {
 	PlanCandidates(supplier, category string) ([]model.ComplaintRow, error)
 	DraftPlan(model.NewPlan) (string, error)
 	AddPlanAction(planID string, na model.NewAction) error
+	PlanActionCandidates(planID string) ([]model.ActionRow, error)
+	CarryActionToPlan(planID, actionID string) error
 	SubmitPlan(id, note string) error
 	SignPlan(id string, approve bool, comment, meaning, password string) error
 	StartPlan(id string) error
@@ -40,9 +42,12 @@ type List struct {
 	m     Model
 	open  func(complaintID string)
 	ref   model.Reference
-	plans []domain.Plan
+	all   []domain.Plan // every plan, for review
+	plans []domain.Plan // those of the status picked
 	list  *widget.List
-	obj   fyne.CanvasObject
+	// status filters the list: every status first, then each one.
+	status *widget.Select
+	obj    fyne.CanvasObject
 
 	current *Screen // the plan last opened
 	draft   *Draft  // the draft form last opened
@@ -73,11 +78,18 @@ func NewList(env ui.Env, m Model, openComplaint func(id string)) *List {
 		l.list.UnselectAll()
 		l.Open(l.plans[id].ID)
 	}
-	var top fyne.CanvasObject = layout.NewSpacer()
+	statuses := []string{lang.X("plans.status_all", "Every status")}
+	for _, st := range domain.PlanStatuses {
+		statuses = append(statuses, i18n.PlanStatus(st))
+	}
+	l.status = widget.NewSelect(statuses, func(string) { l.filter() })
+	l.status.SetSelectedIndex(0)
+	top := container.NewHBox(widget.NewLabel(lang.X("filter.status", "Status")), ui.MinSize(l.status, 220, 0))
 	if l.m.Session().Role.CanEmit(domain.PlanDrafted) {
 		b := widget.NewButtonWithIcon(lang.X("plans.new", "New plan from complaints"), theme.ContentAddIcon(), l.newPlan)
 		b.Importance = widget.HighImportance
-		top = container.NewHBox(b)
+		top.Add(layout.NewSpacer())
+		top.Add(b)
 	}
 	l.obj = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, l.list)
 	return l
@@ -109,9 +121,27 @@ func (l *List) Load() {
 			return
 		}
 		l.ref = x.ref
-		l.plans = sortForReview(x.plans)
-		l.list.Refresh()
+		l.all = sortForReview(x.plans)
+		l.filter()
 	})
+}
+
+// filter shows the plans of the status picked.
+func (l *List) filter() {
+	if l.list == nil {
+		return // still building
+	}
+	l.plans = l.all
+	if i := l.status.SelectedIndex(); i > 0 {
+		want := domain.PlanStatuses[i-1]
+		l.plans = nil
+		for _, p := range l.all {
+			if p.Status == want {
+				l.plans = append(l.plans, p)
+			}
+		}
+	}
+	l.list.Refresh()
 }
 
 // sortForReview puts submitted plans first (they wait for a decision),

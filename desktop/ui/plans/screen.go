@@ -113,6 +113,7 @@ func (s *Screen) render() {
 		line.Truncation = fyne.TextTruncateEllipsis
 		b.Add(container.NewBorder(nil, nil, btn, nil, line))
 	}
+	s.renderCauses()
 	b.Add(ui.Heading(lang.X("plan.actions", "Preventive actions")))
 	if len(s.d.Actions) == 0 {
 		b.Add(widget.NewLabel("—"))
@@ -172,6 +173,7 @@ func (s *Screen) choices() []choice {
 	}
 	draft := p.Status == domain.PlanStatusDraft || p.Status == domain.PlanStatusRejected
 	add(role == domain.RoleEngineer && draft, lang.X("plan.add_action", "Add a preventive action"), s.openAddAction)
+	add(role == domain.RoleEngineer && draft, lang.X("plan.carry_action", "Add a complaint's preventive action"), s.openCarryAction)
 	add(role == domain.RoleEngineer && p.Status == domain.PlanStatusDraft, lang.X("plan.submit", "Submit for approval"), s.openSubmit)
 	add(role == domain.RoleManager && p.Status == domain.PlanStatusSubmitted, lang.X("plan.approve", "Approve"), func() { s.openSign(true) })
 	add(role == domain.RoleManager && p.Status == domain.PlanStatusSubmitted, lang.X("plan.reject", "Reject"), func() { s.openSign(false) })
