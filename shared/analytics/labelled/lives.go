@@ -234,14 +234,12 @@ func (w *writer) description(c *complaint) string {
 	if en {
 		symptom, howMuch, found, impact, name = pick(g.r, m.en), pick(g.r, howMuchEN), pick(g.r, foundEN), pick(g.r, impactEN), c.part.en
 	}
-	if strings.Contains(howMuch, "%d") {
-		howMuch = fmt.Sprintf(howMuch, 2+g.r.IntN(40))
-	}
+	howMuch = quantity(howMuch, 2+g.r.IntN(40))
 	if g.chance(0.35) {
 		if en {
-			symptom += " on the " + strings.ToLower(name) + "s"
+			symptom += " on the " + strings.ToLower(name)
 		} else {
-			symptom += " sur les " + strings.ToLower(name) + "s"
+			symptom += " sur " + strings.ToLower(name)
 		}
 	}
 	s := capital(symptom) + ", " + howMuch + ". " + found

@@ -2,6 +2,7 @@ package labelled_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"boucle/shared/analytics/labelled"
@@ -46,4 +47,19 @@ func TestGenerateFoldsCleanlyAndIsDeterministic(t *testing.T) {
 	t.Logf("%d events, %d complaints, %d problems (%d real), %d recurrences, %d after prevention, %d action verdicts, %d plan verdicts, late %s %s→%s",
 		len(p.Events), complaints, len(p.Truth.Problems), real, len(p.Truth.Recurrences), len(p.Truth.AfterPrevention),
 		len(p.Truth.ActionVerdicts), len(p.Truth.PlanVerdicts), p.Late.Station, p.Late.From.Format("01-02"), p.Late.To.Format("01-02"))
+}
+
+// The catalogue the demo draws from is well-formed: every defect files.
+func TestDefectsFile(t *testing.T) {
+	ds := labelled.Defects()
+	if len(ds) < 90 {
+		t.Fatalf("%d defects", len(ds))
+	}
+	for _, d := range ds {
+		p := domain.ComplaintFiledPayload{Number: "X-2026-0001", FilingStation: "X", SupplierStation: d.Supplier, PartRef: d.Part,
+			Quantity: 1, Category: d.Category, Severity: domain.SeverityMinor, Kind: domain.KindComplaint, Description: d.Description[0]}
+		if err := p.Validate(); err != nil || strings.Contains(d.Description[0]+d.Description[1], "%!") || d.Cause[0] == "" {
+			t.Errorf("%+v: %v", d, err)
+		}
+	}
 }
