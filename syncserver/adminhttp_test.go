@@ -500,3 +500,33 @@ func TestAdminAPIKeepsAnAdministrator(t *testing.T) {
 	}
 	boss.refused(http.MethodGet, syncproto.RouteAdminUsers, nil, http.StatusForbidden, domain.EForbidden, "auth.forbidden")
 }
+
+// A pushed directory event keeps the rule too: the last active
+// administrator's own workstation cannot disable or demote them.
+func TestPushedDirectoryEventsKeepAnAdministrator(t *testing.T) {
+	h := newHarness(t)
+	ws := h.workstation("admin")
+	for _, c := range []struct {
+		typ domain.EventType
+		p   domain.Payload
+	}{
+		{domain.UserDisabled, &domain.ReasonPayload{Reason: "leaving"}},
+		{domain.UserUpdated, &domain.UserPayload{DisplayName: "Administrator", Role: domain.RoleManager}},
+	} {
+		e := h.event(ws, "admin", domain.RoleAdmin, c.typ, "admin", c.p)
+		e.HLC = h.store.Clock().Now() + 1 // after the account's events, as the workstation would have pulled them
+		h.resign(ws, &e)
+		r := h.push(ws, e).Results[0]
+		if r.Result != syncproto.Rejected || !strings.HasPrefix(r.Reason, "user.last_admin:") {
+			t.Fatalf("%s of the last administrator = %+v", c.typ, r)
+		}
+	}
+	// With another administrator, the same change is accepted.
+	h.addAdmin("boss")
+	e := h.event(ws, "admin", domain.RoleAdmin, domain.UserUpdated, "admin", &domain.UserPayload{DisplayName: "Administrator", Role: domain.RoleManager})
+	e.HLC = h.store.Clock().Now() + 1
+	h.resign(ws, &e)
+	if r := h.push(ws, e).Results[0]; r.Result != syncproto.Accepted {
+		t.Fatalf("stepping down with another administrator = %+v", r)
+	}
+}

@@ -7,8 +7,9 @@ import (
 
 // This file holds the rules a pushed event must keep that depend on what
 // the plant already holds, checked in the push's transaction: complaint
-// numbers are unique, a complaint is filed once, and only the operators of
-// the filing station act as its complainant. The push only logs complaint
+// numbers are unique, a complaint is filed once, only the operators of
+// the filing station act as its complainant, and the plant keeps an
+// active administrator. The push only logs complaint
 // events (the projector folds them later), so the rules read the filing
 // indexes the log itself keeps (boltstore's numbers.go), which include the
 // filings logged earlier in the same push.
@@ -21,8 +22,31 @@ func (p *pushTx) checkStateRules(e *domain.Event) error {
 		return p.checkFiling(e)
 	case domain.ComplainantAct(e.Type):
 		return p.checkComplainant(e)
+	case e.Type == domain.UserDisabled || e.Type == domain.UserUpdated:
+		return p.checkKeepsAnAdministrator(e)
 	}
 	return nil
+}
+
+// checkKeepsAnAdministrator applies rule user.last_admin to a pushed
+// directory event, as the admin API and the command line do: nobody
+// disables or demotes the plant's last active administrator, not even
+// from their own workstation.
+func (p *pushTx) checkKeepsAnAdministrator(e *domain.Event) error {
+	cur, err := directoryUser(p.t, e.EntityID)
+	if err != nil || cur == nil || cur.Disabled {
+		return err
+	}
+	leaving := e.Type == domain.UserDisabled
+	if e.Type == domain.UserUpdated {
+		pl, err := domain.DecodePayload(e)
+		if err != nil {
+			return err
+		}
+		u, ok := pl.(*domain.UserPayload)
+		leaving = ok && u.Role != domain.RoleAdmin
+	}
+	return keepAnAdministrator(p.t, e.EntityID, cur.Role, leaving)
 }
 
 // checkFiling refuses a second filing of a complaint, and a number that
