@@ -73,6 +73,9 @@ type Result struct {
 	Events     uint64
 	From, To   time.Time
 	Enrolments []syncserver.Enrolment
+	// Problems gives, for each complaint, the defect it was seeded from:
+	// its true problem, against which the demo's figures are checked.
+	Problems map[string]string
 }
 
 // ErrSeeded and ErrNotEmpty are returned by Seed for a store it leaves
@@ -140,6 +143,7 @@ type gen struct {
 	photos     []domain.Attachment
 	keys       *confidential.Keyring // seal the internal notes
 	notes      int                   // internal notes sealed so far
+	story      story                 // what the story (story.go) shares with the random draws
 }
 
 // step is what one person does at one time.
@@ -257,7 +261,11 @@ func (g *gen) finish(admin *syncserver.Admin, clock *Clock) (Result, error) {
 	if err := admin.MarkDemo(time.Now()); err != nil {
 		return Result{}, err
 	}
-	res := Result{Stations: len(stations), Users: users, Complaints: len(g.filed), Plans: 3, From: g.start, To: g.end}
+	res := Result{Stations: len(stations), Users: users, Complaints: len(g.filed), Plans: 3, From: g.start, To: g.end,
+		Problems: map[string]string{}}
+	for _, l := range g.filed {
+		res.Problems[l.id] = l.d.supplier + "/" + l.d.part + "/" + l.d.root[0]
+	}
 	for range 3 {
 		en, err := admin.EnrolDevice(context.Background(), "demo workstation", 0)
 		if err != nil {

@@ -97,7 +97,7 @@ func TestSeedWritesAPlantInEveryState(t *testing.T) {
 	for _, a := range actions.Actions {
 		kinds[a.Kind]++
 	}
-	if kinds[domain.ActionContainment] == 0 || kinds[domain.ActionCorrective] == 0 || kinds[domain.ActionPreventive] != 4 {
+	if kinds[domain.ActionContainment] == 0 || kinds[domain.ActionCorrective] == 0 || kinds[domain.ActionPreventive] != 5 {
 		t.Errorf("actions by kind = %v", kinds)
 	}
 

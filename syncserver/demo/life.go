@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"boucle/shared/boltstore"
@@ -31,9 +32,13 @@ type life struct {
 	stopped  bool
 	round    int           // solution rounds: option ids differ per round
 	slow     time.Duration // delays multiplier: some complaints drag on
+	pace     float64       // delays multiplier by severity: critical defects are handled first
+	twin     bool          // filed again a few days after the same defect: a duplicate
 	// the last corrective action, and whether its effectiveness was judged
 	lastAction   string
 	lastVerified bool
+	lastDoneAt   time.Time // when the last corrective action was completed
+	linkedAt     time.Time // when the last action was linked to the complaint
 }
 
 // step adds what a person does between lo and hi after the previous step;
@@ -42,7 +47,11 @@ func (l *life) step(lo, hi time.Duration, who User, cmds ...boltstore.Command) b
 	if l.stopped {
 		return false
 	}
-	l.at = l.at.Add(l.g.between(lo, hi) * max(l.slow, 1))
+	pace := l.pace
+	if pace == 0 {
+		pace = 1
+	}
+	l.at = l.at.Add(time.Duration(float64(l.g.between(lo, hi)*max(l.slow, 1)) * pace))
 	if l.at.After(l.g.end) {
 		l.stopped = true
 		return false
@@ -60,10 +69,13 @@ func (l *life) text(b bi) string { return b[l.lang] }
 func (l *life) pick(list []bi) string { return list[l.g.r.IntN(len(list))][l.lang] }
 
 // complaints writes n complaint histories, filed at random times of the
-// working day over the history, against the upstream station.
+// working day over the history, against the upstream station; the
+// story's complaints (story.go) are among them.
 func (g *gen) complaints(n int) {
+	g.story.oneOffs = g.oneOffDefects()
+	lives := g.storyLives()
 	var times []time.Time
-	for i := range n {
+	for i := range n - len(lives) {
 		from := g.start.Add(2 * day)
 		if i%3 == 0 { // a third in the last three weeks: the plant's current work
 			from = g.end.Add(-21 * day)
@@ -76,13 +88,36 @@ func (g *gen) complaints(n int) {
 		times = append(times, t)
 	}
 	sortTimes(times)
-	for i, t := range times {
-		l := g.newLife(t)
+	var recent []*life
+	for _, t := range times {
+		d := g.pickDefect()
+		twin := g.chance(0.05)
+		if twin { // the station files again what it filed a few days ago
+			recent = slices.DeleteFunc(recent, func(o *life) bool { return t.Sub(o.filedAt) > 10*day })
+			if len(recent) == 0 {
+				twin = false
+			} else {
+				d = recent[g.r.IntN(len(recent))].d
+			}
+		}
+		l := g.newLife(t, d)
+		l.twin = twin
+		lives = append(lives, l)
+		recent = append(recent, l)
+	}
+	slices.SortStableFunc(lives, func(a, b *life) int { return a.filedAt.Compare(b.filedAt) })
+	for i, l := range lives {
 		g.filed = append(g.filed, l)
-		switch n - i {
-		case 1, 2: // the newest: nobody has answered yet
+		switch {
+		case l.d == &defects[burrs] || l.d == &defects[spatter]:
 			l.file()
-		case 3, 4: // acknowledged, not yet analysed
+			l.loop(false)
+		case l.twin:
+			l.file()
+			l.duplicate()
+		case n-i == 1 || n-i == 2: // the newest: nobody has answered yet
+			l.file()
+		case n-i == 3 || n-i == 4: // acknowledged, not yet analysed
 			l.file()
 			l.acknowledge()
 		default:
@@ -99,19 +134,7 @@ func sortTimes(ts []time.Time) {
 	}
 }
 
-func (g *gen) newLife(at time.Time) *life {
-	total := 0
-	for _, d := range defects {
-		total += d.weight
-	}
-	k := g.r.IntN(total)
-	var d *defect
-	for i := range defects {
-		if k -= defects[i].weight; k < 0 {
-			d = &defects[i]
-			break
-		}
-	}
+func (g *gen) newLife(at time.Time, d *defect) *life {
 	l := &life{g: g, id: newID(), d: d, filedAt: at, at: at, lang: 0, engineer: userByLogin(engineerOf[d.supplier])}
 	if g.chance(0.3) {
 		l.lang = 1
@@ -119,11 +142,11 @@ func (g *gen) newLife(at time.Time) *life {
 	l.filer = g.filerAt(downstream(d.supplier), at)
 	switch x := g.r.Float64(); {
 	case x < 0.12:
-		l.severity = domain.SeverityCritical
+		l.severity, l.pace = domain.SeverityCritical, 0.25
 	case x < 0.5:
-		l.severity = domain.SeverityMajor
+		l.severity, l.pace = domain.SeverityMajor, 0.45
 	default:
-		l.severity = domain.SeverityMinor
+		l.severity, l.pace = domain.SeverityMinor, 0.8
 	}
 	l.deadline = at.Add(domain.DefaultSeverity(l.severity).ResolveWithin())
 	return l
@@ -167,7 +190,7 @@ func (l *life) live() {
 	case x < 0.35:
 		l.loop(true) // closed, then reopened
 	case x < 0.50:
-		l.slow = 3 // a busy engineer: every step takes three times longer
+		l.slow = 2 // a busy engineer: every step takes twice as long
 		l.loop(false)
 	default:
 		l.loop(false)
@@ -200,8 +223,8 @@ func (l *life) analyse() bool {
 	if !l.step(2*hour, 30*hour, l.engineer, l.cmd(domain.ComplaintAnalysisRecorded, &domain.AnalysisPayload{Containment: &contain})) {
 		return false
 	}
-	if l.g.chance(0.5) {
-		l.action(domain.ActionContainment, contain, 1*day, true)
+	if l.g.chance(0.5) { // carried out while the analysis goes on
+		l.side(func() { l.action(domain.ActionContainment, contain, 1*day, true) })
 	}
 	l.message()
 	return l.step(4*hour, 3*day, l.engineer, l.cmd(domain.ComplaintAnalysisRecorded,
@@ -243,7 +266,31 @@ func (l *life) solve() (done bool) {
 	if !l.step(2*hour, 2*day, l.filer, l.cmd(domain.ComplaintSolutionChosen, &domain.ChooseSolutionPayload{SolutionID: choice, Comment: l.pick(opMessages)})) {
 		return false
 	}
-	return l.action(domain.ActionCorrective, l.text(l.d.corrective), l.g.between(4*day, 10*day), false)
+	// The lot is dealt with while the corrective action runs its course:
+	// the complaint is resolved once the action is assigned, not done.
+	linked := false
+	l.side(func() {
+		l.action(domain.ActionCorrective, l.text(l.d.corrective), l.g.between(4*day, 10*day), false)
+		linked = !l.linkedAt.IsZero()
+	})
+	if !linked {
+		return false
+	}
+	l.preventOnce()
+	return true
+}
+
+// side runs part of the history on a timeline of its own (an action
+// carried out while the complaint moves on) and comes back to the main one
+// just after the action was linked to the complaint.
+func (l *life) side(run func()) {
+	at, stopped := l.at, l.stopped
+	l.linkedAt = time.Time{}
+	run()
+	l.at, l.stopped = at, stopped
+	if !l.linkedAt.IsZero() {
+		l.at = l.linkedAt
+	}
 }
 
 // action assigns an action on the complaint and carries it out, unless
@@ -260,6 +307,7 @@ func (l *life) action(kind domain.ActionKind, title string, due time.Duration, q
 	if !l.step(hour, 6*hour, l.engineer, assigned, linked) {
 		return false
 	}
+	l.linkedAt = l.at
 	dueAt := l.at.Add(due)
 	act := func(lo, hi time.Duration, t domain.EventType, p domain.Payload) bool {
 		return l.step(lo, hi, owner, boltstore.Command{Type: t, EntityID: id, Payload: p})
@@ -283,6 +331,9 @@ func (l *life) action(kind domain.ActionKind, title string, due time.Duration, q
 	}
 	if !act(span/3, span, domain.ActionCompleted, &domain.NotePayload{Note: l.text(l.d.resolution)}) {
 		return false
+	}
+	if !quick {
+		l.lastDoneAt = l.at
 	}
 	if l.g.chance(0.35) && act(2*day, 10*day, domain.ActionVerified, &domain.VerdictPayload{Effective: true, Note: "Aucune récidive / no recurrence"}) {
 		l.lastVerified = !quick
@@ -309,7 +360,7 @@ func (l *life) loop(reopened bool) {
 	if !l.step(3*day, 12*day, l.filer, l.cmd(domain.ComplaintReopened, &domain.ReasonPayload{Reason: l.text(reopenWhy)})) {
 		return
 	}
-	if !l.lastVerified { // the defect came back: the corrective action did not work
+	if !l.lastVerified && !l.lastDoneAt.IsZero() && l.lastDoneAt.Before(l.at) { // the defect came back: the corrective action did not work
 		l.step(hour, day, l.engineer, boltstore.Command{Type: domain.ActionVerified, EntityID: l.lastAction,
 			Payload: &domain.VerdictPayload{Effective: false, Note: "Récidive constatée / the defect came back", Evidence: []string{l.id}}})
 	}
@@ -345,6 +396,7 @@ func (l *life) stall() {
 	if past < time.Hour {
 		past = time.Hour
 	}
+	l.pace, l.slow = 1, 0 // the deadline passes at its own pace
 	if !l.step(past, past, User{Login: "system", Role: domain.RoleSystem},
 		l.cmd(domain.ComplaintEscalated, &domain.EscalatePayload{Supervisor: manager, Reason: "Deadline passed without resolution", Automatic: true})) {
 		return

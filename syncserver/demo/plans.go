@@ -13,10 +13,12 @@ import (
 func (g *gen) plans() {
 	julien, sophie, karim, claire := userByLogin("julien.moreau"), userByLogin("sophie.bernard"), userByLogin("karim.haddad"), userByLogin(manager)
 
-	p1 := g.plan(g.start.Add(35*day), julien, &domain.PlanContentPayload{
+	// The story's effective plan (story.go): it names the burrs complaints
+	// and the burrs stop.
+	p1 := g.plan(g.start.Add(time.Duration(planDay)*day), julien, &domain.PlanContentPayload{
 		Title:           "Maîtrise des bavures en sortie de découpe laser",
 		Objective:       "Zéro réclamation « bavures » de PRESS2 contre CUT1 sur trois mois consécutifs.",
-		SupplierStation: "CUT1", Categories: []string{"dimensional", "surface"}})
+		SupplierStation: "CUT1", Categories: []string{"dimensional"}}, func(l *life) bool { return l.d == &defects[burrs] })
 	acts := p1.actions(julien, []string{"Suivi automatique des heures de buse sur le laser", "Contrôle au toucher des bords en fin de poste"}, 20*day)
 	if p1.submit(julien, acts) && p1.step(day, 2*day, claire, p1.cmd(domain.PlanApproved, &domain.SignOffPayload{
 		Meaning: "J'approuve ce plan préventif, ses moyens et son calendrier.",
@@ -29,13 +31,13 @@ func (g *gen) plans() {
 	p2 := g.plan(g.end.Add(-12*day), sophie, &domain.PlanContentPayload{
 		Title:           "Protect painted parts from paint line to packing",
 		Objective:       "Halve handling damage and surface complaints on painted parts within two months.",
-		SupplierStation: "PAINT4", Categories: []string{"surface", "contamination"}})
+		SupplierStation: "PAINT4", Categories: []string{"surface", "contamination"}}, nil)
 	p2.submit(sophie, p2.actions(sophie, []string{"Foam-lined racks between PAINT4 and ASSY5", "Weekly booth filter check in TPM"}, 30*day))
 
 	p3 := g.plan(g.start.Add(70*day), karim, &domain.PlanContentPayload{
 		Title:           "Fiabiliser l'étiquetage et le comptage des colis",
 		Objective:       "Aucune erreur d'étiquette ni de quantité à l'expédition.",
-		SupplierStation: "PACK7", Categories: []string{"labelling", "quantity", "handling_damage"}})
+		SupplierStation: "PACK7", Categories: []string{"labelling", "quantity", "handling_damage"}}, nil)
 	if p3.submit(karim, nil) && p3.step(day, 3*day, claire, p3.cmd(domain.PlanRejected, &domain.SignOffPayload{
 		Meaning: "Je refuse ce plan en l'état.",
 		Comment: "Périmètre trop large : commencer par le comptage à PACK7, avec un indicateur."})) {
@@ -51,11 +53,12 @@ type planLife struct {
 	content *domain.PlanContentPayload
 }
 
-// plan drafts a plan linking the supplier's complaints filed so far.
-func (g *gen) plan(at time.Time, by User, content *domain.PlanContentPayload) *planLife {
+// plan drafts a plan linking the supplier's complaints filed so far (those
+// names accepts, when given).
+func (g *gen) plan(at time.Time, by User, content *domain.PlanContentPayload, names func(*life) bool) *planLife {
 	p := &planLife{life: &life{g: g, id: newID(), at: at}, content: content}
 	for _, c := range g.filed {
-		if c.d.supplier == content.SupplierStation && c.filedAt.Before(at) && len(content.Complaints) < 8 {
+		if c.d.supplier == content.SupplierStation && c.filedAt.Before(at) && len(content.Complaints) < 8 && (names == nil || names(c)) {
 			content.Complaints = append(content.Complaints, c.id)
 		}
 	}
