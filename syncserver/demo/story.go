@@ -21,7 +21,7 @@ import (
 //     three weeks after the action is done it is back: a recurrence after
 //     prevention, and the action is ineffective.
 //
-// Everything else is drawn at random: a quarter of the complaints are the
+// Everything else is drawn at random: three in ten complaints are the
 // plant's chronic defects, the rest one-off problems of the catalogue of
 // shared/analytics/labelled, each filed once, so that about one complaint
 // in four is a recurrence, as in a plant that works on its problems.
@@ -39,7 +39,7 @@ var (
 
 // chronicShare is the share of the random complaints that are the plant's
 // chronic defects.
-const chronicShare = 0.25
+const chronicShare = 0.3
 
 // story holds what the random draws and the story's lives share.
 type story struct {
