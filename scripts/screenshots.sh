@@ -84,6 +84,16 @@ screens=(
 	"sync-clock-ahead|julien.moreau|inbox|BOUCLE_TEST_CLOCK_AHEAD=48h"
 	# The filing form: drafts, keyboard-first filing.
 	# The complaint page: messages, withdrawal, actions, files and photos.
+	"operator-complaint-messages|emma.roux|complaint-mine:acknowledged"
+	"engineer-next-step|julien.moreau|complaint:solution_chosen"
+	"engineer-containment-only|julien.moreau|complaint:investigating:assign"
+	"operator-withdraw|emma.roux|complaint-mine:acknowledged:withdraw"
+	"engineer-reschedule-action|julien.moreau|complaint:actions_in_progress:reschedule-action"
+	"engineer-cancel-action|julien.moreau|complaint:actions_in_progress:cancel-action"
+	"operator-add-files|emma.roux|complaint-mine:acknowledged:attach"
+	"operator-add-files-dialog|emma.roux|complaint-mine:acknowledged:attach||panel.choose_file"
+	"complaint-photo|julien.moreau|complaint-photo:files"
+	"complaint-photo-full|julien.moreau|complaint-photo:files||detail.open_photo"
 	# Administration.
 	# Dashboard, plans, navigation.
 	# Problems and recurrence.

@@ -31,7 +31,8 @@ import (
 //	    complaint:<status>[:<tab or task>] (the newest complaint in that
 //	    status, showing a tab such as timeline or a task such as acknowledge),
 //	    complaint-note (the timeline of the newest complaint holding an
-//	    internal note),
+//	    internal note), complaint-mine and complaint-photo (see
+//	    screenshot_detail.go),
 //	    plan:<status> (the newest preventive plan in that status),
 //	    refused (files a complaint under the number of the station's newest
 //	    one, syncs so that the server refuses it, and opens the refusals)
@@ -141,6 +142,8 @@ func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log
 		} else {
 			log.Error("screenshot mode: no complaint with an internal note")
 		}
+	case "complaint-mine", "complaint-photo": // screenshot_detail.go
+		openDetailTestScreen(sh, ws, kind, arg, log)
 	case "plan":
 		if sh.ShowID("plans") {
 			if id := newestPlan(ws, domain.PlanStatus(arg)); id != "" {

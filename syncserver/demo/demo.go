@@ -125,6 +125,9 @@ func Seed(store *boltstore.Store, clock *Clock, opts Options) (Result, error) {
 	}
 	g.complaints(opts.Complaints)
 	g.plans()
+	if err := g.showcase(); err != nil { // showcase.go
+		return Result{}, err
+	}
 	g.add(g.start.Add(time.Duration(float64(g.end.Sub(g.start))*leaverUntil)+48*time.Hour), actorOf(users[0]),
 		boltstore.Command{Type: domain.UserDisabled, EntityID: leaver, Payload: &domain.ReasonPayload{Reason: "A quitté l'usine / left the plant"}})
 	if err := g.record(clock); err != nil {

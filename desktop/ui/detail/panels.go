@@ -427,7 +427,6 @@ func (s *Screen) buildAssign(p *panel) {
 	var kindInput fyne.CanvasObject = kind
 	if why := onlyContainmentWhy(s.d.Complaint.Status); len(kinds) == 1 && why != "" {
 		hint := ui.Wrapped(why)
-		hint.Importance = widget.LowImportance
 		kindInput = container.NewVBox(kind, hint)
 		p.hint = hint
 	}

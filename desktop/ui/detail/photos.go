@@ -195,10 +195,19 @@ func thumbOf(data []byte) (image.Image, error) {
 	return dst, nil
 }
 
-// openPhoto shows a photo at the size of the window, scaled to fit.
+// openPhoto shows a photo at the size of the window, scaled to fit. The
+// dialog opens at once and says it is loading: reading (or fetching) and
+// decoding a 10 MB photo happens off the UI goroutine.
 func (s *Screen) openPhoto(file model.Attachment) {
 	s.env.Nav.Touch()
 	sha := file.SHA256
+	status := ui.Wrapped(lang.X("detail.photo_loading", "Loading…"))
+	status.Alignment = fyne.TextAlignCenter
+	content := container.NewStack(container.NewCenter(status))
+	d := dialog.NewCustom(file.Name, lang.X("action.close", "Close"), content, s.env.Win)
+	d.Show()
+	win := s.env.Win.Canvas().Size()
+	d.Resize(fyne.NewSize(win.Width*0.92, win.Height*0.92))
 	ui.Load(s.env, func() (image.Image, error) {
 		data, err := s.m.Blob(sha)
 		if err != nil {
@@ -210,16 +219,17 @@ func (s *Screen) openPhoto(file model.Attachment) {
 		}
 		return img, nil
 	}, func(img image.Image, err error) {
-		if err != nil {
-			ui.ShowError(s.env, explain(err))
-			return
+		switch {
+		case errIsUndecodable(err):
+			status.SetText(lang.X("detail.photo_unreadable", "This picture cannot be shown: save a copy to open it."))
+		case err != nil:
+			status.SetText(lang.X("detail.photo_offline", "Not on this workstation yet: it is downloaded when the server is reachable."))
+		default:
+			full := canvas.NewImageFromImage(img)
+			full.FillMode = canvas.ImageFillContain
+			full.ScaleMode = canvas.ImageScaleSmooth
+			content.Objects = []fyne.CanvasObject{full}
+			content.Refresh()
 		}
-		full := canvas.NewImageFromImage(img)
-		full.FillMode = canvas.ImageFillContain
-		full.ScaleMode = canvas.ImageScaleSmooth
-		d := dialog.NewCustom(file.Name, lang.X("action.close", "Close"), full, s.env.Win)
-		d.Show()
-		win := s.env.Win.Canvas().Size()
-		d.Resize(fyne.NewSize(win.Width*0.92, win.Height*0.92))
 	})
 }
