@@ -1,6 +1,8 @@
 package syncserver
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,4 +45,35 @@ func pct(n, d int) float64 {
 		return 0
 	}
 	return 100 * float64(n) / float64(d)
+}
+
+// A recorder that knew every complaint's true problem, run like the
+// server's (once a day, on what had arrived, each verdict recorded once
+// final), would still be wrong where a complaint filed within a window
+// reaches the server after the window ended: the ceiling the server's
+// rule can reach as long as it does not wait for late workstations.
+func TestRecordedVerdictsCeilingOnTheLabelledPlant(t *testing.T) {
+	p := labelled.Generate(labelledSeed)
+	done := map[string]bool{}
+	recorded := p.Replay(24*time.Hour, func(now time.Time, states []*domain.State) []labelled.Command {
+		actions, plans := p.Truth.VerdictsOn(states, now)
+		var out []labelled.Command
+		add := func(typ domain.EventType, verdicts map[string]string) {
+			for id, v := range verdicts {
+				if v != "pending" && !done[id] {
+					done[id] = true
+					out = append(out, labelled.Command{Type: typ, EntityID: id, Payload: &domain.VerdictPayload{Effective: v == "effective"}})
+				}
+			}
+		}
+		add(domain.ActionEffectivenessMeasured, actions)
+		add(domain.PlanEvaluated, plans)
+		slices.SortFunc(out, func(a, b labelled.Command) int { return strings.Compare(a.EntityID, b.EntityID) })
+		return out
+	})
+	right, total := p.Truth.JudgeRecorded(recorded)
+	t.Logf("a recorder knowing the true problems: %d / %d = %.0f %% right", right, total, pct(right, total))
+	if right == total || pct(right, total) < 90 {
+		t.Errorf("the late workstation should cost a recorder that does not wait a few verdicts, not more: %d / %d", right, total)
+	}
 }

@@ -78,6 +78,31 @@ func (g *gen) judge(events []domain.Event) Truth {
 	return t
 }
 
+// VerdictsOn measures, on the true problems, the verdicts of the
+// preventive actions and plans in states as they stand at now: what a
+// perfect recorder would see knowing only those states (Replay's).
+func (t *Truth) VerdictsOn(states []*domain.State, now time.Time) (actions, plans map[string]string) {
+	var cs []*domain.Complaint
+	var as []*domain.Action
+	var ps []*domain.Plan
+	for _, s := range states {
+		switch {
+		case s.Complaint != nil:
+			cs = append(cs, s.Complaint)
+		case s.Action != nil:
+			as = append(as, s.Action)
+		case s.Plan != nil:
+			ps = append(ps, s.Plan)
+		}
+	}
+	known := Truth{ProblemOf: t.ProblemOf, Addresses: t.Addresses, Countable: map[string]bool{}}
+	for _, c := range cs {
+		known.Countable[c.ID] = Countable(c.Status)
+	}
+	known.verdicts(cs, as, ps, now)
+	return known.ActionVerdicts, known.PlanVerdicts
+}
+
 // Countable says whether a complaint of that status is a real occurrence
 // of its problem.
 func Countable(s domain.ComplaintStatus) bool {
