@@ -27,6 +27,7 @@ import (
 	"boucle/desktop/syncclient"
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/shell"
+	"boucle/desktop/ui/widgets"
 	"boucle/desktop/viewmodel"
 )
 
@@ -136,6 +137,7 @@ func newApp() fyne.App {
 		app.SetMetadata(assets.Metadata)
 	}
 	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(widgets.Theme()) // a focus seen on every button
 	return a
 }
 

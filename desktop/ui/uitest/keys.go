@@ -78,4 +78,4 @@ var (
 
 // Entry returns the text entry an input is: a widget.Entry, or the one a
 // widgets.MultiLineEntry wraps; nil for anything else.
-func Entry(o fyne.CanvasObject) *widget.Entry { return widgets.EntryOf(o) }
+func Entry(o any) *widget.Entry { return widgets.EntryOf(o) }

@@ -97,6 +97,8 @@ func EntryOf(o any) *widget.Entry {
 		return e
 	case *MultiLineEntry:
 		return &e.Entry
+	case *Entry:
+		return &e.Entry
 	}
 	return nil
 }

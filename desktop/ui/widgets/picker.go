@@ -22,7 +22,7 @@ const maxMatches = 6
 // matches as buttons under the field; tapping one, or Enter with one left,
 // picks it. A barcode or keyboard user never leaves the field.
 type StationPicker struct {
-	Entry    *widget.Entry
+	Entry    *Entry
 	matches  *fyne.Container
 	stations []model.Station
 	exclude  string
@@ -38,7 +38,7 @@ type StationPicker struct {
 
 // NewStationPicker builds an empty picker.
 func NewStationPicker() *StationPicker {
-	p := &StationPicker{Entry: widget.NewEntry(), matches: container.NewGridWrap(fyne.NewSize(180, 44))}
+	p := &StationPicker{Entry: NewEntry(), matches: container.NewGridWrap(fyne.NewSize(180, 44))}
 	p.Entry.SetPlaceHolder(lang.X("picker.placeholder", "Type a code or a name"))
 	p.Entry.OnChanged = func(string) { p.filter() }
 	p.Entry.OnSubmitted = func(string) { p.submit() }
