@@ -123,7 +123,7 @@ func (m *Model) FileComplaint(nc model.NewComplaint) (model.Filed, error) {
 		p.Attachments = append(p.Attachments, domain.Attachment{SHA256: sha, Name: f.Name, Size: int64(len(f.Data)),
 			MediaType: http.DetectContentType(f.Data)})
 	}
-	evs, err := m.record(boltstore.Command{Type: domain.ComplaintFiled, Payload: p})
+	evs, err := m.recordFiling(p, nc.FromDraft)
 	if err != nil {
 		return model.Filed{}, err
 	}

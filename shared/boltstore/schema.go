@@ -81,6 +81,11 @@ var (
 	bucketComplaintFilings = []byte("complaint_filings")    // complaint id → filing station + 0 + number
 	idxComplaintNumber     = []byte("idx_complaint_number") // number → complaint id
 
+	// Drafts of forms on a workstation, per user (see drafts.go): the store
+	// is the workstation's, so a draft belongs to one user on one machine.
+	bucketDrafts     = []byte("drafts")      // login + 0 + form → JSON draft (saved time, the form's fields, its files' names and hashes)
+	bucketDraftFiles = []byte("draft_files") // login + 0 + form + 0 + SHA-256 (hex) → bytes of a file chosen, not filed yet
+
 	// Server-side accounts live in the same file (see syncserver).
 	BucketAccounts      = []byte("accounts")       // login → JSON account (password hash)
 	BucketDevices       = []byte("devices")        // device id → JSON device
@@ -102,6 +107,7 @@ var allBuckets = [][]byte{
 	bucketComplaintRows, bucketComplaintText, idxComplaintFiled, idxComplaintStatus, idxComplaintSupplier,
 	idxComplaintFiling, idxComplaintAssignee, idxComplaintDeadline, idxActionOwnerDue, idxActionDue,
 	idxActionComplaint, idxPlanStatus, bucketComplaintFilings, idxComplaintNumber, idxAttachment,
+	bucketDrafts, bucketDraftFiles,
 	BucketAccounts, BucketDevices, BucketEnrolments, BucketRefreshTokens, BucketServerConfig, BucketBlobUploads,
 }
 

@@ -158,6 +158,9 @@ type NewComplaint struct {
 	Remedy          domain.Remedy
 	Description     string
 	Files           []File
+	// FromDraft: filed from the user's report draft, which the filing
+	// deletes in its own transaction (no draft outlives its complaint).
+	FromDraft bool
 }
 
 // Filed is a complaint just saved.
