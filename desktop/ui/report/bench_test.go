@@ -39,7 +39,6 @@ func BenchmarkSaveFromForm(b *testing.B) {
 	m := viewmodel.New(s, "PRESS2", nil)
 	m.SetSession(model.Session{Login: fixture.Operator.Login, Role: domain.RoleOperator})
 	f := NewForm(ui.Env{Win: w, Async: ui.Inline, Now: time.Now, Nav: benchNav{}}, m, func(string) {})
-	f.debounce = 0
 	w.SetContent(f.Object())
 	f.Load()
 	var times []time.Duration

@@ -79,6 +79,7 @@ type Shell struct {
 	back        *widget.Button
 	content     *fyne.Container
 	bar         *syncbar.Bar
+	shown       fyne.CanvasObject // the view on screen (see guard.go)
 
 	activity *activity
 	notifier *notifier
@@ -169,6 +170,8 @@ func (s *Shell) SignedIn(sess model.Session) {
 }
 
 func (s *Shell) endSession() {
+	s.showing(nil)
+	s.root = ui.Content{}
 	if s.stop != nil {
 		close(s.stop)
 		s.stop = nil
@@ -176,10 +179,11 @@ func (s *Shell) endSession() {
 	s.stack, s.session = nil, model.Session{}
 }
 
-// SwitchUser ends the session at once and shows the people of the
-// workstation: shared stations change hands at every shift.
+// SwitchUser ends the session and shows the people of the workstation:
+// shared stations change hands at every shift. A form with a draft asks
+// first.
 func (s *Shell) SwitchUser() {
-	s.signOut("")
+	s.ask(s.stackViews(), func() { s.signOut("") })
 }
 
 func (s *Shell) signOut(reason string) {
@@ -198,14 +202,16 @@ func (s *Shell) buildMain() {
 	}
 	user := widget.NewLabelWithStyle(who, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	switchUser := widget.NewButtonWithIcon(lang.X("shell.switch", "Switch user"), theme.AccountIcon(), s.SwitchUser)
-	signOut := widget.NewButtonWithIcon(lang.X("shell.sign_out", "Sign out"), theme.LogoutIcon(), func() { s.signOut("") })
+	signOut := widget.NewButtonWithIcon(lang.X("shell.sign_out", "Sign out"), theme.LogoutIcon(), func() {
+		s.ask(s.stackViews(), func() { s.signOut("") })
+	})
 	place := widget.NewLabel("Boucle · " + s.session.Station)
 	header := container.NewBorder(nil, nil, container.NewHBox(place, s.back, s.title), container.NewHBox(user, switchUser, signOut))
 	s.menu = container.NewVBox()
 	s.menuButtons, s.badges, s.badgeTexts = nil, nil, nil
 	for i, sc := range s.screens {
 		i, sc := i, sc
-		b := widget.NewButtonWithIcon(sc.Title, sc.Icon, func() { s.Show(i) })
+		b := widget.NewButtonWithIcon(sc.Title, sc.Icon, func() { s.Navigate(i) })
 		b.Alignment = widget.ButtonAlignLeading
 		var o fyne.CanvasObject = b
 		if s.session.Role == domain.RoleOperator {
@@ -233,7 +239,7 @@ func (s *Shell) shortcuts() {
 			break
 		}
 		i := i
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: keys[i], Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) { s.Show(i) })
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: keys[i], Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) { s.Navigate(i) })
 	}
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyLeft, Modifier: fyne.KeyModifierAlt}, func(fyne.Shortcut) { s.Back() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) { s.ws.SyncNow() })
@@ -294,8 +300,17 @@ func (s *Shell) Push(title string, view fyne.CanvasObject) {
 	s.showTop()
 }
 
-// Back returns to the previous view; back at the root, it reloads it.
+// Back returns to the previous view once the view closed lets it (a
+// form with a draft asks first); back at the root, it reloads it.
 func (s *Shell) Back() {
+	if len(s.stack) == 0 {
+		return
+	}
+	s.ask([]fyne.CanvasObject{s.stack[len(s.stack)-1].view}, s.pop)
+}
+
+// pop returns to the previous view.
+func (s *Shell) pop() {
 	if len(s.stack) == 0 {
 		return
 	}
@@ -320,6 +335,7 @@ func (s *Shell) showTop() {
 	}
 	s.content.Objects = []fyne.CanvasObject{o}
 	s.content.Refresh()
+	s.showing(o)
 }
 
 // Top is the view shown (tests).
@@ -368,12 +384,9 @@ func (s *Shell) OpenPlan(id string) {
 	p.Load()
 }
 
-// OpenReportForm pushes the report form.
-func (s *Shell) OpenReportForm() {
-	f := report.NewForm(s.env, s.m, s.OpenComplaint)
-	s.Push(lang.X("report.title", "Report a defect"), f.Object())
-	f.Load()
-}
+// OpenReportForm opens the report form: the operator's home screen, the
+// engineer's "File a complaint".
+func (s *Shell) OpenReportForm() bool { return s.ShowID("report") || s.ShowID("file") }
 
 // OpenReportFormWith pushes the report form filled with nc: a filing the
 // server refused, recorded again; saved is called once it is filed.

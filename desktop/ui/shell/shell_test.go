@@ -126,28 +126,28 @@ func TestNavigationStackAndComplaint(t *testing.T) {
 	w := plant(t)
 	s := newShell(t, w)
 	signIn(t, s, "marie")
-	// When the operator reports a defect from home
-	test.Tap(uitest.FindButton(s.Top(), ""))
-	if !s.back.Visible() || s.title.Text != "Report a defect" {
-		t.Fatalf("title %q back %v", s.title.Text, s.back.Visible())
+	// The operator's home is the report form itself: no button to press first
+	if s.back.Visible() || s.title.Text != "Report a defect" || uitest.FindButton(s.Top(), "Save the complaint") == nil {
+		t.Fatalf("home: title %q back %v, form shown %v", s.title.Text, s.back.Visible(), uitest.FindButton(s.Top(), "Save the complaint") != nil)
 	}
 	filed, err := w.Model().FileComplaint(model.NewComplaint{SupplierStation: "CUT1", PartRef: "X", Quantity: 1, Category: "surface",
 		Severity: domain.SeverityMinor, Kind: domain.KindComplaint, Description: "scratch"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// And goes back, to "My complaints", and opens it
-	s.Back()
-	if s.back.Visible() {
-		t.Fatal("back still visible at the root")
-	}
+	// When they go to "My complaints" and open it
 	s.ShowID("mine")
 	if !uitest.HasText(s.Top(), filed.Number) {
 		t.Fatalf("%s not listed", filed.Number)
 	}
 	s.OpenComplaint(filed.ID)
-	if !uitest.HasText(s.Top(), filed.Number) || !uitest.HasText(s.Top(), "What to do") {
+	if !uitest.HasText(s.Top(), filed.Number) || !uitest.HasText(s.Top(), "What to do") || !s.back.Visible() {
 		t.Fatal("complaint screen not shown")
+	}
+	// Then Back returns to the list
+	s.Back()
+	if s.back.Visible() || s.title.Text != "My complaints" {
+		t.Fatalf("after Back: title %q back %v", s.title.Text, s.back.Visible())
 	}
 }
 
