@@ -28,6 +28,9 @@ func explain(err error) error {
 		}
 		return err
 	}
+	if de.Code == domain.EUnauthorized && de.Message == "nobody is signed in" { // viewmodel.ErrSignedOut
+		return &domain.Error{Code: domain.EInvalid, Message: lang.X("detail.error.signed_out", "You were signed out meanwhile: sign in again, then record it again.")}
+	}
 	if words := ruleWords(de); words != "" {
 		return &domain.Error{Code: domain.EInvalid, Rule: de.Rule, Message: words}
 	}
@@ -62,9 +65,9 @@ func fieldWords(field, msg string) string {
 		return lang.X("detail.error.duplicate_itself", "Give the number of another complaint: this one cannot repeat itself")
 	case "owner: give a new owner or a new due date":
 		return lang.X("detail.error.reschedule_nothing", "Choose another owner or another due date")
-	case "attachment.size: must be between 1 byte and 10 MB", "file: evidence files are limited to 10 MB":
+	case "attachment: must be between 1 byte and 10 MB", "attachment: evidence files are limited to 10 MB", "file: evidence files are limited to 10 MB":
 		return lang.X("detail.error.file_too_big", "is too large: files are limited to 10 MB")
-	case "file: is empty":
+	case "attachment: is empty", "file: is empty":
 		return lang.X("detail.error.file_empty", "is empty: choose another file")
 	}
 	if field == "of" && strings.HasPrefix(msg, "no complaint numbered ") {

@@ -118,11 +118,11 @@ func (s *Screen) buildRescheduleAction(p *panel) {
 	p.ok = lang.X("panel.action_rescheduled", "Action rescheduled.")
 	p.run = func() error {
 		newOwner, newDue := owner(), time.Time{}
-		if text := strings.TrimSpace(due.Text); text != i18n.Date(a.Due) {
-			d, err := i18n.ParseDate(text)
-			if err != nil {
-				return domain.FieldError("due", "%s", err.Error())
-			}
+		d, err := i18n.ParseDate(strings.TrimSpace(due.Text))
+		if err != nil {
+			return domain.FieldError("due", "%s", err.Error())
+		}
+		if i18n.Date(d) != i18n.Date(a.Due) { // the same day, however typed, is no change
 			newDue = d
 		}
 		if newOwner == a.Owner {
