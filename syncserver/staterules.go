@@ -52,6 +52,9 @@ func (p *pushTx) checkKeepsAnAdministrator(e *domain.Event) error {
 // checkFiling refuses a second filing of a complaint, and a number that
 // another complaint holds.
 func (p *pushTx) checkFiling(e *domain.Event) error {
+	if err := checkNewFiling(e); err != nil {
+		return err
+	}
 	if f, ok := p.t.ComplaintFiling(e.EntityID); ok {
 		return domain.RuleError(domain.EConflict, "complaint.already_filed",
 			"complaint %s was already filed, as %s by %s", e.EntityID, f.Number, f.Station)
@@ -62,6 +65,16 @@ func (p *pushTx) checkFiling(e *domain.Event) error {
 			"number %s already belongs to another complaint: file it again on this workstation to get a number of its own", number)
 	}
 	return nil
+}
+
+// checkNewFiling refuses a filing whose part is blank (" "): see
+// domain.ComplaintFiledPayload.CheckNewFiling.
+func checkNewFiling(e *domain.Event) error {
+	p, err := domain.DecodePayload(e) // valid: prevalidate checked it
+	if err != nil {
+		return err
+	}
+	return p.(*domain.ComplaintFiledPayload).CheckNewFiling()
 }
 
 // checkComplainant applies domain.CheckComplainant with the filing station

@@ -159,3 +159,20 @@ func TestComplaintIsFiledOnce(t *testing.T) {
 		t.Fatalf("complaint = %s %s", c.FilingStation, c.Number)
 	}
 }
+
+// A filing pushed with a blank part (part_ref " "). Before: accepted, and
+// the analytics took it for "no part", which matched every part (issue
+// 11). Refused now, naming the field; "?" says the part is not known.
+func TestBlankPartRefusedAtTheServer(t *testing.T) {
+	h := newHarness(t)
+	ws := h.workstation("op1")
+	blank := filing(1, "burrs")
+	blank.PartRef = " "
+	resp := h.push(ws, h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", blank))
+	mustRefuse(t, resp.Results[0], domain.EInvalid, "part_ref")
+	unknown := filing(2, "burrs")
+	unknown.PartRef = "?"
+	if r := h.push(ws, h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c2", unknown)).Results[0]; r.Result != syncproto.Accepted {
+		t.Fatalf("a filing with part ?: %+v", r)
+	}
+}

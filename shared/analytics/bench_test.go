@@ -140,3 +140,27 @@ func BenchmarkThemes(b *testing.B) {
 		_ = ds.Themes(yearFilter, analytics.Settings{}, analytics.ThemeOptions{Period: analytics.Month})
 	}
 }
+
+// BenchmarkProblems times finding the problem of every complaint of the
+// plant (issue 11), on a dataset already indexed, and proposing the
+// problem of one new complaint (goal ≤ 5 ms over 100k complaints).
+func BenchmarkProblems(b *testing.B) {
+	p := plant(b)
+	ds := analytics.NewDataset(p.in)
+	b.Run("assign-all", func(b *testing.B) {
+		for b.Loop() {
+			ps := ds.FindProblems()
+			b.ReportMetric(float64(ps.Len()), "problems")
+		}
+	})
+	b.Run("propose-one", func(b *testing.B) {
+		ps := ds.Problems()
+		c := p.in.Complaints[len(p.in.Complaints)/2]
+		i := 0
+		for b.Loop() {
+			c.Description = benchQueries[i%len(benchQueries)]
+			_ = ps.Propose(&c, 5)
+			i++
+		}
+	})
+}

@@ -21,6 +21,9 @@ type Input struct {
 	Plans      []domain.Plan
 	Stations   []domain.Station
 	Categories []domain.Category
+	// Problems are the problems engineers merged (the others have no
+	// state): see Problems.
+	Problems []domain.Problem
 }
 
 // Dataset is an immutable view over an Input, indexed once for every
@@ -66,6 +69,9 @@ type Dataset struct {
 
 	mu          sync.Mutex
 	recurrences map[time.Duration]*Recurrences
+
+	problemsOnce sync.Once
+	problems     *Problems
 }
 
 // fact is what the computations read of a complaint.
@@ -188,7 +194,7 @@ func (ds *Dataset) factOf(c *domain.Complaint) fact {
 	if c.Rating >= 1 && c.Rating <= 5 {
 		f.rating = int8(c.Rating)
 	}
-	if p := normPart(c.PartRef); p != "" {
+	if p := PartKey(c.PartRef); p != "" {
 		f.part = ds.parts.id(p)
 	}
 	return f
@@ -353,6 +359,8 @@ func FromStates(states []*domain.State) Input {
 			in.Stations = append(in.Stations, *s.Station)
 		case s.Category != nil:
 			in.Categories = append(in.Categories, *s.Category)
+		case s.Problem != nil:
+			in.Problems = append(in.Problems, *s.Problem)
 		}
 	}
 	return in

@@ -29,9 +29,9 @@ const (
 // Effectiveness is the measured verdict of one preventive action (once
 // done) or plan (once started). The rule (docs/kpis.md, "Effectiveness"):
 // with T the moment it was done (the action's DoneAt, the plan's
-// StartedAt) and N the effectiveness window, the countable complaints
-// against its supplier station in one of its categories filed in
-// (T, T+N] and not after now are the evidence. Any evidence makes it
+// StartedAt) and N the effectiveness window, the countable complaints of
+// the problems it addresses (its complaint's; a plan's complaints') filed
+// in (T, T+N] and not after now are the evidence. Any evidence makes it
 // ineffective at once; none and now ≥ T+N makes it effective; otherwise
 // it is pending with DaysLeft whole days to go.
 type Effectiveness struct {
@@ -163,21 +163,30 @@ func (ds *Dataset) effectiveness(sub *subject, window time.Duration, now time.Ti
 }
 
 // measure computes the verdict of a subject and lists the positions of the
-// first limit proving complaints: the countable complaints of its scope
-// filed in (doneAt, end], not after now. Each category's group is sorted by
-// filing time: two binary searches per category.
+// first limit proving complaints: the countable complaints of the problems
+// it addresses filed in (doneAt, end], not after now. A problem's
+// complaints are sorted by filing time: two binary searches per problem.
+// A subject that addresses no known problem (a plan naming no complaint,
+// an action whose complaint is not countable) falls back on its scope:
+// the complaints against its supplier station in its categories.
 func (ds *Dataset) measure(sub *subject, window, now int64, limit int) (v Verdict, evidence []int32, count int) {
 	end := sub.doneAt + window
 	last := min(end, now)
-	for _, cat := range sub.scope.categories {
-		group := ds.groups[groupKey{sub.scope.supplier, cat}]
+	ps := ds.Problems()
+	lists := ps.membersOf(ds.subjectProblems(sub))
+	if lists == nil {
+		for _, cat := range sub.scope.categories {
+			lists = append(lists, ds.groups[groupKey{sub.scope.supplier, cat}])
+		}
+	}
+	for _, group := range lists {
 		lo, hi := ds.filedAfter(group, sub.doneAt), ds.filedAfter(group, last)
 		if hi > lo {
 			count += hi - lo
 			evidence = append(evidence, group[lo:min(hi, lo+limit)]...)
 		}
 	}
-	if len(sub.scope.categories) > 1 {
+	if len(lists) > 1 {
 		slices.Sort(evidence) // positions order complaints by (FiledAt, ID)
 	}
 	evidence = evidence[:min(limit, len(evidence))]
@@ -188,6 +197,47 @@ func (ds *Dataset) measure(sub *subject, window, now int64, limit int) (v Verdic
 		return Effective, nil, 0
 	}
 	return Pending, nil, 0
+}
+
+// subjectProblems lists the problems (indices) a subject addresses: an
+// action's complaint's; a plan's complaints'; an action of a plan that
+// names no complaint, the plan's.
+func (ds *Dataset) subjectProblems(sub *subject) []int32 {
+	ps := ds.Problems()
+	plan := int32(-1)
+	if sub.kind == SubjectPlan {
+		plan = sub.index
+	} else if a := ds.actions[sub.index]; a.ComplaintID == "" {
+		if pi, ok := ds.planIdx[a.PlanID]; ok {
+			plan = pi
+		}
+	}
+	if plan >= 0 {
+		var pos []int32
+		for _, id := range ds.plans[plan].Complaints {
+			if p, ok := ds.pos[id]; ok {
+				pos = append(pos, p)
+			}
+		}
+		return ps.problemsOfPositions(pos)
+	}
+	if sub.scope.complaint >= 0 {
+		return ps.problemsOfPositions([]int32{sub.scope.complaint})
+	}
+	return nil
+}
+
+// membersOf returns the complaints (positions) of each problem, nil for
+// none.
+func (ps *Problems) membersOf(problems []int32) [][]int32 {
+	if len(problems) == 0 {
+		return nil
+	}
+	out := make([][]int32, len(problems))
+	for i, pr := range problems {
+		out[i] = ps.list[pr].members
+	}
+	return out
 }
 
 // filedAfter returns the index of the first position of sorted whose

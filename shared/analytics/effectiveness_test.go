@@ -25,9 +25,11 @@ func TestEffectivenessFixture(t *testing.T) {
 		{"PL3", analytics.Effective, nil, 0, "2026-02-05 08:00"},
 		// A2b PRESSE dimensional, done 01-09 10:00: C12 (02-17) is after 02-08 10:00
 		{"A2b", analytics.Effective, nil, 0, "2026-02-08 10:00"},
-		// A4 PEINT surface, done 01-16 16:00: C07 on 02-02 (another part: the
-		// rule is the station and category)
-		{"A4", analytics.Ineffective, []string{"C07"}, 0, "2026-02-15 16:00"},
+		// A4 on C04 (problem of C01: paint on the hood, P-300), done 01-16
+		// 16:00: nothing of that problem by 02-15 16:00. C07 (02-02, runs of
+		// paint on P-310) is another problem of the same station and
+		// category: no longer evidence (issue 11, point 5)
+		{"A4", analytics.Effective, nil, 0, "2026-02-15 16:00"},
 		// PL1 PRESSE surface, started 01-17 08:00: C06 on 01-21 (C10 of 02-05
 		// is a duplicate and does not count)
 		{"PL1", analytics.Ineffective, []string{"C06"}, 0, "2026-02-16 08:00"},
@@ -92,11 +94,18 @@ func TestEffectivenessRule(t *testing.T) {
 		eq(t, "days left", e.DaysLeft, 20)
 	})
 	t.Run("IneffectiveAtOnce", func(t *testing.T) {
-		// a complaint on day 3 decides it on day 4, long before the window ends
-		e := verdict(t, t0.Add(4*day), rc("B", t0.Add(3*day), "P9"))
+		// a complaint of the problem on day 3 decides it on day 4, long
+		// before the window ends
+		e := verdict(t, t0.Add(4*day), rc("B", t0.Add(3*day), "P1"))
 		eq(t, "verdict", e.Verdict, analytics.Ineffective)
 		eq(t, "evidence", e.Evidence, []string{"B"})
 		eq(t, "days left", e.DaysLeft, 0)
+	})
+	t.Run("OtherProblemIgnored", func(t *testing.T) {
+		// same station and category, another part: another problem (before
+		// issue 11 it made the action ineffective)
+		e := verdict(t, t0.Add(40*day), rc("B", t0.Add(3*day), "P9"))
+		eq(t, "verdict", e.Verdict, analytics.Effective)
 	})
 	t.Run("EffectiveAfterWindow", func(t *testing.T) {
 		e := verdict(t, t0.Add(30*day))

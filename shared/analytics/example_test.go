@@ -23,10 +23,11 @@ func ExampleIndex_Similar() {
 
 func ExampleDataset_Indicators() {
 	ds := analytics.NewDataset(analytics.Input{Complaints: []domain.Complaint{
-		{ID: "c1", SupplierStation: "PRESSE", FilingStation: "PEINT", Category: "surface", Status: domain.StatusAcknowledged,
+		{ID: "c1", SupplierStation: "PRESSE", FilingStation: "PEINT", Category: "surface", PartRef: "BRK-2041",
+			Description: "Rayures profondes sur le carter", Status: domain.StatusAcknowledged,
 			FiledAt: at("2026-01-05 08:00"), AcknowledgedAt: at("2026-01-05 10:00")},
-		{ID: "c2", SupplierStation: "PRESSE", FilingStation: "PEINT", Category: "surface", Status: domain.StatusNew,
-			FiledAt: at("2026-01-20 08:00")},
+		{ID: "c2", SupplierStation: "PRESSE", FilingStation: "PEINT", Category: "surface", PartRef: "brk2041 ",
+			Description: "Deep scratches on the housing", Status: domain.StatusNew, FiledAt: at("2026-01-20 08:00")},
 	}})
 	f := analytics.Filter{From: at("2026-01-01 00:00"), To: at("2026-02-01 00:00")}
 	r := ds.Indicators(f, analytics.DefaultSettings(), at("2026-02-01 00:00"))

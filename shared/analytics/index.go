@@ -166,10 +166,10 @@ func analyseComplaint(c *domain.Complaint) analysed {
 	var occ []occurrence
 	tokenize(c.Description, func(t token) { occ = append(occ, occurrence{t.term, t.form}) })
 	// Part and lot are exact terms; their label is their value.
-	if p := normPart(c.PartRef); p != "" {
+	if p := PartKey(c.PartRef); p != "" {
 		occ = append(occ, occurrence{partPrefix + p, ""})
 	}
-	if l := normPart(c.Lot); l != "" {
+	if l := strings.ToUpper(strings.TrimSpace(c.Lot)); l != "" {
 		occ = append(occ, occurrence{lotPrefix + l, ""})
 	}
 	slices.SortFunc(occ, func(a, b occurrence) int {

@@ -103,11 +103,12 @@ func TestIndicators(t *testing.T) {
 		// escalated: C05, C07 / 13 filed
 		eq(t, "escalation", r.Escalation, analytics.Rate{Num: 2, Den: 13})
 		// recurrences in the cohort: C03 (of C00), C04 (of C01), C06 (of
-		// C00), C08 (of C05), C12 (of C02) / 10 countable
+		// C03, the problem's previous complaint), C08 (of C05), C12 (of
+		// C02) / 10 countable
 		eq(t, "recurrence", r.Recurrence, analytics.Rate{Num: 5, Den: 10})
-		// after prevention: C03 and C06 (A0 done 12-20), C08 (A5 done
-		// 01-20), C12 (A2b done 01-09, PL2 approved 01-20); C04's earlier
-		// C01 only has A1, still open
+		// after prevention: C03 and C06 (A0 done 12-20 on C00, same
+		// problem), C08 (A5 done 01-20), C12 (A2b done 01-09, PL2 approved
+		// 01-20); C04's problem only has A1, still open
 		eq(t, "after prevention", r.RecurrenceAfterPrevention, analytics.Rate{Num: 4, Den: 5})
 		if got := r.ResolvedByDeadline.Pct(); math.Abs(got-66.666666) > 1e-4 { // 6/9
 			t.Errorf("pct = %v, want 66.67", got)
@@ -140,12 +141,13 @@ func TestIndicators(t *testing.T) {
 		// effective: no DECOUPE contamination/quantity complaint by 02-05),
 		// PL1 (01-17, ineffective: C06 on 01-21), PL2 (02-18, pending until
 		// 03-20). Preventive actions done in the period: A2b (01-09,
-		// effective: no PRESSE dimensional complaint in (01-09, 02-08]),
-		// A4 (01-16, ineffective: C07), A5 (01-20, ineffective: C08), A13
-		// (02-27, pending). A0 was done in December: not in the period.
+		// effective: no complaint of C02's problem in (01-09, 02-08]),
+		// A4 (01-16, effective: C07 is another problem since issue 11),
+		// A5 (01-20, ineffective: C08), A13 (02-27, pending). A0 was done
+		// in December: not in the period.
 		eq(t, "prevention", r.Prevention, analytics.PreventionSummary{
 			Plans:   analytics.VerdictCounts{Effective: 1, Ineffective: 1, Pending: 1},
-			Actions: analytics.VerdictCounts{Effective: 1, Ineffective: 2, Pending: 1},
+			Actions: analytics.VerdictCounts{Effective: 2, Ineffective: 1, Pending: 1},
 		})
 	})
 }
@@ -178,8 +180,9 @@ func TestIndicatorsFiltered(t *testing.T) {
 		f.SupplierStation, f.Severity = "PEINT", "minor"
 		r := ds.Indicators(f, fixSet, fixNow)
 		eq(t, "filed", r.Filed, 5)
-		// plans have no severity: none; actions: A4 (C04) ineffective
-		eq(t, "prevention", r.Prevention, analytics.PreventionSummary{Actions: analytics.VerdictCounts{Ineffective: 1}})
+		// plans have no severity: none; actions: A4 (C04) effective (C07
+		// is another problem)
+		eq(t, "prevention", r.Prevention, analytics.PreventionSummary{Actions: analytics.VerdictCounts{Effective: 1}})
 	})
 	t.Run("Category", func(t *testing.T) {
 		// dimensional: C02 C05 C08 C12; TTA 4h 30h 1h 6h → sorted 1 4 6 30,

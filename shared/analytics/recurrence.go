@@ -2,34 +2,32 @@ package analytics
 
 import (
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"boucle/shared/domain"
 )
 
-// Recurrence links a complaint to the earlier complaint whose problem came
-// back. The rule (docs/kpis.md, "Recurrence"):
+// Recurrence links a complaint to the previous complaint of the same
+// problem (see Problems). The rule (docs/kpis.md, "Recurrence"):
 //
-//   - both complaints are countable (not rejected, duplicate or withdrawn);
-//   - same supplier station and same category;
-//   - same part reference (trimmed, case-insensitive) when both have one;
-//   - the earlier one comes first in (FiledAt, ID) order and was filed at
-//     most Window before: FiledAt(new) − FiledAt(earlier) ≤ Window;
-//   - among those, the link goes to the earliest.
+//   - both complaints are countable and belong to the same problem;
+//   - the earlier one is the problem's previous complaint in (FiledAt, ID)
+//     order, filed at most Window before: FiledAt(new) − FiledAt(earlier)
+//     ≤ Window.
 //
 // It recurred after prevention when, before the new complaint was filed,
-// that earlier complaint had a preventive action done (status done,
-// effective or ineffective, DoneAt before) or was named by a plan approved
-// before.
+// the problem had a preventive action done (status done, effective or
+// ineffective, DoneAt before) on any of its complaints, or one of its
+// complaints was named by a plan approved before.
 type Recurrence struct {
 	ComplaintID     string        `json:"complaint_id"`
 	Of              string        `json:"of"`
+	Problem         ProblemID     `json:"problem"`
 	Gap             time.Duration `json:"gap"` // FiledAt(new) − FiledAt(of)
 	AfterPrevention bool          `json:"after_prevention"`
-	// The preventive actions (done) and plans (approved) of Of that came
-	// before the new complaint, by id.
+	// The preventive actions (done) and plans (approved) of the problem
+	// that came before the new complaint, by id.
 	PreventiveActions []string `json:"preventive_actions,omitempty"`
 	Plans             []string `json:"plans,omitempty"`
 }
@@ -74,17 +72,19 @@ func (r *Recurrences) Lookup(complaintID string) (Recurrence, bool) {
 
 // at details the recurrence of the complaint at position p.
 func (r *Recurrences) at(p int32) Recurrence {
-	ds := r.ds
+	ds, ps := r.ds, r.ds.Problems()
 	c, of := ds.complaints[p], ds.complaints[r.of[p]]
-	x := Recurrence{ComplaintID: c.ID, Of: of.ID, Gap: c.FiledAt.Sub(of.FiledAt), AfterPrevention: r.after[p]}
-	for _, ai := range ds.actionsOf.at(int(r.of[p])) {
-		if a := ds.actions[ai]; isDonePreventive(a) && a.DoneAt.Before(c.FiledAt) {
-			x.PreventiveActions = append(x.PreventiveActions, a.ID)
+	x := Recurrence{ComplaintID: c.ID, Of: of.ID, Problem: ps.problemAt(p), Gap: c.FiledAt.Sub(of.FiledAt), AfterPrevention: r.after[p]}
+	for _, m := range ps.list[ps.problem[p]].members {
+		for _, ai := range ds.actionsOf.at(int(m)) {
+			if a := ds.actions[ai]; isDonePreventive(a) && a.DoneAt.Before(c.FiledAt) && !slices.Contains(x.PreventiveActions, a.ID) {
+				x.PreventiveActions = append(x.PreventiveActions, a.ID)
+			}
 		}
-	}
-	for _, pi := range ds.plansOf.at(int(r.of[p])) {
-		if at := approvedAt(ds.plans[pi]); !at.IsZero() && at.Before(c.FiledAt) {
-			x.Plans = append(x.Plans, ds.plans[pi].ID)
+		for _, pi := range ds.plansOf.at(int(m)) {
+			if at := approvedAt(ds.plans[pi]); !at.IsZero() && at.Before(c.FiledAt) && !slices.Contains(x.Plans, ds.plans[pi].ID) {
+				x.Plans = append(x.Plans, ds.plans[pi].ID)
+			}
 		}
 	}
 	slices.Sort(x.PreventiveActions)
@@ -109,67 +109,19 @@ func (ds *Dataset) Recurrences(s Settings) *Recurrences {
 }
 
 func (ds *Dataset) findRecurrences(window time.Duration) *Recurrences {
+	ps := ds.Problems()
 	r := &Recurrences{ds: ds, of: make([]int32, len(ds.facts)), after: make([]bool, len(ds.facts))}
-	for i := range r.of {
-		r.of[i] = -1
-	}
-	for _, group := range ds.groups {
-		ds.groupRecurrences(group, int64(window), r) // groups are disjoint: order does not matter
-	}
-	for p, of := range r.of {
-		if of >= 0 {
-			r.n++
-			r.after[p] = ds.firstPrevention[of] < ds.facts[p].filed
+	for p := range r.of {
+		r.of[p] = -1
+		prev := ps.prev[p]
+		if prev < 0 || ds.facts[p].filed-ds.facts[prev].filed > int64(window) {
+			continue
 		}
+		r.of[p] = prev
+		r.n++
+		r.after[p] = ps.firstPrevention[ps.problem[p]] < ds.facts[p].filed
 	}
 	return r
-}
-
-// groupRecurrences handles one (supplier, category) group, in position
-// order. Complaints of one part are searched apart, together with the
-// complaints that have no part, so that each look-up is a binary search.
-func (ds *Dataset) groupRecurrences(group []int32, window int64, r *Recurrences) {
-	byPart := map[int32][]int32{}
-	var noPart []int32
-	for _, p := range group {
-		if part := ds.facts[p].part; part >= 0 {
-			byPart[part] = append(byPart[part], p)
-		} else {
-			noPart = append(noPart, p)
-		}
-	}
-	for _, p := range group {
-		of := int32(-1)
-		if part := ds.facts[p].part; part < 0 {
-			of = ds.earliestWithin(group, p, window)
-		} else {
-			of = earlier(ds.earliestWithin(byPart[part], p, window), ds.earliestWithin(noPart, p, window))
-		}
-		r.of[p] = of
-	}
-}
-
-// earliestWithin returns the first position of sorted whose complaint was
-// filed at most window before the one at p and sorts before it, or -1.
-func (ds *Dataset) earliestWithin(sorted []int32, p int32, window int64) int32 {
-	from := ds.facts[p].filed - window
-	j, _ := slices.BinarySearchFunc(sorted, from, func(q int32, t int64) int { return cmpInt(ds.facts[q].filed, t) })
-	if j < len(sorted) && sorted[j] < p {
-		return sorted[j]
-	}
-	return -1
-}
-
-// earlier returns the smaller position that is set: positions order
-// complaints by (FiledAt, ID).
-func earlier(a, b int32) int32 {
-	switch {
-	case a < 0:
-		return b
-	case b < 0:
-		return a
-	}
-	return min(a, b)
 }
 
 func isDonePreventive(a *domain.Action) bool {
@@ -190,7 +142,3 @@ func approvedAt(p *domain.Plan) time.Time {
 	}
 	return time.Time{}
 }
-
-// normPart makes part references comparable: "p-100 " and "P-100" are the
-// same part.
-func normPart(p string) string { return strings.ToUpper(strings.TrimSpace(p)) }

@@ -12,23 +12,26 @@ import (
 // applied to the whole dataset (C00 in December, C14 in March count).
 func TestRecurrencesFixture(t *testing.T) {
 	recs := fixture().Recurrences(analytics.Settings{})
-	// C03 → C00: earliest PRESSE/surface/P-100 within 90 days (23 days 1 h)
-	//   after A0, done 12-20 10:00 < 01-07 10:00
-	// C04 → C01: PEINT/surface/P-300, 3 days 6 h; C01's only preventive
-	//   action A1 is open
-	// C06 → C00 (not C03: the earliest within the window), 37 days 1 h
+	// Since issue 11 a recurrence links to the previous complaint of the
+	// same problem (C06 → C03, no longer the earliest C00), and prevention
+	// on any complaint of the problem counts (PL1 names C03).
+	// C03 → C00: problem C00 (scratches on the P-100 housing), 23 days 1 h,
+	//   after A0 done 12-20 10:00 < 01-07 10:00
+	// C04 → C01: problem C01 (paint of the P-300 hood, in English), 3 days
+	//   6 h; the problem's only preventive action A1 is open
+	// C06 → C03: 14 days; after A0 and PL1 (approved 01-16, names C03)
 	// C08 → C05: DECOUPE/dimensional/P-050, 22 days 4 h; after A5 (01-20)
 	// C12 → C02: PRESSE/dimensional/P-200, 42 days; after A2b (done 01-09)
 	//   and PL2 (approved 01-20)
-	// C14 → C00: 79 days 1 h
-	// Not: C07 (P-310 ≠ P-300), C10 (duplicate), C11 (withdrawn).
+	// C14 → C06: 42 days; after A0 and PL1
+	// Not: C07 (P-310 ≠ P-300, runs of paint), C10 (duplicate), C11 (withdrawn).
 	want := []analytics.Recurrence{
-		{ComplaintID: "C03", Of: "C00", Gap: 23*analytics.Day + time.Hour, AfterPrevention: true, PreventiveActions: []string{"A0"}},
-		{ComplaintID: "C04", Of: "C01", Gap: 3*analytics.Day + 6*time.Hour},
-		{ComplaintID: "C06", Of: "C00", Gap: 37*analytics.Day + time.Hour, AfterPrevention: true, PreventiveActions: []string{"A0"}},
-		{ComplaintID: "C08", Of: "C05", Gap: 22*analytics.Day + 4*time.Hour, AfterPrevention: true, PreventiveActions: []string{"A5"}},
-		{ComplaintID: "C12", Of: "C02", Gap: 42 * analytics.Day, AfterPrevention: true, PreventiveActions: []string{"A2b"}, Plans: []string{"PL2"}},
-		{ComplaintID: "C14", Of: "C00", Gap: 79*analytics.Day + time.Hour, AfterPrevention: true, PreventiveActions: []string{"A0"}},
+		{ComplaintID: "C03", Of: "C00", Problem: "C00", Gap: 23*analytics.Day + time.Hour, AfterPrevention: true, PreventiveActions: []string{"A0"}},
+		{ComplaintID: "C04", Of: "C01", Problem: "C01", Gap: 3*analytics.Day + 6*time.Hour},
+		{ComplaintID: "C06", Of: "C03", Problem: "C00", Gap: 14 * analytics.Day, AfterPrevention: true, PreventiveActions: []string{"A0"}, Plans: []string{"PL1"}},
+		{ComplaintID: "C08", Of: "C05", Problem: "C05", Gap: 22*analytics.Day + 4*time.Hour, AfterPrevention: true, PreventiveActions: []string{"A5"}},
+		{ComplaintID: "C12", Of: "C02", Problem: "C02", Gap: 42 * analytics.Day, AfterPrevention: true, PreventiveActions: []string{"A2b"}, Plans: []string{"PL2"}},
+		{ComplaintID: "C14", Of: "C06", Problem: "C00", Gap: 42 * analytics.Day, AfterPrevention: true, PreventiveActions: []string{"A0"}, Plans: []string{"PL1"}},
 	}
 	eq(t, "all", recs.All(), want)
 	eq(t, "len", recs.Len(), 6)
@@ -88,13 +91,15 @@ func TestRecurrenceRule(t *testing.T) {
 		_, ok := recurrenceOf(t, analytics.Input{Complaints: []domain.Complaint{rc("A", t0, "p1 "), rc("B", t0.Add(day), "P1")}}, "B")
 		eq(t, "found", ok, true)
 	})
-	t.Run("OneWithoutPart", func(t *testing.T) {
-		// the part matters only when both have one
+	t.Run("UnknownPartNeverMatches", func(t *testing.T) {
+		// Before issue 11 a complaint without a part matched every part
+		// (B and C recurred A). An unknown part is no evidence: with
+		// nothing else in common but the category, three problems.
 		in := analytics.Input{Complaints: []domain.Complaint{rc("A", t0, ""), rc("B", t0.Add(day), "P2"), rc("C", t0.Add(2*day), "P3")}}
-		b, okB := recurrenceOf(t, in, "B")
-		c, okC := recurrenceOf(t, in, "C")
-		eq(t, "B", okB && b.Of == "A", true)
-		eq(t, "C links the earliest compatible (A, no part), not B (other part)", okC && c.Of == "A", true)
+		_, okB := recurrenceOf(t, in, "B")
+		_, okC := recurrenceOf(t, in, "C")
+		eq(t, "B", okB, false)
+		eq(t, "C", okC, false)
 	})
 	t.Run("DifferentSupplierOrCategory", func(t *testing.T) {
 		b, c := rc("B", t0.Add(day), "P1"), rc("C", t0.Add(2*day), "P1")
@@ -102,8 +107,10 @@ func TestRecurrenceRule(t *testing.T) {
 		ds := analytics.NewDataset(analytics.Input{Complaints: []domain.Complaint{rc("A", t0, "P1"), b, c}})
 		eq(t, "none", ds.Recurrences(analytics.Settings{}).Len(), 0)
 	})
-	t.Run("EarliestWithinWindow", func(t *testing.T) {
-		// A day 0, B day 30, C day 60, D day 100: C → A; D → B (A is 100 days before)
+	t.Run("PreviousOfTheProblem", func(t *testing.T) {
+		// A day 0, B day 30, C day 60, D day 100: each links to the
+		// problem's previous complaint (before issue 11, to the earliest
+		// within the window: C → A, D → B)
 		in := analytics.Input{Complaints: []domain.Complaint{rc("D", t0.Add(100*day), "P1"), rc("C", t0.Add(60*day), "P1"),
 			rc("A", t0, "P1"), rc("B", t0.Add(30*day), "P1")}}
 		ds := analytics.NewDataset(in)
@@ -111,7 +118,7 @@ func TestRecurrenceRule(t *testing.T) {
 		for _, r := range ds.Recurrences(analytics.Settings{}).All() {
 			got = append(got, r.ComplaintID+"→"+r.Of)
 		}
-		eq(t, "links", got, []string{"B→A", "C→A", "D→B"})
+		eq(t, "links", got, []string{"B→A", "C→B", "D→C"})
 	})
 	t.Run("SameInstant", func(t *testing.T) {
 		// two complaints filed at the same millisecond: the id decides

@@ -3,6 +3,7 @@ package boltstore
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"boucle/shared/authorship"
 	"boucle/shared/domain"
@@ -120,6 +121,10 @@ func (t *Tx) prepare(actor Actor, cmd *Command) error {
 	}
 	switch p := cmd.Payload.(type) {
 	case *domain.ComplaintFiledPayload:
+		if err := p.CheckNewFiling(); err != nil {
+			return err
+		}
+		p.PartRef = strings.TrimSpace(p.PartRef)
 		if err := t.requireStation("filing_station", p.FilingStation); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package domain
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -88,6 +89,14 @@ type Complaint struct {
 	DuplicateOf     string       `json:"duplicate_of,omitempty"`
 	WithdrawnReason string       `json:"withdrawn_reason,omitempty"`
 	Messages        []Message    `json:"messages,omitempty"`
+
+	// Problem is the problem (failure mode) an engineer decided the
+	// complaint belongs to, confirming the proposal or moving it; empty
+	// while the automatic proposal stands (analytics.Problems).
+	// NotProblems are the problems an engineer said it is not the same
+	// as: the proposal never puts it back into one of them.
+	Problem     string   `json:"problem,omitempty"`
+	NotProblems []string `json:"not_problems,omitempty"`
 }
 
 // Solution is one proposed option.
@@ -158,7 +167,7 @@ func fileComplaint(c *change, f *ComplaintFiledPayload) error {
 	}
 	c.s.Complaint = &Complaint{
 		ID: c.e.EntityID, Number: f.Number, FilingStation: f.FilingStation, SupplierStation: f.SupplierStation,
-		PartRef: f.PartRef, Lot: f.Lot, Quantity: f.Quantity, Category: f.Category, Severity: f.Severity,
+		PartRef: strings.TrimSpace(f.PartRef), Lot: strings.TrimSpace(f.Lot), Quantity: f.Quantity, Category: f.Category, Severity: f.Severity,
 		Kind: f.Kind, Remedy: f.Remedy, Description: f.Description, Attachments: f.Attachments,
 		FiledBy: c.e.Author, FiledAt: c.at(), FiledOrder: c.e.Order(), Status: StatusNew, StatusChangedAt: c.at(),
 	}

@@ -28,6 +28,7 @@ type State struct {
 	User      *User           `json:"user,omitempty"`
 	Category  *Category       `json:"category,omitempty"`
 	Severity  *SeverityConfig `json:"severity,omitempty"`
+	Problem   *Problem        `json:"problem,omitempty"`
 }
 
 // Meta is the bookkeeping of a fold.
@@ -159,7 +160,7 @@ func NewState(k EntityKey) *State {
 // Exists reports whether the entity has been created.
 func (s *State) Exists() bool {
 	return s.Complaint != nil || s.Action != nil || s.Plan != nil || s.Station != nil ||
-		s.User != nil || s.Category != nil || s.Severity != nil
+		s.User != nil || s.Category != nil || s.Severity != nil || s.Problem != nil
 }
 
 // Has reports whether the event was already folded.

@@ -71,6 +71,19 @@ type ComplaintFiledPayload struct {
 	Attachments     []Attachment `json:"attachments,omitempty"`
 }
 
+// CheckNewFiling refuses what a new filing must not carry, beyond Validate:
+// a part reference of spaces only. Validate cannot refuse it, since the
+// fold validates every event of the log and such filings were accepted
+// once (the fold trims them, and the analytics treat them as an unknown
+// part); the workstation checks it before recording and the server when a
+// push brings a filing. Write "?" when the part is not known.
+func (p *ComplaintFiledPayload) CheckNewFiling() error {
+	if strings.TrimSpace(p.PartRef) == "" {
+		return FieldError("part_ref", "is required: write ? when the part is not known")
+	}
+	return nil
+}
+
 func (p *ComplaintFiledPayload) Validate() error {
 	m := numberRe.FindStringSubmatch(p.Number)
 	switch {

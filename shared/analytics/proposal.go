@@ -1,0 +1,531 @@
+package analytics
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"boucle/shared/domain"
+)
+
+// Proposal says which problem a complaint looks like, how strongly and
+// why. The score is the sum of the weights of the reasons; a complaint
+// joins the problem when it reaches ProposalThreshold. A decision of an
+// engineer is a proposal too, with Decided set and the single reason
+// ReasonDecided.
+type Proposal struct {
+	Problem ProblemID `json:"problem"`
+	Score   float64   `json:"score"`
+	Reasons []Reason  `json:"reasons"`
+	// Decided: an engineer placed the complaint there (confirmed, moved or
+	// split); the score is 1.
+	Decided bool `json:"decided,omitempty"`
+	// New: no earlier problem reached the threshold, the complaint started
+	// its own problem (Problem is then its own). Best, if set, is the
+	// problem that came closest, with Score and Reasons about it.
+	New  bool      `json:"new,omitempty"`
+	Best ProblemID `json:"best,omitempty"`
+}
+
+// Reason is one named reason of a score, for a screen to show in the
+// user's language (the codes are listed in docs/kpis.md with their
+// English and French wording). Weight is its share of the score (negative
+// against); Detail is the evidence: the part, the shared words, the cause
+// family.
+type Reason struct {
+	Code   ReasonCode `json:"code"`
+	Weight float64    `json:"weight"`
+	Detail string     `json:"detail,omitempty"`
+}
+
+// ReasonCode names a reason.
+type ReasonCode string
+
+const (
+	ReasonDecided          ReasonCode = "decided"           // an engineer decided
+	ReasonSamePart         ReasonCode = "same_part"         // the same part, however written
+	ReasonPartTypo         ReasonCode = "part_typo"         // the part one typing slip away
+	ReasonOtherPart        ReasonCode = "other_part"        // both parts known, different
+	ReasonSimilarText      ReasonCode = "similar_text"      // the description shares rare words
+	ReasonDifferentText    ReasonCode = "different_text"    // the descriptions share little
+	ReasonSameCategory     ReasonCode = "same_category"     // a category of the problem
+	ReasonOtherCategory    ReasonCode = "other_category"    // a category the problem never had
+	ReasonSameCauseFamily  ReasonCode = "same_cause_family" // the 6M family found for the problem
+	ReasonOtherCauseFamily ReasonCode = "other_cause_family"
+	ReasonSimilarCause     ReasonCode = "similar_cause"   // root cause and 5 whys alike
+	ReasonDifferentCause   ReasonCode = "different_cause" // root causes known, unlike
+)
+
+// ProposalThreshold is the score from which a complaint joins a problem.
+const ProposalThreshold = 0.5
+
+// The weights of the reasons. The description decides most: the same part
+// and category with an unlike description is another failure on that part
+// (burrs and a wrong drilling on one bracket), so it stays under the
+// threshold; the same part with a paraphrase passes; without a part, the
+// description and the category must carry it alone.
+const (
+	wText        = 0.9  // × cosine of the description with the problem's
+	wTextBase    = 0.2  // subtracted when both have a description
+	wSamePart    = 0.4  //
+	wPartTypo    = 0.3  //
+	wOtherPart   = -0.4 //
+	wSameCat     = 0.15 //
+	wOtherCat    = -0.2 //
+	wSameFamily  = 0.1  //
+	wOtherFamily = -0.3 //
+	wCause       = 0.4  // × cosine of the cause with the problem's
+	wCauseBase   = 0.15 // subtracted when both have a cause
+)
+
+// features is how a complaint compared with a problem; the score and the
+// reasons are functions of it.
+type features struct {
+	text, cause float32 // cosines; -1 when not comparable
+	part        int8    // partUnknown, partSame, partTypo, partOther
+	category    int8    // +1 same, -1 other
+	family      int8    // +1 same, -1 other, 0 unknown
+	partID      int32   // the part dict id met in the problem, -1
+	familyID    int8    // the problem's family, -1
+}
+
+const (
+	partUnknown int8 = iota
+	partSame
+	partTypo
+	partOther
+)
+
+func (f *features) score() float64 {
+	s := 0.0
+	if f.text >= 0 {
+		s += wText*float64(f.text) - wTextBase
+	}
+	switch f.part {
+	case partSame:
+		s += wSamePart
+	case partTypo:
+		s += wPartTypo
+	case partOther:
+		s += wOtherPart
+	}
+	if f.category > 0 {
+		s += wSameCat
+	} else if f.category < 0 {
+		s += wOtherCat
+	}
+	if f.family > 0 {
+		s += wSameFamily
+	} else if f.family < 0 {
+		s += wOtherFamily
+	}
+	if f.cause >= 0 {
+		s += wCause*float64(f.cause) - wCauseBase
+	}
+	return math.Round(s*1000) / 1000
+}
+
+// familyNames are the 6M families, numbered for counting.
+var familyNames = [...]domain.Ishikawa{domain.IshikawaManpower, domain.IshikawaMachine, domain.IshikawaMethod,
+	domain.IshikawaMaterial, domain.IshikawaMeasurement, domain.IshikawaEnvironment}
+
+func familyOf(i domain.Ishikawa) int8 {
+	for n, f := range familyNames {
+		if f == i {
+			return int8(n)
+		}
+	}
+	return -1
+}
+
+// query is a complaint as the proposal sees it.
+type query struct {
+	supplier, category, part int32   // dict ids; -1 when the dataset never met it
+	partKey                  string  // PartKey of its part, "" unknown
+	partNear                 []int32 // the parts of its supplier station within one typo of partKey (partNeighbours)
+	family                   int8
+	desc, cause              vec
+	not                      []ProblemID // problems an engineer said it is not, merges followed
+}
+
+func (ps *Problems) queryOf(p int32) query {
+	c, f := ps.ds.complaints[p], &ps.ds.facts[p]
+	q := query{supplier: f.supplier, category: f.category, part: f.part, family: familyOf(c.Ishikawa),
+		desc: ps.desc[p], cause: ps.cause[p]}
+	if f.part >= 0 {
+		q.partKey = ps.ds.parts.names[f.part]
+		q.partNear = ps.partNeighbours(f.supplier, q.partKey)
+	}
+	q.not = ps.notProblems(c.NotProblems)
+	return q
+}
+
+func (ps *Problems) notProblems(ids []string) []ProblemID {
+	var out []ProblemID
+	for _, id := range ids {
+		out = append(out, ps.resolve(ProblemID(id)))
+	}
+	return out
+}
+
+// excluded reports whether an engineer said the complaint is not in st.
+func (ps *Problems) excluded(q *query, st *problemState) bool {
+	return len(q.not) > 0 && slices.Contains(q.not, ps.resolve(st.id))
+}
+
+// candidateScratch marks the problems already gathered for one query.
+type candidateScratch struct {
+	stamp []int32
+	via   []int32 // by local index: the part whose list brought it, -1 for a word
+	gen   int32
+	list  []int32
+}
+
+// Candidate limits: how many problems each look-up brings. Problems are
+// listed in the order they were last met, so the most recent come first.
+const (
+	candidatesPerPart = 8
+	maxPartNeighbours = 6 // the part and the first typo neighbours met
+	candidatesPerTypo = 2
+	candidatesByPart  = 16
+	candidatesPerTerm = 8
+	candidateTerms    = 3 // the rarest terms of the description bring candidates
+)
+
+// candidates gathers the problems (local indices) of the partition that
+// share the query's part (or one a typo away) or one of its rarest words.
+func (pt *partition) candidates(q *query, sc *candidateScratch) []int32 {
+	if len(sc.stamp) < len(pt.list) {
+		sc.stamp = append(sc.stamp, make([]int32, len(pt.list)-len(sc.stamp))...)
+		sc.via = append(sc.via, make([]int32, len(pt.list)-len(sc.via))...)
+	}
+	sc.gen++
+	sc.list = sc.list[:0]
+	take := func(l []int32, n int, via int32) {
+		for k := len(l) - 1; k >= 0 && n > 0; k-- {
+			if i := l[k]; sc.stamp[i] != sc.gen {
+				sc.stamp[i], sc.via[i] = sc.gen, via
+				sc.list = append(sc.list, i)
+				n--
+			}
+		}
+	}
+	for k, part := range q.partNear {
+		n := candidatesPerPart // the part itself
+		if k > 0 || part != q.part {
+			n = candidatesPerTypo
+		}
+		take(pt.byPart[part], n, part)
+		if len(sc.list) >= candidatesByPart {
+			break
+		}
+	}
+	for _, t := range rarest(q.desc, candidateTerms) {
+		take(pt.byTerm[t], candidatesPerTerm, -1)
+	}
+	return sc.list
+}
+
+// partNeighbours lists the part (if the dataset holds it) and the parts
+// of the supplier station one typo away from it.
+// The answers for the parts of the dataset are computed once, before the
+// pass (indexPartVariants).
+func (ps *Problems) partNeighbours(supplier int32, key string) []int32 {
+	part := lookupID(&ps.ds.parts, key)
+	if near, ok := ps.near[supplierKey{supplier, part}]; ok && part >= 0 {
+		return near
+	}
+	var out []int32
+	if part >= 0 {
+		out = append(out, part) // first: the same part outranks a typo
+	}
+	for _, v := range partVariants(key) {
+		for _, other := range ps.variant[variantKey{supplier, v}] {
+			if len(out) < maxPartNeighbours && !slices.Contains(out, other) && partsClose(key, ps.ds.parts.names[other]) {
+				out = append(out, other)
+			}
+		}
+	}
+	return out
+}
+
+// rarest returns the ids of the n heaviest terms of a unit vector (the
+// rarest words), heaviest first, id on a tie.
+func rarest(v vec, n int) []uint32 {
+	top := slices.Clone(v)
+	slices.SortFunc(top, func(a, b tw) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.id, b.id)) })
+	out := make([]uint32, 0, n)
+	for _, t := range top[:min(n, len(top))] {
+		out = append(out, t.id)
+	}
+	return out
+}
+
+// bestMatch scores the candidates of the partition and returns the best
+// (score, then the most recently met, then the first created) as a local
+// index, its features and score; -1 when there is none.
+func (ps *Problems) bestMatch(pt *partition, q *query, sc *candidateScratch) (int32, features, float64) {
+	best, bestScore, bestLast := int32(-1), math.Inf(-1), int32(-1)
+	var bestFeat features
+	for _, i := range pt.candidates(q, sc) {
+		st := pt.list[i]
+		if ps.excluded(q, st) {
+			continue
+		}
+		f := ps.compareCheap(q, st, sc.via[i])
+		if f.upperBound(q) < bestScore-0.001 {
+			continue // even the same words could not beat the best: skip the cosines
+		}
+		ps.compareText(q, st, &f)
+		s, last := f.score(), st.members[len(st.members)-1]
+		if s > bestScore || (s == bestScore && (last > bestLast || (last == bestLast && i < best))) {
+			best, bestScore, bestLast, bestFeat = i, s, last, f
+		}
+	}
+	return best, bestFeat, bestScore
+}
+
+// compare computes the features of a query against a problem.
+func (ps *Problems) compare(q *query, st *problemState) features {
+	f := ps.compareCheap(q, st, -1)
+	ps.compareText(q, st, &f)
+	return f
+}
+
+// compareText fills the cosines of the description and the cause.
+func (ps *Problems) compareText(q *query, st *problemState, f *features) {
+	f.text, f.cause = float32(st.text.cosine(q.desc)), float32(st.cause.cosine(q.cause))
+}
+
+// upperBound is the best score the features could reach once the cosines
+// are known (both 1).
+func (f features) upperBound(q *query) float64 {
+	f.text, f.cause = -1, -1
+	s := f.score()
+	if len(q.desc) > 0 {
+		s += wText - wTextBase
+	}
+	if len(q.cause) > 0 {
+		s += wCause - wCauseBase
+	}
+	return s
+}
+
+// compareCheap computes the features that need no cosine: part,
+// category, cause family. via is the part whose list of problems brought
+// st, -1 if none did: then only the part itself is looked for among the
+// problem's (a typo neighbour brings its problems through its own list).
+func (ps *Problems) compareCheap(q *query, st *problemState, via int32) features {
+	f := features{text: -1, cause: -1, partID: -1, familyID: -1}
+	near := q.partNear
+	switch {
+	case via >= 0:
+		near = []int32{via}
+	case len(near) > 0 && near[0] == q.part:
+		near = near[:1]
+	}
+	if via >= 0 && q.part >= 0 && via != q.part {
+		if _, ok := slices.BinarySearch(st.parts, q.part); ok {
+			near = []int32{q.part} // the same part outranks a typo
+		}
+	}
+	if q.partKey != "" && len(st.parts) > 0 {
+		f.part = partOther
+		for _, p := range near { // the part itself first, if known
+			if _, ok := slices.BinarySearch(st.parts, p); ok {
+				f.part, f.partID = partTypo, p
+				if p == q.part {
+					f.part = partSame
+				}
+				break
+			}
+		}
+	}
+	if slices.Contains(st.categories, q.category) {
+		f.category = 1
+	} else if len(st.categories) > 0 {
+		f.category = -1
+	}
+	if fam := dominantFamily(&st.families); fam >= 0 {
+		f.familyID = fam
+		switch {
+		case q.family < 0:
+		case q.family == fam:
+			f.family = 1
+		default:
+			f.family = -1
+		}
+	}
+	return f
+}
+
+// dominantFamily is the 6M family most often found for the problem's
+// complaints (the first on a tie), -1 when none was found.
+func dominantFamily(counts *[len(familyNames)]int32) int8 {
+	best, n := int8(-1), int32(0)
+	for i, c := range counts {
+		if c > n {
+			best, n = int8(i), c
+		}
+	}
+	return best
+}
+
+// reasons lists the reasons of features against a problem, strongest
+// first. q is the complaint's vectors (for the shared words), st the
+// problem.
+func (ps *Problems) reasons(f features, q *query, st *problemState) []Reason {
+	var out []Reason
+	if f.text >= 0 {
+		w := round3(wText*float64(f.text) - wTextBase)
+		code := ReasonSimilarText
+		if w < 0 {
+			code = ReasonDifferentText
+		}
+		out = append(out, Reason{Code: code, Weight: w, Detail: joinWords(st.text.shared(ps.model, q.desc, 5))})
+	}
+	part := ""
+	if f.partID >= 0 {
+		part = ps.ds.parts.names[f.partID]
+	}
+	switch f.part {
+	case partSame:
+		out = append(out, Reason{Code: ReasonSamePart, Weight: wSamePart, Detail: part})
+	case partTypo:
+		out = append(out, Reason{Code: ReasonPartTypo, Weight: wPartTypo, Detail: part})
+	case partOther:
+		out = append(out, Reason{Code: ReasonOtherPart, Weight: wOtherPart})
+	}
+	if f.category > 0 {
+		out = append(out, Reason{Code: ReasonSameCategory, Weight: wSameCat})
+	} else if f.category < 0 {
+		out = append(out, Reason{Code: ReasonOtherCategory, Weight: wOtherCat})
+	}
+	family := ""
+	if f.familyID >= 0 {
+		family = string(familyNames[f.familyID])
+	}
+	if f.family > 0 {
+		out = append(out, Reason{Code: ReasonSameCauseFamily, Weight: wSameFamily, Detail: family})
+	} else if f.family < 0 {
+		out = append(out, Reason{Code: ReasonOtherCauseFamily, Weight: wOtherFamily, Detail: family})
+	}
+	if f.cause >= 0 {
+		w := round3(wCause*float64(f.cause) - wCauseBase)
+		code := ReasonSimilarCause
+		if w < 0 {
+			code = ReasonDifferentCause
+		}
+		out = append(out, Reason{Code: code, Weight: w, Detail: joinWords(st.cause.shared(ps.model, q.cause, 5))})
+	}
+	slices.SortStableFunc(out, func(a, b Reason) int { return cmp.Compare(math.Abs(b.Weight), math.Abs(a.Weight)) })
+	return out
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+func joinWords(ws []string) string {
+	s := ""
+	for i, w := range ws {
+		if i > 0 {
+			s += ", "
+		}
+		s += w
+	}
+	return s
+}
+
+// proposalAt is the proposal recorded for the complaint at p.
+func (ps *Problems) proposalAt(p int32) Proposal {
+	c := ps.ds.complaints[p]
+	if ps.decided[p] {
+		return Proposal{Problem: ps.problemAt(p), Score: 1, Decided: true, Reasons: []Reason{{Code: ReasonDecided, Weight: 1, Detail: c.Problem}}}
+	}
+	pr := Proposal{Problem: ps.problemAt(p)}
+	if b := ps.best[p]; b >= 0 {
+		q := ps.queryOf(p)
+		f := ps.feat[p]
+		pr.Score, pr.Reasons = f.score(), ps.reasons(f, &q, ps.list[b])
+		if ps.list[b].id != pr.Problem {
+			pr.Best = ps.list[b].id
+		}
+	}
+	if ps.problem[p] >= 0 && ps.list[ps.problem[p]].members[0] == p {
+		pr.New = true
+	}
+	if !ps.ds.facts[p].countable && pr.Problem == "" && ps.best[p] >= 0 && pr.Score >= ProposalThreshold {
+		pr.Problem, pr.Best = ps.list[ps.best[p]].id, ""
+	}
+	return pr
+}
+
+// Propose scores a complaint being filed (or any complaint) against the
+// problems of the dataset as they stand, and returns the best proposals,
+// best first (at most k, those scoring above zero), for the filing form
+// and the complaint's page. An empty list means it would start a problem.
+// c needs its supplier station, part, category and description; its cause
+// counts once known. A complaint of the dataset is compared without the
+// problems an engineer said it is not.
+func (ps *Problems) Propose(c *domain.Complaint, k int) []Proposal {
+	q := ps.queryFor(c)
+	pt := ps.parts[q.supplier]
+	if pt == nil || q.supplier < 0 {
+		return []Proposal{}
+	}
+	var sc candidateScratch
+	type scored struct {
+		i int32
+		f features
+		s float64
+	}
+	var all []scored
+	for _, local := range pt.candidates(&q, &sc) {
+		i := pt.global[local]
+		if slices.ContainsFunc(all, func(x scored) bool { return x.i == i }) || ps.excluded(&q, ps.list[i]) {
+			continue // two problems merged into one, or one it is not
+		}
+		f := ps.compare(&q, ps.list[i])
+		if s := f.score(); s > 0 {
+			all = append(all, scored{i, f, s})
+		}
+	}
+	slices.SortFunc(all, func(a, b scored) int {
+		la, lb := ps.list[a.i].members[len(ps.list[a.i].members)-1], ps.list[b.i].members[len(ps.list[b.i].members)-1]
+		return cmp.Or(cmp.Compare(b.s, a.s), cmp.Compare(lb, la), cmp.Compare(a.i, b.i))
+	})
+	out := make([]Proposal, 0, min(k, len(all)))
+	for _, x := range all[:min(k, len(all))] {
+		out = append(out, Proposal{Problem: ps.list[x.i].id, Score: x.s, Reasons: ps.reasons(x.f, &q, ps.list[x.i])})
+	}
+	return out
+}
+
+// queryFor turns a complaint that may not be in the dataset into a query,
+// with the dataset's dictionaries (a station or part it never met matches
+// nothing).
+func (ps *Problems) queryFor(c *domain.Complaint) query {
+	ds := ps.ds
+	q := query{supplier: lookupID(&ds.stations, c.SupplierStation), category: lookupID(&ds.categories, c.Category),
+		partKey: PartKey(c.PartRef), family: familyOf(c.Ishikawa)}
+	q.part = lookupID(&ds.parts, q.partKey)
+	if q.partKey != "" {
+		q.partNear = ps.partNeighbours(q.supplier, q.partKey)
+	}
+	q.desc = ps.model.vector(countTerms(c.Description))
+	q.cause = ps.model.vector(countTerms(causeTexts(c)...))
+	q.not = ps.notProblems(c.NotProblems)
+	return q
+}
+
+func lookupID(d *dict, s string) int32 {
+	if i, ok := d.ids[s]; ok {
+		return i
+	}
+	return -1
+}
+
+// String is for logs and tests.
+func (p Proposal) String() string {
+	return fmt.Sprintf("%s %.3f %v", p.Problem, p.Score, p.Reasons)
+}

@@ -1,0 +1,275 @@
+package analytics
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"boucle/shared/domain"
+)
+
+// The problem proposal compares descriptions (and causes) with the same
+// TF-IDF weights as the Index (docs/kpis.md, "Similar complaints"):
+// w(t,d) = (1 + ln tf) · idf(t), idf(t) = ln((1+N)/(1+df(t))) + 1, over
+// the dataset's complaints, vectors normalised to unit length. The index
+// is built for look-ups while people type; the proposal needs every
+// complaint's vector at once, in a compact form, so it builds its own.
+
+// tw is one weighted term of a vector.
+type tw struct {
+	id uint32
+	w  float32
+}
+
+// vec is a sparse vector, sorted by term id.
+type vec []tw
+
+// dot is the scalar product of two sorted vectors. float64 sums, no fused
+// multiply-add: the same result on every CPU.
+func dot(a, b vec) float64 {
+	var s float64
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].id < b[j].id:
+			i++
+		case a[i].id > b[j].id:
+			j++
+		default:
+			s += float64(float64(a[i].w) * float64(b[j].w))
+			i++
+			j++
+		}
+	}
+	return s
+}
+
+func norm(v vec) float64 {
+	var s float64
+	for _, t := range v {
+		s += float64(float64(t.w) * float64(t.w))
+	}
+	return math.Sqrt(s)
+}
+
+// termCount is a term of a text with its count.
+type termCount struct {
+	term string
+	form string // first surface form met, for people
+	n    int32
+}
+
+// countTerms runs the text pipeline (see Terms), maps English words to
+// their French counterpart (lexicon.go) and counts each term, sorted by
+// term.
+func countTerms(texts ...string) []termCount {
+	var out []termCount
+	for _, text := range texts {
+		tokenize(text, func(t token) { out = append(out, termCount{concept(t.term), t.form, 1}) })
+	}
+	slices.SortStableFunc(out, func(a, b termCount) int { return strings.Compare(a.term, b.term) })
+	w := 0
+	for i := range out {
+		if w > 0 && out[w-1].term == out[i].term {
+			out[w-1].n++
+			continue
+		}
+		out[w] = out[i]
+		w++
+	}
+	return out[:w]
+}
+
+// textModel numbers the terms of a dataset and holds their idf.
+type textModel struct {
+	ids   map[string]uint32
+	forms []string // by term id: the first surface form met
+	df    []int32
+	idf   []float64
+	n     int
+}
+
+// complaintTexts are one complaint's counted terms: its description and
+// its cause (the 5 whys and the root cause).
+type complaintTexts struct {
+	desc, cause []termCount
+}
+
+func causeTexts(c *domain.Complaint) []string {
+	if c.RootCause == "" && len(c.Whys) == 0 {
+		return nil
+	}
+	return append([]string{c.RootCause}, c.Whys...)
+}
+
+// buildTextModel counts the terms of every complaint (on every core) and
+// returns the model and the vectors by position.
+func buildTextModel(cs []*domain.Complaint) (*textModel, []vec, []vec) {
+	texts := make([]complaintTexts, len(cs))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(cs); i += workers {
+				texts[i] = complaintTexts{desc: countTerms(cs[i].Description), cause: countTerms(causeTexts(cs[i])...)}
+			}
+		})
+	}
+	wg.Wait()
+	m := &textModel{ids: map[string]uint32{}, n: len(cs)}
+	for i := range texts { // ids in position order: the same numbering everywhere
+		for _, list := range [][]termCount{texts[i].desc, texts[i].cause} {
+			for _, t := range list {
+				m.df[m.id(t)]++
+			}
+		}
+	}
+	m.idf = make([]float64, len(m.df))
+	for i, df := range m.df {
+		m.idf[i] = math.Log((1+float64(m.n))/(1+float64(df))) + 1
+	}
+	desc, cause := make([]vec, len(cs)), make([]vec, len(cs))
+	for i := range texts {
+		desc[i], cause[i] = m.vector(texts[i].desc), m.vector(texts[i].cause)
+	}
+	return m, desc, cause
+}
+
+func (m *textModel) id(t termCount) uint32 {
+	if id, ok := m.ids[t.term]; ok {
+		return id
+	}
+	id := uint32(len(m.forms))
+	m.ids[t.term] = id
+	m.forms = append(m.forms, t.form)
+	m.df = append(m.df, 0)
+	return id
+}
+
+// vector weighs counted terms and normalises; a term the model does not
+// know (a query's new word) weighs as one held by no complaint, and is
+// left out of the vector after counting in its norm: it can match nothing.
+func (m *textModel) vector(ts []termCount) vec {
+	if len(ts) == 0 {
+		return nil
+	}
+	v := make(vec, 0, len(ts))
+	var sum float64
+	for _, t := range ts {
+		id, known := m.ids[t.term]
+		idf := math.Log(1+float64(m.n)) + 1
+		if known {
+			idf = m.idf[id]
+		}
+		w := (1 + math.Log(float64(t.n))) * idf
+		sum += float64(w * w)
+		if known {
+			v = append(v, tw{id, float32(w)})
+		}
+	}
+	n := math.Sqrt(sum)
+	for i := range v {
+		v[i].w = float32(float64(v[i].w) / n)
+	}
+	slices.SortFunc(v, func(a, b tw) int { return int(int64(a.id) - int64(b.id)) })
+	return v
+}
+
+// centroid is the sum of a problem's member vectors, kept to its
+// centroidTerms heaviest terms so that comparing stays cheap however large
+// the problem grows.
+type centroid struct {
+	v     vec
+	spare vec // the other buffer: add merges into it, then swaps
+	norm  float64
+}
+
+const centroidTerms = 32
+
+// add sums x into the centroid.
+func (c *centroid) add(x vec) {
+	if len(x) == 0 {
+		return
+	}
+	out := c.spare[:0]
+	if cap(out) < len(c.v)+len(x) {
+		out = make(vec, 0, max(len(c.v)+len(x), 2*cap(out)))
+	}
+	i, j := 0, 0
+	for i < len(c.v) || j < len(x) {
+		switch {
+		case j == len(x) || (i < len(c.v) && c.v[i].id < x[j].id):
+			out = append(out, c.v[i])
+			i++
+		case i == len(c.v) || x[j].id < c.v[i].id:
+			out = append(out, x[j])
+			j++
+		default:
+			out = append(out, tw{c.v[i].id, c.v[i].w + x[j].w})
+			i++
+			j++
+		}
+	}
+	if len(out) > centroidTerms {
+		slices.SortFunc(out, func(a, b tw) int {
+			if a.w != b.w {
+				if a.w > b.w {
+					return -1
+				}
+				return 1
+			}
+			return int(int64(a.id) - int64(b.id))
+		})
+		out = out[:centroidTerms]
+		slices.SortFunc(out, func(a, b tw) int { return int(int64(a.id) - int64(b.id)) })
+	}
+	c.v, c.spare, c.norm = out, c.v, norm(out)
+}
+
+// cosine of a unit vector with the centroid, or -1 when either is empty
+// (nothing to compare).
+func (c *centroid) cosine(x vec) float64 {
+	if len(x) == 0 || c.norm == 0 {
+		return -1
+	}
+	return min(dot(x, c.v)/c.norm, 1)
+}
+
+// shared lists the surface forms of the terms x shares with the centroid,
+// heaviest contribution first, at most n.
+func (c *centroid) shared(m *textModel, x vec, n int) []string {
+	type contrib struct {
+		id uint32
+		v  float32
+	}
+	var cs []contrib
+	i, j := 0, 0
+	for i < len(x) && j < len(c.v) {
+		switch {
+		case x[i].id < c.v[j].id:
+			i++
+		case x[i].id > c.v[j].id:
+			j++
+		default:
+			cs = append(cs, contrib{x[i].id, x[i].w * c.v[j].w})
+			i++
+			j++
+		}
+	}
+	slices.SortFunc(cs, func(a, b contrib) int {
+		if a.v != b.v {
+			if a.v > b.v {
+				return -1
+			}
+			return 1
+		}
+		return int(int64(a.id) - int64(b.id))
+	})
+	out := make([]string, 0, min(n, len(cs)))
+	for _, x := range cs[:min(n, len(cs))] {
+		out = append(out, m.forms[x.id])
+	}
+	return out
+}
