@@ -18,25 +18,36 @@ import (
 const projectorPause = 20 * time.Millisecond
 
 // projector folds logged-but-unfolded events (boltstore.Append) into the
-// projections when pushes pause.
+// projections when pushes pause: no push in flight, and none ended in the
+// last projectorPause. A push in flight counts as not paused, else a step
+// would take the store's writer between the pushes of a workstation
+// streaming its outbox in, as soon as one push lasts longer than the pause.
 type projector struct {
 	store    *boltstore.Store
 	log      *slog.Logger
 	mu       sync.Mutex
 	timer    *time.Timer
 	lastPush time.Time
+	inFlight int // pushes begun and not yet ended
 }
 
 func newProjector(store *boltstore.Store, log *slog.Logger) *projector {
 	return &projector{store: store, log: log}
 }
 
-// kick notes a push and arms the timer.
-func (p *projector) kick() {
+// begin notes a push in flight; the returned function notes its end and
+// arms the timer, however the push ended.
+func (p *projector) begin() (end func()) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.lastPush = time.Now()
-	p.arm(projectorPause)
+	p.inFlight++
+	p.mu.Unlock()
+	return func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.inFlight--
+		p.lastPush = time.Now()
+		p.arm(projectorPause)
+	}
 }
 
 // arm (re)starts the timer; the caller holds mu.
@@ -60,6 +71,10 @@ const projectorStep = 500
 // while a workstation streams its outbox in, it only waits.
 func (p *projector) run() {
 	p.mu.Lock()
+	if p.inFlight > 0 { // the last push to end arms the timer again
+		p.mu.Unlock()
+		return
+	}
 	if quiet := time.Since(p.lastPush); quiet < projectorPause {
 		p.arm(projectorPause - quiet)
 		p.mu.Unlock()

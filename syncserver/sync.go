@@ -27,6 +27,7 @@ func (s *Server) push(c *gin.Context) {
 		return
 	}
 	defer release()
+	defer s.projector.begin()()
 	events, err := readPushBody(c)
 	if err != nil {
 		_ = c.Error(err)
@@ -64,7 +65,6 @@ func (s *Server) push(c *gin.Context) {
 		return
 	}
 	resp.ServerTime = s.store.Clock().Now()
-	s.projector.kick()
 	s.metrics.countPush(resp.Results)
 	c.JSON(http.StatusOK, resp)
 }
