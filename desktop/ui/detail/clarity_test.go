@@ -248,3 +248,22 @@ func TestReadableAt1280(t *testing.T) {
 		t.Error("the action title scrolls sideways")
 	}
 }
+
+// The header's badges (status, severity, an overdue deadline, a
+// recurrence) wrap onto a second line rather than widening the page
+// beyond the window: next to the menu, the page has about 1000 pixels at
+// 1280 (French labels are longer still).
+func TestHeaderFitsBesideTheMenu(t *testing.T) {
+	s := seeded(t)
+	fixture.Acknowledged(t, s, "Burr on the edge")
+	id := fixture.Acknowledged(t, s, "Burr on the edge again")
+	r := open(t, s, fixture.Engineer, id)
+	r.sc.env.Now = func() time.Time { return time.Now().Add(30 * 24 * time.Hour) } // long overdue
+	r.sc.Load()
+	if !uitest.HasText(r.sc.header, "Recurrence of") || !uitest.HasText(r.sc.header, "Overdue") {
+		t.Fatalf("header lacks the badges: %v", uitest.Texts(r.sc.header, ""))
+	}
+	if w := r.sc.Object().MinSize().Width; w > 1000 {
+		t.Errorf("the page needs %.0f pixels, more than the 1000 beside the menu", w)
+	}
+}

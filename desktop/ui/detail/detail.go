@@ -223,26 +223,31 @@ func (s *Screen) renderHeader() {
 	line := fmt.Sprintf("%s › %s · %s · %s · %s", s.ref.StationName(c.SupplierStation), s.ref.StationName(c.FilingStation),
 		i18n.Category(s.ref.Category(c.Category)), kind,
 		lang.X("detail.filed_by", "filed by {{.Name}} on {{.Date}}", map[string]any{"Name": s.ref.UserName(c.FiledBy), "Date": i18n.DateTime(c.FiledAt)}))
+	// Three rows, none wider than the page beside the menu: the number and
+	// state; where it comes from, with the 8D report; whether it recurs.
+	// One row held them all and, with an overdue deadline and a recurrence
+	// in French, pushed the page past the window's edge.
 	top := container.NewHBox(title, status, sev, due)
+	lineLabel := widget.NewLabel(line)
+	lineLabel.Truncation = fyne.TextTruncateEllipsis
+	var second fyne.CanvasObject = lineLabel
+	if s.m.Session().Role != domain.RoleOperator {
+		second = container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(lang.X("detail.eightd", "8D report (PDF)"), theme.DocumentSaveIcon(), s.saveEightD), lineLabel)
+	}
+	s.header.Objects = []fyne.CanvasObject{top, second}
 	if s.d.RecurrenceOf != "" {
 		rec := widget.NewLabel(lang.X("detail.recurrence_of", "Recurrence of {{.Number}}", map[string]any{"Number": s.d.RecurrenceOf}))
 		rec.Importance = widget.WarningImportance
-		top.Add(rec)
+		badges := container.NewHBox(rec)
 		if s.d.AfterPrevention {
 			after := widget.NewLabel(lang.X("detail.recurred_after_prevention", "Recurred after prevention"))
 			after.Importance = widget.DangerImportance
-			top.Add(after)
+			badges.Add(after)
 		}
+		s.header.Add(badges)
 	}
-	lineLabel := widget.NewLabel(line)
-	lineLabel.Truncation = fyne.TextTruncateEllipsis
-	var row fyne.CanvasObject = top
-	if s.m.Session().Role != domain.RoleOperator {
-		row = container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(lang.X("detail.eightd", "8D report (PDF)"), theme.DocumentSaveIcon(), s.saveEightD), top)
-	}
-	s.header.Objects = []fyne.CanvasObject{row, lineLabel}
 	if len(s.d.Conflicts) > 0 || len(s.d.Flags) > 0 {
-		warn := widget.NewLabel(lang.X("detail.has_issues", "Concurrent changes need attention: see the Conflicts tab."))
+		warn := ui.Wrapped(lang.X("detail.has_issues", "Concurrent changes need attention: see the Conflicts tab."))
 		warn.Importance = widget.WarningImportance
 		s.header.Add(warn)
 	}
