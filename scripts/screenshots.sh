@@ -96,6 +96,14 @@ screens=(
 	"complaint-photo-full|julien.moreau|complaint-photo:files||detail.open_photo"
 	# Administration.
 	# Dashboard, plans, navigation.
+	"engineer-plan-carry-action|julien.moreau|plan:draft||plan.carry_action"
+	"manager-dashboard-explained|claire.martin|dashboard"
+	"manager-menu-badges|claire.martin|inbox"
+	"engineer-inbox-search-as-you-type|julien.moreau|inbox"
+	"manager-plans-by-status|claire.martin|plans"
+	"manager-plan-causes|claire.martin|plan:submitted"
+	"engineer-plan-draft-candidates|julien.moreau|plan-draft:CUT1"
+	"signin-known-people||"
 	# Problems and recurrence.
 )
 

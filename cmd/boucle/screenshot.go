@@ -34,6 +34,7 @@ import (
 //	    internal note), complaint-mine and complaint-photo (see
 //	    screenshot_detail.go),
 //	    plan:<status> (the newest preventive plan in that status),
+//	    plan-draft:<station> (a new plan's form, that supplier station picked),
 //	    refused (files a complaint under the number of the station's newest
 //	    one, syncs so that the server refuses it, and opens the refusals)
 //
@@ -149,6 +150,10 @@ func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log
 			if id := newestPlan(ws, domain.PlanStatus(arg)); id != "" {
 				sh.OpenPlan(id)
 			}
+		}
+	case "plan-draft": // the new plan's form, arg the supplier station picked
+		if sh.ShowID("plans") {
+			sh.OpenPlanDraft(arg)
 		}
 	case "refused":
 		// In the background: the sync client reports through fyne.Do,

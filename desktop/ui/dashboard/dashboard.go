@@ -361,7 +361,6 @@ func tile(t Tile) fyne.CanvasObject {
 	}
 	help := widget.NewLabel(t.Help)
 	help.SizeName = theme.SizeNameCaptionText
-	help.Importance = widget.LowImportance
 	help.Wrapping = fyne.TextWrapWord
 	lines := container.New(tightVBox{}, label(t.Label, theme.SizeNameCaptionText, false),
 		label(t.Value, theme.SizeNameSubHeadingText, true), label(t.Detail, theme.SizeNameCaptionText, false), help)

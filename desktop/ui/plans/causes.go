@@ -32,7 +32,7 @@ func (s *Screen) renderCauses() {
 }
 
 // causeText is a cause on a few lines: the root cause (and its branch),
-// then "Why 1: … → Why 2: …".
+// then one line a why.
 func causeText(c model.Cause) string {
 	var lines []string
 	root := c.RootCause
@@ -43,14 +43,10 @@ func causeText(c model.Cause) string {
 		root += " (" + i18n.Ishikawa(c.Ishikawa) + ")"
 	}
 	lines = append(lines, root)
-	var whys []string
 	for i, w := range c.Whys {
 		if strings.TrimSpace(w) != "" {
-			whys = append(whys, lang.X("plan.why", "Why {{.N}}: {{.Text}}", map[string]any{"N": i + 1, "Text": w}))
+			lines = append(lines, lang.X("plan.why", "Why {{.N}}: {{.Text}}", map[string]any{"N": i + 1, "Text": w}))
 		}
-	}
-	if len(whys) > 0 {
-		lines = append(lines, strings.Join(whys, " → "))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -70,6 +66,7 @@ func (s *Screen) openCarryAction() {
 		s.panel(lang.X("plan.carry_action", "Add a complaint's preventive action"), lang.X("panel.assigned", "Action assigned."), func(f *ui.Form) {
 			if len(rows) == 0 {
 				f.Add("none", "", ui.Wrapped(lang.X("plan.carry_none", "No preventive action of a complaint against this station is left to add.")))
+				return
 			}
 			s.add(f, "action", lang.X("plan.carry_which", "Preventive action"), pick)
 		}, func() error {
@@ -79,6 +76,9 @@ func (s *Screen) openCarryAction() {
 			}
 			return s.m.CarryActionToPlan(s.id, rows[i].ID)
 		})
+		if len(rows) == 0 {
+			s.submit.Disable() // nothing to add: only Cancel leads on
+		}
 	})
 }
 

@@ -23,6 +23,7 @@ type Draft struct {
 	ref     model.Reference
 	cands   []model.ComplaintRow
 	picked  map[string]bool
+	preset  string // station to pick once loaded (Preselect)
 
 	station   *widget.Select
 	category  *widget.Select
@@ -94,8 +95,19 @@ func (d *Draft) Load() {
 			cats = append(cats, i18n.Category(c))
 		}
 		d.category.SetOptions(cats)
+		if d.preset != "" {
+			for i, st := range ref.Stations {
+				if st.Code == d.preset {
+					d.station.SetSelectedIndex(i) // loads its candidates
+				}
+			}
+		}
 	})
 }
+
+// Preselect picks a supplier station once the form is loaded (a call
+// before Load), as if chosen: its complaints are offered at once.
+func (d *Draft) Preselect(code string) { d.preset = code }
 
 func (d *Draft) selection() (station, category string) {
 	if i := d.station.SelectedIndex(); i >= 0 {

@@ -384,6 +384,19 @@ func (s *Shell) OpenPlan(id string) {
 	p.Load()
 }
 
+// OpenPlanDraft pushes the form of a new plan from complaints, against
+// a supplier station picked in advance ("" picks none); the plan drafted
+// opens in its place.
+func (s *Shell) OpenPlanDraft(station string) {
+	f := plans.NewDraft(s.env, s.m, func(id string) {
+		s.Back()
+		s.OpenPlan(id)
+	})
+	f.Preselect(station)
+	s.Push(lang.X("plans.new", "New plan from complaints"), f.Object())
+	f.Load()
+}
+
 // OpenReportForm opens the report form: the operator's home screen, the
 // engineer's "File a complaint".
 func (s *Shell) OpenReportForm() bool { return s.ShowID("report") || s.ShowID("file") }
