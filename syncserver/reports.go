@@ -202,6 +202,7 @@ func patchInput(t *boltstore.Tx, prev analytics.Input, since uint64) (in analyti
 	plans := &patch[domain.Plan]{s: prev.Plans, id: func(p *domain.Plan) string { return p.ID }}
 	stations := &patch[domain.Station]{s: prev.Stations, id: func(s *domain.Station) string { return s.Code }}
 	categories := &patch[domain.Category]{s: prev.Categories, id: func(c *domain.Category) string { return c.Code }}
+	problems := &patch[domain.Problem]{s: prev.Problems, id: func(p *domain.Problem) string { return p.ID }}
 	var touched []int
 	for k := range keys {
 		st, err := t.State(k)
@@ -222,9 +223,12 @@ func patchInput(t *boltstore.Tx, prev analytics.Input, since uint64) (in analyti
 			stations.put(*st.Station, len(keys))
 		case st.Category != nil:
 			categories.put(*st.Category, len(keys))
+		case st.Problem != nil:
+			problems.put(*st.Problem, len(keys))
 		}
 	}
-	in = analytics.Input{Complaints: complaints.s, Actions: actions.s, Plans: plans.s, Stations: stations.s, Categories: categories.s}
+	in = analytics.Input{Complaints: complaints.s, Actions: actions.s, Plans: plans.s, Stations: stations.s, Categories: categories.s,
+		Problems: problems.s}
 	for _, i := range touched { // after the appends: the slice no longer moves
 		changed = append(changed, &in.Complaints[i])
 	}
@@ -273,6 +277,7 @@ func readInput(t *boltstore.Tx) (analytics.Input, error) {
 		{domain.EntityPlan, func(s *domain.State) { in.Plans = append(in.Plans, *s.Plan) }},
 		{domain.EntityStation, func(s *domain.State) { in.Stations = append(in.Stations, *s.Station) }},
 		{domain.EntityCategory, func(s *domain.State) { in.Categories = append(in.Categories, *s.Category) }},
+		{domain.EntityProblem, func(s *domain.State) { in.Problems = append(in.Problems, *s.Problem) }},
 	}
 	for _, st := range steps {
 		if err := t.ForEachState(st.typ, st.add); err != nil {

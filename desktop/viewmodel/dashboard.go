@@ -80,7 +80,7 @@ func (m *Model) snapshot() (*snapshot, error) {
 	var states []*domain.State
 	var users []domain.User
 	err := m.store.View(func(t *boltstore.Tx) error {
-		for _, typ := range []domain.EntityType{domain.EntityStation, domain.EntityCategory, domain.EntityComplaint, domain.EntityAction, domain.EntityPlan} {
+		for _, typ := range []domain.EntityType{domain.EntityStation, domain.EntityCategory, domain.EntityComplaint, domain.EntityAction, domain.EntityPlan, domain.EntityProblem} {
 			if err := t.ForEachState(typ, func(s *domain.State) { states = append(states, s) }); err != nil {
 				return err
 			}

@@ -143,7 +143,7 @@ func (c *Complaint) Overdue(now time.Time) bool {
 
 // conflictableComplaintFields are the fields two people can edit
 // concurrently; the fold keeps both values until resolved.
-var conflictableComplaintFields = []string{"assignee", "deadline", "containment", "whys", "ishikawa", "root_cause"}
+var conflictableComplaintFields = []string{"assignee", "deadline", "containment", "whys", "ishikawa", "root_cause", "problem"}
 
 func applyComplaint(c *change, p Payload) error {
 	if f, ok := p.(*ComplaintFiledPayload); ok {
@@ -269,6 +269,9 @@ func complaintHandler(c *change, k *Complaint, p Payload) error {
 		return nil
 	case *ResolveConflictPayload:
 		return resolveConflict(c, p, k, conflictableComplaintFields)
+	case *ProblemDecisionPayload:
+		applyProblemDecision(c, k, c.e.Type, p)
+		return nil
 	}
 	return RuleError(EInvalid, "complaint.event", "%s does not apply to a complaint", c.e.Type)
 }

@@ -193,6 +193,13 @@ var complaintTransitions = []transition{
 	{step: step{mona, domain.RoleManager, domain.ComplaintConflictResolved, func() domain.Payload {
 		return &domain.ResolveConflictPayload{Field: "root_cause", Value: json.RawMessage(`"worn punch and no gauge"`)}
 	}}, allowed: same(domain.ComplaintStatuses...)},
+	// deciding the problem is analysis, in every status, closed included
+	{step: step{eric, domain.RoleEngineer, domain.ComplaintProblemConfirmed, func() domain.Payload { return &domain.ProblemDecisionPayload{Problem: "c0"} }},
+		allowed: same(domain.ComplaintStatuses...)},
+	{step: step{mona, domain.RoleManager, domain.ComplaintProblemMoved, func() domain.Payload { return &domain.ProblemDecisionPayload{Problem: "p-new"} }},
+		allowed: same(domain.ComplaintStatuses...)},
+	{step: step{eric, domain.RoleEngineer, domain.ComplaintProblemDenied, func() domain.Payload { return &domain.ProblemDecisionPayload{Problem: "c0"} }},
+		allowed: same(domain.ComplaintStatuses...)},
 }
 
 func TestComplaintTransitions(t *testing.T) {

@@ -22,10 +22,11 @@ const (
 	EntityUser      EntityType = "user"
 	EntityCategory  EntityType = "category"
 	EntitySeverity  EntityType = "severity"
+	EntityProblem   EntityType = "problem"
 )
 
 // EntityTypes lists every entity type, reference data first.
-var EntityTypes = []EntityType{EntityStation, EntityUser, EntityCategory, EntitySeverity, EntityComplaint, EntityAction, EntityPlan}
+var EntityTypes = []EntityType{EntityStation, EntityUser, EntityCategory, EntitySeverity, EntityComplaint, EntityAction, EntityPlan, EntityProblem}
 
 // EntityKey identifies one entity.
 type EntityKey struct {

@@ -226,6 +226,8 @@ func (s *State) apply(e *Event) error {
 		return applyAction(c, p)
 	case EntityPlan:
 		return applyPlan(c, p)
+	case EntityProblem:
+		return applyProblem(c, p)
 	default:
 		return applyReference(c, p)
 	}

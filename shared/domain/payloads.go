@@ -407,6 +407,8 @@ var resolvable = map[string]func(json.RawMessage) (json.RawMessage, error){
 	"whys":        resolvedAs(func(v []string) ([]string, error) { return v, (&AnalysisPayload{Whys: &v}).Validate() }),
 	"ishikawa":    resolvedAs(func(v Ishikawa) (Ishikawa, error) { return v, (&AnalysisPayload{Ishikawa: &v}).Validate() }),
 	"root_cause":  resolvedAs(func(v string) (string, error) { return v, optionalText("value", v, maxLong) }),
+	"problem":     resolvedAs(func(v string) (string, error) { return v, optionalText("value", v, maxShort) }),
+	"merged_into": resolvedAs(func(v string) (string, error) { return v, optionalText("value", v, maxShort) }),
 
 	"owner": resolvedAs(func(v string) (string, error) { return v, requireLogin("value", v) }),
 	"due":   resolvedAs(func(v time.Time) (time.Time, error) { return v.UTC(), requireTime("value", v) }),

@@ -23,26 +23,31 @@ var permissions = map[domain.Role][]domain.EventType{
 		domain.ActionAssigned, domain.ActionStarted, domain.ActionCompleted, domain.ActionVerified, domain.ActionCancelled,
 		domain.ActionRescheduled, domain.ActionConflictResolved,
 		domain.PlanDrafted, domain.PlanRevised, domain.PlanSubmitted, domain.PlanStarted, domain.PlanEvaluated, domain.PlanConflictResolved,
+		domain.ComplaintProblemConfirmed, domain.ComplaintProblemMoved, domain.ComplaintProblemDenied,
+		domain.ProblemMerged, domain.ProblemSplit, domain.ProblemConflictResolved,
 	},
 	domain.RoleManager: {
 		domain.ComplaintAssigned, domain.ComplaintEscalated, domain.ComplaintMessagePosted, domain.ComplaintConflictResolved,
 		domain.ActionStarted, domain.ActionCompleted, domain.ActionCancelled, domain.ActionRescheduled, domain.ActionConflictResolved,
 		domain.PlanDrafted, domain.PlanRevised, domain.PlanApproved, domain.PlanRejected, domain.PlanStarted, domain.PlanEvaluated,
 		domain.PlanConflictResolved,
+		domain.ComplaintProblemConfirmed, domain.ComplaintProblemMoved, domain.ComplaintProblemDenied,
+		domain.ProblemMerged, domain.ProblemSplit, domain.ProblemConflictResolved,
 	},
 	domain.RoleAdmin: {
 		domain.StationDefined, domain.StationUpdated, domain.StationRetired,
 		domain.UserRegistered, domain.UserUpdated, domain.UserDisabled, domain.UserEnabled,
 		domain.CategoryDefined, domain.CategoryUpdated, domain.CategoryRetired, domain.SeverityConfigured,
 		domain.ComplaintMessagePosted, domain.ComplaintConflictResolved, domain.ActionConflictResolved, domain.PlanConflictResolved,
+		domain.ProblemConflictResolved,
 	},
 	domain.RoleSystem: {domain.ComplaintEscalated, domain.PlanEvaluated, domain.ActionEffectivenessMeasured},
 }
 
 func TestPermissionTable(t *testing.T) {
 	types := domain.EventTypes()
-	if len(types) != 46 {
-		t.Errorf("%d event types registered, this table was written for 46", len(types))
+	if len(types) != 52 {
+		t.Errorf("%d event types registered, this table was written for 52", len(types))
 	}
 	if !slices.IsSorted(types) {
 		t.Error("EventTypes is not sorted")

@@ -27,6 +27,12 @@ const (
 	ComplaintMessagePosted          EventType = "complaint.message_posted"
 	ComplaintAttachmentAdded        EventType = "complaint.attachment_added"
 	ComplaintConflictResolved       EventType = "complaint.conflict_resolved"
+	// An engineer's decisions on the problem of a complaint (issue 11):
+	// confirm the proposal, move it to another (or a new) problem, or say
+	// it is not the problem proposed. They win over the proposal.
+	ComplaintProblemConfirmed EventType = "complaint.problem_confirmed"
+	ComplaintProblemMoved     EventType = "complaint.problem_moved"
+	ComplaintProblemDenied    EventType = "complaint.problem_denied"
 
 	ActionAssigned         EventType = "action.assigned"
 	ActionStarted          EventType = "action.started"
@@ -48,6 +54,10 @@ const (
 	PlanStarted          EventType = "plan.started"
 	PlanEvaluated        EventType = "plan.evaluated"
 	PlanConflictResolved EventType = "plan.conflict_resolved"
+
+	ProblemMerged           EventType = "problem.merged"
+	ProblemSplit            EventType = "problem.split"
+	ProblemConflictResolved EventType = "problem.conflict_resolved"
 
 	StationDefined     EventType = "station.defined"
 	StationUpdated     EventType = "station.updated"
@@ -114,6 +124,9 @@ var registry = map[EventType]eventSpec{
 	ComplaintMessagePosted:          spec[MessagePayload](EntityComplaint, anyPerson, "post a message"),
 	ComplaintAttachmentAdded:        spec[AttachmentPayload](EntityComplaint, filers, "attach evidence"),
 	ComplaintConflictResolved:       spec[ResolveConflictPayload](EntityComplaint, conflictFixers, "resolve a conflict"),
+	ComplaintProblemConfirmed:       spec[ProblemDecisionPayload](EntityComplaint, engineerOrMgr, "confirm the problem of a complaint"),
+	ComplaintProblemMoved:           spec[ProblemDecisionPayload](EntityComplaint, engineerOrMgr, "move a complaint to another problem"),
+	ComplaintProblemDenied:          spec[ProblemDecisionPayload](EntityComplaint, engineerOrMgr, "say a complaint is not the problem proposed"),
 
 	ActionAssigned:         spec[ActionAssignedPayload](EntityAction, engineer, "assign an action"),
 	ActionStarted:          spec[NotePayload](EntityAction, engineerOrMgr, "start an action"),
@@ -133,6 +146,10 @@ var registry = map[EventType]eventSpec{
 	PlanStarted:          spec[NotePayload](EntityPlan, engineerOrMgr, "start a preventive plan"),
 	PlanEvaluated:        spec[VerdictPayload](EntityPlan, evaluators, "evaluate a preventive plan"),
 	PlanConflictResolved: spec[ResolveConflictPayload](EntityPlan, conflictFixers, "resolve a conflict"),
+
+	ProblemMerged:           spec[ProblemMergedPayload](EntityProblem, engineerOrMgr, "merge problems"),
+	ProblemSplit:            spec[ProblemSplitPayload](EntityProblem, engineerOrMgr, "split a problem"),
+	ProblemConflictResolved: spec[ResolveConflictPayload](EntityProblem, conflictFixers, "resolve a conflict"),
 
 	StationDefined:     spec[StationPayload](EntityStation, admin, "define a station"),
 	StationUpdated:     spec[StationPayload](EntityStation, admin, "edit a station"),

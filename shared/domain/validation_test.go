@@ -231,6 +231,15 @@ func badPayloads() []struct {
 		{"category/no french", &domain.CategoryPayload{LabelEN: "Burr"}, "label_fr"},
 
 		{"severity/ok", &domain.SeverityPayload{AckHours: 1, ResolveHours: 1}, ""},
+		{"problem decision/ok", &domain.ProblemDecisionPayload{Problem: "c1", Note: "same burrs"}, ""},
+		{"problem decision/no problem", &domain.ProblemDecisionPayload{}, "problem"},
+		{"problem decision/long id", &domain.ProblemDecisionPayload{Problem: strings.Repeat("p", 121)}, "problem"},
+		{"problem merged/ok", &domain.ProblemMergedPayload{Into: "c2"}, ""},
+		{"problem merged/no target", &domain.ProblemMergedPayload{Note: "x"}, "into"},
+		{"problem split/ok", &domain.ProblemSplitPayload{From: "c2", Complaints: []string{"c3"}}, ""},
+		{"problem split/no complaints", &domain.ProblemSplitPayload{From: "c2"}, "complaints"},
+		{"problem split/blank complaint", &domain.ProblemSplitPayload{From: "c2", Complaints: []string{"c3", ""}}, "complaints[1]"},
+		{"problem split/no origin", &domain.ProblemSplitPayload{Complaints: []string{"c3"}}, "from"},
 		{"severity/no ack", &domain.SeverityPayload{ResolveHours: 24}, "ack_hours"},
 		{"severity/ack after 90 days", &domain.SeverityPayload{AckHours: 24*90 + 1, ResolveHours: 24 * 365}, "ack_hours"},
 		{"severity/resolve before ack", &domain.SeverityPayload{AckHours: 8, ResolveHours: 4}, "resolve_hours"},
@@ -319,6 +328,12 @@ func TestPayloadValidationCoversEveryPayload(t *testing.T) {
 		domain.CategoryUpdated:                 category,
 		domain.CategoryRetired:                 reason("x"),
 		domain.SeverityConfigured:              &domain.SeverityPayload{AckHours: 1, ResolveHours: 2},
+		domain.ComplaintProblemConfirmed:       &domain.ProblemDecisionPayload{Problem: "c0"},
+		domain.ComplaintProblemMoved:           &domain.ProblemDecisionPayload{Problem: "p1", OtherSupplier: true},
+		domain.ComplaintProblemDenied:          &domain.ProblemDecisionPayload{Problem: "c0"},
+		domain.ProblemMerged:                   &domain.ProblemMergedPayload{Into: "p2"},
+		domain.ProblemSplit:                    &domain.ProblemSplitPayload{From: "p2", Complaints: []string{"c1"}},
+		domain.ProblemConflictResolved:         resolution,
 	}
 	for _, typ := range domain.EventTypes() {
 		sample, ok := samples[typ]
