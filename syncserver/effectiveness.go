@@ -37,6 +37,10 @@ const evaluateBatch = 500
 // returns how many it recorded. Run calls it every Config.EvaluateEvery
 // with the server's clock; tests call it with the moment they need.
 func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
+	heard, err := s.heardFromDevices(now)
+	if err != nil {
+		return 0, err
+	}
 	if err := s.store.CatchUp(); err != nil {
 		return 0, err
 	}
@@ -44,7 +48,7 @@ func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	cmds := dueVerdicts(sn.ds, sn.in, s.cfg.Analytics, now)
+	cmds := dueVerdicts(sn.ds, sn.in, s.cfg.Analytics, now, heard)
 	recorded := 0
 	for len(cmds) > 0 {
 		batch := cmds[:min(evaluateBatch, len(cmds))]
@@ -64,18 +68,27 @@ func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
 // dueVerdicts lists the verdicts that are final at now and not recorded
 // yet, measured on ds (built from in): the pure core of
 // EvaluateEffectiveness, which the labelled plant's test replays day by
-// day.
-func dueVerdicts(ds *analytics.Dataset, in analytics.Input, set analytics.Settings, now time.Time) []boltstore.Command {
+// day. A verdict waits until nothing can undo it (verdictwait.go): an
+// effective one until every workstation has been heard from since its
+// window ended (heard), an ineffective one until one of its evidence is
+// settled.
+func dueVerdicts(ds *analytics.Dataset, in analytics.Input, set analytics.Settings, now, heard time.Time) []boltstore.Command {
 	measured := map[string]bool{}
 	for i := range in.Actions {
 		if in.Actions[i].MeasuredEffective != nil {
 			measured[in.Actions[i].ID] = true
 		}
 	}
+	status := make(map[string]domain.ComplaintStatus, len(in.Complaints))
+	for i := range in.Complaints {
+		status[in.Complaints[i].ID] = in.Complaints[i].Status
+	}
 	var cmds []boltstore.Command
 	for _, e := range ds.Effectiveness(analytics.Filter{}, set, now) {
 		switch {
 		case e.Verdict == analytics.Pending,
+			e.Verdict == analytics.Effective && e.WindowEnd.After(heard),
+			e.Verdict == analytics.Ineffective && !settledEvidence(e.Evidence, status),
 			e.Subject == analytics.SubjectPlan && e.Recorded != string(domain.PlanStatusInProgress),
 			e.Subject == analytics.SubjectAction && measured[e.ID]:
 			continue // not final yet, or recorded already (checked again when recording)

@@ -22,8 +22,8 @@ import (
 //	plan-hand CUT1 [labelling] started, then evaluated ineffective by an engineer
 //	plan-draft CUT1 [surface], never started
 //
-// and at t0+2d C2, PRESS2 → CUT1, dimensional: the evidence against prev-a
-// and plan-bad.
+// and at t0+2d C2, PRESS2 → CUT1, dimensional, investigated at once: the
+// evidence against prev-a and plan-bad.
 func preventionPlant(t *testing.T, h *harness) (t0 time.Time, c2 string) {
 	t.Helper()
 	rec := func(login string, role domain.Role, typ domain.EventType, id string, p domain.Payload) string {
@@ -71,7 +71,25 @@ func preventionPlant(t *testing.T, h *harness) (t0 time.Time, c2 string) {
 	plan("plan-draft", "surface", false)
 	h.clock.Advance(48 * time.Hour)
 	c2 = file("PRESS2", "CUT1", "dimensional")
+	investigate(t, h, c2)
 	return t0, c2
+}
+
+// investigate takes a complaint through acknowledgement and analysis to a
+// proposed solution: past its investigation it can no longer be rejected,
+// withdrawn or marked duplicate, and counts as settled evidence.
+func investigate(t *testing.T, h *harness, id string) {
+	t.Helper()
+	cause := "worn nozzle"
+	for _, c := range []boltstore.Command{
+		{Type: domain.ComplaintAcknowledged, EntityID: id, Payload: &domain.AcknowledgePayload{Deadline: h.clock.Now().Add(5 * 24 * time.Hour), Assignee: "eng1"}},
+		{Type: domain.ComplaintAnalysisRecorded, EntityID: id, Payload: &domain.AnalysisPayload{RootCause: &cause}},
+		{Type: domain.ComplaintSolutionProposed, EntityID: id, Payload: &domain.ProposeSolutionPayload{Options: []domain.SolutionOption{{ID: "s1", Text: "rework"}}}},
+	} {
+		if _, err := h.store.Record(boltstore.Actor{Login: "eng1", Role: domain.RoleEngineer}, c); err != nil {
+			t.Fatalf("%s %s: %v", c.Type, id, err)
+		}
+	}
 }
 
 func state(t *testing.T, store *boltstore.Store, typ domain.EntityType, id string) *domain.State {

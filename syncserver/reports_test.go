@@ -371,6 +371,7 @@ func TestReportsAgreeWithAWorkstation(t *testing.T) {
 	// and the verdicts the server recorded itself
 	h := newHarness(t)
 	p := newReportPlant(t, h)
+	investigate(t, h, p.c[2]) // settled evidence against prev-1
 	if n, err := h.srv.EvaluateEffectiveness(h.clock.Now()); err != nil || n != 1 {
 		t.Fatalf("evaluate: %d, %v", n, err)
 	}

@@ -124,9 +124,12 @@ func (g *gen) pickProblems() {
 			}
 		}
 	}
-	for i := range 30 + g.r.IntN(20) {
+	// One-off complaints, each a different event: two of them never tell
+	// the same story.
+	order := g.r.Perm(len(noise))
+	for i := range min(30+g.r.IntN(20), len(noise)) {
 		station := pick(g.r, stations[:7])
-		nz := g.r.IntN(len(noise))
+		nz := order[i]
 		p := &problem{id: fmt.Sprintf("N%03d", i+1), station: station, parts: partsOf[station],
 			noise: nz + 1, category: noise[nz].category}
 		p.occurrences = []time.Time{g.at(g.r.Float64() * (Days - 1))}

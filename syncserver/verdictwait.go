@@ -1,0 +1,81 @@
+package syncserver
+
+import (
+	"time"
+
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+)
+
+// A verdict recorded by the system is recorded once, so the server records
+// it only when nothing can undo it:
+//
+//   - "effective" rests on complaints that did not come, and a workstation
+//     offline for weeks may hold one, filed within the window, that the
+//     server has not seen yet: it is recorded once every workstation that
+//     may still push has been heard from since the window ended;
+//   - "ineffective" rests on a complaint that came, and a complaint can
+//     still be rejected, withdrawn or marked duplicate until its
+//     investigation is over: it is recorded once one of its evidence is
+//     settled (settled).
+
+// maxSilence is how long a workstation may stay unheard before it stops
+// holding verdicts back: one silent for two months is lost or retired,
+// and verdicts cannot wait for it forever.
+const maxSilence = 60 * 24 * time.Hour
+
+// heardUntil returns the moment up to which every workstation that may
+// still push has been heard from: the earliest LastSeen (its enrolment if
+// never seen) among the devices not revoked and heard from within
+// maxSilence; now when there is none. LastSeen lags by up to
+// lastSeenEvery, which only makes the wait a little longer.
+func heardUntil(devices []Device, now time.Time) time.Time {
+	until := now
+	for _, d := range devices {
+		seen := d.LastSeen
+		if seen.IsZero() {
+			seen = d.Enrolled
+		}
+		if d.Revoked || now.Sub(seen) > maxSilence {
+			continue
+		}
+		if seen.Before(until) {
+			until = seen
+		}
+	}
+	return until
+}
+
+// heardFromDevices reads the devices and returns heardUntil at now. It is
+// read before the snapshot the verdicts are measured on, so that what a
+// device pushed before it was last seen is in the snapshot.
+func (s *Server) heardFromDevices(now time.Time) (time.Time, error) {
+	var devices []Device
+	err := s.store.View(func(t *boltstore.Tx) error {
+		devices = listDevices(t.Bolt())
+		return nil
+	})
+	return heardUntil(devices, now), err
+}
+
+// settled reports whether a complaint of that status can no longer stop
+// being a real occurrence: past its investigation, it can no longer be
+// rejected, withdrawn or marked duplicate.
+func settled(s domain.ComplaintStatus) bool {
+	switch s {
+	case domain.StatusNew, domain.StatusAcknowledged, domain.StatusInvestigating,
+		domain.StatusRejected, domain.StatusDuplicate, domain.StatusWithdrawn:
+		return false
+	}
+	return true
+}
+
+// settledEvidence reports whether one of the complaints is settled.
+func settledEvidence(ids []string, status map[string]domain.ComplaintStatus) bool {
+	for _, id := range ids {
+		if settled(status[id]) {
+			return true
+		}
+	}
+	return false
+}
