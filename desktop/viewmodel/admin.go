@@ -54,6 +54,7 @@ func (w *Workstation) AdminDirectory() (model.AdminDirectory, error) {
 	if access == model.AdminOnline {
 		dir, err := w.serverDirectory()
 		if err == nil {
+			dir.Me = w.model.Session().Login
 			return dir, nil
 		}
 		if access = adminAccessAfter(err); access == model.AdminOnline {
@@ -61,7 +62,7 @@ func (w *Workstation) AdminDirectory() (model.AdminDirectory, error) {
 		}
 	}
 	dir, err := w.localDirectory()
-	dir.Access = access
+	dir.Access, dir.Me = access, w.model.Session().Login
 	return dir, err
 }
 

@@ -253,6 +253,13 @@ func TestResetPassword(t *testing.T) {
 	}
 	h.press(secret, "Done")
 	h.noDialog()
+	// Your own password is not reset here, nor are you disabled
+	if !h.rowButton(tabPeople, "(admin)", "Reset password").Disabled() || !h.rowButton(tabPeople, "(admin)", "Disable").Disabled() {
+		t.Fatal("the administrator is offered to reset their own password or disable themself")
+	}
+	if !uitest.HasText(h.s.lists[tabPeople], "Plant Admin (admin) · Administrator · enabled · you") {
+		t.Fatal("own row not marked")
+	}
 	// A disabled person's password cannot be reset before enabling them
 	if !h.rowButton(tabPeople, "paul.left", "Reset password").Disabled() {
 		t.Fatal("reset offered for a disabled person")
@@ -591,8 +598,12 @@ func TestServerRefusalsInWords(t *testing.T) {
 		{"duplicate station", nil, func(h *harness) fyne.CanvasObject { return h.openAdd(tabStations, "Add a station") },
 			[]string{"PRESS2", "Press again"}, "Add the station", "A station with this code already exists."},
 		{"last administrator", domain.RuleError(domain.EConflict, "user.last_admin", "the plant needs an enabled administrator"),
-			func(h *harness) fyne.CanvasObject { return h.openRow(tabPeople, "admin", "Disable") },
-			[]string{"Leaving"}, "Disable", "The plant would be left without an enabled administrator"},
+			func(h *harness) fyne.CanvasObject {
+				dlg := h.openRow(tabPeople, "(admin)", "Edit")
+				selects(dlg)[0].SetSelected("Operator")
+				return dlg
+			},
+			nil, "Save", "The plant would be left without an enabled administrator"},
 		{"forbidden", domain.Errorf(domain.EForbidden, "directory changes need an administrator's online session"),
 			func(h *harness) fyne.CanvasObject { return h.openRow(tabPeople, "emma.roux", "Edit") },
 			nil, "Save", "Your role may not do this"},

@@ -24,6 +24,7 @@ func newFake() *fakeServer {
 	f := &fakeServer{now: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)}
 	f.dir = model.AdminDirectory{
 		Access: model.AdminOnline,
+		Me:     "admin",
 		Stations: []domain.Station{
 			{Code: "ASSY1", Name: "Assembly 1"},
 			{Code: "OLD1", Name: "Old press", Retired: true},

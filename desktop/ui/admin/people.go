@@ -49,6 +49,13 @@ func (s *Screen) personRow(u model.AdminUser) fyne.CanvasObject {
 	} else {
 		toggle = s.rowButton(lang.X("admin.person.disable", "Disable"), func() { s.disablePerson(u) })
 	}
+	if u.Login == s.dir.Me {
+		// Your own password is changed at sign-in, not reset here (a reset
+		// would end this session), and disabling yourself locks you out.
+		parts = append(parts, lang.X("admin.person.you", "you"))
+		reset.Disable()
+		toggle.Disable()
+	}
 	return row(strings.Join(parts, " · "), edit, reset, toggle)
 }
 

@@ -56,7 +56,7 @@ type Device struct {
 type AdminDirectory struct {
 	Access     AdminAccess
 	Local      bool   // read from this workstation's store, not the server
-	Problem    string // why the server could not be used, in its own words ("" when none)
+	Me         string // the signed-in administrator's login
 	Stations   []domain.Station
 	Users      []AdminUser
 	Categories []domain.Category // retired ones included
