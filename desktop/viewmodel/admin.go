@@ -54,7 +54,7 @@ func (w *Workstation) AdminDirectory() (model.AdminDirectory, error) {
 	if access == model.AdminOnline {
 		dir, err := w.serverDirectory()
 		if err == nil {
-			dir.Me = w.model.Session().Login
+			dir.Me, dir.ThisDevice = w.model.Session().Login, w.deviceID()
 			return dir, nil
 		}
 		if access = adminAccessAfter(err); access == model.AdminOnline {
@@ -64,6 +64,12 @@ func (w *Workstation) AdminDirectory() (model.AdminDirectory, error) {
 	dir, err := w.localDirectory()
 	dir.Access, dir.Me = access, w.model.Session().Login
 	return dir, err
+}
+
+func (w *Workstation) deviceID() string {
+	var d boltstore.Device
+	_ = w.store.View(func(t *boltstore.Tx) error { d = t.Device(); return nil })
+	return d.ID
 }
 
 // adminAccessAfter tells why a call to the server failed: out of reach,
@@ -168,9 +174,13 @@ func (w *Workstation) recordLocal(t domain.EventType, id string, p domain.Payloa
 	return err
 }
 
-// AddStation defines a station.
+// AddStation defines a station. An empty code is said to be required
+// here: the code rule the server would quote says more than needed.
 func (w *Workstation) AddStation(code, name string) error {
 	code, name = strings.ToUpper(strings.TrimSpace(code)), strings.TrimSpace(name)
+	if code == "" {
+		return domain.FieldError("code", "is required")
+	}
 	return w.adminChange(
 		func(ctx context.Context, a *syncclient.Admin) error {
 			_, err := a.AddStation(ctx, code, name)
@@ -204,6 +214,9 @@ func (w *Workstation) RetireStation(code, reason string) error {
 // verifier is then the only copy, as a hash).
 func (w *Workstation) AddUser(u model.NewUser) (model.Credentials, error) {
 	var creds model.Credentials
+	if u.Login == "" { // the server's rule for logins would say more than needed
+		return creds, domain.FieldError("login", "is required")
+	}
 	err := w.adminChange(
 		func(ctx context.Context, a *syncclient.Admin) error {
 			c, err := a.AddUser(ctx, syncproto.NewUser{Login: u.Login, DisplayName: u.DisplayName, Role: u.Role, Station: u.Station})
@@ -283,6 +296,9 @@ func (w *Workstation) directoryUser(login string) (domain.User, error) {
 
 // DefineCategory defines a defect category.
 func (w *Workstation) DefineCategory(c domain.Category) error {
+	if c.Code == "" {
+		return domain.FieldError("code", "is required")
+	}
 	return w.adminChange(
 		func(ctx context.Context, a *syncclient.Admin) error {
 			_, err := a.AddCategory(ctx, syncproto.NewCategory{Code: c.Code, LabelEN: c.LabelEN, LabelFR: c.LabelFR})

@@ -170,7 +170,7 @@ func (s *Screen) showBanner() {
 			"Administration needs the plant server, which does not answer. Nothing can be changed until it does. Below: the last directory this workstation synced, read only."))
 	case model.AdminNotEnrolled:
 		b.SetText(lang.X("admin.banner.not_enrolled",
-			"Administration needs the plant server, and this workstation is not connected to one (Settings → Connect to a server). Below: the directory this workstation knows, read only."))
+			"Administration needs the plant server, and this workstation is not connected to one (Settings, Connect to a server). Below: the directory this workstation knows, read only."))
 	}
 	b.Refresh()
 	b.Show()

@@ -399,6 +399,13 @@ func TestSeverityDeadlines(t *testing.T) {
 
 func TestWorkstations(t *testing.T) {
 	h := open(t, newFake())
+	// The workstation in use is marked, and cannot revoke itself
+	if !uitest.HasText(h.s.lists[tabWorkstations], "admin-pc · series C") || !uitest.HasText(h.s.lists[tabWorkstations], "this workstation") {
+		t.Fatal("this workstation not marked")
+	}
+	if !h.rowButton(tabWorkstations, "admin-pc", "Revoke").Disabled() {
+		t.Fatal("this workstation may revoke itself")
+	}
 	// A new enrolment code, shown once with its expiry
 	dlg := h.openAdd(tabWorkstations, "New enrolment code")
 	fill(dlg, "ASSY1, second PC")

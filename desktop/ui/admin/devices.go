@@ -53,9 +53,16 @@ func (s *Screen) deviceRow(d model.Device) fyne.CanvasObject {
 		}
 		return row(text + " · " + revoked)
 	}
+	revoke := s.rowButton(lang.X("admin.device.revoke", "Revoke"), func() { s.revokeDevice(d) })
+	if d.ID == s.dir.ThisDevice {
+		// Revoking the workstation in use would lock it out of the plant,
+		// this very session included: do it from another one.
+		text += " · " + lang.X("admin.device.this", "this workstation")
+		revoke.Disable()
+	}
 	return row(text,
 		s.rowButton(lang.X("admin.device.replace", "Replacement code"), func() { s.replacementEnrolment(d) }),
-		s.rowButton(lang.X("admin.device.revoke", "Revoke"), func() { s.revokeDevice(d) }))
+		revoke)
 }
 
 // noteField is the optional note kept with an enrolment code.
@@ -75,7 +82,7 @@ func (s *Screen) newEnrolment() {
 		func() {
 			s.changed()
 			s.showCode(lang.X("admin.device.code_title", "Enrolment code"), en,
-				lang.X("admin.device.code_lead", "Type this code in the new workstation's Settings → Connect to a server:"))
+				lang.X("admin.device.code_lead", "Type this code in the new workstation's Settings, under Connect to a server:"))
 		})
 }
 
@@ -92,7 +99,7 @@ func (s *Screen) replacementEnrolment(d model.Device) {
 		func() {
 			s.changed()
 			s.showCode(lang.X("admin.device.replace_code_title", "Replacement code"), en,
-				lang.X("admin.device.replace_code_lead", "Type this code in the replacing workstation's Settings → Connect to a server:"))
+				lang.X("admin.device.replace_code_lead", "Type this code in the replacing workstation's Settings, under Connect to a server:"))
 		})
 }
 

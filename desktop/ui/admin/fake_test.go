@@ -23,8 +23,9 @@ type fakeServer struct {
 func newFake() *fakeServer {
 	f := &fakeServer{now: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)}
 	f.dir = model.AdminDirectory{
-		Access: model.AdminOnline,
-		Me:     "admin",
+		Access:     model.AdminOnline,
+		Me:         "admin",
+		ThisDevice: "dev-3",
 		Stations: []domain.Station{
 			{Code: "ASSY1", Name: "Assembly 1"},
 			{Code: "OLD1", Name: "Old press", Retired: true},
@@ -42,6 +43,7 @@ func newFake() *fakeServer {
 		Severities: append([]domain.SeverityConfig(nil), domain.DefaultSeverities...),
 		Devices: []model.Device{
 			{ID: "dev-1", Name: "press2-pc", Note: "PRESS2 by the door", Station: "PRESS2", Series: "A", Enrolled: f.now.Add(-30 * 24 * time.Hour), LastSeen: f.now.Add(-2 * time.Hour)},
+			{ID: "dev-3", Name: "admin-pc", Station: "", Series: "C", Enrolled: f.now.Add(-time.Hour), LastSeen: f.now},
 			{ID: "dev-2", Name: "old-pc", Station: "ASSY1", Series: "B", Enrolled: f.now.Add(-90 * 24 * time.Hour), Revoked: true, Why: "stolen"},
 		},
 	}

@@ -108,7 +108,7 @@ func (s *Screen) addPerson() {
 	role := roleSelect(domain.RoleOperator)
 	station, code := s.stationSelect("")
 	f := ui.NewForm()
-	f.Add("entity_id", lang.X("field.login", "User"), login)
+	f.Add("entity_id", lang.X("admin.field.login", "User id"), login)
 	f.Alias("login", "entity_id")
 	f.Add("display_name", lang.X("field.name", "Name"), name)
 	f.Add("role", lang.X("field.role", "Role"), role)

@@ -84,8 +84,11 @@ func TestThroughTheRealServer(t *testing.T) {
 	if s.dir.Access != model.AdminOnline || s.dir.Local {
 		t.Fatalf("access %d local %v, want the server's", s.dir.Access, s.dir.Local)
 	}
-	if !uitest.HasText(s.lists[tabWorkstations], "press2-pc · “PRESS2 by the door” · PRESS2 · series A") {
+	if !uitest.HasText(s.lists[tabWorkstations], "press2-pc · “PRESS2 by the door” · PRESS2 · series A · enrolled") {
 		t.Fatalf("device not listed: %v", uitest.Texts(s.lists[tabWorkstations], ""))
+	}
+	if !uitest.HasText(s.lists[tabWorkstations], "this workstation") {
+		t.Fatal("this workstation not marked")
 	}
 	if !uitest.HasText(s.lists[tabCategories], "dimensional · Dimensional / Dimensionnel") {
 		t.Fatal("categories not listed")
@@ -96,6 +99,13 @@ func TestThroughTheRealServer(t *testing.T) {
 	h.press(dlg, "Add the station")
 	if got := h.fieldError("entity_id"); !strings.Contains(got, "a station code is capital letters") {
 		t.Fatalf("station code error = %q (form: %q)", got, s.dialog.form.FormError())
+	}
+	h.press(h.overlay(), "Cancel")
+	// A person without a user id: required, under its field
+	dlg = h.openAdd(tabPeople, "Add a person")
+	h.press(dlg, "Add the person")
+	if got := h.fieldError("entity_id"); got != "is required" {
+		t.Fatalf("empty user id error = %q", got)
 	}
 	h.press(h.overlay(), "Cancel")
 	// A person added: the server's password, shown once, signs her in

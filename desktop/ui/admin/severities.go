@@ -57,7 +57,7 @@ func hoursEntry(value int) (*widget.Entry, fyne.CanvasObject) {
 		}
 	}
 	e.SetText(strconv.Itoa(value))
-	return e, container.NewBorder(nil, nil, nil, hint, e)
+	return e, container.NewBorder(nil, nil, nil, ui.MinSize(hint, 140, 0), e)
 }
 
 // parseHours reads a number of hours typed in field.

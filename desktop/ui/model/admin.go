@@ -57,6 +57,7 @@ type AdminDirectory struct {
 	Access     AdminAccess
 	Local      bool   // read from this workstation's store, not the server
 	Me         string // the signed-in administrator's login
+	ThisDevice string // this workstation's device id ("" when not enrolled)
 	Stations   []domain.Station
 	Users      []AdminUser
 	Categories []domain.Category // retired ones included
