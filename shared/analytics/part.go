@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -11,11 +12,26 @@ import (
 // spaces, dashes, dots, slashes and accents are dropped: people type one
 // reference several ways, and a screen must not split a problem on a dash.
 // An unknown part never matches any part, not even another unknown one.
+//
+// A reference followed (or preceded) by the part's designation, "BRK-2041
+// Support moteur", keeps the reference: the words from the first one
+// holding a digit, with a short prefix written apart ("BRK 2041"), up to
+// the next space.
 func PartKey(ref string) string {
+	words := strings.Fields(foldAccents(ref))
+	if i := slices.IndexFunc(words, hasDigit); i >= 0 {
+		start := i
+		if i > 0 && isDigit(words[i][0]) && len(words[i-1]) <= 4 && !hasDigit(words[i-1]) {
+			start = i - 1 // "BRK 2041"
+		}
+		words = words[start : i+1]
+	}
 	var b strings.Builder
-	for _, r := range foldAccents(ref) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToUpper(r))
+	for _, w := range words {
+		for _, r := range w {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				b.WriteRune(unicode.ToUpper(r))
+			}
 		}
 	}
 	k := b.String()
@@ -24,6 +40,10 @@ func PartKey(ref string) string {
 	}
 	return k
 }
+
+func hasDigit(w string) bool { return strings.ContainsFunc(w, unicode.IsDigit) }
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // placeholderParts are what people write when they do not know the part,
 // once reduced by PartKey ("N/A" → "NA", "voir photo" → "VOIRPHOTO").

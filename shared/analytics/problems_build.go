@@ -103,7 +103,7 @@ func (ps *Problems) partition() {
 		}
 		pt := ps.parts[s]
 		if pt == nil {
-			pt = &partition{supplier: s, index: map[ProblemID]int32{}, byPart: map[int32][]int32{}, byTerm: map[uint32][]int32{}}
+			pt = &partition{supplier: s}
 			ps.parts[s] = pt
 		}
 		pt.positions = append(pt.positions, int32(p))
@@ -114,6 +114,9 @@ func (ps *Problems) partition() {
 func (ps *Problems) runPartitions() {
 	pts := make([]*partition, 0, len(ps.parts))
 	for _, pt := range ps.parts {
+		n := len(pt.positions)
+		pt.index, pt.byPart, pt.byTerm = make(map[ProblemID]int32, n/2), make(map[int32][]int32, n/8), make(map[uint32][]int32, 1024)
+		pt.list = make([]*problemState, 0, n/2)
 		pts = append(pts, pt)
 	}
 	slices.SortFunc(pts, func(a, b *partition) int {

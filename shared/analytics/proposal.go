@@ -75,7 +75,7 @@ const (
 	wOtherCat    = -0.2 //
 	wSameFamily  = 0.1  //
 	wOtherFamily = -0.3 //
-	wCause       = 0.4  // × cosine of the cause with the problem's
+	wCause       = 0.4  // × cosine of the cause with the problem's: the same root cause is the same problem
 	wCauseBase   = 0.15 // subtracted when both have a cause
 )
 
@@ -221,8 +221,14 @@ func (pt *partition) candidates(q *query, sc *candidateScratch) []int32 {
 			break
 		}
 	}
-	for _, t := range rarest(q.desc, candidateTerms) {
-		take(pt.byTerm[t], candidatesPerTerm, -1)
+	used := 0
+	for _, t := range byWeight(q.desc) { // the rarest words that some problem holds
+		if l := pt.byTerm[t]; len(l) > 0 {
+			take(l, candidatesPerTerm, -1)
+			if used++; used == candidateTerms {
+				break
+			}
+		}
 	}
 	return sc.list
 }
@@ -250,14 +256,14 @@ func (ps *Problems) partNeighbours(supplier int32, key string) []int32 {
 	return out
 }
 
-// rarest returns the ids of the n heaviest terms of a unit vector (the
-// rarest words), heaviest first, id on a tie.
-func rarest(v vec, n int) []uint32 {
+// byWeight returns the term ids of a unit vector, heaviest (rarest)
+// first, id on a tie.
+func byWeight(v vec) []uint32 {
 	top := slices.Clone(v)
 	slices.SortFunc(top, func(a, b tw) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.id, b.id)) })
-	out := make([]uint32, 0, n)
-	for _, t := range top[:min(n, len(top))] {
-		out = append(out, t.id)
+	out := make([]uint32, len(top))
+	for i, t := range top {
+		out[i] = t.id
 	}
 	return out
 }

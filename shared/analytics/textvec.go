@@ -104,48 +104,71 @@ func causeTexts(c *domain.Complaint) []string {
 	return append([]string{c.RootCause}, c.Whys...)
 }
 
-// buildTextModel counts the terms of every complaint (on every core) and
-// returns the model and the vectors by position.
+// buildTextModel counts the terms of every complaint and returns the
+// model and the vectors by position. Terms are numbered in alphabetical
+// order, which every replica finds alike, so that each core can count its
+// share of the complaints on its own.
 func buildTextModel(cs []*domain.Complaint) (*textModel, []vec, []vec) {
 	texts := make([]complaintTexts, len(cs))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(cs); i += workers {
-				texts[i] = complaintTexts{desc: countTerms(cs[i].Description), cause: countTerms(causeTexts(cs[i])...)}
-			}
-		})
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(cs)/1000+1))
+	type seen struct {
+		df    int32
+		first int    // position where the term was first met
+		form  string // its surface form there
 	}
-	wg.Wait()
-	m := &textModel{ids: map[string]uint32{}, n: len(cs)}
-	for i := range texts { // ids in position order: the same numbering everywhere
-		for _, list := range [][]termCount{texts[i].desc, texts[i].cause} {
+	local := make([]map[string]*seen, workers)
+	forEach := func(work func(w, i int)) {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(cs); i += workers {
+					work(w, i)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	forEach(func(w, i int) {
+		if local[w] == nil {
+			local[w] = map[string]*seen{}
+		}
+		texts[i] = complaintTexts{desc: countTerms(cs[i].Description), cause: countTerms(causeTexts(cs[i])...)}
+		for _, list := range [2][]termCount{texts[i].desc, texts[i].cause} {
 			for _, t := range list {
-				m.df[m.id(t)]++
+				if x := local[w][t.term]; x != nil {
+					x.df++
+				} else {
+					local[w][t.term] = &seen{df: 1, first: i, form: t.form}
+				}
 			}
 		}
+	})
+	all := map[string]*seen{}
+	for _, l := range local {
+		for term, x := range l {
+			if y := all[term]; y == nil {
+				all[term] = x
+			} else {
+				y.df += x.df
+				if x.first < y.first {
+					y.first, y.form = x.first, x.form
+				}
+			}
+		}
+	}
+	m := &textModel{ids: make(map[string]uint32, len(all)), n: len(cs)}
+	for _, term := range sortedKeys(all) {
+		m.ids[term] = uint32(len(m.forms))
+		m.forms = append(m.forms, all[term].form)
+		m.df = append(m.df, all[term].df)
 	}
 	m.idf = make([]float64, len(m.df))
 	for i, df := range m.df {
 		m.idf[i] = math.Log((1+float64(m.n))/(1+float64(df))) + 1
 	}
 	desc, cause := make([]vec, len(cs)), make([]vec, len(cs))
-	for i := range texts {
-		desc[i], cause[i] = m.vector(texts[i].desc), m.vector(texts[i].cause)
-	}
+	forEach(func(_, i int) { desc[i], cause[i] = m.vector(texts[i].desc), m.vector(texts[i].cause) })
 	return m, desc, cause
-}
-
-func (m *textModel) id(t termCount) uint32 {
-	if id, ok := m.ids[t.term]; ok {
-		return id
-	}
-	id := uint32(len(m.forms))
-	m.ids[t.term] = id
-	m.forms = append(m.forms, t.form)
-	m.df = append(m.df, 0)
-	return id
 }
 
 // vector weighs counted terms and normalises; a term the model does not
