@@ -85,11 +85,11 @@ screens=(
 	# The filing form: drafts, keyboard-first filing.
 	# The complaint page: messages, withdrawal, actions, files and photos.
 	"operator-complaint-messages|emma.roux|complaint-mine:acknowledged"
-	"engineer-next-step|julien.moreau|complaint:solution_chosen"
+	"engineer-next-step|julien.moreau|complaint:investigating"
 	"engineer-containment-only|julien.moreau|complaint:investigating:assign"
 	"operator-withdraw|emma.roux|complaint-mine:acknowledged:withdraw"
-	"engineer-reschedule-action|julien.moreau|complaint:actions_in_progress:reschedule-action"
-	"engineer-cancel-action|julien.moreau|complaint:actions_in_progress:cancel-action"
+	"engineer-reschedule-action|julien.moreau|complaint-action:reschedule-action"
+	"engineer-cancel-action|julien.moreau|complaint-action:cancel-action"
 	"operator-add-files|emma.roux|complaint-mine:acknowledged:attach"
 	"operator-add-files-dialog|emma.roux|complaint-mine:acknowledged:attach||panel.choose_file"
 	"complaint-photo|julien.moreau|complaint-photo:files"

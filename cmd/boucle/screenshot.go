@@ -31,8 +31,8 @@ import (
 //	    complaint:<status>[:<tab or task>] (the newest complaint in that
 //	    status, showing a tab such as timeline or a task such as acknowledge),
 //	    complaint-note (the timeline of the newest complaint holding an
-//	    internal note), complaint-mine and complaint-photo (see
-//	    screenshot_detail.go),
+//	    internal note), complaint-mine, complaint-photo and
+//	    complaint-action (see screenshot_detail.go),
 //	    plan:<status> (the newest preventive plan in that status),
 //	    plan-draft:<station> (a new plan's form, that supplier station picked),
 //	    refused (files a complaint under the number of the station's newest
@@ -125,7 +125,7 @@ func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log
 		sh.OpenReportForm()
 	case "complaint":
 		status, show, _ := strings.Cut(arg, ":")
-		if id := newestComplaint(ws, domain.ComplaintStatus(status)); id != "" {
+		if id := afterFirstPull(ws, func() string { return newestComplaint(ws, domain.ComplaintStatus(status)) }); id != "" {
 			sh.OpenComplaintAt(id, show)
 		} else {
 			log.Error("screenshot mode: no complaint in status " + status)
@@ -143,7 +143,7 @@ func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log
 		} else {
 			log.Error("screenshot mode: no complaint with an internal note")
 		}
-	case "complaint-mine", "complaint-photo": // screenshot_detail.go
+	case "complaint-mine", "complaint-photo", "complaint-action": // screenshot_detail.go
 		openDetailTestScreen(sh, ws, kind, arg, log)
 	case "plan":
 		if sh.ShowID("plans") {

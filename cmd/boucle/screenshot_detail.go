@@ -19,8 +19,16 @@ import (
 //	complaint-mine:<status>[:<tab or task>]  the newest complaint in that
 //	    status filed by the signed-in user (withdraw is theirs only)
 //	complaint-photo[:<tab>]  the newest complaint holding a photo
+//	complaint-action:<task>  the complaint of the newest pending action,
+//	    showing a task on it (reschedule-action, cancel-action)
 func openDetailTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, kind, arg string, log *slog.Logger) {
 	switch kind {
+	case "complaint-action":
+		if id := afterFirstPull(ws, func() string { return newestWithPendingAction(ws) }); id != "" {
+			sh.OpenComplaintAt(id, arg)
+		} else {
+			log.Error("screenshot mode: no complaint with a pending action")
+		}
 	case "complaint-mine":
 		status, show, _ := strings.Cut(arg, ":")
 		login := ws.Model().Session().Login
@@ -67,6 +75,22 @@ func newestWithPhoto(ws *viewmodel.Workstation) string {
 			c := st.Complaint
 			if c.FiledAt.After(filed) && slices.ContainsFunc(c.Attachments, func(a domain.Attachment) bool { return strings.HasPrefix(a.MediaType, "image/") }) {
 				id, filed = c.ID, c.FiledAt
+			}
+		})
+	})
+	return id
+}
+
+// newestWithPendingAction finds the complaint of the action assigned last
+// that someone still has to carry out.
+func newestWithPendingAction(ws *viewmodel.Workstation) string {
+	var id string
+	var assigned time.Time
+	_ = ws.Store().View(func(t *boltstore.Tx) error {
+		return t.ForEachState(domain.EntityAction, func(st *domain.State) {
+			a := st.Action
+			if a != nil && a.ComplaintID != "" && a.Status.Pending() && a.AssignedAt.After(assigned) {
+				id, assigned = a.ComplaintID, a.AssignedAt
 			}
 		})
 	})
