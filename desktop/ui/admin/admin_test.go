@@ -165,6 +165,7 @@ func TestOpensEverySection(t *testing.T) {
 		{tabStations, "OLD1 · Old press · retired"},
 		{tabPeople, "Emma Roux (emma.roux) · Operator · PRESS2 · enabled"},
 		{tabPeople, "Paul Left (paul.left) · Operator · ASSY1 · disabled"},
+		{tabPeople, "Zoé Local (zoe.local) · Operator · PRESS2 · enabled · no password yet"},
 		{tabCategories, "dimensional · Dimensional / Dimensionnel"},
 		{tabCategories, "rust · Rust / Rouille · retired"},
 		{tabSeverities, "Major · acknowledge within 8 h · resolve within 120 h (5 d 0 h)"},
@@ -629,5 +630,33 @@ func TestServerRefusalsInWords(t *testing.T) {
 				t.Fatalf("calls %v, or the dialog closed", f.calls)
 			}
 		})
+	}
+}
+
+// TestServerGoneMidChange: the server stops answering while a dialog is
+// open; the change is refused in words, nothing is done, and the screen
+// turns to the banner and disabled forms at once.
+func TestServerGoneMidChange(t *testing.T) {
+	f := newFake()
+	h := open(t, f)
+	dlg := h.openAdd(tabStations, "Add a station")
+	fill(dlg, "CUT1", "Cutting 1")
+	// When the server goes away before the change is confirmed
+	f.offline(model.AdminUnreachable)
+	f.refuse = &domain.Error{Code: domain.EUnavailable, Rule: "admin.needs_server", Message: "administration needs the plant server"}
+	h.press(dlg, "Add the station")
+	// Then the dialog says so, and the screen shows the banner, forms off
+	if got := h.s.dialog.form.FormError(); !strings.Contains(got, "Administration needs the plant server, which cannot be reached") {
+		t.Fatalf("form error = %q", got)
+	}
+	if len(f.calls) != 0 {
+		t.Fatalf("calls = %v", f.calls)
+	}
+	if !uitest.HasText(h.s.Object(), "Administration needs the plant server, which does not answer") {
+		t.Fatal("no banner after the refusal")
+	}
+	h.s.Show(tabStations)
+	if b := uitest.FindButton(h.s.Object(), "Add a station"); b == nil || !b.Disabled() {
+		t.Fatal("adding still offered")
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/widgets"
+	"boucle/shared/domain"
 )
 
 // formDialog is a dialog holding a form: its confirm button runs the
@@ -36,6 +37,9 @@ func (s *Screen) showForm(title, confirmLabel string, intro fyne.CanvasObject, f
 		ui.Do(s.env, run, func(err error) {
 			if err != nil {
 				ui.FocusField(s.env.Win, form.Show(err))
+				if domain.ErrorCode(err) == domain.EUnavailable {
+					s.Load() // the server went away: the banner says so, the forms go off
+				}
 				return
 			}
 			fd.d.Hide()

@@ -35,6 +35,7 @@ func newFake() *fakeServer {
 			{User: domain.User{Login: "admin", DisplayName: "Plant Admin", Role: domain.RoleAdmin}, HasPassword: true},
 			{User: domain.User{Login: "emma.roux", DisplayName: "Emma Roux", Role: domain.RoleOperator, Station: "PRESS2"}, HasPassword: true},
 			{User: domain.User{Login: "paul.left", DisplayName: "Paul Left", Role: domain.RoleOperator, Station: "ASSY1", Disabled: true}, HasPassword: true},
+			{User: domain.User{Login: "zoe.local", DisplayName: "Zoé Local", Role: domain.RoleOperator, Station: "PRESS2"}},
 		},
 		Categories: []domain.Category{
 			{Code: "dimensional", LabelEN: "Dimensional", LabelFR: "Dimensionnel"},

@@ -40,6 +40,11 @@ func (s *Screen) personRow(u model.AdminUser) fyne.CanvasObject {
 		state = lang.X("admin.person.disabled", "disabled")
 	}
 	parts = append(parts, state)
+	if s.dir.Access == model.AdminOnline && !u.HasPassword {
+		// Registered by an event alone (a standalone workstation enrolled
+		// since): they cannot sign in until they are given a password.
+		parts = append(parts, lang.X("admin.person.no_password", "no password yet: reset it to let them sign in"))
+	}
 	edit := s.rowButton(lang.X("admin.person.edit", "Edit"), func() { s.editPerson(u) })
 	reset := s.rowButton(lang.X("admin.person.reset", "Reset password"), func() { s.resetPassword(u) })
 	var toggle *widget.Button
