@@ -52,6 +52,15 @@ func BenchmarkIndicators(b *testing.B) {
 			_ = ds.Indicators(yearFilter, analytics.Settings{}, p.now)
 		}
 	})
+	b.Run("report-with-problems-found", func(b *testing.B) {
+		// the problems are found once per dataset (issue 11): the report
+		// alone, as the server serves it from its snapshot
+		ds := analytics.NewDataset(p.in)
+		_ = ds.Problems()
+		for b.Loop() {
+			_ = ds.Indicators(yearFilter, analytics.Settings{}, p.now)
+		}
+	})
 	b.Run("one-station-quarter", func(b *testing.B) {
 		ds := analytics.NewDataset(p.in)
 		f := analytics.Filter{From: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), To: yearFilter.To, Station: "PRESSE"}

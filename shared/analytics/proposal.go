@@ -221,13 +221,23 @@ func (pt *partition) candidates(q *query, sc *candidateScratch) []int32 {
 			break
 		}
 	}
-	used := 0
-	for _, t := range byWeight(q.desc) { // the rarest words that some problem holds
-		if l := pt.byTerm[t]; len(l) > 0 {
-			take(l, candidatesPerTerm, -1)
-			if used++; used == candidateTerms {
-				break
+	// the rarest words that some problem holds, heaviest first (id on a
+	// tie): a selection, the vector is short and few are needed
+	used, last := 0, tw{w: float32(math.Inf(1))}
+	for used < candidateTerms {
+		next, found := tw{}, false
+		for _, t := range q.desc {
+			if lighter(t, last) && (!found || lighter(next, t)) {
+				next, found = t, true
 			}
+		}
+		if !found {
+			break
+		}
+		last = next
+		if l := pt.byTerm[next.id]; len(l) > 0 {
+			take(l, candidatesPerTerm, -1)
+			used++
 		}
 	}
 	return sc.list
@@ -256,17 +266,9 @@ func (ps *Problems) partNeighbours(supplier int32, key string) []int32 {
 	return out
 }
 
-// byWeight returns the term ids of a unit vector, heaviest (rarest)
-// first, id on a tie.
-func byWeight(v vec) []uint32 {
-	top := slices.Clone(v)
-	slices.SortFunc(top, func(a, b tw) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.id, b.id)) })
-	out := make([]uint32, len(top))
-	for i, t := range top {
-		out[i] = t.id
-	}
-	return out
-}
+// lighter orders weighted terms: a before b when a weighs less, or as
+// much with a greater id (heaviest first, smallest id on a tie).
+func lighter(a, b tw) bool { return a.w < b.w || (a.w == b.w && a.id > b.id) }
 
 // bestMatch scores the candidates of the partition and returns the best
 // (score, then the most recently met, then the first created) as a local
