@@ -384,3 +384,33 @@ func TestPhotoNotYetOnThisWorkstation(t *testing.T) {
 		t.Error("an online page does not fetch the photo by itself")
 	}
 }
+
+// The side panel is confirmed from the keyboard as the filing form is:
+// Ctrl+Enter in a multi-line field, Enter in a one-line field.
+func TestPanelConfirmedByKeyboard(t *testing.T) {
+	s := seeded(t)
+	id := fixture.File(t, s, fixture.Filing("Burr"))
+	r := open(t, s, fixture.Engineer, id)
+	c := r.sc.env.Win.Canvas()
+	// When the engineer types a reason to reject and presses Ctrl+Enter
+	r.tap("Reject")
+	reason := r.sc.Input("reason").(fyne.Focusable)
+	c.Focus(reason)
+	test.Type(r.entry("reason"), "Within tolerance")
+	uitest.PressShortcut(c, uitest.CtrlEnter)
+	// Then it is rejected
+	if st := r.complaint().Status; st != domain.StatusRejected {
+		t.Fatalf("status %s after Ctrl+Enter", st)
+	}
+	// When another complaint is marked as a duplicate with Enter
+	other := fixture.File(t, s, fixture.Filing("Burr again"))
+	r2 := open(t, s, fixture.Engineer, other)
+	r2.tap("Mark as duplicate")
+	c2 := r2.sc.env.Win.Canvas()
+	c2.Focus(r2.entry("of"))
+	test.Type(r2.entry("of"), r.complaint().Number)
+	uitest.PressKey(c2, fyne.KeyReturn)
+	if st := r2.complaint().Status; st != domain.StatusDuplicate {
+		t.Fatalf("status %s after Enter", st)
+	}
+}

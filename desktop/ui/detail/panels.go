@@ -190,18 +190,29 @@ func (s *Screen) confirm(p *panel) {
 	})
 }
 
+// entry adds a text field. Ctrl+Enter (or Ctrl+S) in a multi-line field
+// and Enter in a one-line field confirm the task, as on the filing form.
 func (p *panel) entry(field, label string, multi bool) *widget.Entry {
 	if multi {
 		m := widgets.NewMultiLineEntry()
 		m.SetMinRowsVisible(3)
+		m.OnSubmitForm = p.confirmByKey
 		p.form.Add(field, label, m)
 		p.inputs[field] = m
 		return &m.Entry
 	}
 	e := widget.NewEntry()
+	e.OnSubmitted = func(string) { p.confirmByKey() }
 	p.form.Add(field, label, e)
 	p.inputs[field] = e
 	return e
+}
+
+// confirmByKey presses the task's confirm button from the keyboard.
+func (p *panel) confirmByKey() {
+	if p.submit != nil && !p.submit.Disabled() && p.submit.OnTapped != nil {
+		p.submit.OnTapped()
+	}
 }
 
 func (p *panel) selectOf(field, label string, options []string) *widget.Select {
@@ -368,6 +379,7 @@ func (s *Screen) buildAnalysis(p *panel) {
 		// sideways, out of sight in the side panel.
 		e := widgets.NewMultiLineEntry()
 		e.SetMinRowsVisible(2)
+		e.OnSubmitForm = p.confirmByKey
 		e.SetPlaceHolder(lang.X("panel.why", "Why {{.N}}?", map[string]any{"N": i + 1}))
 		if i < len(c.Whys) {
 			e.SetText(c.Whys[i])
