@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test, after go test: the real desktop app, under Xvfb, opens every
-# file dialog by pressing the real buttons, and must survive it.
+# file dialog and every dialog of the administration screen by pressing
+# the real buttons, and must survive it.
 #
 # A fresh demo plant (boucle-server demo) is served on 127.0.0.1 (a free
 # port); one workstation of station PRESS2 is enrolled and the app started
@@ -113,4 +114,11 @@ dialog "exports" claire.martin dashboard \
 dialog "8D report" julien.moreau complaint:resolved detail.eightd
 dialog "files after filing" emma.roux complaint-mine:acknowledged:attach panel.choose_file
 dialog "photo full size" julien.moreau complaint-photo:files detail.open_photo
-echo "smoke: every file dialog opened, in $((SECONDS - start)) s"
+# Every dialog of the administration screen, one after the other: each
+# section's tab, then each of its dialogs opened and closed.
+open_close() { printf '%s>Escape>' "$@"; }
+dialog "administration" admin admin "$(open_close admin.station.add admin.station.rename admin.station.retire)admin.tab.people>$(
+	open_close admin.person.add admin.person.edit admin.person.disable admin.person.reset admin.person.enable)admin.tab.categories>$(
+	open_close admin.category.add admin.category.edit admin.category.retire)admin.tab.severities>$(
+	open_close admin.severity.edit)admin.tab.workstations>$(open_close admin.device.replace)admin.device.enrol"
+echo "smoke: every file and administration dialog opened, in $((SECONDS - start)) s"
