@@ -26,7 +26,7 @@ type panel struct {
 	run    func() error
 	ok     string // confirmation shown once done
 	submit *widget.Button
-	hint   *widget.Label  // an explanation shown in the panel, if any
+	hint   *widget.Label  // a line shown above the form (what the task does, or to what), if any
 	action *domain.Action // the action the task is about, if any
 	files  []model.File   // the files picked (taskAttach)
 	list   *fyne.Container
@@ -166,7 +166,7 @@ func (s *Screen) openOn(t taskID, action *domain.Action) {
 	}
 	s.panel = p
 	s.side.Objects = []fyne.CanvasObject{wrappedHeading(s.label(t))}
-	if p.hint != nil && p.task != taskAssign { // the assign panel shows its hint under the kind
+	if p.hint != nil {
 		s.side.Objects = append(s.side.Objects, p.hint)
 	}
 	s.side.Objects = append(s.side.Objects, p.form.Object(), btns)
@@ -438,9 +438,7 @@ func (s *Screen) buildAssign(p *panel) {
 	kind.SetSelectedIndex(0)
 	var kindInput fyne.CanvasObject = kind
 	if why := onlyContainmentWhy(s.d.Complaint.Status); len(kinds) == 1 && why != "" {
-		hint := ui.Wrapped(why)
-		kindInput = container.NewVBox(kind, hint)
-		p.hint = hint
+		kindInput = container.NewVBox(kind, ui.Wrapped(why)) // next to the choice it explains
 	}
 	p.form.Add("kind", lang.X("panel.action_kind", "Kind of action"), kindInput)
 	p.inputs["kind"] = kind
@@ -480,14 +478,6 @@ func onlyContainmentWhy(st domain.ComplaintStatus) string {
 		return lang.X("panel.kind_why.choose", "Only containment for now: the complainant has not chosen among the proposed solutions yet. Once they have, corrective and preventive actions are offered too.")
 	}
 	return ""
-}
-
-// Hint is the explanation shown in the open task, "" when none (tests).
-func (s *Screen) Hint() string {
-	if s.panel == nil || s.panel.hint == nil {
-		return ""
-	}
-	return s.panel.hint.Text
 }
 
 // Input returns the input for a domain field of the open task (tests).
