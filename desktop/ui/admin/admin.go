@@ -66,6 +66,7 @@ type Screen struct {
 	dir model.AdminDirectory
 
 	banner *widget.Label // why changes are off, or where they go
+	retry  *widget.Button // asks the server again, when it did not answer
 	notice *widget.Label // what the last change did
 	tabs   *container.AppTabs
 	lists  [5]*fyne.Container // one per tab, rebuilt on each load
@@ -82,6 +83,8 @@ func New(env ui.Env, m Model) *Screen {
 	s := &Screen{env: env, m: m}
 	s.banner = ui.Wrapped("")
 	s.banner.Hide()
+	s.retry = widget.NewButton(lang.X("admin.retry", "Try again"), func() { s.Load() })
+	s.retry.Hide()
 	s.notice = ui.Wrapped("")
 	s.notice.Importance = widget.SuccessImportance
 	s.notice.Hide()
@@ -93,7 +96,7 @@ func New(env ui.Env, m Model) *Screen {
 		page := container.NewBorder(heads[i], nil, nil, nil, container.NewVScroll(container.NewPadded(s.lists[i])))
 		s.tabs.Append(container.NewTabItem(titles[i], page))
 	}
-	top := container.NewVBox(s.banner, s.notice)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.retry, s.banner), s.notice)
 	s.obj = container.NewBorder(top, nil, nil, nil, s.tabs)
 	return s
 }
@@ -154,6 +157,11 @@ func (s *Screen) fill(tab int, rows []fyne.CanvasObject) {
 func (s *Screen) showBanner() {
 	b := s.banner
 	b.Importance = widget.WarningImportance
+	if s.dir.Access == model.AdminUnreachable {
+		s.retry.Show()
+	} else {
+		s.retry.Hide()
+	}
 	switch s.dir.Access {
 	case model.AdminOnline:
 		b.Hide()

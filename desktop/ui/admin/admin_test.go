@@ -660,3 +660,23 @@ func TestServerGoneMidChange(t *testing.T) {
 		t.Fatal("adding still offered")
 	}
 }
+
+// TestTryAgainOnceTheServerIsBack: the banner of an unreachable server
+// offers to ask again; once it answers, the forms are back.
+func TestTryAgainOnceTheServerIsBack(t *testing.T) {
+	f := newFake()
+	f.offline(model.AdminUnreachable)
+	h := open(t, f)
+	if uitest.FindButton(h.s.Object(), "Try again") == nil {
+		t.Fatal("no way to ask the server again")
+	}
+	*f = *newFake() // the server answers again
+	test.Tap(uitest.FindButton(h.s.Object(), "Try again"))
+	if uitest.HasText(h.s.Object(), "needs the plant server") || uitest.FindButton(h.s.Object(), "Try again") != nil {
+		t.Fatal("the banner stayed")
+	}
+	h.s.Show(tabStations)
+	if b := uitest.FindButton(h.s.Object(), "Add a station"); b == nil || b.Disabled() {
+		t.Fatal("forms still off")
+	}
+}
