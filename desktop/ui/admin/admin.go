@@ -65,9 +65,9 @@ type Screen struct {
 	m   Model
 	dir model.AdminDirectory
 
-	banner *widget.Label // why changes are off, or where they go
+	banner *widget.Label  // why changes are off, or where they go
 	retry  *widget.Button // asks the server again, when it did not answer
-	notice *widget.Label // what the last change did
+	notice *widget.Label  // what the last change did
 	tabs   *container.AppTabs
 	lists  [5]*fyne.Container // one per tab, rebuilt on each load
 	adds   []*widget.Button   // the "add" buttons, enabled when writable
