@@ -96,6 +96,9 @@ func New(env ui.Env, m Model) *Screen {
 		page := container.NewBorder(heads[i], nil, nil, nil, container.NewVScroll(container.NewPadded(s.lists[i])))
 		s.tabs.Append(container.NewTabItem(titles[i], page))
 	}
+	for _, b := range append(s.adds, s.enrol) {
+		b.Disable() // until Load knows whether the server answers
+	}
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.retry, s.banner), s.notice)
 	s.obj = container.NewBorder(top, nil, nil, nil, s.tabs)
 	return s

@@ -153,6 +153,17 @@ func (h *harness) lastCall() string {
 	return h.f.calls[len(h.f.calls)-1]
 }
 
+func TestFormsOffUntilLoaded(t *testing.T) {
+	env, _ := uitest.New(t)
+	s := New(env, newFake())
+	for _, a := range addButtons {
+		s.Show(a.tab)
+		if b := uitest.FindButton(s.Object(), a.text); b == nil || !b.Disabled() {
+			t.Errorf("%q enabled before the screen knows whether the server answers", a.text)
+		}
+	}
+}
+
 func TestOpensEverySection(t *testing.T) {
 	// Given the administrator online
 	h := open(t, newFake())
