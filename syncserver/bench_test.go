@@ -157,6 +157,7 @@ func pushAll(b testing.TB, h *harness, d *device, bodies [][]byte) {
 // server, so that no round's fold runs into the next round's pushes.
 func benchmarkPush(b *testing.B, wave int) {
 	var total, cpu, fold time.Duration
+	var pages int64
 	for b.Loop() {
 		b.StopTimer()
 		h := newHarness(b)
@@ -164,10 +165,11 @@ func benchmarkPush(b *testing.B, wave int) {
 		h.signIn(d, historyAuthors...)
 		bodies := batches(history(d, benchEvents, wave))
 		b.StartTimer()
-		start, cpu0 := time.Now(), processCPU()
+		start, cpu0, pages0 := time.Now(), processCPU(), pagesWritten(h)
 		pushAll(b, h, d, bodies)
 		total += time.Since(start)
 		cpu += processCPU() - cpu0
+		pages += pagesWritten(h) - pages0
 		b.StopTimer()
 		start = time.Now()
 		if err := h.store.CatchUp(); err != nil {
@@ -183,6 +185,14 @@ func benchmarkPush(b *testing.B, wave int) {
 	// machine, wall time tells the load as much as the cost.
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(benchEvents*b.N), "cpu-ns/event")
 	b.ReportMetric(float64(benchEvents*b.N)/fold.Seconds(), "fold-events/s")
+	// The bytes of the pages the pushes' commits wrote, for each event.
+	b.ReportMetric(float64(pages)/float64(benchEvents*b.N), "page-B/event")
+}
+
+// pagesWritten is the bytes of the pages the store's commits have written.
+func pagesWritten(h *harness) int64 {
+	st := h.store.DB().Stats().TxStats
+	return st.GetPageAlloc()
 }
 
 // processCPU is the CPU time (user and system) the process has used.

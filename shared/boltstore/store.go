@@ -210,6 +210,12 @@ type cachedState struct {
 // Bolt returns the underlying bbolt transaction.
 func (t *Tx) Bolt() *bolt.Tx { return t.tx }
 
+// logFillPercent fills the log's pages before a commit splits them. The
+// log's keys only grow (NextSequence), so the half-empty pages bbolt's
+// default (0.5) leaves for later inserts would stay half empty for good:
+// each commit wrote twice the log's bytes, and the file kept the holes.
+const logFillPercent = 1.0
+
 // Update runs fn in one writable transaction: everything fn wrote commits
 // together, durably, or nothing does if fn returns an error.
 func (s *Store) Update(fn func(*Tx) error) (err error) {
@@ -217,6 +223,7 @@ func (s *Store) Update(fn func(*Tx) error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a damaged page may point past the file
 	return s.db.Update(func(btx *bolt.Tx) error {
 		t := &Tx{tx: btx, store: s, states: map[domain.EntityKey]*cachedState{}}
+		btx.Bucket(bucketEvents).FillPercent = logFillPercent
 		if err := fn(t); err != nil {
 			return err
 		}
