@@ -190,14 +190,7 @@ func (t *Tx) OutboxFirst() (seq uint64, ok bool) {
 
 // Replicas returns, for every replica with events here, the highest
 // sequence number below which none is missing.
-func (t *Tx) Replicas() map[string]uint64 {
-	out := map[string]uint64{}
-	_ = t.tx.Bucket(bucketReplicas).ForEach(func(k, v []byte) error {
-		out[string(k)] = readU64(v)
-		return nil
-	})
-	return out
-}
+func (t *Tx) Replicas() map[string]uint64 { return t.replicaSeqs() }
 
 // EventRef locates a logged event by its replica sequence.
 type EventRef struct {

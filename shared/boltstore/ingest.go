@@ -110,21 +110,6 @@ func (t *Tx) appendEvent(e *domain.Event, folded bool) error {
 	return t.advanceReplicaSeq(e.Replica, e.Seq)
 }
 
-// advanceReplicaSeq keeps, per replica, the highest sequence number below
-// which none is missing: the server's gap check on push reads it.
-func (t *Tx) advanceReplicaSeq(replica string, seq uint64) error {
-	b := t.tx.Bucket(bucketReplicas)
-	if readU64(b.Get([]byte(replica)))+1 != seq {
-		return nil
-	}
-	return b.Put([]byte(replica), u64(seq))
-}
-
-// ReplicaSeq is the highest contiguous sequence number stored for replica.
-func (t *Tx) ReplicaSeq(replica string) uint64 {
-	return readU64(t.tx.Bucket(bucketReplicas).Get([]byte(replica)))
-}
-
 // fold brings the entity's projection up to date with a newly logged event.
 func (t *Tx) fold(e *domain.Event) error {
 	if !e.Known() {

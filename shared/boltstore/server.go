@@ -78,14 +78,7 @@ func (t *Tx) AdvanceReplica(replica string, seq uint64) error {
 
 // ReplicaSeqs returns the high-water mark of every replica the store has
 // events of (see ReplicaSeq).
-func (t *Tx) ReplicaSeqs() map[string]uint64 {
-	out := map[string]uint64{}
-	_ = t.tx.Bucket(bucketReplicas).ForEach(func(k, v []byte) error {
-		out[string(k)] = readU64(v)
-		return nil
-	})
-	return out
-}
+func (t *Tx) ReplicaSeqs() map[string]uint64 { return t.replicaSeqs() }
 
 // RenewReplica gives the store a new replica id, with its own sequence
 // starting again at 1 and an empty outbox. A server restored from a backup

@@ -198,6 +198,7 @@ type Tx struct {
 	// read once per transaction and saved by flush (see project.go).
 	projected     uint64
 	projectedRead bool
+	replicas      map[string]*replicaMark // high-water marks read or moved (replicas.go)
 }
 
 type cachedState struct {
@@ -228,6 +229,9 @@ func (s *Store) Update(fn func(*Tx) error) (err error) {
 			return err
 		}
 		if err := t.flush(); err != nil {
+			return err
+		}
+		if err := t.flushReplicas(); err != nil {
 			return err
 		}
 		if bad := t.newlyBad(); len(bad) > 0 {
