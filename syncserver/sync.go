@@ -10,6 +10,7 @@ import (
 	"boucle/shared/syncproto"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 )
 
 // batchPool recycles the buffers of pulled pages (megabytes each), which
@@ -46,8 +47,9 @@ func (s *Server) push(c *gin.Context) {
 	resp := syncproto.PushResponse{Results: make([]syncproto.EventResult, len(events))}
 	err = s.store.Update(func(t *boltstore.Tx) error {
 		pt := pushTx{t: t, device: p.device, subject: p.Login, clock: s.clockLimit(), epoch: readEpoch(t.Bolt()), authors: map[string]authorEntry{}}
+		found := t.LookUpEvents(eventIDs(events))
 		for i := range events {
-			r, err := pt.apply(&events[i], checks.err(i))
+			r, err := pt.apply(&events[i], found[i], checks.err(i))
 			if err != nil {
 				return err
 			}
@@ -94,18 +96,26 @@ type pushTx struct {
 //     for a directory event (checkAuthorship)
 //     → refused for good, kept apart from the log (StoreRejection);
 //   - otherwise stored and folded.
-func (p *pushTx) apply(e *domain.Event, invalid error) (syncproto.EventResult, error) {
+//
+// found is what the store held of the event before the push
+// (LookUpEvents, for the whole batch at once).
+func (p *pushTx) apply(e *domain.Event, found boltstore.EventLookup, invalid error) (syncproto.EventResult, error) {
 	res := syncproto.EventResult{ID: e.ID}
 	if err := checkOwnReplica(p.device, e); err != nil {
 		return res, err
 	}
-	if p.t.HasEvent(e.ID) {
+	if found.Repeat { // the same event earlier in the push: decided by now
+		found = boltstore.EventLookup{Logged: p.t.HasEvent(e.ID), Refused: true}
+	}
+	if found.Logged {
 		res.Result = syncproto.Duplicate
 		return res, p.t.AdvanceReplica(e.Replica, e.Seq)
 	}
-	if r, ok := p.t.Rejection(e.ID); ok {
-		res.Result, res.Code, res.Reason = syncproto.Rejected, r.Code, r.Reason
-		return res, p.t.AdvanceReplica(e.Replica, e.Seq)
+	if found.Refused {
+		if r, ok := p.t.Rejection(e.ID); ok {
+			res.Result, res.Code, res.Reason = syncproto.Rejected, r.Code, r.Reason
+			return res, p.t.AdvanceReplica(e.Replica, e.Seq)
+		}
 	}
 	if !e.Known() {
 		return res, domain.Errorf(domain.EConflict, "event type %s (schema %d) is unknown to this server: upgrade the server; the events stay queued", e.Type, e.Schema)
@@ -140,9 +150,18 @@ func (p *pushTx) store(e *domain.Event) error {
 			delete(p.authors, e.EntityID) // later events of the push see the change
 		}
 	default:
-		_, err = p.t.Append(e)
+		err = p.t.AppendNew(e) // apply found it absent
 	}
 	return err
+}
+
+// eventIDs lists the ids of a batch, in batch order.
+func eventIDs(events []domain.Event) []uuid.UUID {
+	ids := make([]uuid.UUID, len(events))
+	for i := range events {
+		ids[i] = events[i].ID
+	}
+	return ids
 }
 
 // refusal returns why an event cannot be accepted: a gap (which refuses

@@ -85,6 +85,30 @@ func TestPushIsIdempotent(t *testing.T) {
 	}
 }
 
+// An event twice in one batch is decided once: the second copy is a
+// duplicate of the first when it was accepted, and gets the same refusal
+// when it was refused; the log holds it once.
+func TestPushDecidesAnEventRepeatedInTheBatchOnce(t *testing.T) {
+	h := newHarness(t)
+	ws := h.workstation("op1")
+	filed := h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", filing(1, "dent"))
+	refused := h.event(ws, "op1", domain.RoleOperator, domain.ComplaintAcknowledged, "c1", &domain.AcknowledgePayload{Deadline: time.Now().Add(time.Hour), Assignee: "eng1"})
+	before := h.logLen()
+	resp := h.push(ws, filed, filed, refused, refused)
+	want := []syncproto.Result{syncproto.Accepted, syncproto.Duplicate, syncproto.Rejected, syncproto.Rejected}
+	for i, r := range resp.Results {
+		if r.Result != want[i] {
+			t.Fatalf("result %d = %+v, want %s", i, r, want[i])
+		}
+	}
+	if resp.Results[3].Reason != resp.Results[2].Reason {
+		t.Fatalf("the copy's refusal %q, the first's %q", resp.Results[3].Reason, resp.Results[2].Reason)
+	}
+	if got := h.logLen(); got != before+1 {
+		t.Fatalf("log grew by %d, want 1", got-before)
+	}
+}
+
 // Refused events get a stored rejection with a reason, do not break the
 // replica's sequence, are answered the same on retry, and never reach
 // another workstation or the plant's projections.

@@ -64,20 +64,30 @@ func (t *Tx) Ingest(e *domain.Event) (IngestStatus, error) {
 // durably logged, and projects them when the pushes pause.
 func (t *Tx) Append(e *domain.Event) (IngestStatus, error) { return t.log(e, false) }
 
+// AppendNew is Append for an event the caller has just found absent from
+// the log in this transaction (HasEvent, LookUpEvents): the server's push,
+// which looks a whole batch up first, does not look each event up again.
+func (t *Tx) AppendNew(e *domain.Event) error { return t.logNew(e, false) }
+
 // log observes, dedupes and logs a remote event; folded says whether the
 // caller folds it at once.
 func (t *Tx) log(e *domain.Event, folded bool) (IngestStatus, error) {
 	if t.HasEvent(e.ID) {
 		return Duplicate, nil
 	}
+	return Stored, t.logNew(e, folded)
+}
+
+// logNew observes and logs a remote event that is not in the log.
+func (t *Tx) logNew(e *domain.Event, folded bool) error {
 	if ahead, flagged := t.store.clock.Observe(e.HLC); flagged {
 		alert := ClockAlert{Event: e.ID, Replica: e.Replica, Remote: e.HLC, AheadMs: ahead.Milliseconds(), SeenAt: t.store.now().UTC()}
 		raw, _ := json.Marshal(alert)
 		if err := t.tx.Bucket(bucketClockAlerts).Put(e.ID[:], raw); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return Stored, t.appendEvent(e, folded)
+	return t.appendEvent(e, folded)
 }
 
 // HasEvent reports whether the event is in the log.
