@@ -67,7 +67,7 @@ func BenchmarkPrevalidate5000(b *testing.B) {
 		start := time.Now()
 		pv := s.prevalidate(events, map[string]uint64{})
 		for i := range events {
-			if err := pv.err(i); err != nil {
+			if err := pv.result(i).invalid; err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 )
 
@@ -17,6 +18,7 @@ import (
 // of adding up. Unknown event types are left to apply.
 type prevalidation struct {
 	errs    []error
+	filings []filingCheck   // of the valid complaint filings: read here, so that the writer decodes no payload
 	done    []chan struct{} // closed when the chunk's events are checked
 	stopped atomic.Bool     // the push ended early: skip the chunks left
 }
@@ -31,7 +33,7 @@ const checkChunk = 128
 // gens are the authors' key generations (keyGenerations).
 func (s *Server) prevalidate(events []domain.Event, gens map[string]uint64) *prevalidation {
 	chunks := (len(events) + checkChunk - 1) / checkChunk
-	pv := &prevalidation{errs: make([]error, len(events)), done: make([]chan struct{}, chunks)}
+	pv := &prevalidation{errs: make([]error, len(events)), filings: make([]filingCheck, len(events)), done: make([]chan struct{}, chunks)}
 	for i := range pv.done {
 		pv.done[i] = make(chan struct{})
 	}
@@ -43,6 +45,9 @@ func (s *Server) prevalidate(events []domain.Event, gens map[string]uint64) *pre
 				if !pv.stopped.Load() {
 					for i := c * checkChunk; i < min((c+1)*checkChunk, len(events)); i++ {
 						pv.errs[i] = checkStateless(&sv, &events[i])
+						if pv.errs[i] == nil && events[i].Type == domain.ComplaintFiled {
+							pv.filings[i] = readFiling(&events[i])
+						}
 					}
 				}
 				close(pv.done[c])
@@ -64,10 +69,33 @@ func checkStateless(sv *signatureVerifier, e *domain.Event) error {
 	return domain.Validate(e)
 }
 
-// err waits for the checks of event i and returns its refusal, or nil.
-func (pv *prevalidation) err(i int) error {
+// checked is what prevalidate found of one event.
+type checked struct {
+	invalid error // its refusal, or nil
+	filingCheck
+}
+
+// filingCheck is what the push's state rules need of a valid complaint
+// filing (checkFiling); zero for other events.
+type filingCheck struct {
+	filing    *boltstore.ComplaintFiling // what the filing indexes keep (boltstore.FilingOf)
+	newFiling error                      // domain's CheckNewFiling: a refusal, decided after the rules checked before it
+}
+
+// readFiling decodes a valid complaint filing's payload once.
+func readFiling(e *domain.Event) filingCheck {
+	p, err := domain.DecodePayload(e)
+	if err != nil {
+		return filingCheck{newFiling: err} // cannot be: Validate decoded it
+	}
+	f := p.(*domain.ComplaintFiledPayload)
+	return filingCheck{filing: &boltstore.ComplaintFiling{Station: f.FilingStation, Number: f.Number}, newFiling: f.CheckNewFiling()}
+}
+
+// result waits for the checks of event i.
+func (pv *prevalidation) result(i int) checked {
 	<-pv.done[i/checkChunk]
-	return pv.errs[i]
+	return checked{invalid: pv.errs[i], filingCheck: pv.filings[i]}
 }
 
 // stop lets the workers skip what is left once the push has ended.

@@ -1,9 +1,6 @@
 package syncserver
 
-import (
-	"boucle/shared/boltstore"
-	"boucle/shared/domain"
-)
+import "boucle/shared/domain"
 
 // This file holds the rules a pushed event must keep that depend on what
 // the plant already holds, checked in the push's transaction: complaint
@@ -16,10 +13,12 @@ import (
 
 // checkStateRules returns why an event breaks a rule of the plant's
 // state, or nil.
-func (p *pushTx) checkStateRules(e *domain.Event) error {
+// fc is the event's filing, read by prevalidate, when it files a
+// complaint.
+func (p *pushTx) checkStateRules(e *domain.Event, fc filingCheck) error {
 	switch {
 	case e.Type == domain.ComplaintFiled:
-		return p.checkFiling(e)
+		return p.checkFiling(e, fc)
 	case domain.ComplainantAct(e.Type):
 		return p.checkComplainant(e)
 	case e.Type == domain.UserDisabled || e.Type == domain.UserUpdated:
@@ -51,30 +50,20 @@ func (p *pushTx) checkKeepsAnAdministrator(e *domain.Event) error {
 
 // checkFiling refuses a second filing of a complaint, and a number that
 // another complaint holds.
-func (p *pushTx) checkFiling(e *domain.Event) error {
-	if err := checkNewFiling(e); err != nil {
-		return err
+func (p *pushTx) checkFiling(e *domain.Event, fc filingCheck) error {
+	if fc.newFiling != nil { // a part of spaces only: domain's CheckNewFiling
+		return fc.newFiling
 	}
 	if f, ok := p.t.ComplaintFiling(e.EntityID); ok {
 		return domain.RuleError(domain.EConflict, "complaint.already_filed",
 			"complaint %s was already filed, as %s by %s", e.EntityID, f.Number, f.Station)
 	}
-	number := boltstore.FiledNumber(e) // valid: prevalidate checked the payload
+	number := fc.filing.Number // valid: prevalidate read the payload
 	if holder, ok := p.t.ComplaintWithNumber(number); ok && holder != e.EntityID {
 		return domain.RuleError(domain.EConflict, "complaint.number_taken",
 			"number %s already belongs to another complaint: file it again on this workstation to get a number of its own", number)
 	}
 	return nil
-}
-
-// checkNewFiling refuses a filing whose part is blank (" "): see
-// domain.ComplaintFiledPayload.CheckNewFiling.
-func checkNewFiling(e *domain.Event) error {
-	p, err := domain.DecodePayload(e) // valid: prevalidate checked it
-	if err != nil {
-		return err
-	}
-	return p.(*domain.ComplaintFiledPayload).CheckNewFiling()
 }
 
 // checkComplainant applies domain.CheckComplainant with the filing station

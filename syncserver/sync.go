@@ -49,7 +49,7 @@ func (s *Server) push(c *gin.Context) {
 		pt := pushTx{t: t, device: p.device, subject: p.Login, clock: s.clockLimit(), epoch: readEpoch(t.Bolt()), authors: map[string]authorEntry{}}
 		found := t.LookUpEvents(eventIDs(events))
 		for i := range events {
-			r, err := pt.apply(&events[i], found[i], checks.err(i))
+			r, err := pt.apply(&events[i], found[i], checks.result(i))
 			if err != nil {
 				return err
 			}
@@ -98,8 +98,8 @@ type pushTx struct {
 //   - otherwise stored and folded.
 //
 // found is what the store held of the event before the push
-// (LookUpEvents, for the whole batch at once).
-func (p *pushTx) apply(e *domain.Event, found boltstore.EventLookup, invalid error) (syncproto.EventResult, error) {
+// (LookUpEvents, for the whole batch at once), c what prevalidate found.
+func (p *pushTx) apply(e *domain.Event, found boltstore.EventLookup, c checked) (syncproto.EventResult, error) {
 	res := syncproto.EventResult{ID: e.ID}
 	if err := checkOwnReplica(p.device, e); err != nil {
 		return res, err
@@ -120,7 +120,7 @@ func (p *pushTx) apply(e *domain.Event, found boltstore.EventLookup, invalid err
 	if !e.Known() {
 		return res, domain.Errorf(domain.EConflict, "event type %s (schema %d) is unknown to this server: upgrade the server; the events stay queued", e.Type, e.Schema)
 	}
-	refusal := p.refusal(e, invalid)
+	refusal := p.refusal(e, c)
 	if refusal != nil {
 		if _, isGap := refusal.(*gapError); isGap {
 			return res, refusal
@@ -129,7 +129,7 @@ func (p *pushTx) apply(e *domain.Event, found boltstore.EventLookup, invalid err
 		res.Result, res.Code, res.Reason = syncproto.Rejected, de.Code, reason(de)
 		return res, p.t.StoreRejection(e, res.Code, res.Reason)
 	}
-	if err := p.store(e); err != nil {
+	if err := p.store(e, c.filing); err != nil {
 		return res, err
 	}
 	res.Result = syncproto.Accepted
@@ -141,7 +141,7 @@ func (p *pushTx) apply(e *domain.Event, found boltstore.EventLookup, invalid err
 // same push are checked against it; the rest is only logged and folded by
 // the projector when pushes pause, which keeps a push's transaction to
 // the log's writes.
-func (p *pushTx) store(e *domain.Event) error {
+func (p *pushTx) store(e *domain.Event, filing *boltstore.ComplaintFiling) error {
 	var err error
 	switch e.EntityType {
 	case domain.EntityStation, domain.EntityUser, domain.EntityCategory, domain.EntitySeverity:
@@ -150,7 +150,7 @@ func (p *pushTx) store(e *domain.Event) error {
 			delete(p.authors, e.EntityID) // later events of the push see the change
 		}
 	default:
-		err = p.t.AppendNew(e) // apply found it absent
+		err = p.t.AppendNew(e, filing) // apply found it absent
 	}
 	return err
 }
@@ -166,9 +166,9 @@ func eventIDs(events []domain.Event) []uuid.UUID {
 
 // refusal returns why an event cannot be accepted: a gap (which refuses
 // the batch), or a domain error (which refuses the event), or nil.
-// invalid is the event's refusal from prevalidate (its signature, then
+// c.invalid is the event's refusal from prevalidate (its signature, then
 // domain.Validate).
-func (p *pushTx) refusal(e *domain.Event, invalid error) error {
+func (p *pushTx) refusal(e *domain.Event, c checked) error {
 	switch next := p.t.ReplicaSeq(e.Replica) + 1; {
 	case e.Seq > next:
 		return newGapError(e.Replica, next, e.Seq)
@@ -176,8 +176,8 @@ func (p *pushTx) refusal(e *domain.Event, invalid error) error {
 		return domain.RuleError(domain.EConflict, "sync.sequence_reused",
 			"sequence %d of replica %s was already used by another event", e.Seq, e.Replica)
 	}
-	if invalid != nil {
-		return invalid
+	if c.invalid != nil {
+		return c.invalid
 	}
 	if err := p.clock.check(e); err != nil {
 		return err
@@ -185,7 +185,7 @@ func (p *pushTx) refusal(e *domain.Event, invalid error) error {
 	if err := p.checkAuthorship(e); err != nil {
 		return err
 	}
-	return p.checkStateRules(e)
+	return p.checkStateRules(e, c.filingCheck)
 }
 
 // reason is the text kept with a refusal: the rule or field, then the

@@ -65,9 +65,13 @@ func (t *Tx) Ingest(e *domain.Event) (IngestStatus, error) {
 func (t *Tx) Append(e *domain.Event) (IngestStatus, error) { return t.log(e, false) }
 
 // AppendNew is Append for an event the caller has just found absent from
-// the log in this transaction (HasEvent, LookUpEvents): the server's push,
-// which looks a whole batch up first, does not look each event up again.
-func (t *Tx) AppendNew(e *domain.Event) error { return t.logNew(e, false) }
+// the log in this transaction (HasEvent, LookUpEvents), with its filing
+// as FilingOf reads it (nil for any other event): the server's push looks
+// a whole batch up at once and reads the filings on other cores, so its
+// single writer neither looks each event up again nor decodes a payload.
+func (t *Tx) AppendNew(e *domain.Event, filing *ComplaintFiling) error {
+	return t.logNew(e, false, filing)
+}
 
 // log observes, dedupes and logs a remote event; folded says whether the
 // caller folds it at once.
@@ -75,11 +79,11 @@ func (t *Tx) log(e *domain.Event, folded bool) (IngestStatus, error) {
 	if t.HasEvent(e.ID) {
 		return Duplicate, nil
 	}
-	return Stored, t.logNew(e, folded)
+	return Stored, t.logNew(e, folded, FilingOf(e))
 }
 
 // logNew observes and logs a remote event that is not in the log.
-func (t *Tx) logNew(e *domain.Event, folded bool) error {
+func (t *Tx) logNew(e *domain.Event, folded bool, filing *ComplaintFiling) error {
 	if ahead, flagged := t.store.clock.Observe(e.HLC); flagged {
 		alert := ClockAlert{Event: e.ID, Replica: e.Replica, Remote: e.HLC, AheadMs: ahead.Milliseconds(), SeenAt: t.store.now().UTC()}
 		raw, _ := json.Marshal(alert)
@@ -87,7 +91,7 @@ func (t *Tx) logNew(e *domain.Event, folded bool) error {
 			return err
 		}
 	}
-	return t.appendEvent(e, folded)
+	return t.appendFiled(e, folded, filing)
 }
 
 // HasEvent reports whether the event is in the log.
@@ -97,6 +101,12 @@ func (t *Tx) HasEvent(id uuid.UUID) bool { return t.tx.Bucket(bucketEventIDs).Ge
 // says whether the caller folds it in this transaction: if nothing before
 // it awaits projection, the projection watermark moves past it.
 func (t *Tx) appendEvent(e *domain.Event, folded bool) error {
+	return t.appendFiled(e, folded, FilingOf(e))
+}
+
+// appendFiled is appendEvent with the event's filing already read
+// (FilingOf).
+func (t *Tx) appendFiled(e *domain.Event, folded bool, filing *ComplaintFiling) error {
 	events := t.tx.Bucket(bucketEvents)
 	pos, err := events.NextSequence()
 	if err != nil {
@@ -114,8 +124,10 @@ func (t *Tx) appendEvent(e *domain.Event, folded bool) error {
 	if err := t.tx.Bucket(bucketEntityEvents).Put(entityEventKey(e), u64(pos)); err != nil {
 		return err
 	}
-	if err := t.indexFiling(e); err != nil {
-		return err
+	if filing != nil {
+		if err := putFiling(t.tx, e.EntityID, filing); err != nil {
+			return err
+		}
 	}
 	return t.advanceReplicaSeq(e.Replica, e.Seq)
 }

@@ -44,19 +44,11 @@ func (t *Tx) ComplaintWithNumber(number string) (id string, ok bool) {
 	return string(raw), raw != nil
 }
 
-// indexFiling records a logged complaint.filed. A complaint keeps its
+// putFiling records a logged complaint.filed (appendFiled). A complaint keeps its
 // first filing. The number goes to the complaint logged last: on the
 // server a taken number never reaches the log (the push refuses it), and
 // on a workstation the log's later filings of a number are the server's
 // (pulled), which win over a local one it is going to refuse.
-func (t *Tx) indexFiling(e *domain.Event) error {
-	p, err := filedPayload(e)
-	if err != nil || p == nil {
-		return err
-	}
-	return putFiling(t.tx, e.EntityID, p)
-}
-
 func putFiling(tx *bolt.Tx, id string, p *ComplaintFiling) error {
 	filings := tx.Bucket(bucketComplaintFilings)
 	if filings.Get([]byte(id)) == nil {
@@ -100,14 +92,11 @@ func filedPayload(e *domain.Event) (*ComplaintFiling, error) {
 	return &ComplaintFiling{Station: p.Station, Number: p.Number}, nil
 }
 
-// FiledNumber is the number a complaint.filed event claims, "" for any
-// other event.
-func FiledNumber(e *domain.Event) string {
+// FilingOf reads what the filing indexes keep of a complaint.filed event:
+// nil for any other event, or one this version cannot read.
+func FilingOf(e *domain.Event) *ComplaintFiling {
 	f, _ := filedPayload(e)
-	if f == nil {
-		return ""
-	}
-	return f.Number
+	return f
 }
 
 // indexFilingsOfLog builds the filing indexes of a store written before
