@@ -40,7 +40,7 @@ func TestEveryFigureIsExplained(t *testing.T) {
 		}
 	}
 	// And "countable" and the recurrences are defined where they are shown
-	for _, want := range []string{"not rejected, duplicate or withdrawn", "same supplier station and category"} {
+	for _, want := range []string{"not rejected, duplicate or withdrawn", "a problem already seen"} {
 		if !uitest.HasText(d.tiles, want) {
 			t.Errorf("no explanation %q in %v", want, tiles)
 		}

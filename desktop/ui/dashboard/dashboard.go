@@ -60,12 +60,17 @@ type Screen struct {
 	tiles    *fyne.Container
 	charts   []*canvas.Image
 	clusters *fyne.Container
+	problems *fyne.Container // problems.go
 	errLabel *widget.Label
 	obj      fyne.CanvasObject
 
 	// OpenComplaint, when set, opens a complaint of the recurring
 	// problems (the shell pushes its screen).
 	OpenComplaint func(id string)
+	// OpenProblem and OpenRecurrences, when set, open a problem's page
+	// and the list of the query's recurrences (problems.go).
+	OpenProblem     func(id analytics.ProblemID)
+	OpenRecurrences func(q model.DashboardQuery, period string)
 
 	// Data is the last dashboard loaded, Charts its images (tests).
 	Data   model.Dashboard
@@ -137,13 +142,15 @@ func New(env ui.Env, m Model) *Screen {
 		s.charts = append(s.charts, img)
 	}
 	s.clusters = container.NewVBox()
+	s.problems = container.NewVBox()
 	s.errLabel = ui.ErrorLabel()
 	bar := container.NewHBox(widget.NewLabel(lang.X("dashboard.period", "Period")), ui.MinSize(s.period, 190, 0), s.month,
 		widget.NewLabel(lang.X("dashboard.station", "Supplier station")), ui.MinSize(s.station, 240, 0), exports)
 	body := container.NewVBox(s.errLabel, s.tiles,
 		ui.Heading(lang.X("dashboard.charts", "Charts")),
 		container.NewGridWithColumns(2, s.charts[0], s.charts[1], s.charts[2], s.charts[3]),
-		ui.Heading(lang.X("dashboard.clusters", "Recurring problems")), s.clusters)
+		ui.Heading(lang.X("dashboard.problems", "Recurring problems")), s.problems,
+		ui.Heading(lang.X("dashboard.clusters", "Similar complaints")), s.clusters)
 	s.obj = container.NewBorder(container.NewHScroll(bar), nil, nil, nil, container.NewVScroll(body))
 	return s
 }
@@ -216,7 +223,7 @@ func (s *Screen) show(d model.Dashboard, c model.Charts) {
 	s.Data, s.Charts = d, c
 	s.tiles.Objects = nil
 	for _, t := range Tiles(d, PeriodPhrase(s.q), s.ref.UserName) {
-		s.tiles.Add(tile(t))
+		s.tiles.Add(s.tileFor(t))
 	}
 	s.tiles.Refresh()
 	for i, png := range [][]byte{c.Categories, c.Suppliers, c.Trend, c.Resolve} {
@@ -227,6 +234,7 @@ func (s *Screen) show(d model.Dashboard, c model.Charts) {
 		}
 		s.charts[i].Refresh()
 	}
+	s.showProblems(d)
 	s.clusters.Objects = nil
 	if len(d.Clusters) == 0 {
 		s.clusters.Add(widget.NewLabel(lang.X("dashboard.clusters.none", "No recurring problem in the period.")))
@@ -264,6 +272,8 @@ func (s *Screen) cluster(cl model.ClusterRow) fyne.CanvasObject {
 // line saying what it counts and over which period.
 type Tile struct {
 	Label, Value, Detail, Help string
+	// Opens names the list a tap on the tile opens ("" none).
+	Opens string
 }
 
 // PeriodPhrase names the query's period inside a sentence: "in the last
@@ -321,6 +331,12 @@ func Tiles(d model.Dashboard, period string, name func(login string) string) []T
 			"Net": fmt.Sprintf("%+.0f", r.Satisfaction.Net), "Rated": r.Satisfaction.Rated})
 	}
 	p := r.Prevention.Plans
+	recurrence := rate(lang.X("dashboard.tile.recurrence", "Recurrences"),
+		lang.X("dashboard.help.recurrence", "Countable complaints filed {{.Period}} of a problem already seen in the 90 days before (same failure, as proposed or decided).", in), r.Recurrence)
+	recurrence.Opens = opensRecurrences
+	if r.Recurrence.Den > 0 {
+		recurrence.Detail = recurrenceDetail(r.Recurrence.Num, r.Recurrence.Den)
+	}
 	return []Tile{
 		{Label: lang.X("dashboard.tile.volume", "Complaints filed"), Value: fmt.Sprint(r.Filed),
 			Detail: lang.X("dashboard.countable", "{{.Count}} countable", map[string]any{"Count": r.Countable}),
@@ -337,8 +353,7 @@ func Tiles(d model.Dashboard, period string, name func(login string) string) []T
 			lang.X("dashboard.help.reopen", "Complaints filed {{.Period}} reopened at least once, of those resolved at least once.", in), r.Reopen),
 		rate(lang.X("dashboard.tile.escalation", "Escalated"),
 			lang.X("dashboard.help.escalation", "Complaints filed {{.Period}} escalated at least once (by someone or automatically), of all filed.", in), r.Escalation),
-		rate(lang.X("dashboard.tile.recurrence", "Recurrences"),
-			lang.X("dashboard.help.recurrence", "Countable complaints filed {{.Period}} repeating an earlier one of the last 90 days: same supplier station and category (and part).", in), r.Recurrence),
+		recurrence,
 		sat,
 		{Label: lang.X("dashboard.tile.overdue", "Overdue actions"), Value: fmt.Sprint(r.OverdueActions.Total), Detail: strings.Join(owners, ", "),
 			Help: lang.X("dashboard.help.overdue", "Actions open or in progress past their due date, now, whatever the period; by owner.")},

@@ -103,6 +103,9 @@ func describePayload(it *model.TimelineItem, ref *model.Reference) string {
 		}
 		return s + withText(p.Reason)
 	}
+	if text, ok := describeProblemDecision(it); ok {
+		return text
+	}
 	return string(it.Type)
 }
 

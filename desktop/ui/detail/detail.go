@@ -21,6 +21,7 @@ import (
 	"boucle/desktop/i18n"
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/model"
+	"boucle/shared/analytics"
 	"boucle/shared/domain"
 )
 
@@ -51,6 +52,7 @@ type Model interface {
 	AddFiles(id string, files []model.File) error
 	ResolveConflict(id, field string, value json.RawMessage) error
 	EightD(id, lang string, w io.Writer) error
+	ProblemModel // problem.go
 }
 
 // Screen is one complaint's screen.
@@ -76,6 +78,9 @@ type Screen struct {
 	thumbs  map[string]image.Image // thumbnails of the photos, by SHA-256, once loaded
 	loading map[string][]*photo    // thumbnails waiting for their photo's bytes
 	obj     fyne.CanvasObject
+	problem problemPanel // problem.go
+	// OpenProblem, when set, opens a problem's page (the shell's).
+	OpenProblem func(id analytics.ProblemID)
 	// then runs once after the next load is shown (screenshot mode).
 	then []func()
 }
@@ -269,6 +274,7 @@ func (s *Screen) renderOverview() {
 		c.PartRef, lang.X("field.lot", "Lot"), orDash(c.Lot), lang.X("detail.quantity", "quantity"), c.Quantity))
 	field(lang.X("field.description", "Description"), c.Description)
 	s.renderPhotos(o)
+	s.addProblemPanel(o)
 	if c.Assignee != "" {
 		field(lang.X("field.assignee", "Assigned engineer"), s.ref.UserName(c.Assignee))
 	}
@@ -453,7 +459,7 @@ func (s *Screen) renderIssues() {
 		is.Add(ui.Heading(lang.X("detail.conflict_on", "{{.Field}}: two people changed it at the same time", map[string]any{"Field": i18n.Field(cf.Field)})))
 		for _, v := range cf.Values {
 			v := v
-			text := showValue(cf.Field, v.Value, &s.ref) + " — " + s.ref.UserName(v.Writer.Author)
+			text := s.showConflictValue(cf.Field, v.Value) + " — " + s.ref.UserName(v.Writer.Author)
 			if !v.At.IsZero() {
 				text += " · " + i18n.DateTime(v.At)
 			}

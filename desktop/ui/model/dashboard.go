@@ -33,6 +33,9 @@ type Dashboard struct {
 	// Plans counts the preventive plans by stage now, whatever the period
 	// (of the query's supplier station when it names one).
 	Plans PlanStages
+	// Problems are the problems that came back in the period, most
+	// recurrences first (problem.go).
+	Problems []RecurringProblem
 }
 
 // PlanStages counts plans waiting for a signature, approved but not

@@ -44,6 +44,7 @@ func (s *Shell) index() []ui.Screen {
 			View: func(env ui.Env) ui.Content {
 				d := dashboard.New(env, s.m)
 				d.OpenComplaint = s.OpenComplaint
+				d.OpenProblem, d.OpenRecurrences = s.OpenProblem, s.OpenRecurrences
 				d.Load()
 				return d.Content()
 			}},

@@ -25,11 +25,13 @@ import (
 	"boucle/desktop/ui/detail"
 	"boucle/desktop/ui/model"
 	"boucle/desktop/ui/plans"
+	"boucle/desktop/ui/problems"
 	"boucle/desktop/ui/refused"
 	"boucle/desktop/ui/report"
 	"boucle/desktop/ui/settings"
 	"boucle/desktop/ui/signin"
 	"boucle/desktop/ui/syncbar"
+	"boucle/shared/analytics"
 	"boucle/shared/domain"
 )
 
@@ -52,6 +54,8 @@ type Model interface {
 	plans.Model
 	dashboard.Model
 	refused.Model
+	problems.Model
+	problems.RecurrencesModel
 	Watch() (model.Watch, error)
 	Waiting() (model.Waiting, error)
 }
@@ -361,6 +365,7 @@ func (s *Shell) OpenComplaint(id string) { s.OpenComplaintAt(id, "") }
 // name (see detail.Screen.Show); "" shows the overview.
 func (s *Shell) OpenComplaintAt(id, what string) {
 	d := detail.New(s.env, s.m, id)
+	d.OpenProblem = s.OpenProblem
 	s.Push(lang.X("shell.complaint", "Complaint"), d.Object())
 	if what != "" {
 		d.Then(func() { d.Show(what) })
@@ -376,6 +381,28 @@ func (s *Shell) Session() model.Session { return s.session }
 
 // OnSignedIn sets a function called when a session starts.
 func (s *Shell) OnSignedIn(fn func()) { s.signedIn = fn }
+
+// OpenProblem pushes a problem's page (problems.Screen).
+func (s *Shell) OpenProblem(id analytics.ProblemID) { s.OpenProblemAt(id, "") }
+
+// OpenProblemAt pushes a problem's page and opens a dialog by name
+// ("merge", "split"; "" none).
+func (s *Shell) OpenProblemAt(id analytics.ProblemID, what string) {
+	p := problems.New(s.env, s.m, id, problems.Opener{Complaint: s.OpenComplaint, Plan: s.OpenPlan, Problem: s.OpenProblem})
+	s.Push(lang.X("shell.problem", "Problem"), p.Object())
+	if what != "" {
+		p.Then(func() { p.Show(what) })
+	}
+	p.Load()
+}
+
+// OpenRecurrences pushes the list of the recurrences the dashboard's
+// query selects; period names it in a sentence.
+func (s *Shell) OpenRecurrences(q model.DashboardQuery, period string) {
+	r := problems.NewRecurrences(s.env, s.m, q, period, problems.Opener{Complaint: s.OpenComplaint, Plan: s.OpenPlan, Problem: s.OpenProblem})
+	s.Push(lang.X("recurrences.title", "Recurrences"), r.Object())
+	r.Load()
+}
 
 // OpenPlan pushes a preventive plan's screen.
 func (s *Shell) OpenPlan(id string) {
