@@ -167,11 +167,18 @@ func verdictNote(e *analytics.Effectiveness, set analytics.Settings) string {
 		window = analytics.DefaultSettings().EffectivenessWindow
 	}
 	scope := fmt.Sprintf("%s (%s)", e.SupplierStation, strings.Join(e.Categories, ", "))
+	if len(e.Problems) > 0 { // the rule of issue 11: the complaints of the problems it addresses
+		ids := make([]string, len(e.Problems))
+		for i, p := range e.Problems {
+			ids[i] = string(p)
+		}
+		scope = fmt.Sprintf("problem %s of %s", strings.Join(ids, ", "), e.SupplierStation)
+	}
 	from, to := e.DoneAt.UTC().Format(time.DateOnly), e.WindowEnd.UTC().Format(time.DateOnly)
 	if e.Verdict == analytics.Effective {
-		return fmt.Sprintf("No complaint against %s in the %d days from %s to %s.", scope, int(window/analytics.Day), from, to)
+		return truncate(fmt.Sprintf("No complaint of %s in the %d days from %s to %s.", scope, int(window/analytics.Day), from, to), 4000)
 	}
-	return truncate(fmt.Sprintf("%d complaint(s) against %s within %d days after %s; the window ends %s.",
+	return truncate(fmt.Sprintf("%d complaint(s) of %s within %d days after %s; the window ends %s.",
 		e.EvidenceCount, scope, int(window/analytics.Day), from, to), 4000)
 }
 

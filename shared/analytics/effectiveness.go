@@ -41,6 +41,9 @@ type Effectiveness struct {
 	SupplierStation string      `json:"supplier_station"`
 	Categories      []string    `json:"categories"`
 	ComplaintID     string      `json:"complaint_id,omitempty"` // an action's complaint
+	// Problems are the problems it addresses, whose later complaints are
+	// the evidence; none when it falls back on its station and categories.
+	Problems []ProblemID `json:"problems,omitempty"`
 	DoneAt          time.Time   `json:"done_at"`
 	WindowEnd       time.Time   `json:"window_end"`
 	Verdict         Verdict     `json:"verdict"`
@@ -155,6 +158,9 @@ func (ds *Dataset) effectiveness(sub *subject, window time.Duration, now time.Ti
 	}
 	for _, p := range evidence {
 		e.Evidence = append(e.Evidence, ds.complaints[p].ID)
+	}
+	for _, i := range ds.subjectProblems(sub) {
+		e.Problems = append(e.Problems, ds.Problems().list[i].id)
 	}
 	if v == Pending {
 		e.DaysLeft = ceilDays(e.WindowEnd.Sub(now))

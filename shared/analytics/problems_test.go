@@ -121,6 +121,7 @@ func TestPlanEffectivenessOnItsProblems(t *testing.T) {
 	in := analytics.Input{Complaints: []domain.Complaint{pc("A", 0, "P-100", "surface", "rayures sur le carter"), other}, Plans: []domain.Plan{plan}}
 	e, _ := analytics.NewDataset(in).EffectivenessOf(analytics.SubjectPlan, "PL", analytics.Settings{}, t0.Add(100*day))
 	eq(t, "another problem of the category: effective", e.Verdict, analytics.Effective)
+	eq(t, "the problems it addresses", e.Problems, []analytics.ProblemID{"A"})
 	in.Complaints = append(in.Complaints, same)
 	e, _ = analytics.NewDataset(in).EffectivenessOf(analytics.SubjectPlan, "PL", analytics.Settings{}, t0.Add(100*day))
 	eq(t, "its problem back: ineffective", e.Verdict, analytics.Ineffective)
