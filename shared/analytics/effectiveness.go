@@ -43,10 +43,10 @@ type Effectiveness struct {
 	ComplaintID     string      `json:"complaint_id,omitempty"` // an action's complaint
 	// Problems are the problems it addresses, whose later complaints are
 	// the evidence; none when it falls back on its station and categories.
-	Problems []ProblemID `json:"problems,omitempty"`
-	DoneAt          time.Time   `json:"done_at"`
-	WindowEnd       time.Time   `json:"window_end"`
-	Verdict         Verdict     `json:"verdict"`
+	Problems  []ProblemID `json:"problems,omitempty"`
+	DoneAt    time.Time   `json:"done_at"`
+	WindowEnd time.Time   `json:"window_end"`
+	Verdict   Verdict     `json:"verdict"`
 	// Evidence lists the first MaxEvidence proving complaints by
 	// (FiledAt, ID): the first one alone proves the verdict, and a verdict
 	// event carries at most 200. EvidenceCount counts them all.
