@@ -48,7 +48,7 @@ func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	cmds := dueVerdicts(sn.ds, sn.in, s.cfg.Analytics, now, heard)
+	cmds := DueVerdicts(sn.ds, sn.in, s.cfg.Analytics, now, heard)
 	recorded := 0
 	for len(cmds) > 0 {
 		batch := cmds[:min(evaluateBatch, len(cmds))]
@@ -65,14 +65,14 @@ func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
 	return recorded, nil
 }
 
-// dueVerdicts lists the verdicts that are final at now and not recorded
+// DueVerdicts lists the verdicts that are final at now and not recorded
 // yet, measured on ds (built from in): the pure core of
 // EvaluateEffectiveness, which the labelled plant's test replays day by
 // day. A verdict waits until nothing can undo it (verdictwait.go): an
 // effective one until every workstation has been heard from since its
 // window ended (heard), an ineffective one until one of its evidence is
 // settled.
-func dueVerdicts(ds *analytics.Dataset, in analytics.Input, set analytics.Settings, now, heard time.Time) []boltstore.Command {
+func DueVerdicts(ds *analytics.Dataset, in analytics.Input, set analytics.Settings, now, heard time.Time) []boltstore.Command {
 	measured := map[string]bool{}
 	for i := range in.Actions {
 		if in.Actions[i].MeasuredEffective != nil {
