@@ -126,6 +126,12 @@ var modes = []mode{
 		causes: []cause{
 			{domain.IshikawaMachine, "Jeu de coupe de l'outil de détourage %s trop grand (usure).", "Clearance of the %s trim die too wide (wear).", []string{"Bavures", "Jeu de coupe", "Affûtage en retard"}}}},
 
+	{code: "missing_pierce", category: "dimensional", station: "PRESS2",
+		fr: []string{"trou de poinçonnage manquant", "un trou non percé", "perçage absent sur la pièce", "poinçonnage oublié"},
+		en: []string{"pierced hole missing", "one hole not punched", "hole absent on the part", "piercing skipped"},
+		causes: []cause{
+			{domain.IshikawaMachine, "Poinçon cassé dans l'outil %s, non détecté.", "Broken punch in the %s tool, not detected.", []string{"Trou manquant", "Poinçon cassé", "Pas de capteur de casse"}}}},
+
 	// WELD3, robot welding
 	{code: "spatter", category: "surface", station: "WELD3",
 		fr: []string{"projections de soudure sur les faces visibles", "grains de soudure collés", "projections que la peinture ne couvre pas", "billes de soudure"},
@@ -159,6 +165,12 @@ var modes = []mode{
 		en: []string{"scale on the welds", "slag not removed", "weld residue", "slag left on the part"},
 		causes: []cause{
 			{domain.IshikawaManpower, "Brossage des cordons sauté par manque de temps.", "Weld brushing skipped for lack of time.", []string{"Calamine", "Brossage sauté", "Cadence trop haute"}}}},
+
+	{code: "weld_crack", category: "functional", station: "WELD3",
+		fr: []string{"fissure dans le cordon", "cordon fissuré au refroidissement", "criques en bout de soudure", "soudure fendue"},
+		en: []string{"crack in the weld seam", "seam cracked on cooling", "crater cracks at the weld end", "split weld"},
+		causes: []cause{
+			{domain.IshikawaMethod, "Fin de cordon sans remplissage de cratère dans le programme %s.", "No crater fill at the seam end in the %s program.", []string{"Fissure", "Cratère non rempli", "Programme incomplet"}}}},
 
 	// PAINT4, powder coating
 	{code: "runs", category: "surface", station: "PAINT4",
@@ -203,6 +215,12 @@ var modes = []mode{
 		causes: []cause{
 			{domain.IshikawaMethod, "Point d'accroche de la %s non défini, chacun accroche à sa façon.", "Hanging point for %s not defined, everyone hangs it their own way.", []string{"Traces", "Accroche libre", "Pas de standard"}}}},
 
+	{code: "orange_peel", category: "surface", station: "PAINT4",
+		fr: []string{"aspect peau d'orange", "surface granuleuse", "peinture pas tendue", "aspect irrégulier de la peinture"},
+		en: []string{"orange peel finish", "grainy surface", "paint not flowed out", "uneven paint finish"},
+		causes: []cause{
+			{domain.IshikawaEnvironment, "Four de cuisson 15 °C en dessous de la consigne (sonde défaillante).", "Curing oven 15 °C below its set point (faulty probe).", []string{"Peau d'orange", "Cuisson trop froide", "Sonde défaillante"}}}},
+
 	// ASSY5, assembly
 	{code: "missing_screws", category: "missing_part", station: "ASSY5",
 		fr: []string{"vis de fixation manquantes", "il manque deux vis", "vis absentes sur le couvercle", "ensemble monté sans toutes ses vis"},
@@ -234,6 +252,12 @@ var modes = []mode{
 		en: []string{"harness pinched under the housing", "crushed wires", "harness sleeve cut", "cable trapped at assembly"},
 		causes: []cause{
 			{domain.IshikawaMethod, "Cheminement du faisceau non défini sur la %s, pas de clip de maintien.", "Harness routing not defined on %s, no retaining clip.", []string{"Faisceau pincé", "Cheminement libre", "Clip absent"}}}},
+
+	{code: "upside_down", category: "missing_part", station: "ASSY5",
+		fr: []string{"pièce montée à l'envers", "support monté dans le mauvais sens", "orientation inversée au montage", "sous-ensemble retourné"},
+		en: []string{"part fitted upside down", "bracket fitted the wrong way round", "orientation reversed at assembly", "sub-assembly flipped"},
+		causes: []cause{
+			{domain.IshikawaMethod, "Pas de détrompeur sur le gabarit de montage de la %s.", "No foolproofing on the %s assembly fixture.", []string{"Montage inversé", "Pièce symétrique", "Pas de détrompeur"}}}},
 
 	// TEST6, final test
 	{code: "test_label", category: "labelling", station: "TEST6",
@@ -279,6 +303,11 @@ var modes = []mode{
 		en: []string{"parts unprotected in the box", "parts scratched in transit", "no dunnage", "parts loose in the parcel"},
 		causes: []cause{
 			{domain.IshikawaMaterial, "Rupture de stock des calages mousse des %s.", "Foam dunnage for %s out of stock.", []string{"Pièces rayées", "Calage absent", "Stock non suivi"}}}},
+	{code: "mixed_refs", category: "quantity", station: "PACK7",
+		fr: []string{"références mélangées dans le carton", "deux références dans le même colis", "carton avec une autre variante", "mélange de variantes"},
+		en: []string{"references mixed in the box", "two references in one parcel", "box holding another variant", "variants mixed up"},
+		causes: []cause{
+			{domain.IshikawaMethod, "Bac de la %s posé au même emplacement qu'une autre variante.", "The %s bin placed where another variant's goes.", []string{"Mélange", "Emplacement partagé", "Pas de marquage au sol"}}}},
 }
 
 // Sentence pieces shared by every problem: where and how the defect was

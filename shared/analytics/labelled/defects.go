@@ -20,14 +20,14 @@ type Defect struct {
 	Ishikawa    domain.Ishikawa
 }
 
-// Defects returns every problem of the catalogue, one per failure mode and
-// cause (per part for a cause of the part's own), in a fixed order.
+// Defects returns a problem per failure mode of the catalogue, with its
+// first cause (per part for a cause of the part's own), in a fixed order.
 func Defects() []Defect {
 	var out []Defect
 	for i := range modes {
 		m := &modes[i]
 		parts := partsOf[m.station]
-		for j, c := range m.causes {
+		for j, c := range m.causes[:1] { // one cause: the same symptom on a part is one problem
 			perPart := strings.Contains(c.fr, "%s")
 			for k, pt := range parts {
 				if !perPart && k > 0 {

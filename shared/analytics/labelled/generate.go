@@ -93,16 +93,20 @@ func (g *gen) pickLateWorkstation() {
 }
 
 // pickProblems draws the plant's problems from the failure modes of each
-// supplier station: a cause of the part's own (its program, its tool) is
-// one problem per part — so one bracket has burrs from its program and
-// holes off position from its program, two problems of one category —
-// and a cause of the station (a worn nozzle) is one problem on all its
-// parts. Nearly all the possible problems happen.
+// supplier station, each with one of its causes: a cause of the part's
+// own (its program, its tool) is one problem per part — so one bracket
+// has burrs from its program and holes off position from its program, two
+// problems of one category — and a cause of the station (a worn nozzle)
+// is one problem on all its parts. Nearly all the possible problems
+// happen.
 func (g *gen) pickProblems() {
 	n := 0
 	for i := range modes {
 		m := &modes[i]
-		for _, c := range m.causes {
+		// One cause per failure mode: the same symptom on the same part is
+		// one problem (issue #11: the same failure on the same product), so
+		// two causes of it would be two problems no one could tell apart.
+		for _, c := range []cause{pick(g.r, m.causes)} {
 			var groups [][]part
 			if strings.Contains(c.fr, "%s") {
 				for _, pt := range partsOf[m.station] {
