@@ -83,6 +83,9 @@ screens=(
 	"operator-refused|emma.roux|refused"
 	"sync-clock-ahead|julien.moreau|inbox|BOUCLE_TEST_CLOCK_AHEAD=48h"
 	# The filing form: drafts, keyboard-first filing.
+	"operator-form-errors|emma.roux|report||report.save"
+	"operator-form-draft-restored|emma.roux|report-draft||report.draft_discard?"
+	"operator-form-leave-dialog|emma.roux|report-draft||report.draft_discard?>menu:mine"
 	# The complaint page: messages, withdrawal, actions, files and photos.
 	"operator-complaint-messages|emma.roux|complaint-mine:acknowledged"
 	"engineer-next-step|julien.moreau|complaint:investigating"

@@ -21,7 +21,10 @@ import (
 //	    title, or the item of the pop-up menu shown; "Escape" closes what
 //	    is shown over the window (a dialog, a menu). A step may be the
 //	    translation key of the text (report.add_file), so that one list of
-//	    steps works in every language.
+//	    steps works in every language. A step ending in "?" waits for its
+//	    button without pressing it (report.draft_discard?: the draft is
+//	    restored); "menu:<screen id>" opens a menu screen as its menu
+//	    button does, asking the screen left first (menu:mine).
 //
 // The buttons' own callbacks run, on the UI goroutine, as a tap would run
 // them: a dialog that crashes the app crashes it here too. When every step
@@ -34,9 +37,19 @@ const envTestPress = "BOUCLE_TEST_PRESS"
 const stepWait = 30 * time.Second
 
 // pressSteps presses the steps on the view shown (view returns it: the
-// shell's, below its header and menu) or over the window.
-func pressSteps(w fyne.Window, view func() fyne.CanvasObject, steps string, log *slog.Logger) {
+// shell's, below its header and menu) or over the window; menu opens a
+// menu screen by id.
+func pressSteps(w fyne.Window, view func() fyne.CanvasObject, menu func(id string) bool, steps string, log *slog.Logger) {
 	for _, step := range strings.Split(steps, ">") {
+		if id, ok := strings.CutPrefix(step, "menu:"); ok {
+			var opened bool
+			fyne.DoAndWait(func() { opened = menu(id) })
+			if !opened {
+				log.Error("test mode: no menu screen " + id)
+				return
+			}
+			continue
+		}
 		if !pressWhenShown(w, view, step) {
 			log.Error("test mode: nothing to press", "step", step, "waited", stepWait, "overlay", overlay(w))
 			return
@@ -61,11 +74,14 @@ func overlay(w fyne.Window) string {
 // window within stepWait.
 func pressWhenShown(w fyne.Window, view func() fyne.CanvasObject, step string) bool {
 	deadline := time.Now().Add(stepWait)
+	step, waitOnly := strings.CutSuffix(step, "?")
 	for {
 		var action func()
 		fyne.DoAndWait(func() { action = target(w.Canvas(), view(), translateStep(step, step)) })
 		if action != nil {
-			fyne.DoAndWait(action)
+			if !waitOnly {
+				fyne.DoAndWait(action)
+			}
 			return true
 		}
 		if time.Now().After(deadline) {

@@ -86,7 +86,7 @@ func startScreenshotMode(sh *shell.Shell, w fyne.Window, ws *viewmodel.Workstati
 	return func() {
 		waitFirstSync(ws, log)
 		fyne.DoAndWait(func() { openTestScreen(sh, ws, os.Getenv(envTestScreen), log) })
-		pressSteps(w, sh.Top, steps, log)
+		pressSteps(w, sh.Top, sh.NavigateID, steps, log)
 	}
 }
 
@@ -143,6 +143,8 @@ func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log
 		} else {
 			log.Error("screenshot mode: no complaint with an internal note")
 		}
+	case "report-draft": // screenshot_report.go
+		openReportTestScreen(sh, ws, log)
 	case "complaint-mine", "complaint-photo", "complaint-action": // screenshot_detail.go
 		openDetailTestScreen(sh, ws, kind, arg, log)
 	case "plan":

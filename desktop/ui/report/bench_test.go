@@ -25,7 +25,10 @@ func (benchNav) Touch()                         {}
 
 // BenchmarkSaveFromForm fills the report form and taps Save, in a store
 // of 100k complaints: the form's checks, the store's transaction with its
-// fsync, the similar-complaints reset and the form's reset. Target ≤ 20 ms.
+// fsync (the draft deleted in it: the form keeps drafts, as the
+// operator's does), the similar-complaints reset and the form's reset.
+// Target: p99 ≤ 20 ms. The draft writes made while filling are not timed
+// (they run off the UI goroutine in the app).
 func BenchmarkSaveFromForm(b *testing.B) {
 	s, err := boltstore.Open(fixture.CopyLarge(b), boltstore.Options{})
 	if err != nil {
@@ -39,6 +42,7 @@ func BenchmarkSaveFromForm(b *testing.B) {
 	m := viewmodel.New(s, "PRESS2", nil)
 	m.SetSession(model.Session{Login: fixture.Operator.Login, Role: domain.RoleOperator})
 	f := NewForm(ui.Env{Win: w, Async: ui.Inline, Now: time.Now, Nav: benchNav{}}, m, func(string) {})
+	f.KeepDrafts()
 	w.SetContent(f.Object())
 	f.Load()
 	var times []time.Duration
@@ -60,7 +64,9 @@ func BenchmarkSaveFromForm(b *testing.B) {
 		}
 	}
 	slices.Sort(times)
-	b.ReportMetric(float64(times[len(times)/2])/1e6, "p50-ms")
-	b.ReportMetric(float64(times[min(len(times)-1, len(times)*99/100)])/1e6, "p99-ms")
+	// Nearest rank: p99 of 100 saves is the 99th, not the slowest.
+	rank := func(p int) float64 { return float64(times[max((len(times)*p+99)/100-1, 0)]) / 1e6 }
+	b.ReportMetric(rank(50), "p50-ms")
+	b.ReportMetric(rank(99), "p99-ms")
 	b.ReportMetric(float64(times[len(times)-1])/1e6, "max-ms")
 }

@@ -227,3 +227,47 @@ func TestNoDraftWriteLandsAfterTheFiling(t *testing.T) {
 		t.Fatal("a draft write landed after the filing")
 	}
 }
+
+// A sync that brings stations or categories reloads the pickers and
+// keeps what is typed and chosen.
+func TestRefreshKeepsWhatIsTyped(t *testing.T) {
+	env, _ := uitest.New(t)
+	s := fixture.Open(t)
+	fixture.Seed(t, s)
+	m := operatorModel(s)
+	content := Screen(env, m, func(string) {})
+	uitest.Show(env, content.Object)
+	f := content.Object.(*ui.Guarded).Guard.(*Form)
+	typeAComplaint(f)
+	before := f.Values()
+	content.Refresh()
+	if got := f.Values(); got.SupplierStation != before.SupplierStation || got.Category != before.Category || got.PartRef != before.PartRef {
+		t.Fatalf("after a refresh: %+v, want %+v", got, before)
+	}
+}
+
+// Keys typed while the filing runs do not bring the filed complaint back
+// as a draft: the write they queued is replaced by the emptied form's.
+func TestTypingWhileFilingLeavesNoDraft(t *testing.T) {
+	env, _ := uitest.New(t)
+	slow := &manualAsync{}
+	env.Async = slow.async
+	s := fixture.Open(t)
+	fixture.Seed(t, s)
+	m := operatorModel(s)
+	f := openScreen(t, env, m)
+	slow.runAll()
+	typeAComplaint(f)
+	slow.runAll()
+	// When it is saved, and a scanner types a lot before the filing ran
+	test.Tap(f.save)
+	test.Type(f.lot, "L-0918")
+	slow.runAll()
+	// Then it is filed and no draft holds it
+	if !strings.HasPrefix(f.SavedText(), "Saved as ") {
+		t.Fatalf("not saved: %q", f.form.FormError())
+	}
+	if d, ok, _ := m.ReportDraft(); ok {
+		t.Fatalf("a draft of the filed complaint is left: %+v", d)
+	}
+}

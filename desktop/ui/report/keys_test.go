@@ -57,13 +57,13 @@ func fillByKeyboard(t *testing.T, f *Form, c fyne.Canvas) {
 func TestSubmitShortcutsSave(t *testing.T) {
 	cases := []struct {
 		name  string
-		focus func(f *Form) fyne.Focusable
+		focus func(t *testing.T, f *Form) fyne.Focusable
 		keys  fyne.Shortcut
 	}{
-		{"CtrlEnterInTheDescription", func(f *Form) fyne.Focusable { return f.description }, uitest.CtrlEnter},
-		{"CtrlSInTheDescription", func(f *Form) fyne.Focusable { return f.description }, uitest.CtrlS},
-		{"CtrlSInTheQuantity", func(f *Form) fyne.Focusable { return f.quantity }, uitest.CtrlS},
-		{"CtrlEnterOnTheSeverity", func(f *Form) fyne.Focusable { return focusable(t, f.severity) }, uitest.CtrlEnter},
+		{"CtrlEnterInTheDescription", func(_ *testing.T, f *Form) fyne.Focusable { return f.description }, uitest.CtrlEnter},
+		{"CtrlSInTheDescription", func(_ *testing.T, f *Form) fyne.Focusable { return f.description }, uitest.CtrlS},
+		{"CtrlSInTheQuantity", func(_ *testing.T, f *Form) fyne.Focusable { return f.quantity }, uitest.CtrlS},
+		{"CtrlEnterOnTheSeverity", func(t *testing.T, f *Form) fyne.Focusable { return focusable(t, f.severity) }, uitest.CtrlEnter},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,7 +73,7 @@ func TestSubmitShortcutsSave(t *testing.T) {
 			fillByKeyboard(t, f, c)
 			c.Focus(f.description)
 			test.Type(f.description, "Burr on the edge")
-			c.Focus(tc.focus(f))
+			c.Focus(tc.focus(t, f))
 			// When the shortcut is typed
 			uitest.PressShortcut(c, tc.keys)
 			// Then the complaint is saved, its number shown
@@ -88,8 +88,8 @@ func TestSubmitShortcutsSave(t *testing.T) {
 	}
 }
 
-// focusable is o as the canvas focuses it (the test fails to compile
-// against nothing: a radio that cannot take the focus fails here).
+// focusable is o as the canvas focuses it: a radio group that cannot
+// take the focus (Fyne's: each option can) fails here.
 func focusable(t *testing.T, o any) fyne.Focusable {
 	t.Helper()
 	foc, ok := o.(fyne.Focusable)

@@ -41,14 +41,20 @@ func (q *queue) latest(run func() error, done func(error)) {
 
 // after queues run after the pieces waiting, dropping the latest ones.
 func (q *queue) after(run func() error, done func(error)) {
+	q.dropLatest()
+	q.waiting = append(q.waiting, piece{run: run, done: done})
+	q.next()
+}
+
+// dropLatest drops the latest pieces waiting.
+func (q *queue) dropLatest() {
 	kept := q.waiting[:0]
 	for _, p := range q.waiting {
 		if !p.latest {
 			kept = append(kept, p)
 		}
 	}
-	q.waiting = append(kept, piece{run: run, done: done})
-	q.next()
+	q.waiting = kept
 }
 
 // whenIdle calls fn once every piece queued so far has run.

@@ -45,7 +45,7 @@ func Screen(env ui.Env, m Model, open Opener) ui.Content {
 	f := NewForm(env, m, open)
 	f.KeepDrafts()
 	f.Load()
-	return ui.Content{Object: f.Object()}
+	return ui.Content{Object: f.Object(), Refresh: f.RefreshReference}
 }
 
 // maxSimilar is how many similar complaints the form shows.
@@ -106,8 +106,30 @@ func (f *Form) build() {
 	f.quiet = true // the defaults set while building are not typing
 	defer func() { f.quiet = false }()
 	f.buildInputs()
-	f.form = ui.NewForm()
+	f.buildForm()
+	f.buildDraftLine()
+	f.save = widget.NewButtonWithIcon(lang.X("report.save", "Save the complaint"), theme.DocumentSaveIcon(), f.submit)
+	f.save.Importance = widget.HighImportance
+	f.saved = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	f.saved.Importance = widget.SuccessImportance
+	f.saved.Hide()
+	legend := ui.Wrapped(lang.X("report.required_legend", "Fields marked * are required. Enter or Tab moves to the next field; Ctrl+S or Ctrl+Enter saves."))
+	hint := ui.Wrapped(lang.X("report.hint", "A part from an upstream station is not right? Report it here: it takes less than 30 seconds."))
+	left := container.NewVBox(hint, f.draftLine, f.form.Object(), legend, ui.Touch(f.save), f.saved)
+
+	f.similarHead = ui.Heading(lang.X("report.similar", "Similar open complaints"))
+	f.similar = container.NewVBox(ui.Wrapped(lang.X("report.similar_hint", "Pick the supplier station and describe the defect: open complaints that look the same show here, so you can avoid a duplicate.")))
+	side := container.NewVBox(f.similarHead, f.similar)
+
+	split := container.NewHSplit(container.NewVScroll(container.NewPadded(left)), container.NewVScroll(container.NewPadded(side)))
+	split.Offset = 0.64
+	f.obj = ui.NewGuarded(split, f)
+}
+
+// buildForm lays the fields out, the required ones marked with a star.
+func (f *Form) buildForm() {
 	required := func(label string) string { return label + " *" }
+	f.form = ui.NewForm()
 	f.form.Add("supplier_station", required(lang.X("field.supplier_station", "Supplier station")), f.station.Object())
 	f.form.Alias("filing_station", "supplier_station")
 	f.form.Add("part_ref", required(lang.X("field.part_ref", "Part reference")), ui.MinSize(f.part, 0, 44))
@@ -121,25 +143,6 @@ func (f *Form) build() {
 	addFile := widget.NewButtonWithIcon(lang.X("report.add_file", "Add a photo or file"), theme.FileImageIcon(), f.pickFile)
 	f.form.Add("attachments", lang.X("field.attachments", "Photos and files"), container.NewVBox(f.fileList, container.NewHBox(addFile)))
 	f.showRemedy()
-
-	f.save = widget.NewButtonWithIcon(lang.X("report.save", "Save the complaint"), theme.DocumentSaveIcon(), f.submit)
-	f.save.Importance = widget.HighImportance
-	f.saved = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	f.saved.Importance = widget.SuccessImportance
-	f.saved.Hide()
-	legend := ui.Wrapped(lang.X("report.required_legend", "Fields marked * are required. Enter or Tab moves to the next field; Ctrl+S or Ctrl+Enter saves."))
-	legend.Importance = widget.LowImportance
-
-	f.similarHead = ui.Heading(lang.X("report.similar", "Similar open complaints"))
-	f.similar = container.NewVBox(ui.Wrapped(lang.X("report.similar_hint", "Pick the supplier station and describe the defect: open complaints that look the same show here, so you can avoid a duplicate.")))
-	side := container.NewVBox(f.similarHead, f.similar)
-
-	f.buildDraftLine()
-	hint := ui.Wrapped(lang.X("report.hint", "A part from an upstream station is not right? Report it here: it takes less than 30 seconds."))
-	left := container.NewVBox(hint, f.draftLine, f.form.Object(), legend, ui.Touch(f.save), f.saved)
-	split := container.NewHSplit(container.NewVScroll(container.NewPadded(left)), container.NewVScroll(container.NewPadded(side)))
-	split.Offset = 0.64
-	f.obj = ui.NewGuarded(split, f)
 }
 
 // buildInputs makes the fields and wires them: every change clears the
@@ -156,7 +159,7 @@ func (f *Form) buildInputs() {
 	f.category = ui.NewSelect(nil, func(string) { f.edited("category") })
 	f.severity = widgets.NewRadio(severityLabels(), func(string) { f.edited("severity") })
 	f.severityPrompt = ui.Wrapped(lang.X("report.severity_prompt", "Choose how serious the defect is: it sets the deadline to answer. Arrow keys change the choice."))
-	f.severityPrompt.Importance = widget.LowImportance
+	f.severityPrompt.TextStyle.Italic = true
 	f.kind = widgets.NewRadio([]string{i18n.Kind(domain.KindComplaint), i18n.Kind(domain.KindClaim)}, func(string) {
 		f.showRemedy()
 		f.edited("kind")
@@ -207,13 +210,7 @@ func (f *Form) Load() {
 			ui.ShowError(f.env, err)
 			return
 		}
-		f.ref = l.ref
-		f.station.SetStations(l.ref.Stations, f.m.Session().Station)
-		var cats []string
-		for _, c := range l.ref.Categories {
-			cats = append(cats, i18n.Category(c))
-		}
-		f.category.SetOptions(cats)
+		f.setReference(l.ref)
 		if f.prefill != nil {
 			f.fill(draftOf(*f.prefill))
 			f.prefill = nil
@@ -223,6 +220,36 @@ func (f *Form) Load() {
 		}
 		f.focusFirstEmpty()
 	})
+}
+
+// RefreshReference reloads the stations and categories (a sync brought
+// new ones), keeping what is typed and chosen.
+func (f *Form) RefreshReference() {
+	ui.Load(f.env, f.m.Reference, func(ref model.Reference, err error) {
+		if err == nil {
+			f.setReference(ref)
+		}
+	})
+}
+
+// setReference fills the pickers, quietly, the category chosen kept.
+func (f *Form) setReference(ref model.Reference) {
+	f.quiet = true
+	defer func() { f.quiet = false }()
+	chosen := f.draft().Category
+	f.ref = ref
+	f.station.SetStations(ref.Stations, f.m.Session().Station)
+	var cats []string
+	for _, c := range ref.Categories {
+		cats = append(cats, i18n.Category(c))
+	}
+	f.category.SetOptions(cats)
+	f.category.ClearSelected()
+	for i, c := range ref.Categories {
+		if c.Code == chosen {
+			f.category.SetSelectedIndex(i)
+		}
+	}
 }
 
 // Prefill makes Load fill the form with nc, as it was typed: a complaint
@@ -445,6 +472,10 @@ func (f *Form) filed(filed model.Filed) {
 	if f.OnSaved != nil {
 		f.OnSaved(filed)
 	}
+	// A draft write queued while the filing ran holds the filed complaint
+	// (keys typed meanwhile): drop it. The store has no draft now, and the
+	// emptied form is none.
+	f.writes.dropLatest()
 	f.focusFirstEmpty()
 }
 

@@ -57,3 +57,15 @@ func (s *Shell) showing(o fyne.CanvasObject) {
 		g.OnScreen()
 	}
 }
+
+// NavigateID opens a menu screen by its id as its menu button does (the
+// views it closes asked first); false when the role has no such screen.
+func (s *Shell) NavigateID(id string) bool {
+	for i, sc := range s.screens {
+		if sc.ID == id {
+			s.Navigate(i)
+			return true
+		}
+	}
+	return false
+}

@@ -66,6 +66,7 @@ func (p *StationPicker) Pick(code string) {
 			p.selected = code
 			p.Entry.SetText(s.Label()) // filter() keeps the selection: the text is its label
 			p.matches.RemoveAll()
+			p.fitMatches()
 			if p.OnPicked != nil {
 				p.OnPicked(code)
 			}
@@ -124,6 +125,17 @@ func (p *StationPicker) filter() {
 		b := widget.NewButton(s.Label(), func() { p.Pick(code) })
 		p.matches.Add(b)
 	}
+	p.fitMatches()
+}
+
+// fitMatches hides the matches when there are none: an empty grid keeps
+// the height of its last rows, a gap under the field.
+func (p *StationPicker) fitMatches() {
+	if len(p.matches.Objects) == 0 {
+		p.matches.Hide()
+		return
+	}
+	p.matches.Show()
 	p.matches.Refresh()
 }
 
