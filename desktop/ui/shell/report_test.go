@@ -27,6 +27,13 @@ func fileByKeyboard(t *testing.T, c fyne.Canvas) {
 	t.Helper()
 	typeHere(t, c, "CUT1")
 	uitest.PressKey(c, fyne.KeyReturn) // picks CUT1, moves to the part
+	fileFromThePart(t, c)
+}
+
+// fileFromThePart fills the rest of the form with the keyboard, from the
+// part focused (the supplier station kept from the last filing).
+func fileFromThePart(t *testing.T, c fyne.Canvas) {
+	t.Helper()
 	typeHere(t, c, "BR-2040")
 	uitest.PressKey(c, fyne.KeyReturn) // to the lot
 	typeHere(t, c, "L-0917")           // scanned: the scanner's Enter follows
