@@ -49,8 +49,11 @@ type Theme struct {
 	Count    int    `json:"count"`
 	Previous int    `json:"previous"`
 	Delta    int    `json:"delta"` // Count − Previous
-	// Complaints holding it in the period, in (FiledAt, ID) order.
-	Complaints []string `json:"complaints"`
+	// Complaints holding it in the period, in (FiledAt, ID) order, and
+	// their problems (countable complaints have one), in the order of
+	// their first complaint here: what a theme opens.
+	Complaints []string    `json:"complaints"`
+	Problems   []ProblemID `json:"problems"`
 }
 
 // Themes returns, for each period of the filter (From to To, or the first
@@ -88,10 +91,24 @@ func (ds *Dataset) Themes(f Filter, s Settings, opts ThemeOptions) []ThemePeriod
 	for i, st := range starts {
 		prev := prevPeriod(st, opts.Period).Unix()
 		out[i] = ThemePeriod{Period: periodLabel(st, opts.Period), Start: st, Complaints: tally.complaints[st.Unix()],
-			Terms:   tally.top(tally.terms, st.Unix(), prev, opts),
-			Phrases: tally.top(tally.phrases, st.Unix(), prev, opts)}
+			Terms:   ds.withProblems(tally.top(tally.terms, st.Unix(), prev, opts)),
+			Phrases: ds.withProblems(tally.top(tally.phrases, st.Unix(), prev, opts))}
 	}
 	return out
+}
+
+// withProblems lists the problems of each theme's complaints.
+func (ds *Dataset) withProblems(themes []Theme) []Theme {
+	ps := ds.Problems()
+	for i := range themes {
+		themes[i].Problems = []ProblemID{}
+		for _, id := range themes[i].Complaints {
+			if p, _ := ps.ProblemOf(id); p != "" && !slices.Contains(themes[i].Problems, p) {
+				themes[i].Problems = append(themes[i].Problems, p)
+			}
+		}
+	}
+	return themes
 }
 
 // themeTally counts, per period start, the complaints holding each term

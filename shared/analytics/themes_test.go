@@ -39,11 +39,11 @@ func TestThemes(t *testing.T) {
 	// then delta, then term. Labels: the most frequent surface form over
 	// what was read ("rayures" 3 times, "rayure" once).
 	eq(t, "jan terms", jan.Terms, []analytics.Theme{
-		{Term: "cot", Label: "cote", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C02", "C05"}},
-		{Term: "hor", Label: "hors", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C02", "C05"}},
-		{Term: "trop", Label: "trop", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C02", "C05"}},
-		{Term: "cart", Label: "carter", Count: 2, Previous: 1, Delta: 1, Complaints: []string{"C03", "C06"}},
-		{Term: "rayur", Label: "rayures", Count: 2, Previous: 1, Delta: 1, Complaints: []string{"C03", "C06"}},
+		{Term: "cot", Label: "cote", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C02", "C05"}, Problems: []analytics.ProblemID{"C02", "C05"}},
+		{Term: "hor", Label: "hors", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C02", "C05"}, Problems: []analytics.ProblemID{"C02", "C05"}},
+		{Term: "trop", Label: "trop", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C02", "C05"}, Problems: []analytics.ProblemID{"C02", "C05"}},
+		{Term: "cart", Label: "carter", Count: 2, Previous: 1, Delta: 1, Complaints: []string{"C03", "C06"}, Problems: []analytics.ProblemID{"C00"}},
+		{Term: "rayur", Label: "rayures", Count: 2, Previous: 1, Delta: 1, Complaints: []string{"C03", "C06"}, Problems: []analytics.ProblemID{"C00"}},
 	})
 	// no two-word phrase is in two January complaints ("rayur profond" is
 	// in C03 only; C05 has "hor cot", C02 "cot hor")
@@ -52,26 +52,27 @@ func TestThemes(t *testing.T) {
 	// flan, graiss, trac: C08 C13, none in January (+2); capot: C07 C11,
 	// C01 in January (+1)
 	eq(t, "feb terms", feb.Terms, []analytics.Theme{
-		{Term: "flan", Label: "flans", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}},
-		{Term: "graiss", Label: "graisse", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}},
-		{Term: "trac", Label: "traces", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}},
-		{Term: "capot", Label: "capot", Count: 2, Previous: 1, Delta: 1, Complaints: []string{"C07", "C11"}},
+		{Term: "flan", Label: "flans", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}, Problems: []analytics.ProblemID{"C05", "C13"}},
+		{Term: "graiss", Label: "graisse", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}, Problems: []analytics.ProblemID{"C05", "C13"}},
+		{Term: "trac", Label: "traces", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}, Problems: []analytics.ProblemID{"C05", "C13"}},
+		{Term: "capot", Label: "capot", Count: 2, Previous: 1, Delta: 1, Complaints: []string{"C07", "C11"}, Problems: []analytics.ProblemID{"C07"}},
 	})
 	// "traces de graisse sur les flans" in C08 and C13, labelled as written
-	// (stop words between included); in C08 "tolérance"
+	// (stop words between included), of two problems (C08 recurs C05); in
+	// C08 "tolérance"
 	// and "traces" are split by a comma, so "toler trac" is not a phrase
 	eq(t, "feb phrases", feb.Phrases, []analytics.Theme{
-		{Term: "graiss flan", Label: "graisse sur les flans", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}},
-		{Term: "trac graiss", Label: "traces de graisse", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}},
+		{Term: "graiss flan", Label: "graisse sur les flans", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}, Problems: []analytics.ProblemID{"C05", "C13"}},
+		{Term: "trac graiss", Label: "traces de graisse", Count: 2, Previous: 0, Delta: 2, Complaints: []string{"C08", "C13"}, Problems: []analytics.ProblemID{"C05", "C13"}},
 	})
 	t.Run("Weeks", func(t *testing.T) {
 		w := fixture().Themes(fixPer, analytics.Settings{}, analytics.ThemeOptions{Period: analytics.Week, Top: 1, MinCount: 1})
 		eq(t, "weeks", len(w), 9) // 2026-W01 to 2026-W09
 		// W02 holds C01–C04, which share no term: every term counts 1, W01
 		// is empty (delta +1), so the first by term wins: "brid"
-		eq(t, "W02", w[1].Terms, []analytics.Theme{{Term: "brid", Label: "bride", Count: 1, Previous: 0, Delta: 1, Complaints: []string{"C02"}}})
+		eq(t, "W02", w[1].Terms, []analytics.Theme{{Term: "brid", Label: "bride", Count: 1, Previous: 0, Delta: 1, Complaints: []string{"C02"}, Problems: []analytics.ProblemID{"C02"}}})
 		// W04 holds C06 only; W03 (C05) shares none of its terms
-		eq(t, "W04", w[3].Terms, []analytics.Theme{{Term: "cart", Label: "carter", Count: 1, Previous: 0, Delta: 1, Complaints: []string{"C06"}}})
+		eq(t, "W04", w[3].Terms, []analytics.Theme{{Term: "cart", Label: "carter", Count: 1, Previous: 0, Delta: 1, Complaints: []string{"C06"}, Problems: []analytics.ProblemID{"C00"}}})
 		eq(t, "W05 empty", w[4], analytics.ThemePeriod{Period: "2026-W05", Start: at("2026-01-26 00:00"), Terms: []analytics.Theme{}, Phrases: []analytics.Theme{}})
 	})
 }
@@ -138,6 +139,18 @@ func TestThemesAreWordsPeopleUse(t *testing.T) {
 	for _, word := range []string{"déformées", "rayures", "pièces"} {
 		if !slices.Contains(labels, word) {
 			t.Errorf("no theme %q: %v", word, labels)
+		}
+	}
+
+	// A theme lists the problems of its complaints, which open.
+	for _, th := range periods[0].Terms {
+		if len(th.Problems) == 0 {
+			t.Errorf("theme %q lists no problem", th.Label)
+		}
+		for _, p := range th.Problems {
+			if !slices.ContainsFunc(th.Complaints, func(id string) bool { q, _ := ds.Problems().ProblemOf(id); return q == p }) {
+				t.Errorf("theme %q lists problem %s, none of its complaints' %v", th.Label, p, th.Complaints)
+			}
 		}
 	}
 

@@ -34,6 +34,7 @@ type life struct {
 	slow     time.Duration // delays multiplier: some complaints drag on
 	pace     float64       // delays multiplier by severity: critical defects are handled first
 	twin     bool          // filed again a few days after the same defect: a duplicate
+	moveTo   string        // the problem an engineer moves it to (story.go)
 	// the last corrective action, and whether its effectiveness was judged
 	lastAction   string
 	lastVerified bool
@@ -109,7 +110,7 @@ func (g *gen) complaints(n int) {
 	for i, l := range lives {
 		g.filed = append(g.filed, l)
 		switch {
-		case l.d == &defects[burrs] || l.d == &defects[spatter]:
+		case storyDefect(l.d):
 			l.file()
 			l.loop(false)
 		case l.twin:
@@ -347,6 +348,7 @@ func (l *life) loop(reopened bool) {
 	if !l.acknowledge() || !l.analyse() {
 		return
 	}
+	l.moveOnce()
 	if l.g.chance(0.15) {
 		l.deadline = l.deadline.Add(5 * day)
 		l.step(hour, day, l.engineer, l.cmd(domain.ComplaintDeadlineRescheduled, &domain.ReschedulePayload{Deadline: l.deadline, Reason: l.text(rescheduleBy)}))

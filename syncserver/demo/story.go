@@ -20,14 +20,16 @@ import (
 //   - weld spatter on the frames from WELD3 (defects[spatter]) comes,
 //     comes again, and gets a preventive action on its second complaint;
 //     three weeks after the action is done it is back: a recurrence after
-//     prevention, and the action is ineffective.
+//     prevention, and the action is ineffective;
+//   - in between, spatter written otherwise (beads): the engineer links it
+//     to the spatter's problem, which the software had missed.
 //
-// Everything else is drawn at random: about one complaint in seven is one
-// of the plant's chronic defects, the rest one-off problems of the
-// catalogue of shared/analytics/labelled, each filed once, so that about
-// one complaint in five is truly a recurrence; the dashboard, which finds
-// the problems from the data, shows about three in ten
-// (TestDemoPlantIsBelievable).
+// Everything else is drawn at random: one complaint in ten is one of the
+// plant's chronic defects, the rest one-off problems of the catalogue of
+// shared/analytics/labelled, each filed once (then chronic defects again
+// when the catalogue runs out), so that about one complaint in five is
+// truly a recurrence; the dashboard, which finds the problems from the
+// data, shows about one in three (TestDemoPlantIsBelievable).
 const (
 	burrs   = 0 // index in defects: BRK-2041 burrs, CUT1
 	spatter = 3 // CHS-5010 weld spatter, WELD3
@@ -38,11 +40,27 @@ var (
 	burrsDays   = []int{3, 8, 13}
 	planDay     = 15
 	spatterDays = []int{25, 40, 70} // the action goes on the second
+	beadsDay    = 55
 )
+
+// beads is the link an engineer corrects: weld spatter again, written by
+// another operator in other words, in English, the part unknown — the
+// software does not recognise the spatter in it; the engineer who
+// analyses it moves it to the spatter's problem (complaint.problem_moved).
+var beads = defect{supplier: "WELD3", category: "surface", part: "?",
+	desc: bi{"Billes de métal collées côté visible du cadre, on les voit à travers la poudre.",
+		"Metal beads stuck on the visible side of the frame, they show through the powder coat."},
+	containment: bi{"Cadres meulés avant peinture.", "Frames ground before painting."},
+	whys:        defects[spatter].whys,
+	ishikawa:    defects[spatter].ishikawa,
+	root:        defects[spatter].root,
+	options:     defects[spatter].options,
+	corrective:  defects[spatter].corrective,
+	resolution:  defects[spatter].resolution}
 
 // chronicShare is the share of the random complaints that are the plant's
 // chronic defects.
-const chronicShare = 0.15
+const chronicShare = 0.1
 
 // story holds what the random draws and the story's lives share.
 type story struct {
@@ -57,11 +75,15 @@ func (g *gen) storyLives() []*life {
 	for _, d := range burrsDays {
 		out = append(out, g.newLife(g.workingHour(d), &defects[burrs]))
 	}
+
 	for _, d := range spatterDays {
 		l := g.newLife(g.workingHour(d), &defects[spatter])
 		g.story.spatter = append(g.story.spatter, l)
 		out = append(out, l)
 	}
+	b := g.newLife(g.workingHour(beadsDay), &beads)
+	b.lang, b.moveTo = 1, g.story.spatter[0].id // the spatter's problem, named after its first complaint
+	out = append(out, b)
 	return out
 }
 
@@ -160,4 +182,19 @@ func (l *life) preventOnce() {
 	act(back.filedAt.Add(day), domain.ActionVerified, &domain.VerdictPayload{Effective: false,
 		Note: "Récidive constatée / the spatter is back", Evidence: []string{back.id}})
 	l.at = at
+}
+
+// moveOnce records, once the complaint is analysed, the engineer's move
+// of it to the problem the software missed.
+func (l *life) moveOnce() {
+	if l.moveTo == "" {
+		return
+	}
+	l.step(2*hour, day, l.engineer, l.cmd(domain.ComplaintProblemMoved, &domain.ProblemDecisionPayload{Problem: l.moveTo,
+		Note: l.text(bi{"Ce sont des projections de soudure : même problème.", "That is weld spatter: the same problem."})}))
+}
+
+// storyDefect reports whether a defect belongs to the story.
+func storyDefect(d *defect) bool {
+	return d == &defects[burrs] || d == &defects[spatter] || d == &beads
 }

@@ -110,7 +110,7 @@ func story(t *testing.T, seed uint64, ds *analytics.Dataset, in analytics.Input,
 	if !ok || e.Verdict != analytics.Ineffective || e.EvidenceCount == 0 {
 		t.Errorf("seed %d: the spatter's preventive action measured %+v, want ineffective", seed, e)
 	}
-	back := false
+	back, corrected := false, 0
 	for _, rec := range ds.Recurrences(set).All() {
 		if c, _ := ds.Complaint(rec.ComplaintID); rec.AfterPrevention && c.PartRef == "CHS-5010 Châssis" && slices.Contains(rec.PreventiveActions, spatterAction) {
 			back = true
@@ -118,6 +118,30 @@ func story(t *testing.T, seed uint64, ds *analytics.Dataset, in analytics.Input,
 	}
 	if !back {
 		t.Errorf("seed %d: the spatter is not back after its preventive action", seed)
+	}
+	// The link an engineer corrected: spatter written otherwise, in
+	// English, the part unknown, moved to the spatter's problem (without
+	// the decision, the software's proposal is logged).
+	ps := ds.Problems()
+	for _, c := range in.Complaints {
+		if c.Problem == "" {
+			continue
+		}
+		corrected++
+		got, why := ps.ProblemOf(c.ID)
+		spatter, _ := ps.ProblemOf(c.Problem) // the problem is named after the spatter's first complaint
+		if !why.Decided || got != spatter || c.PartRef != "?" {
+			t.Errorf("seed %d: %s moved to %s by an engineer is in %s (%v), the spatter's problem is %s", seed, c.Number, c.Problem, got, why, spatter)
+		}
+		undecided := slices.Clone(in.Complaints)
+		for i := range undecided {
+			undecided[i].Problem = ""
+		}
+		was, _ := analytics.NewDataset(analytics.Input{Complaints: undecided, Actions: in.Actions, Plans: in.Plans}).Problems().ProblemOf(c.ID)
+		t.Logf("seed %d: %s, moved by an engineer to the spatter's problem %s; the software had it in %s", seed, c.Number, got, was)
+	}
+	if corrected != 1 {
+		t.Errorf("seed %d: %d links corrected by an engineer, want 1", seed, corrected)
 	}
 	// The burrs plan: started, no burrs since, its window over: effective.
 	for _, p := range in.Plans {
