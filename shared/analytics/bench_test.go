@@ -40,6 +40,8 @@ var yearFilter = analytics.Filter{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.U
 func BenchmarkIndicators(b *testing.B) {
 	p := plant(b)
 	b.Run("dataset+report+scorecards", func(b *testing.B) {
+		cpu := cpuTime()
+		defer reportCPU(b, cpu)
 		for b.Loop() {
 			ds := analytics.NewDataset(p.in)
 			_ = ds.Indicators(yearFilter, analytics.Settings{}, p.now)
@@ -57,9 +59,11 @@ func BenchmarkIndicators(b *testing.B) {
 		// alone, as the server serves it from its snapshot
 		ds := analytics.NewDataset(p.in)
 		_ = ds.Problems()
+		cpu := cpuTime()
 		for b.Loop() {
 			_ = ds.Indicators(yearFilter, analytics.Settings{}, p.now)
 		}
+		reportCPU(b, cpu)
 	})
 	b.Run("one-station-quarter", func(b *testing.B) {
 		ds := analytics.NewDataset(p.in)
@@ -157,10 +161,12 @@ func BenchmarkProblems(b *testing.B) {
 	p := plant(b)
 	ds := analytics.NewDataset(p.in)
 	b.Run("assign-all", func(b *testing.B) {
+		cpu := cpuTime()
 		for b.Loop() {
 			ps := ds.FindProblems()
 			b.ReportMetric(float64(ps.Len()), "problems")
 		}
+		reportCPU(b, cpu)
 	})
 	b.Run("propose-one", func(b *testing.B) {
 		ps := ds.Problems()
@@ -172,4 +178,12 @@ func BenchmarkProblems(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// reportCPU adds the CPU time per operation since start (all cores, GC
+// included): on a machine shared with other jobs, wall time says little.
+func reportCPU(b *testing.B, start time.Duration) {
+	if start > 0 && b.N > 0 {
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+	}
 }
