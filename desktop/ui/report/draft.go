@@ -98,6 +98,9 @@ func (f *Form) Leave(proceed func()) {
 		proceed()
 		return
 	}
+	if f.leaving != nil {
+		return // asked already (Ctrl+2 pressed twice): one question
+	}
 	keep := widget.NewButtonWithIcon(lang.X("report.leave_keep", "Keep the draft"), theme.DocumentSaveIcon(), func() {
 		f.closeLeaving()
 		f.keepDraft()
@@ -127,6 +130,3 @@ func (f *Form) closeLeaving() {
 		f.leaving = nil
 	}
 }
-
-// Leaving is the "keep the draft?" question when it is open (tests).
-func (f *Form) Leaving() dialog.Dialog { return f.leaving }

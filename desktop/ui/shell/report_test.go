@@ -115,8 +115,12 @@ func TestLeavingTheFormWithADraftAsks(t *testing.T) {
 			t.Fatalf("leaving asked nothing (title now %q)", s.title.Text)
 		}
 	}
-	// When they go to "My complaints" and choose to stay
+	// When they go to "My complaints" (twice: one question) and choose to stay
 	leave()
+	test.Tap(uitest.FindButton(s.win.Content(), "My complaints"))
+	if n := len(s.win.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d questions shown, want 1", n)
+	}
 	test.Tap(uitest.FindButton(uitest.TopOverlay(s.win), "Stay on the form"))
 	if uitest.TopOverlay(s.win) != nil || s.title.Text != "Report a defect" {
 		t.Fatalf("after Stay: title %q", s.title.Text)
