@@ -139,7 +139,9 @@ func (s *Screen) render() {
 	s.fill(4, s.deviceRows())
 }
 
-func (s *Screen) fill(tab int, rows []fyne.CanvasObject) {
+// fill lists a section's rows. The buttons of every row take the width
+// of the widest row's, left-aligned, so that they line up in columns.
+func (s *Screen) fill(tab int, rows []entryRow) {
 	l := s.lists[tab]
 	l.RemoveAll()
 	if note := s.localNote(); note != nil {
@@ -148,11 +150,16 @@ func (s *Screen) fill(tab int, rows []fyne.CanvasObject) {
 	if len(rows) == 0 {
 		l.Add(widget.NewLabel(lang.X("admin.empty", "Nothing here yet.")))
 	}
+	var width float32
+	for _, r := range rows {
+		width = max(width, container.NewHBox(r.buttons...).MinSize().Width)
+	}
 	for i, r := range rows {
 		if i > 0 {
 			l.Add(widget.NewSeparator())
 		}
-		l.Add(r)
+		buttons := ui.MinSize(container.NewHBox(r.buttons...), width, 0)
+		l.Add(container.NewBorder(nil, nil, nil, buttons, ui.Wrapped(r.text)))
 	}
 }
 
@@ -225,9 +232,15 @@ func (s *Screen) addButton(label string, tapped func()) *widget.Button {
 	return b
 }
 
-// row lays out an entry: its text on the left, its buttons on the right.
-func row(text string, buttons ...fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), ui.Wrapped(text))
+// entryRow is one entry of a section: its text, and its buttons on the
+// right.
+type entryRow struct {
+	text    string
+	buttons []fyne.CanvasObject
+}
+
+func row(text string, buttons ...fyne.CanvasObject) entryRow {
+	return entryRow{text: text, buttons: buttons}
 }
 
 // localNote labels a list read from this workstation rather than the

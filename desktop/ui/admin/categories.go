@@ -17,8 +17,8 @@ func (s *Screen) categoriesHead() fyne.CanvasObject {
 	return container.NewHBox(add)
 }
 
-func (s *Screen) categoryRows() []fyne.CanvasObject {
-	var rows []fyne.CanvasObject
+func (s *Screen) categoryRows() []entryRow {
+	var rows []entryRow
 	for _, c := range s.dir.Categories {
 		text := c.Code + " · " + c.LabelEN + " / " + c.LabelFR
 		if c.Retired {

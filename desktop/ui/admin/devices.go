@@ -21,18 +21,18 @@ func (s *Screen) devicesHead() fyne.CanvasObject {
 		ui.Wrapped(lang.X("admin.device.intro", "A workstation joins the plant with a one-time enrolment code typed in its Settings. A lost or reinstalled workstation gets a replacement code, which moves its identity to the new one and revokes the old.")))
 }
 
-func (s *Screen) deviceRows() []fyne.CanvasObject {
+func (s *Screen) deviceRows() []entryRow {
 	if s.dir.Access != model.AdminOnline {
-		return []fyne.CanvasObject{ui.Wrapped(lang.X("admin.device.online_only", "The plant server lists its workstations: this list needs it."))}
+		return []entryRow{row(lang.X("admin.device.online_only", "The plant server lists its workstations: this list needs it."))}
 	}
-	var rows []fyne.CanvasObject
+	var rows []entryRow
 	for _, d := range s.dir.Devices {
 		rows = append(rows, s.deviceRow(d))
 	}
 	return rows
 }
 
-func (s *Screen) deviceRow(d model.Device) fyne.CanvasObject {
+func (s *Screen) deviceRow(d model.Device) entryRow {
 	parts := []string{d.Name}
 	if d.Note != "" && d.Note != d.Name {
 		parts = append(parts, "“"+d.Note+"”")

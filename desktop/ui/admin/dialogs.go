@@ -52,9 +52,9 @@ func (s *Screen) showForm(title, confirmLabel string, intro fyne.CanvasObject, f
 	cancel := widget.NewButton(lang.X("action.cancel", "Cancel"), func() { fd.d.Hide() })
 	fd.d = dialog.NewCustomWithoutButtons(title, body, s.env.Win)
 	fd.d.SetButtons([]fyne.CanvasObject{cancel, fd.confirm})
-	fd.d.Resize(fyne.NewSize(600, 0))
 	submitOnEnter(form, fd.confirm.OnTapped)
 	fd.d.Show()
+	fitHeight(fd.d, 600)
 	if fields := form.Fields(); len(fields) > 0 {
 		ui.FocusField(s.env.Win, fields[0])
 	}
@@ -70,6 +70,15 @@ func submitOnEnter(form *ui.Form, confirm func()) {
 			e.OnSubmitted = func(string) { confirm() }
 		}
 	}
+}
+
+// fitHeight gives a shown dialog its width, then the height its content
+// needs at that width: wrapped text reports its height for the width it
+// was laid out at, so the second resize drops the blank space the first
+// layout (at a narrower width) asked for.
+func fitHeight(d *dialog.CustomDialog, width float32) {
+	d.Resize(fyne.NewSize(width, 0))
+	d.Resize(fyne.NewSize(width, 0))
 }
 
 // showConfirm asks to confirm a change that takes a reason (disable,
@@ -112,7 +121,7 @@ func (s *Screen) showSecret(title, lead, label, secret, extra string) {
 	done.Importance = widget.HighImportance
 	d = dialog.NewCustomWithoutButtons(title, body, s.env.Win)
 	d.SetButtons([]fyne.CanvasObject{done})
-	d.Resize(fyne.NewSize(560, 0))
 	d.Show()
+	fitHeight(d, 560)
 	s.dialog = &formDialog{title: title, d: d}
 }

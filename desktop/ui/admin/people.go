@@ -22,15 +22,15 @@ func (s *Screen) peopleHead() fyne.CanvasObject {
 	return container.NewHBox(add)
 }
 
-func (s *Screen) personRows() []fyne.CanvasObject {
-	var rows []fyne.CanvasObject
+func (s *Screen) personRows() []entryRow {
+	var rows []entryRow
 	for _, u := range s.dir.Users {
 		rows = append(rows, s.personRow(u))
 	}
 	return rows
 }
 
-func (s *Screen) personRow(u model.AdminUser) fyne.CanvasObject {
+func (s *Screen) personRow(u model.AdminUser) entryRow {
 	parts := []string{u.DisplayName + " (" + u.Login + ")", i18n.Role(u.Role)}
 	if u.Station != "" {
 		parts = append(parts, u.Station)

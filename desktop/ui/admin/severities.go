@@ -24,8 +24,8 @@ func (s *Screen) severitiesHead() fyne.CanvasObject {
 		"Each severity sets the default deadlines of a new complaint: to acknowledge it, and to resolve it from its filing. The engineer may set another deadline when acknowledging."))
 }
 
-func (s *Screen) severityRows() []fyne.CanvasObject {
-	var rows []fyne.CanvasObject
+func (s *Screen) severityRows() []entryRow {
+	var rows []entryRow
 	for _, sc := range s.dir.Severities {
 		text := lang.X("admin.severity.row", "{{.Severity}} · acknowledge within {{.Ack}} · resolve within {{.Resolve}}",
 			map[string]any{"Severity": i18n.Severity(sc.Severity), "Ack": hours(sc.AckHours), "Resolve": hours(sc.ResolveHours)})

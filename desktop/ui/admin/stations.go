@@ -18,8 +18,8 @@ func (s *Screen) stationsHead() fyne.CanvasObject {
 	return container.NewHBox(add)
 }
 
-func (s *Screen) stationRows() []fyne.CanvasObject {
-	var rows []fyne.CanvasObject
+func (s *Screen) stationRows() []entryRow {
+	var rows []entryRow
 	for _, st := range s.dir.Stations {
 		text := model.Station{Code: st.Code, Name: st.Name}.Label()
 		if st.Retired {
