@@ -26,7 +26,7 @@ import (
 //	    ahead (48h), to show the warning of a clock ahead of the server's
 //	BOUCLE_TEST_LOGIN=login:password   sign this user in at start
 //	BOUCLE_TEST_SCREEN=<what>          then open a screen:
-//	    a menu screen id (report, mine, inbox, actions, plant, plans, settings),
+//	    a menu screen id (report, mine, inbox, actions, plant, plans, admin, settings),
 //	    report-form (the report form itself),
 //	    complaint:<status>[:<tab or task>] (the newest complaint in that
 //	    status, showing a tab such as timeline or a task such as acknowledge),
