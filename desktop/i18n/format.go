@@ -203,6 +203,9 @@ func Message(err error) string {
 	if de.Rule == "complaint.internal_note_locked" { // viewmodel.ErrNotesLocked
 		return lang.X("error.notes_locked", "Internal notes need the plant's confidential key, which this workstation receives when you sign in online: sign in online once, then write the note.")
 	}
+	if de.Rule == "enrol.no_answer" { // viewmodel.RuleNoAnswer
+		return lang.X("error.no_answer", "No server answers at this address: check it, and that this workstation is on the plant's network.")
+	}
 	if de.Rule == "enrol.replica_enrolled" { // viewmodel.RuleReplicaEnrolled
 		return lang.X("error.replica_enrolled", "This workstation is already enrolled with the server: only the administrator can enrol it again. Ask them for a replacement code (the server says: {{.Msg}})", map[string]any{"Msg": de.Message})
 	}

@@ -201,6 +201,9 @@ func (w *Workstation) Enrol(server, code, station, name string) error {
 	return w.SaveSettings(s)
 }
 
+// RuleNoAnswer names the refusal of an address where no server answers.
+const RuleNoAnswer = "enrol.no_answer"
+
 // RuleReplicaEnrolled names the refusal of a plain enrolment code for a
 // workstation whose data is already enrolled as a device.
 const RuleReplicaEnrolled = "enrol.replica_enrolled"
@@ -209,7 +212,9 @@ const RuleReplicaEnrolled = "enrol.replica_enrolled"
 // about the address, a refused code about the code.
 func enrolError(err error) error {
 	if syncclient.IsOffline(err) {
-		return &domain.Error{Code: domain.EInvalid, Field: "server", Message: "no answer from this address: " + err.Error()}
+		// The transport's words (dial tcp..., connection refused) stay in
+		// the message for logs; the screen says it by the rule.
+		return &domain.Error{Code: domain.EInvalid, Field: "server", Rule: RuleNoAnswer, Message: "no answer from this address: " + err.Error()}
 	}
 	switch domain.ErrorCode(err) {
 	case domain.EConflict:
