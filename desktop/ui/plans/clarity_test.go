@@ -125,3 +125,18 @@ func TestDraftWithAStationPicked(t *testing.T) {
 		t.Fatalf("station %q, %d candidates", d.station.Selected, len(d.Candidates()))
 	}
 }
+
+// The new plan's category starts at "All", as it counts: it showed
+// "(choose)" though every category was taken.
+func TestDraftCategoryShowsAll(t *testing.T) {
+	env, _, m, _ := setup(t, fixture.Engineer)
+	d := NewDraft(env, m, func(string) {})
+	uitest.Show(env, d.Object())
+	d.Load()
+	if d.category.Selected != "All" {
+		t.Fatalf("category shows %q", d.category.Selected)
+	}
+	if _, category := d.selection(); category != "" {
+		t.Fatalf("category %q, want every one", category)
+	}
+}

@@ -95,6 +95,10 @@ func (d *Draft) Load() {
 			cats = append(cats, i18n.Category(c))
 		}
 		d.category.SetOptions(cats)
+		// "All" shown, as selection counts it; set without the callback,
+		// which would look for candidates before a station is chosen.
+		d.category.Selected = cats[0]
+		d.category.Refresh()
 		if d.preset != "" {
 			for i, st := range ref.Stations {
 				if st.Code == d.preset {
