@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -209,6 +210,9 @@ func Message(err error) string {
 	if de.Rule == "enrol.replica_enrolled" { // viewmodel.RuleReplicaEnrolled
 		return lang.X("error.replica_enrolled", "This workstation is already enrolled with the server: only the administrator can enrol it again. Ask them for a replacement code (the server says: {{.Msg}})", map[string]any{"Msg": de.Message})
 	}
+	if text, ok := movedOn(de); ok {
+		return text
+	}
 	switch de.Code {
 	case domain.EForbidden:
 		return lang.X("error.forbidden", "Your role may not do this ({{.Msg}})", map[string]any{"Msg": de.Message})
@@ -244,6 +248,24 @@ func BaseField(f string) string {
 		}
 	}
 	return f
+}
+
+// movedOn words a status rule's refusal ("not allowed while cancelled"):
+// the complaint, action or plan changed since the screen showed it.
+func movedOn(de *domain.Error) (string, bool) {
+	status, ok := strings.CutPrefix(de.Message, "not allowed while ")
+	if de.Code != domain.EConflict || !ok {
+		return "", false
+	}
+	switch {
+	case strings.HasPrefix(de.Rule, "action."):
+		return lang.X("error.action_moved", "Not possible any more: the action is now {{.Status}}.", map[string]any{"Status": ActionStatus(domain.ActionStatus(status))}), true
+	case strings.HasPrefix(de.Rule, "complaint."):
+		return lang.X("error.complaint_moved", "Not possible any more: the complaint is now {{.Status}}.", map[string]any{"Status": Status(domain.ComplaintStatus(status))}), true
+	case strings.HasPrefix(de.Rule, "plan."):
+		return lang.X("error.plan_moved", "Not possible any more: the plan is now {{.Status}}.", map[string]any{"Status": PlanStatus(domain.PlanStatus(status))}), true
+	}
+	return "", false
 }
 
 // DateTimeLayout is the layout DateTime uses, for parsing what people type.
