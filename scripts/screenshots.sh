@@ -122,6 +122,11 @@ screens=(
 	"engineer-plan-draft-candidates|julien.moreau|plan-draft:CUT1"
 	"signin-known-people||"
 	# Problems and recurrence.
+	"engineer-complaint-problem|julien.moreau|problem-complaint"
+	"engineer-problem-move|julien.moreau|problem-complaint||problem.move"
+	"engineer-problem-page|julien.moreau|problem"
+	"engineer-problem-merge|julien.moreau|problem:merge"
+	"manager-recurrences|claire.martin|recurrences"
 )
 
 mkdir -p "$out" "$tmp/xdg"

@@ -273,8 +273,8 @@ func (s *Screen) renderOverview() {
 	field(lang.X("detail.part", "Part"), fmt.Sprintf("%s · %s %s · %s %d",
 		c.PartRef, lang.X("field.lot", "Lot"), orDash(c.Lot), lang.X("detail.quantity", "quantity"), c.Quantity))
 	field(lang.X("field.description", "Description"), c.Description)
-	s.renderPhotos(o)
 	s.addProblemPanel(o)
+	s.renderPhotos(o)
 	if c.Assignee != "" {
 		field(lang.X("field.assignee", "Assigned engineer"), s.ref.UserName(c.Assignee))
 	}

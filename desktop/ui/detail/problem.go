@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -60,7 +61,6 @@ func (s *Screen) addProblemPanel(o *fyne.Container) {
 	if s.problem.box == nil {
 		s.problem.box = container.NewVBox()
 	}
-	o.Add(widget.NewSeparator())
 	o.Add(s.problem.box)
 	ui.Load(s.env, func() (model.ComplaintProblem, error) { return s.m.ComplaintProblem(s.id) },
 		func(cp model.ComplaintProblem, err error) {
@@ -81,6 +81,7 @@ func (s *Screen) renderProblem() {
 	cp, box := &s.problem.cp, s.problem.box
 	box.RemoveAll()
 	box.Add(ui.Heading(lang.X("problem.heading", "Problem")))
+	box.Add(widget.NewSeparator())
 	if cp.Problem.ID == "" {
 		box.Add(lowLabel(lang.X("problem.none", "Not a real occurrence (rejected, duplicate or withdrawn): it belongs to no problem.")))
 		box.Refresh()
@@ -90,10 +91,11 @@ func (s *Screen) renderProblem() {
 	if cp.Decided != nil {
 		box.Add(lowLabel(decisionText(cp.Decided)))
 	} else if len(cp.Proposal.Reasons) > 0 {
-		box.Add(ui.Wrapped(scoreText(cp.Proposal)))
+		var reasons []string
 		for _, r := range cp.Proposal.Reasons {
-			box.Add(lowLabel("• " + problems.ReasonText(r)))
+			reasons = append(reasons, problems.ReasonText(r))
 		}
+		box.Add(ui.Wrapped(scoreText(cp.Proposal) + " " + strings.Join(reasons, "; ") + "."))
 	}
 	for i := range cp.Denied {
 		box.Add(lowLabel(decisionText(&cp.Denied[i])))
@@ -252,7 +254,7 @@ func (s *Screen) moveProblem() {
 }
 
 func (s *Screen) showMovePicker(choices []model.ProblemRef) {
-	picker := problems.NewPicker(choices, s.d.Complaint.SupplierStation)
+	picker := problems.NewPicker(choices)
 	d := dialog.NewCustomConfirm(lang.X("problem.move.title", "Move to another problem"), lang.X("problem.move.do", "Move"),
 		lang.X("action.cancel", "Cancel"), picker.Object(), func(ok bool) {
 			if ok {

@@ -126,7 +126,7 @@ func TestProblemPageAfterAnIneffectivePreventiveAction(t *testing.T) {
 		t.Fatalf("page = %+v", p)
 	}
 	for _, want := range []string{"Complaints per month", "Deburring station after cutting", "measured ineffective",
-		"Prevention ineffective: the problem came back after “Deburring station after cutting”", "Came back after prevention 1 times",
+		"Prevention ineffective: the problem came back after “Deburring station after cutting”", "Complaints that came back after prevention: 1.",
 		"after prevention", "recurrence of " + p.Complaints[0].Number, "Die wear monitoring at CUT1"} {
 		if !r.shows(want) {
 			t.Errorf("the page does not show %q", want)

@@ -92,14 +92,16 @@ func (r *Recurrences) line(row model.RecurrenceRow) fyne.CanvasObject {
 	})
 	when := widget.NewLabel(i18n.Date(row.FiledAt))
 	of := widget.NewLabel(lang.X("recurrences.of", "after"))
-	left := container.NewHBox(ui.MinSize(complaint, 190, 0), when, of, ui.MinSize(previous, 190, 0))
+	left := container.NewHBox(ui.MinSize(complaint, 170, 0), when, of, ui.MinSize(previous, 170, 0))
 	var right fyne.CanvasObject
 	if row.AfterPrevention {
 		after := widget.NewLabel(lang.X("recurrences.after_prevention", "after prevention"))
 		after.Importance = widget.DangerImportance
 		right = after
 	} else {
-		right = lowLabel(lang.X("recurrences.no_prevention", "no prevention before"))
+		none := widget.NewLabel(lang.X("recurrences.no_prevention", "no prevention before"))
+		none.Importance = widget.LowImportance
+		right = none
 	}
 	return container.NewBorder(nil, nil, left, right, problem)
 }

@@ -194,7 +194,7 @@ func (s *Screen) verdictLine() fyne.CanvasObject {
 	if v.AfterPrevention == 0 {
 		return l
 	}
-	after := ui.Wrapped(lang.X("problem.after_prevention", "Came back after prevention {{.Count}} times.", map[string]any{"Count": v.AfterPrevention}))
+	after := ui.Wrapped(lang.X("problem.after_prevention", "Complaints that came back after prevention: {{.Count}}.", map[string]any{"Count": v.AfterPrevention}))
 	after.Importance = widget.DangerImportance
 	return container.NewVBox(l, after)
 }
@@ -336,7 +336,7 @@ func (s *Screen) openMerge() {
 		}
 		choices = append(choices, r)
 	}
-	s.picker = NewPicker(choices, s.d.Ref.SupplierStation)
+	s.picker = NewPicker(choices)
 	intro := ui.Wrapped(lang.X("problem.merge.intro", "Its complaints, past and future, join the problem chosen; the plans naming complaints of either stay linked."))
 	body := container.NewBorder(intro, nil, nil, nil, s.picker.Object())
 	s.dialog = dialog.NewCustomConfirm(lang.X("problem.merge.title", "Merge {{.Name}} into…", map[string]any{"Name": s.d.Ref.Number}),

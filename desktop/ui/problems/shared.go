@@ -77,20 +77,19 @@ func RuleWords(rule string) string {
 }
 
 // Picker lists problems to choose one, with a filter on the number,
-// the title and the station; those of one supplier station come first.
+// the title and the station.
 type Picker struct {
 	all, shown []model.ProblemRef
-	station    string
 	filter     *widget.Entry
 	list       *widget.List
 	chosen     int // index into shown, -1
 	obj        fyne.CanvasObject
 }
 
-// NewPicker builds a picker over choices; station is the
-// complaint's (or problem's) supplier station, marked in the list.
-func NewPicker(choices []model.ProblemRef, station string) *Picker {
-	p := &Picker{all: choices, shown: choices, station: station, chosen: -1}
+// NewPicker builds a picker over choices, in their order (the view
+// model puts the problems of the complaint's supplier station first).
+func NewPicker(choices []model.ProblemRef) *Picker {
+	p := &Picker{all: choices, shown: choices, chosen: -1}
 	p.filter = widget.NewEntry()
 	p.filter.SetPlaceHolder(lang.X("problem.picker.filter", "Filter by number, part or words"))
 	p.filter.OnChanged = func(string) { p.apply() }
@@ -112,11 +111,9 @@ func NewPicker(choices []model.ProblemRef, station string) *Picker {
 }
 
 func (p *Picker) label(r model.ProblemRef) string {
-	text := r.Name() + " · " + lang.X("problem.picker.count", "{{.Count}} complaints", map[string]any{"Count": r.Complaints})
-	if r.SupplierStation != p.station {
-		text += " · " + r.SupplierStation
-	}
-	return text
+	// The station and the count first: a long title is cut at the end.
+	return r.SupplierStation + " · " + lang.X("problem.picker.count", "{{.Count}} complaints", map[string]any{"Count": r.Complaints}) +
+		" · " + r.Name()
 }
 
 func (p *Picker) apply() {
