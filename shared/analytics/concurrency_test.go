@@ -8,7 +8,8 @@ import (
 )
 
 // TestConcurrentUse: a Dataset and an Index are read from many goroutines
-// (the server's handlers) while the index is updated (run with -race).
+// (the server's handlers) while the index is updated (run with -race);
+// the problems are found once, by whichever asks first.
 func TestConcurrentUse(t *testing.T) {
 	ds, ix := fixture(), fixtureIndex()
 	want := ds.Indicators(fixPer, fixSet, fixNow)
@@ -20,7 +21,11 @@ func TestConcurrentUse(t *testing.T) {
 				eq(t, "report", ds.Indicators(fixPer, fixSet, fixNow), want)
 				_ = ds.Recurrences(analytics.Settings{RecurrenceWindow: analytics.Day * 30}).All()
 				_ = ix.Similar("rayures carter", "", 3)
+				ps := ds.Problems()
 				c := cs[i]
+				_ = ps.Propose(&c, 3)
+				_, _ = ps.ProblemOf(c.ID)
+				_ = ps.All()
 				ix.Add(&c)
 			}
 		})
