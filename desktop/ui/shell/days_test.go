@@ -429,6 +429,10 @@ func (d *day) engineerCarriesItOut(number string) {
 	d.typeHere("Toolmaker late")
 	d.ctrlEnter()
 	d.sees(d.tr("panel.action_rescheduled"))
+	if !uitest.TapText(d.s.Top(), d.tr("detail.tab.timeline")) {
+		t.Fatal("no Timeline tab")
+	}
+	d.sees("Toolmaker late")
 
 	// Done, one after the other, on "My actions"
 	d.menu(d.tr("nav.my_actions"))
@@ -524,6 +528,8 @@ func (d *day) managerApprovesAndExports(number string) {
 
 	// The dashboard, and every export's save dialog, cancelled
 	d.menu(d.tr("nav.dashboard"))
+	d.sees(d.tr("dashboard.tile.plans_to_approve"))
+	d.sees(d.tr("dashboard.plans_stages", map[string]any{"Approved": 1, "Running": 0})) // the approval counted
 	for _, item := range []string{"dashboard.export.complaints_xlsx", "dashboard.export.complaints_csv",
 		"dashboard.export.actions_xlsx", "dashboard.export.actions_csv", "dashboard.export.monthly"} {
 		d.tap(d.tr("dashboard.export"))
