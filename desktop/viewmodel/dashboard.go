@@ -138,7 +138,8 @@ func (m *Model) Dashboard(q model.DashboardQuery) (model.Dashboard, error) {
 	}
 	f := m.dashboardFilter(q)
 	d := model.Dashboard{Report: s.ds.Indicators(f, analytics.Settings{}, m.now()), Numbers: s.numbers,
-		Plans: planStages(s.plans, q.Station), Problems: recurringProblems(s, f)}
+		Plans: planStages(s.plans, q.Station), Problems: recurringProblems(s, f),
+		Themes: periodThemes(s, f)}
 	for _, c := range s.index.Clusters(analytics.ClusterOptions{From: f.From, To: f.To, SameSupplier: true}) {
 		if q.Station != "" && !hasStation(c.SupplierStations, q.Station) {
 			continue

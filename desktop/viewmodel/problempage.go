@@ -230,3 +230,42 @@ func recurringProblems(s *snapshot, f analytics.Filter) []model.RecurringProblem
 	}
 	return list
 }
+
+// dashboardThemes is how many themes the dashboard lists.
+const dashboardThemes = 8
+
+// periodThemes lists the themes of the filter's period, the months it
+// spans added up (a theme counts once per complaint, and a complaint is
+// filed in one month), most complaints first, each with its problems.
+func periodThemes(s *snapshot, f analytics.Filter) []model.ThemeRow {
+	ps := s.ds.Problems()
+	type acc struct {
+		row  model.ThemeRow
+		seen map[analytics.ProblemID]bool
+	}
+	byTerm := map[string]*acc{}
+	var order []*acc
+	for _, period := range s.ds.Themes(f, analytics.Settings{}, analytics.ThemeOptions{Period: analytics.Month, Top: 2 * dashboardThemes}) {
+		for _, t := range period.Terms {
+			a := byTerm[t.Term]
+			if a == nil {
+				a = &acc{row: model.ThemeRow{Label: t.Label}, seen: map[analytics.ProblemID]bool{}}
+				byTerm[t.Term] = a
+				order = append(order, a)
+			}
+			a.row.Count += t.Count
+			for _, p := range t.Problems {
+				if p = ps.Resolve(p); !a.seen[p] {
+					a.seen[p] = true
+					a.row.Problems = append(a.row.Problems, s.problemRef(ps, p))
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(order, func(a, b *acc) int { return cmp.Compare(b.row.Count, a.row.Count) })
+	var out []model.ThemeRow
+	for _, a := range order[:min(len(order), dashboardThemes)] {
+		out = append(out, a.row)
+	}
+	return out
+}

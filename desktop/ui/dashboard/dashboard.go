@@ -61,6 +61,7 @@ type Screen struct {
 	charts   []*canvas.Image
 	clusters *fyne.Container
 	problems *fyne.Container // problems.go
+	themes   *fyne.Container // problems.go
 	errLabel *widget.Label
 	obj      fyne.CanvasObject
 
@@ -143,6 +144,7 @@ func New(env ui.Env, m Model) *Screen {
 	}
 	s.clusters = container.NewVBox()
 	s.problems = container.NewVBox()
+	s.themes = container.NewVBox()
 	s.errLabel = ui.ErrorLabel()
 	bar := container.NewHBox(widget.NewLabel(lang.X("dashboard.period", "Period")), ui.MinSize(s.period, 190, 0), s.month,
 		widget.NewLabel(lang.X("dashboard.station", "Supplier station")), ui.MinSize(s.station, 240, 0), exports)
@@ -150,6 +152,7 @@ func New(env ui.Env, m Model) *Screen {
 		ui.Heading(lang.X("dashboard.charts", "Charts")),
 		container.NewGridWithColumns(2, s.charts[0], s.charts[1], s.charts[2], s.charts[3]),
 		ui.Heading(lang.X("dashboard.problems", "Recurring problems")), s.problems,
+		ui.Heading(lang.X("dashboard.themes", "Themes of the period")), s.themes,
 		ui.Heading(lang.X("dashboard.clusters", "Similar complaints")), s.clusters)
 	s.obj = container.NewBorder(container.NewHScroll(bar), nil, nil, nil, container.NewVScroll(body))
 	return s
@@ -235,6 +238,7 @@ func (s *Screen) show(d model.Dashboard, c model.Charts) {
 		s.charts[i].Refresh()
 	}
 	s.showProblems(d)
+	s.showThemes(d)
 	s.clusters.Objects = nil
 	if len(d.Clusters) == 0 {
 		s.clusters.Add(widget.NewLabel(lang.X("dashboard.clusters.none", "No recurring problem in the period.")))

@@ -102,3 +102,37 @@ func (t *tappable) Cursor() desktop.Cursor { return desktop.PointerCursor }
 func recurrenceDetail(num, den int) string {
 	return fmt.Sprintf("%d / %d · ", num, den) + lang.X("dashboard.recurrence.list", "tap for the list")
 }
+
+// showThemes lists the words most complaints of the period hold, each
+// with the numbers of its problems, which open their page.
+func (s *Screen) showThemes(d model.Dashboard) {
+	box := s.themes
+	box.Objects = nil
+	if len(d.Themes) == 0 {
+		box.Add(widget.NewLabel(lang.X("dashboard.themes.none", "No word comes back in the period's complaints.")))
+	}
+	for _, t := range d.Themes {
+		label := widget.NewLabel(lang.X("dashboard.themes.line", "{{.Words}} — {{.Count}} complaints, problems:", map[string]any{"Words": t.Label, "Count": t.Count}))
+		label.TextStyle.Bold = true
+		row := container.NewHBox(label)
+		for i, p := range t.Problems {
+			if i == maxThemeProblems {
+				row.Add(widget.NewLabel(lang.X("dashboard.themes.more", "and {{.Count}} more", map[string]any{"Count": len(t.Problems) - i})))
+				break
+			}
+			id := p.ID
+			b := widget.NewButton(p.Number, func() {
+				if s.OpenProblem != nil {
+					s.OpenProblem(id)
+				}
+			})
+			b.Importance = widget.LowImportance
+			row.Add(b)
+		}
+		box.Add(container.NewHScroll(row))
+	}
+	box.Refresh()
+}
+
+// maxThemeProblems bounds the problems named on a theme's line.
+const maxThemeProblems = 4

@@ -75,3 +75,34 @@ func TestRecurringProblemsOpenTheirPage(t *testing.T) {
 		t.Errorf("opened %q, want %q", opened, p.ID)
 	}
 }
+
+func TestThemesListTheirProblems(t *testing.T) {
+	// Given three complaints about burrs on the bracket edge, one problem
+	env, m, _ := setup(t)
+	d := New(env, m)
+	var opened analytics.ProblemID
+	d.OpenProblem = func(id analytics.ProblemID) { opened = id }
+	uitest.Show(env, d.Content().Object)
+	d.Load()
+	// Then the themes of the period name the words with their problem
+	var theme *model.ThemeRow
+	for i, th := range d.Data.Themes {
+		if th.Label == "bracket" || th.Label == "burr" || th.Label == "edge" {
+			theme = &d.Data.Themes[i]
+			break
+		}
+	}
+	if theme == nil || theme.Count != 3 || len(theme.Problems) != 1 {
+		t.Fatalf("themes = %+v", d.Data.Themes)
+	}
+	// When the manager taps the problem's number
+	b := uitest.FindButton(d.themes, theme.Problems[0].Number)
+	if b == nil {
+		t.Fatalf("no button %q: %v", theme.Problems[0].Number, uitest.Texts(d.themes, ""))
+	}
+	test.Tap(b)
+	// Then the problem's page opens
+	if opened != theme.Problems[0].ID {
+		t.Errorf("opened %q", opened)
+	}
+}

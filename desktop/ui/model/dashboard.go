@@ -36,6 +36,9 @@ type Dashboard struct {
 	// Problems are the problems that came back in the period, most
 	// recurrences first (problem.go).
 	Problems []RecurringProblem
+	// Themes are the words most complaints of the period hold, each with
+	// its problems (problem.go).
+	Themes []ThemeRow
 }
 
 // PlanStages counts plans waiting for a signature, approved but not

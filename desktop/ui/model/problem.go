@@ -148,3 +148,11 @@ type RecurringProblem struct {
 	// recurrences, AfterPrevention those that came after prevention.
 	Recurrences, AfterPrevention int
 }
+
+// ThemeRow is a theme of the dashboard's period: the words people wrote,
+// how many complaints hold them, and the problems of those complaints.
+type ThemeRow struct {
+	Label    string
+	Count    int
+	Problems []ProblemRef
+}
