@@ -94,19 +94,20 @@ func TestProblemsSamePartOtherCause(t *testing.T) {
 }
 
 // TestRecurrencePreventionOnAnyComplaintOfTheProblem: issue 11, point 4.
-// Before, only the complaint linked to was looked at.
+// Before, only the complaint linked to was looked at: C (day 150) linked
+// to B (day 80; A is outside the window), which had no prevention, so C
+// did not count as back after prevention although its problem had a
+// preventive action done on A on day 100.
 func TestRecurrencePreventionOnAnyComplaintOfTheProblem(t *testing.T) {
 	const desc = "rayures profondes sur le carter"
 	in := analytics.Input{
-		Complaints: []domain.Complaint{pc("A", 0, "P-100", "surface", desc), pc("B", 20, "P-100", "surface", desc), pc("C", 40, "P-100", "surface", desc)},
-		// prevention done on B (day 30): C (day 40) links to B, and A's
-		// problem had prevention before C
-		Actions: []domain.Action{{ID: "X", Kind: domain.ActionPreventive, ComplaintID: "A", Status: domain.ActionStatusDone, DoneAt: t0.Add(30 * analytics.Day)}},
+		Complaints: []domain.Complaint{pc("A", 0, "P-100", "surface", desc), pc("B", 80, "P-100", "surface", desc), pc("C", 150, "P-100", "surface", desc)},
+		Actions:    []domain.Action{{ID: "X", Kind: domain.ActionPreventive, ComplaintID: "A", Status: domain.ActionStatusDone, DoneAt: t0.Add(100 * analytics.Day)}},
 	}
 	r, ok := analytics.NewDataset(in).Recurrences(analytics.Settings{}).Lookup("C")
 	eq(t, "recurrence", ok, true)
 	eq(t, "of", r.Of, "B")
-	eq(t, "after prevention (action on A, the problem's first complaint)", r.AfterPrevention, true)
+	eq(t, "after prevention (action on A, another complaint of the problem)", r.AfterPrevention, true)
 	eq(t, "actions", r.PreventiveActions, []string{"X"})
 }
 
