@@ -127,6 +127,7 @@ screens=(
 	"engineer-problem-page|julien.moreau|problem"
 	"engineer-problem-merge|julien.moreau|problem:merge"
 	"manager-recurrences|claire.martin|recurrences"
+	"engineer-problem-corrected|julien.moreau|problem-decided"
 )
 
 mkdir -p "$out" "$tmp/xdg"

@@ -33,7 +33,8 @@ import (
 //	    complaint-note (the timeline of the newest complaint holding an
 //	    internal note), complaint-mine, complaint-photo and
 //	    complaint-action (see screenshot_detail.go), problem-complaint,
-//	    problem and recurrences (see screenshot_problems.go),
+//	    problem, recurrences and problem-decided (see
+//	    screenshot_problems.go),
 //	    plan:<status> (the newest preventive plan in that status),
 //	    plan-draft:<station> (a new plan's form, that supplier station picked),
 //	    refused (files a complaint under the number of the station's newest
@@ -148,7 +149,7 @@ func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log
 		openReportTestScreen(sh, ws, log)
 	case "complaint-mine", "complaint-photo", "complaint-action": // screenshot_detail.go
 		openDetailTestScreen(sh, ws, kind, arg, log)
-	case "problem-complaint", "problem", "recurrences": // screenshot_problems.go
+	case "problem-complaint", "problem", "recurrences", "problem-decided": // screenshot_problems.go
 		openProblemTestScreen(sh, ws, kind, arg, log)
 	case "plan":
 		if sh.ShowID("plans") {

@@ -2,12 +2,15 @@ package main
 
 import (
 	"log/slog"
+	"time"
 
 	"boucle/desktop/ui/dashboard"
 	"boucle/desktop/ui/model"
 	"boucle/desktop/ui/shell"
 	"boucle/desktop/viewmodel"
 	"boucle/shared/analytics"
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
 )
 
 // The problems' screenshot targets (BOUCLE_TEST_SCREEN, issue 11):
@@ -17,7 +20,16 @@ import (
 //	    the overview
 //	problem[:merge|split]  that complaint's problem page, with a dialog
 //	recurrences  the list of the last 90 days' recurrences
+//	problem-decided  the newest complaint an engineer placed in a problem
 func openProblemTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, kind, arg string, log *slog.Logger) {
+	if kind == "problem-decided" {
+		if id := afterFirstPull(ws, func() string { return newestDecided(ws) }); id != "" {
+			sh.OpenComplaintAt(id, arg)
+		} else {
+			log.Error("screenshot mode: no complaint placed in a problem by an engineer")
+		}
+		return
+	}
 	row, ok := newestRecurrence(ws)
 	switch {
 	case kind == "recurrences":
@@ -54,4 +66,19 @@ func newestRecurrence(ws *viewmodel.Workstation) (model.RecurrenceRow, bool) {
 		return found.ComplaintID
 	})
 	return found, id != "" && found.Problem.ID != analytics.ProblemID("")
+}
+
+// newestDecided is the complaint filed last among those an engineer
+// placed in a problem (the demo's corrected link).
+func newestDecided(ws *viewmodel.Workstation) string {
+	var id string
+	var at time.Time
+	_ = ws.Store().View(func(t *boltstore.Tx) error {
+		return t.ForEachState(domain.EntityComplaint, func(s *domain.State) {
+			if c := s.Complaint; c.Problem != "" && c.FiledAt.After(at) {
+				id, at = c.ID, c.FiledAt
+			}
+		})
+	})
+	return id
 }

@@ -89,7 +89,7 @@ func (s *Screen) renderProblem() {
 	}
 	box.Add(s.problemLine(cp))
 	if cp.Decided != nil {
-		box.Add(lowLabel(decisionText(cp.Decided)))
+		box.Add(ui.Wrapped(decisionText(cp.Decided)))
 	} else if len(cp.Proposal.Reasons) > 0 {
 		var reasons []string
 		for _, r := range cp.Proposal.Reasons {
@@ -98,7 +98,7 @@ func (s *Screen) renderProblem() {
 		box.Add(ui.Wrapped(scoreText(cp.Proposal) + " " + strings.Join(reasons, "; ") + "."))
 	}
 	for i := range cp.Denied {
-		box.Add(lowLabel(decisionText(&cp.Denied[i])))
+		box.Add(ui.Wrapped(decisionText(&cp.Denied[i])))
 	}
 	s.renderProblemConflict(box)
 	if s.decidesProblems() && cp.Countable {
