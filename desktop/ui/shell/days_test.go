@@ -114,6 +114,7 @@ func (d *day) tap(label string) {
 	if b == nil {
 		d.t.Fatalf("no button %q on %q", label, d.s.title.Text)
 	}
+	d.allTranslated() // what the person sees before tapping
 	test.Tap(b)
 }
 
@@ -347,6 +348,7 @@ func (d *day) engineerTakesItUp(number string) {
 	d.ctrlEnter()
 	d.sees(d.tr("panel.analysed"))
 	d.sees(whys[4])
+	d.sees("No die wear check in the maintenance plan") // as typed, across the field's soft wraps
 
 	// Two solutions proposed
 	d.task("task.propose")

@@ -21,6 +21,11 @@ type MultiLineEntry struct {
 	OnSubmitForm func()
 
 	shift bool // Shift is held (test drivers hand Tab to the widget)
+
+	// lost is where the next letter goes when Fyne lost the cursor (see
+	// TypedRune), -1 or 0 otherwise; lostRow and lostCol are where Fyne
+	// left the cursor then, so a move of the user's forgets it.
+	lost, lostRow, lostCol int
 }
 
 // NewMultiLineEntry builds an empty multi-line entry that wraps words.
@@ -101,4 +106,47 @@ func EntryOf(o any) *widget.Entry {
 		return &e.Entry
 	}
 	return nil
+}
+
+// TypedRune types r at the cursor. Fyne 2.8 loses the cursor after a
+// space typed at the end of a row that then wraps: the space falls in the
+// gap between two rows, which no row and column point to, so the cursor
+// stays before it and the next letter went before the space ("the
+// maintenance plan" became "the maintenanceplan "). The offset the cursor
+// should have is kept, and the next letter goes there.
+func (e *MultiLineEntry) TypedRune(r rune) {
+	if e.lost > 0 && e.CursorRow == e.lostRow && e.CursorColumn == e.lostCol && e.lost <= len([]rune(e.Text)) {
+		at := e.lost
+		e.lost = 0
+		runes := []rune(e.Text)
+		e.SetText(string(runes[:at]) + string(r) + string(runes[at:]))
+		e.placeCursor(at + 1)
+		return
+	}
+	e.lost = 0
+	at := e.CursorTextOffset()
+	selecting := e.SelectedText() != ""
+	e.Entry.TypedRune(r)
+	if !selecting && e.CursorTextOffset() != at+1 {
+		e.lost, e.lostRow, e.lostCol = at+1, e.CursorRow, e.CursorColumn
+	}
+}
+
+// placeCursor puts the cursor at a text offset, in the rows and columns
+// Fyne counts in: the last row beginning at or before the offset (a row
+// past the last one begins at 0 for Fyne: rows begin further on), then
+// the column in it.
+func (e *MultiLineEntry) placeCursor(offset int) {
+	row := 0
+	for next := 1; next <= len([]rune(e.Text)); next++ {
+		e.CursorRow, e.CursorColumn = next, 0
+		begin := e.CursorTextOffset()
+		if begin == 0 || begin > offset {
+			break
+		}
+		row = next
+	}
+	e.CursorRow, e.CursorColumn = row, 0
+	e.CursorColumn = offset - e.CursorTextOffset()
+	e.Refresh()
 }
