@@ -152,6 +152,10 @@ func (l *List) updateCount() {
 	if l.next != "" {
 		more = "+"
 	}
+	if len(l.rows) == 1 && more == "" {
+		l.count.SetText(lang.X("list.count_one", "1 complaint"))
+		return
+	}
 	l.count.SetText(lang.X("list.count", "{{.N}}{{.More}} complaints", map[string]any{"N": len(l.rows), "More": more}))
 }
 
