@@ -6,12 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"boucle/desktop/internal/fixture"
 	"boucle/desktop/ui/model"
 	"boucle/desktop/ui/uitest"
+	"boucle/desktop/ui/widgets"
 	"boucle/desktop/viewmodel"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
@@ -163,7 +165,7 @@ func TestChoosingASolution(t *testing.T) {
 		t.Fatal("no error for a missing choice")
 	}
 	// When they pick the second
-	r.sc.Input("solution_id").(*widget.RadioGroup).SetSelected("S2: Rework the parts at CUT1")
+	r.sc.Input("solution_id").(*widgets.Radio).SetSelected("S2: Rework the parts at CUT1")
 	test.Tap(r.sc.Submit())
 	// Then it is chosen, and the overview marks it
 	if c := r.complaint(); c.ChosenSolution != "S2" || c.Status != domain.StatusSolutionChosen {
@@ -188,7 +190,7 @@ func TestRating(t *testing.T) {
 	}
 	// When they confirm with 4 stars and a comment
 	r.tap("Confirm and rate")
-	r.sc.Input("rating").(*widget.RadioGroup).SetSelected("4")
+	r.sc.Input("rating").(*widgets.Radio).SetSelected("4")
 	test.Type(r.entry("comment"), "Fast, thanks")
 	test.Tap(r.sc.Submit())
 	// Then the complaint is closed with the rating shown
@@ -381,5 +383,40 @@ func TestRecurrenceBadgeAndEightD(t *testing.T) {
 	// When an operator opens it, there is no 8D button
 	if op := open(t, s, fixture.Operator, second); uitest.FindButton(op.sc.Object(), "8D report (PDF)") != nil {
 		t.Error("operator sees the 8D button")
+	}
+}
+
+// The complainant chooses and rates with the keyboard: each choice is one
+// Tab stop the arrow keys move through, as on the filing form. Fyne's own
+// radio group ignored the arrow keys.
+func TestChoiceAndRatingByArrowKeys(t *testing.T) {
+	s := seeded(t)
+	id := fixture.Proposed(t, s, "Burr")
+	r := open(t, s, fixture.Operator, id)
+	r.tap("Choose a solution")
+	choice := r.sc.Input("solution_id").(*widgets.Radio)
+	c := fyne.CurrentApp().Driver().CanvasForObject(choice)
+	c.Focus(choice)
+	uitest.PressKey(c, fyne.KeyDown)
+	uitest.PressKey(c, fyne.KeyDown)
+	if got := choice.Selected(); got != "S2: Rework the parts at CUT1" {
+		t.Fatalf("two arrows down chose %q", got)
+	}
+	test.Tap(r.sc.Submit())
+	if got := r.complaint().ChosenSolution; got != "S2" {
+		t.Fatalf("chosen %q", got)
+	}
+
+	id = fixture.Resolved(t, s, "Burr")
+	r = open(t, s, fixture.Operator, id)
+	r.tap("Confirm and rate")
+	stars := r.sc.Input("rating").(*widgets.Radio)
+	c = fyne.CurrentApp().Driver().CanvasForObject(stars)
+	c.Focus(stars)
+	uitest.PressKey(c, fyne.KeyLeft) // from none: the last option
+	uitest.PressKey(c, fyne.KeyLeft)
+	test.Tap(r.sc.Submit())
+	if got := r.complaint().Rating; got != 4 {
+		t.Fatalf("rating %d, want 4", got)
 	}
 }

@@ -280,7 +280,8 @@ func (s *Screen) build(p *panel) {
 		for _, sol := range c.Solutions {
 			labels = append(labels, sol.ID+": "+sol.Text)
 		}
-		choice := widget.NewRadioGroup(labels, nil)
+		choice := widgets.NewRadio(labels, nil)
+		choice.Vertical = true
 		p.form.Add("solution_id", lang.X("field.solution", "Solution"), choice)
 		p.inputs["solution_id"] = choice
 		comment := p.entry("comment", lang.X("field.comment", "Comment"), true)
@@ -288,22 +289,21 @@ func (s *Screen) build(p *panel) {
 		p.run = func() error {
 			sol := ""
 			for i, l := range labels {
-				if l == choice.Selected {
+				if l == choice.Selected() {
 					sol = c.Solutions[i].ID
 				}
 			}
 			return s.m.ChooseSolution(id, sol, comment.Text)
 		}
 	case taskVerify:
-		stars := widget.NewRadioGroup([]string{"1", "2", "3", "4", "5"}, nil)
-		stars.Horizontal = true
+		stars := widgets.NewRadio([]string{"1", "2", "3", "4", "5"}, nil)
 		p.form.Add("rating", lang.X("field.rating", "Satisfaction"), container.NewVBox(stars,
 			widget.NewLabel(lang.X("panel.rating_hint", "1 = not satisfied at all, 5 = fully satisfied"))))
 		p.inputs["rating"] = stars
 		comment := p.entry("comment", lang.X("field.comment", "Comment"), true)
 		p.ok = lang.X("panel.verified", "Thank you: the complaint is closed.")
 		p.run = func() error {
-			n, _ := strconv.Atoi(stars.Selected)
+			n, _ := strconv.Atoi(stars.Selected())
 			return s.m.Verify(id, n, comment.Text)
 		}
 	case taskReopen, taskReexamine, taskReject:

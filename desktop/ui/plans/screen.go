@@ -310,16 +310,16 @@ func (s *Screen) start() {
 }
 
 func (s *Screen) openEvaluate() {
-	verdict := widget.NewRadioGroup([]string{i18n.PlanStatus(domain.PlanStatusEffective), i18n.PlanStatus(domain.PlanStatusIneffective)}, nil)
+	verdict := widgets.NewRadio([]string{i18n.PlanStatus(domain.PlanStatusEffective), i18n.PlanStatus(domain.PlanStatusIneffective)}, nil)
 	note := widgets.NewMultiLineEntry()
 	s.panel(lang.X("plan.evaluate", "Record the verdict"), lang.X("panel.recorded", "Recorded."), func(f *ui.Form) {
 		s.add(f, "effective", lang.X("plan.verdict", "Verdict"), verdict)
 		s.add(f, "note", lang.X("field.comment", "Comment"), note)
 	}, func() error {
-		if verdict.Selected == "" {
+		if verdict.Selected() == "" {
 			return domain.FieldError("effective", "is required")
 		}
-		return s.m.EvaluatePlan(s.id, verdict.Selected == i18n.PlanStatus(domain.PlanStatusEffective), note.Text)
+		return s.m.EvaluatePlan(s.id, verdict.Selected() == i18n.PlanStatus(domain.PlanStatusEffective), note.Text)
 	})
 }
 

@@ -21,6 +21,9 @@ type Radio struct {
 
 	// OnChanged is called with the option chosen ("" when cleared).
 	OnChanged func(string)
+	// Vertical stacks the options, for long ones such as the solutions a
+	// complainant chooses from; the arrow keys work the same way.
+	Vertical bool
 
 	options  []string
 	selected int // index in options, -1 for none
@@ -110,9 +113,12 @@ func (r *Radio) TypedKey(k *fyne.KeyEvent) {
 	}
 }
 
-// CreateRenderer lays the options out in a row.
+// CreateRenderer lays the options out in a row, or a column when Vertical.
 func (r *Radio) CreateRenderer() fyne.WidgetRenderer {
 	row := container.NewHBox()
+	if r.Vertical {
+		row = container.NewVBox()
+	}
 	for _, it := range r.items {
 		row.Add(it)
 	}
