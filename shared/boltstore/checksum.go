@@ -30,6 +30,14 @@ func eventSum(pos uint64, enc []byte) uint32 {
 	return crc32.Update(crc32.Update(0, castagnoli, p[:]), castagnoli, enc)
 }
 
+// sealedEvent is the stored value of an event at pos, encoded in place:
+// one buffer, no copy of the encoding (the log's writer runs it for every
+// event it stores).
+func sealedEvent(pos uint64, e *domain.Event) []byte {
+	v := domain.AppendEvent(make([]byte, 0, 136+len(e.Payload)+16*len(e.Parents)+checksumLen), e)
+	return binary.BigEndian.AppendUint32(v, eventSum(pos, v))
+}
+
 // sealEvent is the stored value of an encoded event at pos.
 func sealEvent(pos uint64, enc []byte) []byte {
 	v := make([]byte, 0, len(enc)+checksumLen)

@@ -6,6 +6,7 @@ import (
 
 	"boucle/shared/domain"
 
+	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -95,6 +96,24 @@ func TestSealCatchesFlipsAndMisplacedValues(t *testing.T) {
 	for _, pos := range []uint64{41, 43, 1 << 40, 42 + 1<<32 + 1} {
 		if _, err := unsealEvent(pos, v); domain.ErrorCode(err) != ECorrupt {
 			t.Fatalf("the value of position 42 passed at %d", pos)
+		}
+	}
+}
+
+// An event sealed as it is encoded is the value of its encoding sealed
+// after, signed or not, with parents or not.
+func TestSealedEventIsItsEncodingSealed(t *testing.T) {
+	e, err := domain.NewEvent(domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "3 pièces NOK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ID, e.HLC, e.Replica, e.Seq, e.Author, e.Role = uuid.Must(uuid.NewV7()), 1<<40, "ws-1", 7, "op1", domain.RoleOperator
+	signed := e
+	signed.Sig.Kid, signed.Sig.MAC[0] = "k1", 9
+	signed.Parents = []uuid.UUID{uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())}
+	for _, ev := range []domain.Event{e, signed} {
+		if got, want := sealedEvent(42, &ev), sealEvent(42, domain.EncodeEvent(&ev)); string(got) != string(want) {
+			t.Fatalf("sealed in place %x, sealed after %x", got, want)
 		}
 	}
 }

@@ -115,13 +115,16 @@ func (t *Tx) appendFiled(e *domain.Event, folded bool, filing *ComplaintFiling) 
 	if folded && t.projectedPos()+1 == pos {
 		t.projected = pos
 	}
-	if err := events.Put(u64(pos), sealEvent(pos, domain.EncodeEvent(e))); err != nil {
+	// One copy of the position serves as the log's key and the indexes'
+	// values: bbolt keeps the slices until the commit, and none changes.
+	at := u64(pos)
+	if err := events.Put(at, sealedEvent(pos, e)); err != nil {
 		return err
 	}
-	if err := t.tx.Bucket(bucketEventIDs).Put(e.ID[:], u64(pos)); err != nil {
+	if err := t.tx.Bucket(bucketEventIDs).Put(e.ID[:], at); err != nil {
 		return err
 	}
-	if err := t.tx.Bucket(bucketEntityEvents).Put(entityEventKey(e), u64(pos)); err != nil {
+	if err := t.tx.Bucket(bucketEntityEvents).Put(entityEventKey(e), at); err != nil {
 		return err
 	}
 	if filing != nil {
