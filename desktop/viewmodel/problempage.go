@@ -2,6 +2,7 @@ package viewmodel
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
 
 	"boucle/desktop/ui/model"
@@ -50,6 +51,9 @@ func (m *Model) Problem(id analytics.ProblemID) (model.ProblemDetail, error) {
 		d.MergedFrom = append(d.MergedFrom, model.ProblemRef{ID: from, Number: s.numbers[string(from)], SupplierStation: pr.SupplierStation})
 	}
 	m.problemPrevention(s, ps, pr.ID, &d)
+	if d.Conflicts, err = m.mergeConflicts(s, ps, d.MergedFrom); err != nil {
+		return d, err
+	}
 	// The problems merged into this one are offered too: choosing one is
 	// refused by its rule (a loop), which says why better than its absence.
 	d.MergeTargets = append(s.problemList(ps, pr.SupplierStation, pr.ID), d.MergedFrom...)
@@ -268,4 +272,43 @@ func periodThemes(s *snapshot, f analytics.Filter) []model.ThemeRow {
 		out = append(out, a.row)
 	}
 	return out
+}
+
+// mergeConflicts reads the concurrent merges of the problems merged into
+// a problem (the fold's conflicts on their merged_into).
+func (m *Model) mergeConflicts(s *snapshot, ps *analytics.Problems, from []model.ProblemRef) ([]model.MergeConflict, error) {
+	var out []model.MergeConflict
+	err := m.store.View(func(t *boltstore.Tx) error {
+		names, err := userNames(t)
+		if err != nil {
+			return err
+		}
+		for _, f := range from {
+			st, err := t.State(domain.EntityKey{Type: domain.EntityProblem, ID: string(f.ID)})
+			if err != nil {
+				continue // merged by the software's naming only: no state
+			}
+			for _, cf := range st.Meta.Conflicts {
+				if cf.Field != "merged_into" {
+					continue
+				}
+				mc := model.MergeConflict{From: f}
+				for _, v := range cf.Values {
+					var into string
+					_ = json.Unmarshal(v.Value, &into)
+					mc.Values = append(mc.Values, model.ProblemConflictValue{Problem: s.problemRef(ps, analytics.ProblemID(into)),
+						Value: slices.Clone(v.Value), By: names(v.Writer.Author), At: v.At})
+				}
+				out = append(out, mc)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ResolveProblemConflict settles a conflict on a problem's field (two
+// merges at once) with the value kept.
+func (m *Model) ResolveProblemConflict(problem analytics.ProblemID, field string, value []byte) error {
+	return m.one(domain.ProblemConflictResolved, string(problem), &domain.ResolveConflictPayload{Field: field, Value: value})
 }

@@ -145,19 +145,9 @@ func (m *Model) problemDecisions(id string) ([]model.Decision, []model.ProblemCo
 		if err != nil {
 			return err
 		}
-		names := map[string]string{}
-		users, err := t.Users()
+		name, err := userNames(t)
 		if err != nil {
 			return err
-		}
-		for _, u := range users {
-			names[u.Login] = u.DisplayName
-		}
-		name := func(login string) string {
-			if n := names[login]; n != "" {
-				return n
-			}
-			return login
 		}
 		for _, e := range entries {
 			ev := e.Event
@@ -279,4 +269,23 @@ func monthsBetween(first, last time.Time) []string {
 		m = m.AddDate(0, 1, 0)
 	}
 	return out
+}
+
+// userNames returns a function giving a login's display name (the login
+// when the directory does not know it).
+func userNames(t *boltstore.Tx) (func(string) string, error) {
+	users, err := t.Users()
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.Login] = u.DisplayName
+	}
+	return func(login string) string {
+		if n := names[login]; n != "" {
+			return n
+		}
+		return login
+	}, nil
 }

@@ -130,6 +130,16 @@ type ProblemDetail struct {
 	// MergeTargets are the problems it may be merged into, those of its
 	// supplier station first.
 	MergeTargets []ProblemRef
+	// Conflicts are concurrent merges of a problem merged into this one
+	// into different problems: each value names a target and who chose it.
+	Conflicts []MergeConflict
+}
+
+// MergeConflict is a problem two engineers merged into different
+// problems at the same time.
+type MergeConflict struct {
+	From   ProblemRef
+	Values []ProblemConflictValue
 }
 
 // RecurrenceRow is one line of the list of recurrences.

@@ -153,9 +153,11 @@ func TestProblemPageWithoutPrevention(t *testing.T) {
 }
 
 func TestMergeDialogAndItsRefusals(t *testing.T) {
-	// Given two problems of CUT1, the second's page open
+	// Given two problems of CUT1, each named by a plan, the second's page open
 	s, m := seeded(t)
 	first, _, other := burrs(t, s)
+	fixture.Submitted(t, s, first)
+	fixture.Submitted(t, s, other)
 	r := openPage(t, s, m, analytics.ProblemID(other))
 	// When the engineer opens the merge dialog and chooses the first problem
 	r.tap("Merge into another problem…")
@@ -169,8 +171,12 @@ func TestMergeDialogAndItsRefusals(t *testing.T) {
 	pk.Choose(0)
 	r.overlayTap("Merge")
 	// Then the page shows the merged problem with the three complaints
+	// and both plans
 	if r.sc.Notice() == "" || len(r.sc.Detail().Complaints) != 3 || r.sc.Detail().Ref.ID != analytics.ProblemID(first) {
 		t.Fatalf("after the merge: %q %+v", r.sc.Notice(), r.sc.Detail().Ref)
+	}
+	if len(r.sc.Detail().Plans) != 2 {
+		t.Fatalf("plans after the merge: %+v", r.sc.Detail().Plans)
 	}
 	if !r.shows("Merged into it: ") {
 		t.Error("the page does not say what was merged into it")
@@ -324,4 +330,54 @@ func tapLink(t *testing.T, o fyne.CanvasObject, text string) {
 		t.Fatalf("no link %q", text)
 	}
 	test.TapAt(hl, fyne.NewPos(20, hl.Size().Height/2))
+}
+
+func TestConcurrentMergesShowAsAConflict(t *testing.T) {
+	// Given three problems of CUT1, and two engineers who merged the
+	// second into the first and into the third at the same time, on two
+	// workstations synced into one store
+	s, m := seeded(t)
+	first, _, other := burrs(t, s)
+	q := fixture.Filing("Paint runs on the bracket")
+	q.PartRef = "BR-5000"
+	third := fixture.File(t, s, q)
+	twin := fixture.Open(t)
+	var evs []domain.Event
+	must(t, s.View(func(tx *boltstore.Tx) error {
+		l, _, err := tx.LogAfter(0, 1<<20)
+		for _, e := range l {
+			evs = append(evs, e.Event)
+		}
+		return err
+	}))
+	if _, err := twin.Ingest(evs); err != nil {
+		t.Fatal(err)
+	}
+	must(t, m.MergeProblem(analytics.ProblemID(other), analytics.ProblemID(first), false))
+	theirs, err := twin.Record(fixture.Engineer2, boltstore.Command{Type: domain.ProblemMerged, EntityID: other,
+		Payload: &domain.ProblemMergedPayload{Into: third}})
+	must(t, err)
+	if _, err := s.Ingest(theirs); err != nil {
+		t.Fatal(err)
+	}
+	// When the engineer opens the problem it was merged into
+	r := openPage(t, s, m, analytics.ProblemID(other))
+	// Then the page shows both merges with who chose them
+	cf := r.sc.Detail().Conflicts
+	if len(cf) != 1 || len(cf[0].Values) != 2 || !r.shows("merged "+cf[0].From.Number+" into different problems at the same time") {
+		t.Fatalf("conflicts %+v: %v", cf, uitest.Texts(r.sc.Object(), ""))
+	}
+	// When they keep the merge into the first problem
+	for _, o := range r.sc.body.Objects {
+		if b := uitest.FindButton(o, "Keep this one"); b != nil && uitest.HasText(o, "Paul Martin") {
+			test.Tap(b)
+			break
+		}
+	}
+	// Then the conflict is settled and the second belongs to the first
+	d, err := m.Problem(analytics.ProblemID(other))
+	must(t, err)
+	if len(d.Conflicts) != 0 || d.Ref.ID != analytics.ProblemID(first) || r.sc.Notice() != "Conflict settled." {
+		t.Fatalf("after keeping: %+v %q", d.Ref, r.sc.Notice())
+	}
 }

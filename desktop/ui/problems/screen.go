@@ -31,6 +31,7 @@ type Model interface {
 	Problem(id analytics.ProblemID) (model.ProblemDetail, error)
 	MergeProblem(from, into analytics.ProblemID, otherSupplier bool) error
 	SplitProblem(from analytics.ProblemID, complaints []string) (analytics.ProblemID, error)
+	ResolveProblemConflict(problem analytics.ProblemID, field string, value []byte) error
 }
 
 // Opener opens what the page links to (the shell's navigation).
@@ -136,6 +137,7 @@ func (s *Screen) render() {
 	b.Add(ui.Wrapped(lang.X("problem.page.summary", "Supplier station {{.Station}} · {{.Count}} complaints, from {{.First}} to {{.Last}} · parts {{.Parts}}",
 		map[string]any{"Station": d.Ref.SupplierStation, "Count": len(d.Complaints), "First": first, "Last": last, "Parts": orDash(strings.Join(d.Parts, ", "))})))
 	b.Add(s.verdictLine())
+	s.renderConflicts(b)
 	if s.decides() {
 		b.Add(container.NewHBox(
 			widget.NewButtonWithIcon(lang.X("problem.merge", "Merge into another problem…"), theme.MoveUpIcon(), s.openMerge),
@@ -458,3 +460,36 @@ func (s *Screen) Dialog() dialog.Dialog { return s.dialog }
 
 // Picker is the merge dialog's picker (tests).
 func (s *Screen) Picker() *Picker { return s.picker }
+
+// renderConflicts shows concurrent merges like the complaint page shows
+// its conflicts: each target with who chose it, and a button to keep it.
+func (s *Screen) renderConflicts(b *fyne.Container) {
+	for _, cf := range s.d.Conflicts {
+		warn := ui.Wrapped(lang.X("problem.merge_conflict", "Two people merged {{.From}} into different problems at the same time:",
+			map[string]any{"From": mergedName(cf.From)}))
+		warn.Importance = widget.WarningImportance
+		b.Add(warn)
+		for _, v := range cf.Values {
+			from, value := cf.From.ID, v.Value
+			text := v.Problem.Name() + " — " + v.By + " · " + i18n.DateTime(v.At)
+			var keep fyne.CanvasObject = widget.NewLabel("")
+			if s.decides() {
+				keep = widget.NewButton(lang.X("detail.keep", "Keep this one"), func() { s.keepMerge(from, value) })
+			}
+			b.Add(container.NewBorder(nil, nil, nil, keep, ui.Wrapped(text)))
+		}
+	}
+}
+
+// keepMerge settles a concurrent merge with the target kept.
+func (s *Screen) keepMerge(from analytics.ProblemID, value []byte) {
+	s.env.Nav.Touch()
+	ui.Do(s.env, func() error { return s.m.ResolveProblemConflict(from, "merged_into", value) }, func(err error) {
+		if err != nil {
+			s.refused(err)
+			return
+		}
+		s.say(lang.X("problem.merge_conflict.settled", "Conflict settled."), "")
+		s.Load()
+	})
+}
