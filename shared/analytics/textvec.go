@@ -166,6 +166,10 @@ func buildTextModel(cs []*domain.Complaint) (*textModel, []vec, []vec) {
 	for i, df := range m.df {
 		m.idf[i] = math.Log((1+float64(m.n))/(1+float64(df))) + 1
 	}
+	spec := m.specificity(cs, texts)
+	for i := range m.idf {
+		m.idf[i] *= spec[i]
+	}
 	desc, cause := make([]vec, len(cs)), make([]vec, len(cs))
 	forEach(func(_, i int) { desc[i], cause[i] = m.vector(texts[i].desc), m.vector(texts[i].cause) })
 	return m, desc, cause
@@ -295,4 +299,72 @@ func (c *centroid) shared(m *textModel, x vec, n int) []string {
 		out = append(out, m.forms[x.id])
 	}
 	return out
+}
+
+// specificity weighs each term by how much it says about the kind of
+// defect: 1 − H(category | term) / H(category), the entropy of the
+// categories of the complaints holding it against that of all the
+// complaints. Words of the circumstances — where it was found, what it
+// stopped, how many bins — come with every kind of defect and weigh
+// little however rare they are; a word of a symptom comes with one or two
+// categories and keeps its weight. The categories are the data's own (the
+// filing form asks for one), nothing learnt from outside. A floor keeps a
+// spread word from vanishing altogether.
+func (m *textModel) specificity(cs []*domain.Complaint, texts []complaintTexts) []float64 {
+	cats := map[string]int{}
+	catOf := make([]int, len(cs))
+	for i, c := range cs {
+		k, ok := cats[c.Category]
+		if !ok {
+			k = len(cats)
+			cats[c.Category] = k
+		}
+		catOf[i] = k
+	}
+	spec := make([]float64, len(m.df))
+	for i := range spec {
+		spec[i] = 1
+	}
+	if len(cats) < 2 {
+		return spec
+	}
+	counts := make([][]int32, len(m.df))
+	all := make([]int32, len(cats))
+	for i := range cs {
+		all[catOf[i]]++
+		for _, list := range [2][]termCount{texts[i].desc, texts[i].cause} {
+			for _, t := range list {
+				id := m.ids[t.term]
+				if counts[id] == nil {
+					counts[id] = make([]int32, len(cats))
+				}
+				counts[id][catOf[i]]++
+			}
+		}
+	}
+	hAll := entropy(all)
+	if hAll == 0 {
+		return spec
+	}
+	for id, c := range counts {
+		spec[id] = max(specificityFloor, 1-entropy(c)/hAll)
+	}
+	return spec
+}
+
+const specificityFloor = 0.1
+
+func entropy(counts []int32) float64 {
+	var n float64
+	for _, c := range counts {
+		n += float64(c)
+	}
+	var h float64
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			h -= p * math.Log(p)
+		}
+	}
+	return h
 }
