@@ -44,9 +44,10 @@ func (s *Server) prevalidate(events []domain.Event, gens map[string]uint64) *pre
 			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
 				if !pv.stopped.Load() {
 					for i := c * checkChunk; i < min((c+1)*checkChunk, len(events)); i++ {
-						pv.errs[i] = checkStateless(&sv, &events[i])
-						if pv.errs[i] == nil && events[i].Type == domain.ComplaintFiled {
-							pv.filings[i] = readFiling(&events[i])
+						var p domain.Payload
+						p, pv.errs[i] = checkStateless(&sv, &events[i])
+						if f, ok := p.(*domain.ComplaintFiledPayload); ok && pv.errs[i] == nil {
+							pv.filings[i] = readFiling(f)
 						}
 					}
 				}
@@ -57,16 +58,18 @@ func (s *Server) prevalidate(events []domain.Event, gens map[string]uint64) *pre
 	return pv
 }
 
-// checkStateless is the refusal of an event that needs no state, or nil:
-// who wrote it comes first, then what it says.
-func checkStateless(sv *signatureVerifier, e *domain.Event) error {
+// checkStateless is the refusal of an event that needs no state, or nil,
+// and its payload when it decoded it: who wrote it comes first, then what
+// it says (domain.Validate, but for the envelope: the batch's decoding,
+// syncproto.ReadBatch, checked it already).
+func checkStateless(sv *signatureVerifier, e *domain.Event) (domain.Payload, error) {
 	if err := sv.check(e); err != nil {
-		return err
+		return nil, err
 	}
 	if !e.Known() {
-		return nil
+		return nil, nil
 	}
-	return domain.Validate(e)
+	return domain.ValidateDecoded(e)
 }
 
 // checked is what prevalidate found of one event.
@@ -82,13 +85,8 @@ type filingCheck struct {
 	newFiling error                      // domain's CheckNewFiling: a refusal, decided after the rules checked before it
 }
 
-// readFiling decodes a valid complaint filing's payload once.
-func readFiling(e *domain.Event) filingCheck {
-	p, err := domain.DecodePayload(e)
-	if err != nil {
-		return filingCheck{newFiling: err} // cannot be: Validate decoded it
-	}
-	f := p.(*domain.ComplaintFiledPayload)
+// readFiling reads what the state rules need of a valid filing's payload.
+func readFiling(f *domain.ComplaintFiledPayload) filingCheck {
 	return filingCheck{filing: &boltstore.ComplaintFiling{Station: f.FilingStation, Number: f.Number}, newFiling: f.CheckNewFiling()}
 }
 

@@ -222,17 +222,26 @@ func Validate(e *Event) error {
 	if err := e.ValidateEnvelope(); err != nil {
 		return err
 	}
+	_, err := ValidateDecoded(e)
+	return err
+}
+
+// ValidateDecoded is Validate for an event DecodeEvent returned, whose
+// envelope it checked already (the server's push checks every event of a
+// batch it decoded this way), and returns the payload it decoded, so that
+// a caller needing it does not decode it again.
+func ValidateDecoded(e *Event) (Payload, error) {
 	if err := CheckPermission(e.Role, e.Type); err != nil {
-		return err
+		return nil, err
 	}
 	p, err := DecodePayload(e)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if IsPlainInternalNote(p) {
-		return RuleError(EInvalid, "complaint.internal_note_sealed", "an internal note is sealed under the plant's confidential key, never recorded in plain text")
+		return nil, RuleError(EInvalid, "complaint.internal_note_sealed", "an internal note is sealed under the plant's confidential key, never recorded in plain text")
 	}
-	return nil
+	return p, nil
 }
 
 // NewEvent starts an event of type t on an entity with its payload, at the
