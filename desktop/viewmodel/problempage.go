@@ -33,7 +33,7 @@ func (m *Model) Problem(id analytics.ProblemID) (model.ProblemDetail, error) {
 		}
 		row := model.ProblemComplaint{ID: c.ID, Number: c.Number, FiledAt: c.FiledAt, Status: c.Status, PartRef: c.PartRef,
 			Description: c.Description, Decided: c.Problem != ""}
-		if r, ok := rec.Lookup(cid); ok {
+		if r, ok := rec.LinkOf(cid); ok {
 			row.RecurrenceOf, row.AfterPrevention = s.numbers[r.Of], r.AfterPrevention
 			if r.AfterPrevention {
 				d.Verdict.AfterPrevention++
@@ -183,7 +183,7 @@ func (m *Model) Recurrences(q model.DashboardQuery) ([]model.RecurrenceRow, erro
 	refs := map[analytics.ProblemID]model.ProblemRef{}
 	var out []model.RecurrenceRow
 	for _, c := range s.ds.Complaints(m.dashboardFilter(q)) {
-		r, ok := rec.Lookup(c.ID)
+		r, ok := rec.LinkOf(c.ID)
 		if !ok {
 			continue
 		}
@@ -209,7 +209,7 @@ func recurringProblems(s *snapshot, f analytics.Filter) []model.RecurringProblem
 	byProblem := map[analytics.ProblemID]*model.RecurringProblem{}
 	var out []*model.RecurringProblem
 	for _, c := range s.ds.Complaints(f) {
-		r, ok := rec.Lookup(c.ID)
+		r, ok := rec.LinkOf(c.ID)
 		if !ok {
 			continue
 		}

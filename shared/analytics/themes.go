@@ -103,7 +103,7 @@ func (ds *Dataset) withProblems(themes []Theme) []Theme {
 	for i := range themes {
 		themes[i].Problems = []ProblemID{}
 		for _, id := range themes[i].Complaints {
-			if p, _ := ps.ProblemOf(id); p != "" && !slices.Contains(themes[i].Problems, p) {
+			if p := ps.Of(id); p != "" && !slices.Contains(themes[i].Problems, p) {
 				themes[i].Problems = append(themes[i].Problems, p)
 			}
 		}

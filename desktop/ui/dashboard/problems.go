@@ -57,6 +57,9 @@ func (s *Screen) showProblems(d model.Dashboard) {
 			}
 		})
 		count := widget.NewLabel(lang.X("dashboard.problems.count", "{{.Count}} recurrences", map[string]any{"Count": p.Recurrences}))
+		if p.Recurrences == 1 {
+			count.SetText(lang.X("dashboard.problems.count_one", "1 recurrence"))
+		}
 		right := container.NewHBox(count)
 		if p.AfterPrevention > 0 {
 			after := widget.NewLabel(lang.X("dashboard.problems.after", "{{.Count}} after prevention", map[string]any{"Count": p.AfterPrevention}))

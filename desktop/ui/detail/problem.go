@@ -110,21 +110,21 @@ func (s *Screen) renderProblem() {
 // problemLine names the problem, and opens its page.
 func (s *Screen) problemLine(cp *model.ComplaintProblem) fyne.CanvasObject {
 	var text string
-	args := map[string]any{"Name": cp.Problem.Name(), "Count": cp.Problem.Complaints}
+	args := map[string]any{"Name": cp.Problem.Name(), "Complaints": problems.Complaints(cp.Problem.Complaints)}
 	switch {
 	case !cp.Countable:
 		text = lang.X("problem.looks_like_uncounted", "Looks like problem {{.Name}}", args)
 	case cp.Decided != nil:
-		text = lang.X("problem.is", "Problem {{.Name}} ({{.Count}} complaints)", args)
+		text = lang.X("problem.is", "Problem {{.Name}} ({{.Complaints}})", args)
 	case cp.Proposal.New && cp.Problem.Complaints <= 1:
 		text = lang.X("problem.own", "A problem of its own: no earlier problem is close enough.")
 		if cp.Best != nil {
 			text += " " + lang.X("problem.closest", "Closest: {{.Name}}.", map[string]any{"Name": cp.Best.Name()})
 		}
 	case cp.Proposal.New:
-		text = lang.X("problem.started", "First complaint of problem {{.Name}} ({{.Count}} complaints)", args)
+		text = lang.X("problem.started", "First complaint of problem {{.Name}} ({{.Complaints}})", args)
 	default:
-		text = lang.X("problem.looks_like", "Looks like problem {{.Name}} ({{.Count}} complaints)", args)
+		text = lang.X("problem.looks_like", "Looks like problem {{.Name}} ({{.Complaints}})", args)
 	}
 	l := ui.Wrapped(text)
 	l.TextStyle.Bold = true

@@ -253,7 +253,7 @@ func TestSplitDialog(t *testing.T) {
 	r.tick(numbers[second])
 	r.overlayTap("Split")
 	// Then the problem keeps one complaint and the new one opens
-	if len(r.sc.Detail().Complaints) != 1 || r.sc.Notice() != "1 complaints form a new problem." {
+	if len(r.sc.Detail().Complaints) != 1 || r.sc.Notice() != "1 complaint forms a new problem." {
 		t.Fatalf("after the split: %q %+v", r.sc.Notice(), r.sc.Detail().Complaints)
 	}
 	r.tap("Open the new problem")
@@ -379,5 +379,25 @@ func TestConcurrentMergesShowAsAConflict(t *testing.T) {
 	must(t, err)
 	if len(d.Conflicts) != 0 || d.Ref.ID != analytics.ProblemID(first) || r.sc.Notice() != "Conflict settled." {
 		t.Fatalf("after keeping: %+v %q", d.Ref, r.sc.Notice())
+	}
+}
+
+func TestRecurrencesListIsBounded(t *testing.T) {
+	// Given more recurrences in the period than the list shows
+	s, m := seeded(t)
+	var cmds []boltstore.Command
+	for range MaxRecurrencesShown + 2 {
+		cmds = append(cmds, boltstore.Command{Type: domain.ComplaintFiled, Payload: fixture.Filing("Sharp burrs on the bracket edge again")})
+	}
+	if _, err := s.Record(fixture.Operator, cmds...); err != nil {
+		t.Fatal(err)
+	}
+	env, _ := uitest.New(t)
+	l := NewRecurrences(env, m, model.DashboardQuery{Period: model.Last30Days}, "in the last 30 days", Opener{})
+	uitest.Show(env, l.Object())
+	l.Load()
+	// Then the newest are listed, and a line says how many there are
+	if len(l.Rows()) != MaxRecurrencesShown+1 || !uitest.HasText(l.Object(), "The 300 newest of 301 are shown") {
+		t.Fatalf("%d rows: %v", len(l.Rows()), uitest.Texts(l.Object(), "newest"))
 	}
 }

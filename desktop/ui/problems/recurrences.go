@@ -11,6 +11,11 @@ import (
 	"boucle/desktop/ui/model"
 )
 
+// MaxRecurrencesShown bounds the lines of the list: a plant with
+// thousands of recurrences in the period would wait seconds for widgets
+// no one scrolls through (the 100k store of the benchmarks has 90,000).
+const MaxRecurrencesShown = 300
+
 // RecurrencesModel is what the list of recurrences needs.
 type RecurrencesModel interface {
 	Recurrences(q model.DashboardQuery) ([]model.RecurrenceRow, error)
@@ -68,7 +73,12 @@ func (r *Recurrences) render() {
 	if len(r.rows) == 0 {
 		r.list.Add(widget.NewLabel(lang.X("recurrences.none", "No recurrence in the period.")))
 	}
-	for _, row := range r.rows {
+	for i, row := range r.rows {
+		if i == MaxRecurrencesShown {
+			r.list.Add(lowLabel(lang.X("recurrences.more", "The {{.Shown}} newest of {{.Total}} are shown: pick a shorter period or one supplier station on the dashboard to see the others.",
+				map[string]any{"Shown": MaxRecurrencesShown, "Total": len(r.rows)})))
+			break
+		}
 		r.list.Add(r.line(row))
 	}
 	r.list.Refresh()

@@ -134,8 +134,8 @@ func (s *Screen) render() {
 	if n := len(d.Complaints); n > 0 {
 		first, last = i18n.Date(d.Complaints[0].FiledAt), i18n.Date(d.Complaints[n-1].FiledAt)
 	}
-	b.Add(ui.Wrapped(lang.X("problem.page.summary", "Supplier station {{.Station}} · {{.Count}} complaints, from {{.First}} to {{.Last}} · parts {{.Parts}}",
-		map[string]any{"Station": d.Ref.SupplierStation, "Count": len(d.Complaints), "First": first, "Last": last, "Parts": orDash(strings.Join(d.Parts, ", "))})))
+	b.Add(ui.Wrapped(lang.X("problem.page.summary", "Supplier station {{.Station}} · {{.Complaints}}, from {{.First}} to {{.Last}} · parts {{.Parts}}",
+		map[string]any{"Station": d.Ref.SupplierStation, "Complaints": Complaints(len(d.Complaints)), "First": first, "Last": last, "Parts": orDash(strings.Join(d.Parts, ", "))})))
 	b.Add(s.verdictLine())
 	s.renderConflicts(b)
 	if s.decides() {
@@ -428,7 +428,11 @@ func (s *Screen) doSplit() {
 			s.refused(err)
 			return
 		}
-		s.say(lang.X("problem.split.done", "{{.Count}} complaints form a new problem.", map[string]any{"Count": len(chosen)}), made)
+		done := lang.X("problem.split.done", "{{.Count}} complaints form a new problem.", map[string]any{"Count": len(chosen)})
+		if len(chosen) == 1 {
+			done = lang.X("problem.split.done_one", "1 complaint forms a new problem.")
+		}
+		s.say(done, made)
 		s.Load()
 	})
 }

@@ -112,7 +112,7 @@ func NewPicker(choices []model.ProblemRef) *Picker {
 
 func (p *Picker) label(r model.ProblemRef) string {
 	// The station and the count first: a long title is cut at the end.
-	return r.SupplierStation + " · " + lang.X("problem.picker.count", "{{.Count}} complaints", map[string]any{"Count": r.Complaints}) +
+	return r.SupplierStation + " · " + Complaints(r.Complaints) +
 		" · " + r.Name()
 }
 
@@ -173,4 +173,12 @@ func ProblemLink(r model.ProblemRef, open func()) *widget.Hyperlink {
 	l.Truncation = fyne.TextTruncateEllipsis
 	l.OnTapped = open
 	return l
+}
+
+// Complaints counts complaints in words: "1 complaint", "4 complaints".
+func Complaints(n int) string {
+	if n == 1 {
+		return lang.X("problem.count_one", "1 complaint")
+	}
+	return lang.X("problem.picker.count", "{{.Count}} complaints", map[string]any{"Count": n})
 }
