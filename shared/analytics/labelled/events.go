@@ -134,7 +134,7 @@ func (w *writer) writePreventive() {
 // its occurrence, unless it was not a loop (withdrawn, rejected): then the
 // next one of the problem that is.
 func (a *preventiveAction) complaint() *complaint {
-	at := a.p.occurrences[a.k]
+	at := a.at
 	for _, c := range a.p.complaints {
 		if !c.filed.Before(at) && c.fate == "loop" && c.dupOf == nil {
 			return c

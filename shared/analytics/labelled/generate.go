@@ -209,7 +209,7 @@ func (g *gen) comeBack(p *problem, t time.Time) {
 // problem's k-th occurrence, done some weeks later.
 type preventiveAction struct {
 	p         *problem
-	k         int // on the k-th occurrence's complaint
+	at        time.Time // decided on the complaint of this occurrence
 	done      time.Duration
 	effective bool
 	id        string
@@ -230,8 +230,10 @@ func (g *gen) preventiveActions() {
 
 // preventOn schedules a preventive action on the k-th occurrence.
 func (g *gen) preventOn(p *problem, k int, effective bool) {
-	a := &preventiveAction{p: p, k: k, done: g.between(7*day, 30*day), effective: effective}
+	// The occurrence's time, not its index: a later plan or prevention may
+	// still drop or add occurrences of the problem.
 	filed := p.occurrences[k]
+	a := &preventiveAction{p: p, at: filed, done: g.between(7*day, 30*day), effective: effective}
 	doneAt := filed.Add(6*day + a.done) // after the analysis and the solution
 	if doneAt.After(g.end) {
 		return
