@@ -2,9 +2,11 @@ package boltstore
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -12,6 +14,7 @@ import (
 	"boucle/shared/domain"
 	"boucle/shared/hlc"
 
+	bolt "go.etcd.io/bbolt"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -123,9 +126,19 @@ func indexEntries(st *domain.State) []indexEntry {
 	return nil
 }
 
-// reindex replaces an entity's index keys: keys no longer wanted are
-// deleted, new or changed ones written.
-func (t *Tx) reindex(old, cur []indexEntry) error {
+// indexWrites gathers the index changes of a transaction's states, so
+// that they are written bucket by bucket in key order.
+type indexWrites struct {
+	deletes, puts []indexEntry
+}
+
+// diff adds what replaces an entity's index keys old by cur: keys no
+// longer wanted are deleted, new or changed ones written.
+func (w *indexWrites) diff(old, cur []indexEntry) {
+	if len(old) == 0 { // a new entity (all of them in a first sync)
+		w.puts = append(w.puts, cur...)
+		return
+	}
 	want := make(map[string]string, len(cur))
 	for _, e := range cur {
 		want[string(e.bucket)+"\x01"+e.key] = e.value
@@ -135,16 +148,40 @@ func (t *Tx) reindex(old, cur []indexEntry) error {
 		id := string(e.bucket) + "\x01" + e.key
 		had[id] = e.value
 		if _, ok := want[id]; !ok {
-			if err := t.tx.Bucket(e.bucket).Delete([]byte(e.key)); err != nil {
-				return err
-			}
+			w.deletes = append(w.deletes, e)
 		}
 	}
 	for _, e := range cur {
 		if v, ok := had[string(e.bucket)+"\x01"+e.key]; ok && v == e.value {
 			continue
 		}
-		if err := t.tx.Bucket(e.bucket).Put([]byte(e.key), []byte(e.value)); err != nil {
+		w.puts = append(w.puts, e)
+	}
+}
+
+// write applies the deletes, then the puts (index keys name their entity,
+// so one entity's put never meets another's delete), each sorted.
+func (w *indexWrites) write(t *Tx) error {
+	byKey := func(a, b indexEntry) int {
+		return cmp.Or(bytes.Compare(a.bucket, b.bucket), strings.Compare(a.key, b.key))
+	}
+	slices.SortFunc(w.deletes, byKey)
+	slices.SortFunc(w.puts, byKey)
+	var b *bolt.Bucket
+	var name []byte
+	bucket := func(e indexEntry) *bolt.Bucket {
+		if b == nil || !bytes.Equal(name, e.bucket) {
+			b, name = t.tx.Bucket(e.bucket), e.bucket
+		}
+		return b
+	}
+	for _, e := range w.deletes {
+		if err := bucket(e).Delete([]byte(e.key)); err != nil {
+			return err
+		}
+	}
+	for _, e := range w.puts {
+		if err := bucket(e).Put([]byte(e.key), []byte(e.value)); err != nil {
 			return err
 		}
 	}

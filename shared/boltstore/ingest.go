@@ -1,8 +1,10 @@
 package boltstore
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"boucle/shared/domain"
@@ -226,26 +228,47 @@ func (t *Tx) entityEvents(k domain.EntityKey, fn func(*domain.Event) error) erro
 	return nil
 }
 
-// flush writes the states changed in the transaction and their indexes.
+// flush writes the states changed in the transaction and their indexes,
+// in key order: bbolt inserts sorted keys much faster than scattered ones.
 func (t *Tx) flush() error {
+	dirty := make([]domain.EntityKey, 0, len(t.states))
 	for k, cs := range t.states {
-		if !cs.dirty {
-			continue
+		if cs.dirty {
+			dirty = append(dirty, k)
 		}
-		raw, err := json.Marshal(cs.state)
+	}
+	slices.SortFunc(dirty, func(a, b domain.EntityKey) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.ID, b.ID))
+	})
+	states := t.tx.Bucket(bucketStates)
+	var idx indexWrites
+	for _, k := range dirty {
+		cs := t.states[k]
+		enc, err := encodeState(cs.state)
 		if err != nil {
 			return err
 		}
-		if err := t.tx.Bucket(bucketStates).Put(stateKey(k), raw); err != nil {
+		if err := states.Put(stateKey(k), enc.raw); err != nil {
 			return err
 		}
-		newIdx := indexEntries(cs.state)
-		if err := t.reindex(cs.oldIdx, newIdx); err != nil {
-			return err
-		}
-		cs.oldIdx, cs.dirty = newIdx, false
+		idx.diff(cs.oldIdx, enc.idx)
+		cs.oldIdx, cs.dirty = enc.idx, false
 	}
-	return nil
+	return idx.write(t)
+}
+
+// encodedState is a state as flush writes it.
+type encodedState struct {
+	raw []byte       // JSON of the state
+	idx []indexEntry // its index entries
+}
+
+func encodeState(st *domain.State) (*encodedState, error) {
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	return &encodedState{raw: raw, idx: indexEntries(st)}, nil
 }
 
 // foldNewlyKnown folds the events kept unfolded by an older version that

@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"bytes"
+	"errors"
 	"runtime"
 	"slices"
 	"sync"
@@ -142,31 +143,51 @@ func (t *Tx) rebuildChunk(from []byte) (next []byte, err error) {
 		end := append(slices.Clone(prefix[:len(prefix)-1]), 1)
 		k, _ = c.Seek(end)
 	}
-	states := foldAll(keys, events)
-	for i, key := range keys {
-		cs, err := t.cached(key)
-		if err != nil {
-			return nil, err
-		}
-		cs.state, cs.dirty, cs.refolded = states[i], true, true
+	encoded, err := foldAll(keys, events)
+	if err != nil {
+		return nil, err
 	}
-	return next, nil
+	return next, t.writeRebuilt(keys, encoded)
 }
 
-// foldAll folds entities on every core; each fold reads only its own events.
-func foldAll(keys []domain.EntityKey, events [][]domain.Event) []*domain.State {
-	out := make([]*domain.State, len(keys))
+// writeRebuilt writes refolded states, in key order, and their indexes.
+func (t *Tx) writeRebuilt(keys []domain.EntityKey, encoded []*encodedState) error {
+	states := t.tx.Bucket(bucketStates)
+	var idx indexWrites
+	for i, k := range keys {
+		old, err := t.loadState(k)
+		if err != nil {
+			return err
+		}
+		var oldIdx []indexEntry
+		if old != nil {
+			oldIdx = indexEntries(old)
+		}
+		if err := states.Put(stateKey(k), encoded[i].raw); err != nil {
+			return err
+		}
+		idx.diff(oldIdx, encoded[i].idx)
+	}
+	return idx.write(t)
+}
+
+// foldAll folds and encodes entities on every core; each fold reads only
+// its own events. Encoding (JSON, index entries) costs as much as folding,
+// so it runs beside it rather than in the transaction's single goroutine.
+func foldAll(keys []domain.EntityKey, events [][]domain.Event) ([]*encodedState, error) {
+	enc := make([]*encodedState, len(keys))
+	errs := make([]error, len(keys))
 	var wg sync.WaitGroup
 	var claimed atomic.Int64
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := int(claimed.Add(1)) - 1; i < len(keys); i = int(claimed.Add(1)) - 1 {
-				out[i] = domain.FoldEntity(keys[i], events[i])
+				enc[i], errs[i] = encodeState(domain.FoldEntity(keys[i], events[i]))
 			}
 		})
 	}
 	wg.Wait()
-	return out
+	return enc, errors.Join(errs...)
 }
 
 // splitEntityKey reads the entity of a key of bucketEntityEvents and its
