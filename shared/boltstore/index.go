@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"boucle/shared/domain"
 	"boucle/shared/hlc"
@@ -243,10 +244,22 @@ func timeKey(t time.Time) string {
 // FoldText lower-cases and strips accents, so that "Rayure" finds
 // "rayure" and "éraflure" finds "eraflure" on a shop-floor keyboard.
 func FoldText(s string) string {
+	if isASCII(s) {
+		return strings.ToLower(s) // no accents to strip: most texts, and every first-sync index entry spared a transformer
+	}
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		out = s
 	}
 	return strings.ToLower(out)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -197,3 +197,17 @@ func TestListActionsByOwnerDueAndOverdue(t *testing.T) {
 		t.Fatalf("actions of the complaint = %v", got)
 	}
 }
+
+// FoldText takes a short cut for ASCII text; both ways fold alike.
+func TestFoldTextASCIIAndAccented(t *testing.T) {
+	for in, want := range map[string]string{
+		"Rayure PROFONDE, lot L0815": "rayure profonde, lot l0815",
+		"Éraflure sur la face B":     "eraflure sur la face b",
+		"n°1 ÇA COINCE":              "n°1 ca coince",
+		"":                           "",
+	} {
+		if got := boltstore.FoldText(in); got != want {
+			t.Errorf("FoldText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
