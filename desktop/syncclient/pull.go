@@ -37,30 +37,76 @@ type fetched struct {
 	err  error
 }
 
-// pullPages fetches the next page while the current one is applied, so
-// that the network and the store work side by side on a long pull.
+// pullPages fetches pages ahead while the ones fetched are applied, so
+// that the network and the store work side by side on a long pull. The
+// pages already fetched when the store is free are applied together, in
+// one transaction (see gather).
 func (s *Syncer) pullPages(ctx context.Context, c *Client) (err error) {
 	defer s.foldPulled(&err)
 	cursor, known := s.position()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pages := make(chan fetched, 1)
+	pages := make(chan fetched, pagesAhead)
 	go s.fetch(ctx, c, cursor, pages)
 	var prog progress
 	for f := range pages {
-		if f.err != nil {
-			return f.err
+		if ctx.Err() != nil {
+			return ctx.Err() // stopped: the pages fetched ahead wait for the next pull
 		}
-		if known != "" && f.page.Epoch != known {
-			return &epochChanged{epoch: f.page.Epoch}
+		batch, ferr := gather(f, pages)
+		for i, p := range batch {
+			if known != "" && p.Epoch != known {
+				batch, ferr = batch[:i], &epochChanged{epoch: p.Epoch}
+				break
+			}
+			known = p.Epoch
 		}
-		if err := s.apply(f.page); err != nil {
-			return err
+		if len(batch) > 0 {
+			if err := s.apply(batch); err != nil {
+				return err
+			}
+			s.track(ctx, c, &prog, batch[len(batch)-1])
 		}
-		known = f.page.Epoch
-		s.track(ctx, c, &prog, f.page)
+		if ferr != nil {
+			return ferr
+		}
 	}
 	return ctx.Err()
+}
+
+// pagesAhead is how many pages the fetcher may hold ahead of the store.
+const pagesAhead = 4
+
+// applyEvents is the most events gathered into one transaction. A
+// transaction writes every index page it touches once, however many of
+// its events land there: on a first sync, where each page's events are
+// scattered over the whole entity index, four pages a commit write that
+// index a quarter as often as one page a commit.
+const applyEvents = 4 * syncproto.MaxBatchEvents
+
+// gather returns the fetched page f and the pages already waiting behind
+// it, up to applyEvents events; the error that ended the fetching, if
+// one came first, is returned beside the pages before it.
+func gather(f fetched, pages <-chan fetched) ([]Page, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	batch, n := []Page{f.page}, len(f.page.Events)
+	for n < applyEvents {
+		select {
+		case g, ok := <-pages:
+			if !ok {
+				return batch, nil
+			}
+			if g.err != nil {
+				return batch, g.err
+			}
+			batch, n = append(batch, g.page), n+len(g.page.Events)
+		default:
+			return batch, nil
+		}
+	}
+	return batch, nil
 }
 
 // foldPulled folds what the pull logged (see apply): at the end of every
@@ -110,31 +156,34 @@ func (s *Syncer) fetch(ctx context.Context, c *Client, cursor string, out chan<-
 	}
 }
 
-// apply logs a page and saves its cursor and epoch in one transaction: a
-// workstation stopped between pages resumes after the last one applied,
-// with no gap and nothing applied twice. The events are folded when the
-// pull ends (Store.CatchUp), or by a local write that needs their entity:
-// folding a million events one by one would take minutes, rebuilding the
-// projections once takes seconds.
-func (s *Syncer) apply(p Page) error {
+// apply logs pages and saves the last one's cursor and epoch in one
+// transaction: a workstation stopped between transactions resumes after
+// the last pages applied, with no gap and nothing applied twice. The
+// events are folded when the pull ends (Store.CatchUp), or by a local
+// write that needs their entity: folding a million events one by one
+// would take minutes, rebuilding the projections once takes seconds.
+func (s *Syncer) apply(pages []Page) error {
 	stored := 0
+	last := pages[len(pages)-1]
 	err := s.store.Update(func(tx *boltstore.Tx) error {
-		for i := range p.Events {
-			st, err := tx.Append(&p.Events[i])
-			if err != nil {
-				return err
-			}
-			if st == boltstore.Stored {
-				stored++
+		for _, p := range pages {
+			for i := range p.Events {
+				st, err := tx.Append(&p.Events[i])
+				if err != nil {
+					return err
+				}
+				if st == boltstore.Stored {
+					stored++
+				}
 			}
 		}
-		if err := tx.SetCursor(p.Next); err != nil {
+		if err := tx.SetCursor(last.Next); err != nil {
 			return err
 		}
-		if err := saveSeries(tx, p.Series); err != nil {
+		if err := saveSeries(tx, last.Series); err != nil {
 			return err
 		}
-		return tx.SetServerEpoch(p.Epoch)
+		return tx.SetServerEpoch(last.Epoch)
 	})
 	if stored > 0 {
 		s.storeChanged()
