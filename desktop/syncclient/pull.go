@@ -159,16 +159,17 @@ func (s *Syncer) fetch(ctx context.Context, c *Client, cursor string, out chan<-
 // apply logs pages and saves the last one's cursor and epoch in one
 // transaction: a workstation stopped between transactions resumes after
 // the last pages applied, with no gap and nothing applied twice. The
-// events are folded when the pull ends (Store.CatchUp), or by a local
-// write that needs their entity: folding a million events one by one
-// would take minutes, rebuilding the projections once takes seconds.
+// events are indexed by entity and folded when the pull ends
+// (Store.CatchUp), or by a local write that needs their entity: folding a
+// million events one by one would take minutes, rebuilding the
+// projections once takes seconds.
 func (s *Syncer) apply(pages []Page) error {
 	stored := 0
 	last := pages[len(pages)-1]
 	err := s.store.Update(func(tx *boltstore.Tx) error {
 		for _, p := range pages {
 			for i := range p.Events {
-				st, err := tx.Append(&p.Events[i])
+				st, err := tx.AppendBulk(&p.Events[i])
 				if err != nil {
 					return err
 				}

@@ -53,7 +53,7 @@ func (s *Store) Ingest(events []domain.Event) (stored int, err error) {
 // is recorded as a ClockAlert), then it is logged and folded, or kept
 // unfolded when this version does not know it.
 func (t *Tx) Ingest(e *domain.Event) (IngestStatus, error) {
-	st, err := t.log(e, true)
+	st, err := t.log(e, true, true)
 	if err != nil || st == Duplicate {
 		return st, err
 	}
@@ -64,7 +64,15 @@ func (t *Tx) Ingest(e *domain.Event) (IngestStatus, error) {
 // Store.Project, so that a transaction receiving thousands of events only
 // writes the log: the server acknowledges a push as soon as the events are
 // durably logged, and projects them when the pushes pause.
-func (t *Tx) Append(e *domain.Event) (IngestStatus, error) { return t.log(e, false) }
+func (t *Tx) Append(e *domain.Event) (IngestStatus, error) { return t.log(e, false, true) }
+
+// AppendBulk stores one remote event like Append, and leaves its entry in
+// the per-entity index to Store.IndexEntities as well, which the
+// projection runs first: a long pull's pages scatter their events over
+// that whole index, so writing it page by page rewrote most of its pages
+// at every commit; written once, sorted, after the pull, each page is
+// written about once. Until then entityEvents finds them by a scan.
+func (t *Tx) AppendBulk(e *domain.Event) (IngestStatus, error) { return t.log(e, false, false) }
 
 // AppendNew is Append for an event the caller has just found absent from
 // the log in this transaction (HasEvent, LookUpEvents), with its filing
@@ -72,20 +80,21 @@ func (t *Tx) Append(e *domain.Event) (IngestStatus, error) { return t.log(e, fal
 // a whole batch up at once and reads the filings on other cores, so its
 // single writer neither looks each event up again nor decodes a payload.
 func (t *Tx) AppendNew(e *domain.Event, filing *ComplaintFiling) error {
-	return t.logNew(e, false, filing)
+	return t.logNew(e, false, true, filing)
 }
 
 // log observes, dedupes and logs a remote event; folded says whether the
-// caller folds it at once.
-func (t *Tx) log(e *domain.Event, folded bool) (IngestStatus, error) {
+// caller folds it at once, indexed whether its entity index entry is
+// written now.
+func (t *Tx) log(e *domain.Event, folded, indexed bool) (IngestStatus, error) {
 	if t.HasEvent(e.ID) {
 		return Duplicate, nil
 	}
-	return Stored, t.logNew(e, folded, FilingOf(e))
+	return Stored, t.logNew(e, folded, indexed, FilingOf(e))
 }
 
 // logNew observes and logs a remote event that is not in the log.
-func (t *Tx) logNew(e *domain.Event, folded bool, filing *ComplaintFiling) error {
+func (t *Tx) logNew(e *domain.Event, folded, indexed bool, filing *ComplaintFiling) error {
 	if ahead, flagged := t.store.clock.Observe(e.HLC); flagged {
 		alert := ClockAlert{Event: e.ID, Replica: e.Replica, Remote: e.HLC, AheadMs: ahead.Milliseconds(), SeenAt: t.store.now().UTC()}
 		raw, _ := json.Marshal(alert)
@@ -93,7 +102,7 @@ func (t *Tx) logNew(e *domain.Event, folded bool, filing *ComplaintFiling) error
 			return err
 		}
 	}
-	return t.appendFiled(e, folded, filing)
+	return t.appendFiled(e, folded, indexed, filing)
 }
 
 // HasEvent reports whether the event is in the log.
@@ -103,12 +112,14 @@ func (t *Tx) HasEvent(id uuid.UUID) bool { return t.tx.Bucket(bucketEventIDs).Ge
 // says whether the caller folds it in this transaction: if nothing before
 // it awaits projection, the projection watermark moves past it.
 func (t *Tx) appendEvent(e *domain.Event, folded bool) error {
-	return t.appendFiled(e, folded, FilingOf(e))
+	return t.appendFiled(e, folded, true, FilingOf(e))
 }
 
 // appendFiled is appendEvent with the event's filing already read
-// (FilingOf).
-func (t *Tx) appendFiled(e *domain.Event, folded bool, filing *ComplaintFiling) error {
+// (FilingOf); indexed says whether its per-entity index entry is written
+// now (not by AppendBulk).
+func (t *Tx) appendFiled(e *domain.Event, folded, indexed bool, filing *ComplaintFiling) error {
+	t.indexedPos() // before the log grows: an absent watermark means "all of it"
 	events := t.tx.Bucket(bucketEvents)
 	pos, err := events.NextSequence()
 	if err != nil {
@@ -126,8 +137,13 @@ func (t *Tx) appendFiled(e *domain.Event, folded bool, filing *ComplaintFiling) 
 	if err := t.tx.Bucket(bucketEventIDs).Put(e.ID[:], at); err != nil {
 		return err
 	}
-	if err := t.tx.Bucket(bucketEntityEvents).Put(entityEventKey(e), at); err != nil {
-		return err
+	if indexed {
+		if err := t.tx.Bucket(bucketEntityEvents).Put(entityEventKey(e), at); err != nil {
+			return err
+		}
+		if t.indexed+1 == pos {
+			t.indexed = pos
+		}
 	}
 	if filing != nil {
 		if err := putFiling(t.tx, e.EntityID, filing); err != nil {
@@ -210,6 +226,15 @@ func (t *Tx) refold(k domain.EntityKey) (*domain.State, error) {
 // entityEvents calls fn for each logged event of an entity, in fold order,
 // leaving out the damaged ones (quarantined).
 func (t *Tx) entityEvents(k domain.EntityKey, fn func(*domain.Event) error) error {
+	if t.indexedPos() < t.LogLen() {
+		return t.entityEventsLagging(k, fn)
+	}
+	return t.indexedEntityEvents(k, fn)
+}
+
+// indexedEntityEvents calls fn for each event of the entity in the
+// per-entity index, in fold order.
+func (t *Tx) indexedEntityEvents(k domain.EntityKey, fn func(*domain.Event) error) error {
 	prefix := entityPrefix(k)
 	c := t.tx.Bucket(bucketEntityEvents).Cursor()
 	events := t.tx.Bucket(bucketEvents)

@@ -31,6 +31,9 @@ func (t *Tx) Backlog() uint64 { return t.LogLen() - t.projectedPos() }
 // Project folds up to limit logged events past the watermark, in one
 // transaction, and returns how many remain.
 func (s *Store) Project(limit int) (remaining uint64, err error) {
+	if err := s.IndexEntities(); err != nil { // a refold reads the entity's events from it
+		return 0, err
+	}
 	err = s.Update(func(t *Tx) error {
 		pos := t.projectedPos()
 		c := t.tx.Bucket(bucketEvents).Cursor()
@@ -85,9 +88,12 @@ var rebuildChunk = 2000 // a variable so that a test can make chunks small
 
 // Rebuild refolds every entity from its logged events and rewrites its
 // state and indexes once, then marks the whole log as projected. It walks
-// the per-entity index, so each state is decoded and encoded once however
+// the per-entity index (brought up to the log first), so each state is decoded and encoded once however
 // many events it has, and folds each chunk's entities on every core.
 func (s *Store) Rebuild() error {
+	if err := s.IndexEntities(); err != nil { // the rebuild walks it
+		return err
+	}
 	var target uint64
 	var from []byte
 	for {

@@ -119,6 +119,7 @@ var (
 	keyLocalSeq      = []byte("local_seq")      // last local replica sequence number
 	keyCursor        = []byte("sync_cursor")    // "epoch:seq" of the last pulled page
 	keyProjected     = []byte("projected")      // log position up to which every event is folded
+	keyEntityIndexed = []byte("entity_indexed") // log position up to which every event is in bucketEntityEvents; absent: all of them (entityindex.go)
 	keyServerEpoch   = []byte("server_epoch")   // epoch of the server last synced with
 	keyChecksummed   = []byte("checksummed")    // log position up to which schema 2's events got their checksum
 	keyFilingRekeyed = []byte("filing_rekeyed") // complaint state key up to which schema 3's lists were rekeyed (migrate.go)

@@ -199,6 +199,10 @@ type Tx struct {
 	projected     uint64
 	projectedRead bool
 	replicas      map[string]*replicaMark // high-water marks read or moved (replicas.go)
+	// indexed is the log position up to which every event is in the
+	// per-entity index, read once per transaction (see entityindex.go).
+	indexed     uint64
+	indexedRead bool
 }
 
 type cachedState struct {
@@ -242,6 +246,11 @@ func (s *Store) Update(fn func(*Tx) error) (err error) {
 		}
 		if t.projectedRead {
 			if err := btx.Bucket(bucketMeta).Put(keyProjected, u64(t.projected)); err != nil {
+				return err
+			}
+		}
+		if t.indexedRead {
+			if err := btx.Bucket(bucketMeta).Put(keyEntityIndexed, u64(t.indexed)); err != nil {
 				return err
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -320,37 +321,87 @@ func TestBackupIsACompleteCopy(t *testing.T) {
 
 // A local write while pulled events await projection (a long first sync)
 // sees them: the entity is refolded from the log, so the new event names
-// the latest heads and the references resolve.
+// the latest heads and the references resolve; pulled events logged in
+// bulk, not yet in the per-entity index, too.
 func TestRecordDuringBacklogSeesUnprojectedEvents(t *testing.T) {
-	w := mustOpen(t, boltstore.Options{})
-	seedPlant(t, w)
-	id := file(t, w, filing("CUT1", "P-1", "dent"))
-	ack := record(t, w, engineer, domain.ComplaintAcknowledged, id, &domain.AcknowledgePayload{Deadline: time.Now().Add(day), Assignee: "eng1"})
-	var all []boltstore.LoggedEvent
-	_ = w.View(func(tx *boltstore.Tx) (err error) { all, _, err = tx.LogAfter(0, 1000); return err })
+	for name, appendFn := range map[string]func(*boltstore.Tx, *domain.Event) (boltstore.IngestStatus, error){
+		"Append": (*boltstore.Tx).Append, "AppendBulk": (*boltstore.Tx).AppendBulk,
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := mustOpen(t, boltstore.Options{})
+			seedPlant(t, w)
+			id := file(t, w, filing("CUT1", "P-1", "dent"))
+			ack := record(t, w, engineer, domain.ComplaintAcknowledged, id, &domain.AcknowledgePayload{Deadline: time.Now().Add(day), Assignee: "eng1"})
+			var all []boltstore.LoggedEvent
+			_ = w.View(func(tx *boltstore.Tx) (err error) { all, _, err = tx.LogAfter(0, 1000); return err })
 
-	r := mustOpen(t, boltstore.Options{})
-	err := r.Update(func(tx *boltstore.Tx) error {
-		for i := range all {
-			if _, err := tx.Append(&all[i].Event); err != nil {
-				return err
+			r := mustOpen(t, boltstore.Options{})
+			err := r.Update(func(tx *boltstore.Tx) error {
+				for i := range all {
+					if _, err := appendFn(tx, &all[i].Event); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+			msg := record(t, r, engineer, domain.ComplaintMessagePosted, id, &domain.MessagePayload{Text: "on it"})
+			if len(msg.Parents) != 1 || msg.Parents[0] != ack.ID {
+				t.Fatalf("parents = %v, want the acknowledgement %s", msg.Parents, ack.ID)
+			}
+			if err := r.CatchUp(); err != nil {
+				t.Fatal(err)
+			}
+			st := complaint(t, r, id)
+			if st.Complaint.Status != domain.StatusAcknowledged || len(st.Complaint.Messages) != 1 || st.Meta.Events != 3 {
+				t.Fatalf("after catch-up: %+v", st.Complaint)
+			}
+		})
 	}
-	msg := record(t, r, engineer, domain.ComplaintMessagePosted, id, &domain.MessagePayload{Text: "on it"})
-	if len(msg.Parents) != 1 || msg.Parents[0] != ack.ID {
-		t.Fatalf("parents = %v, want the acknowledgement %s", msg.Parents, ack.ID)
-	}
-	if err := r.CatchUp(); err != nil {
-		t.Fatal(err)
-	}
-	st := complaint(t, r, id)
-	if st.Complaint.Status != domain.StatusAcknowledged || len(st.Complaint.Messages) != 1 || st.Meta.Events != 3 {
-		t.Fatalf("after catch-up: %+v", st.Complaint)
+}
+
+// A log pulled in bulk (AppendBulk, in several transactions) folds into
+// the projections of a store that ingested each event as it came; before
+// the fold, a timeline already shows every logged event of its complaint.
+func TestBulkAppendedLogFoldsAsIngested(t *testing.T) {
+	s, _, _ := plantWithComplaints(t, 30)
+	id := file(t, s, filing("CUT1", "P-9", "burrs"))
+	record(t, s, engineer, domain.ComplaintAcknowledged, id, &domain.AcknowledgePayload{Deadline: time.Now().Add(day), Assignee: "eng1"})
+	record(t, s, engineer, domain.ComplaintMessagePosted, id, &domain.MessagePayload{Text: "sorting the lot"})
+	var all []boltstore.LoggedEvent
+	_ = s.View(func(tx *boltstore.Tx) (err error) { all, _, err = tx.LogAfter(0, 10_000); return err })
+
+	for name, fold := range map[string]func(*boltstore.Store) error{"Project": (*boltstore.Store).CatchUp, "Rebuild": (*boltstore.Store).Rebuild} {
+		t.Run(name, func(t *testing.T) {
+			r := mustOpen(t, boltstore.Options{})
+			for part := range slices.Chunk(all, 25) {
+				err := r.Update(func(tx *boltstore.Tx) error {
+					for i := range part {
+						if _, err := tx.AppendBulk(&part[i].Event); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			_ = r.View(func(tx *boltstore.Tx) error {
+				if tl, err := tx.Timeline(id); err != nil || len(tl) != 3 {
+					t.Fatalf("timeline before the fold: %d events, %v; want 3", len(tl), err)
+				}
+				return nil
+			})
+			if err := fold(r); err != nil {
+				t.Fatal(err)
+			}
+			if statesHash(t, r) != statesHash(t, s) {
+				t.Fatal("the projections of the log pulled in bulk differ from the ingested ones")
+			}
+		})
 	}
 }
 
