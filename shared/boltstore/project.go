@@ -159,6 +159,7 @@ func (t *Tx) rebuildChunk(from []byte) (next []byte, err error) {
 // writeRebuilt writes refolded states, in key order, and their indexes.
 func (t *Tx) writeRebuilt(keys []domain.EntityKey, encoded []*encodedState) error {
 	states := t.tx.Bucket(bucketStates)
+	states.FillPercent = rebuiltStatesFill
 	var idx indexWrites
 	for i, k := range keys {
 		old, err := t.loadState(k)

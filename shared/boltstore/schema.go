@@ -95,6 +95,13 @@ var (
 	BucketBlobUploads   = []byte("blob_uploads")   // uploader + 0 + SHA-256 → size, upload time: evidence no event referenced yet
 )
 
+// rebuiltStatesFill is how full bbolt leaves the pages of the states a
+// rebuild writes, in key order, instead of its default half: a page split
+// in key order is never written into again, so half-full pages only
+// doubled the bytes written and the file (the log's logFillPercent, for
+// the same reason).
+const rebuiltStatesFill = 1.0
+
 // filingOrderBuckets are keyed by filedKey (schema 4).
 var filingOrderBuckets = [][]byte{
 	bucketComplaintText, idxComplaintFiled, idxComplaintStatus, idxComplaintSupplier, idxComplaintFiling, idxComplaintAssignee,
