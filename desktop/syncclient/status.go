@@ -81,8 +81,7 @@ func (s *Syncer) countConflicts() {
 	if !dirty {
 		return
 	}
-	var n int
-	_ = s.store.View(func(tx *boltstore.Tx) error { n = tx.ConflictedEntities(); return nil })
+	n, _ := s.store.CountConflicted()
 	s.mu.Lock()
 	s.st.openConflicts = n
 	s.mu.Unlock()

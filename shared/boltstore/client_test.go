@@ -218,7 +218,12 @@ func statesHash(tb testing.TB, s *boltstore.Store) (h [32]byte) {
 	return h
 }
 
+// conflicted counts the conflicted entities, in one transaction and as
+// the sync status does (Store.CountConflicted): both must agree.
 func conflicted(tb testing.TB, s *boltstore.Store) (n int) {
 	view(tb, s, func(tx *boltstore.Tx) { n = tx.ConflictedEntities() })
+	if m, err := s.CountConflicted(); err != nil || m != n {
+		tb.Fatalf("CountConflicted = %d, %v; ConflictedEntities = %d", m, err, n)
+	}
 	return n
 }

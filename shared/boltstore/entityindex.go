@@ -29,6 +29,10 @@ func (t *Tx) indexedPos() uint64 {
 	return t.indexed
 }
 
+// indexScan is how many logged events IndexEntities reads in one read
+// transaction, between two releases of the pages read (ReleaseMapped).
+const indexScan = 100_000
+
 // indexChunk is how many index entries one transaction of IndexEntities
 // writes: each covers a run of sorted keys, so each page of the index is
 // written about once.
@@ -41,32 +45,33 @@ var indexChunk = 100_000 // a variable so that a test can make chunks small
 // entries in transactions of indexChunk keys; stopped midway, it starts
 // again from the watermark, and writing an entry twice changes nothing.
 func (s *Store) IndexEntities() error {
-	var to uint64
-	var lags bool
-	var arena []byte
-	var entries []indexedEntry
-	err := s.View(func(t *Tx) error {
-		from := t.indexedPos()
-		to = t.LogLen()
-		if lags = from < to; !lags {
-			return nil
-		}
-		c := t.tx.Bucket(bucketEvents).Cursor()
-		for k, v := c.Seek(u64(from + 1)); k != nil && readU64(k) <= to; k, v = c.Next() {
-			e, ok, err := t.readLogged(readU64(k), v)
-			if err != nil {
-				return err
-			}
-			if ok {
-				off := len(arena)
-				arena = append(arena, entityEventKey(&e)...)
-				entries = append(entries, indexedEntry{off: off, end: len(arena), pos: readU64(k)})
-			}
-		}
-		return nil
-	})
-	if err != nil || !lags {
+	var from, to uint64
+	err := s.View(func(t *Tx) error { from, to = t.indexedPos(), t.LogLen(); return nil })
+	if err != nil || from >= to {
 		return err
+	}
+	arena := make([]byte, 0, (to-from)*64)
+	entries := make([]indexedEntry, 0, to-from)
+	for next := from + 1; next <= to; next += indexScan {
+		err := s.View(func(t *Tx) error {
+			c := t.tx.Bucket(bucketEvents).Cursor()
+			for k, v := c.Seek(u64(next)); k != nil && readU64(k) <= min(to, next+indexScan-1); k, v = c.Next() {
+				e, ok, err := t.readLogged(readU64(k), v)
+				if err != nil {
+					return err
+				}
+				if ok {
+					off := len(arena)
+					arena = append(arena, entityEventKey(&e)...)
+					entries = append(entries, indexedEntry{off: off, end: len(arena), pos: readU64(k)})
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		s.ReleaseMapped() // the log's pages just read
 	}
 	key := func(e indexedEntry) []byte { return arena[e.off:e.end] }
 	slices.SortFunc(entries, func(a, b indexedEntry) int { return bytes.Compare(key(a), key(b)) })

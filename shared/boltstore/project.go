@@ -112,6 +112,7 @@ func (s *Store) Rebuild() error {
 		if err != nil || from == nil {
 			return err
 		}
+		s.ReleaseMapped() // the chunk's events, read back from all over the log
 	}
 }
 
