@@ -158,7 +158,10 @@ shoot() {
 			fi
 			kill -0 $p 2>/dev/null || exit 3
 			timeout 20 import -window "$wid" "'"$png"'" || exit 4
-			kill $p; wait $p 2>/dev/null || true
+			# Fyne 2.8.1 can stay blocked in its quit with a pop-up menu
+			# open: 15 s, then killed.
+			kill $p; for _ in $(seq 75); do kill -0 $p 2>/dev/null || break; sleep 0.2; done
+			kill -9 $p 2>/dev/null; wait $p 2>/dev/null || true
 		' _ "$app_bin" "$@" || {
 		cat "$tmp/shot.log" >>"$tmp/app.log"
 		echo "screenshots: $lang-$name failed; the app's log ends with:" >&2
