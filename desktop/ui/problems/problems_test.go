@@ -30,7 +30,9 @@ type rig struct {
 
 func seeded(t *testing.T) (*boltstore.Store, *viewmodel.Model) {
 	t.Helper()
-	s := fixture.Open(t)
+	// A stepping clock: an action completed and a complaint filed next
+	// are never in the same millisecond ("after prevention" is strict).
+	s := fixture.OpenWithClock(t, fixture.Stepping(10*time.Millisecond))
 	fixture.Seed(t, s)
 	m := viewmodel.New(s, "PRESS2", nil)
 	m.SetSession(model.Session{Login: fixture.Engineer.Login, Role: fixture.Engineer.Role})
