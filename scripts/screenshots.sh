@@ -79,7 +79,7 @@ screens=(
 	"operator-add-file-dialog|emma.roux|report-form||report.add_file"
 	"manager-export-menu|claire.martin|dashboard||dashboard.export"
 	"manager-export-dialog|claire.martin|dashboard||dashboard.export>dashboard.export.complaints_xlsx"
-	"engineer-8d-dialog|julien.moreau|complaint:resolved||detail.eightd"
+	"engineer-8d-dialog|julien.moreau|complaint:closed||detail.eightd"
 	"operator-refused|emma.roux|refused"
 	"sync-clock-ahead|julien.moreau|inbox|BOUCLE_TEST_CLOCK_AHEAD=48h"
 	# The filing form: drafts, keyboard-first filing.

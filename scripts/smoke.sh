@@ -126,7 +126,7 @@ dialog "add a photo or file" emma.roux report-form report.add_file
 dialog "keep the draft" emma.roux report-draft "report.draft_discard?>menu:mine"
 dialog "exports" claire.martin dashboard \
 	"$(printf 'dashboard.export>dashboard.export.%s>Escape>' complaints_xlsx complaints_csv actions_xlsx actions_csv)dashboard.export>dashboard.export.monthly"
-dialog "8D report" julien.moreau complaint:resolved detail.eightd
+dialog "8D report" julien.moreau complaint:closed detail.eightd
 dialog "files after filing" emma.roux complaint-mine:acknowledged:attach panel.choose_file
 dialog "photo full size" julien.moreau complaint-photo:files detail.open_photo
 # Every dialog of the administration screen, one after the other: each

@@ -110,10 +110,36 @@ func waitFirstSync(ws *viewmodel.Workstation, log *slog.Logger) {
 	if s := ws.Status(); !s.LastSuccess.IsZero() && !s.Syncing {
 		return
 	}
+	deadline := time.After(firstSyncWait)
 	select {
 	case <-synced:
-	case <-time.After(firstSyncWait):
+	case <-deadline:
 		log.Error("test mode: no complete sync", "waited", firstSyncWait)
+		return
+	}
+	waitFolded(ws, deadline, log)
+}
+
+// waitFolded waits until every logged event is folded. A first pull logs
+// its pages and folds them at its end; an app stopped in between (each
+// smoke step is a new run on the same data) leaves a backlog its next
+// sync cycle folds, while the last success recorded makes the sync look
+// complete: the screen's complaint would not be listed yet.
+func waitFolded(ws *viewmodel.Workstation, deadline <-chan time.Time, log *slog.Logger) {
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var backlog uint64
+		_ = ws.Store().View(func(t *boltstore.Tx) error { backlog = t.Backlog(); return nil })
+		if backlog == 0 {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			log.Error("test mode: events still to fold", "backlog", backlog)
+			return
+		}
 	}
 }
 
