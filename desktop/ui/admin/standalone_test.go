@@ -3,7 +3,7 @@ package admin
 import (
 	"testing"
 
-	"boucle/desktop/syncclient"
+	"boucle/desktop/internal/fixture"
 	"boucle/desktop/ui/uitest"
 	"boucle/desktop/viewmodel"
 	"boucle/shared/domain"
@@ -13,18 +13,7 @@ import (
 // signed in.
 func standalone(t *testing.T) *viewmodel.Workstation {
 	t.Helper()
-	w, err := viewmodel.OpenWorkstation(t.TempDir(), "", syncclient.Config{Verifier: syncclient.VerifierParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	if err := w.StartStandalone("PRESS2", "Press 2", "admin", "Admin", "password1"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.SignIn("admin", "password1"); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return fixture.Standalone(t, fixture.CheapVerifier)
 }
 
 // TestStandaloneWorkstationAdministersItsOwnDirectory: without a server

@@ -5,25 +5,14 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"boucle/desktop/syncclient"
+	"boucle/desktop/internal/fixture"
 	"boucle/desktop/ui/uitest"
 	"boucle/desktop/viewmodel"
 )
 
 func standalone(t *testing.T) *viewmodel.Workstation {
 	t.Helper()
-	w, err := viewmodel.OpenWorkstation(t.TempDir(), "", syncclient.Config{Verifier: syncclient.VerifierParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	if err := w.StartStandalone("PRESS2", "Press 2", "admin", "Admin", "password1"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.SignIn("admin", "password1"); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return fixture.Standalone(t, fixture.CheapVerifier)
 }
 
 func TestSaveSettings(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"boucle/desktop/internal/fixture"
 	"boucle/desktop/syncclient"
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/model"
@@ -17,7 +18,7 @@ import (
 	"boucle/shared/domain"
 )
 
-var cheap = syncclient.Config{Verifier: syncclient.VerifierParams{Time: 1, MemoryKiB: 64, Threads: 1}}
+var cheap = fixture.CheapVerifier
 
 // plant sets a standalone workstation up with an admin, an operator, two
 // engineers and a manager, all with the password "password1".
@@ -26,17 +27,7 @@ func plant(t *testing.T) *viewmodel.Workstation { t.Helper(); return plantWith(t
 // plantWith is plant with a sync configuration (its clock: cfg.Now).
 func plantWith(t *testing.T, cfg syncclient.Config) *viewmodel.Workstation {
 	t.Helper()
-	w, err := viewmodel.OpenWorkstation(t.TempDir(), "", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	if err := w.StartStandalone("PRESS2", "Press 2", "admin", "Admin", "password1"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.SignIn("admin", "password1"); err != nil {
-		t.Fatal(err)
-	}
+	w := fixture.Standalone(t, cfg)
 	if err := w.AddStation("CUT1", "Cutting 1"); err != nil {
 		t.Fatal(err)
 	}
