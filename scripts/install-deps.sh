@@ -5,6 +5,9 @@
 #   - cgo build of the Fyne desktop app: gcc pkg-config and the GL/X11/Wayland headers
 #   - headless runs and screenshots: xvfb xauth libgl1-mesa-dri imagemagick xdotool dbus-x11
 #   - PDF checks: poppler-utils (pdftoppm)
+#   - the PostgreSQL store's tests: postgresql (Debian 12: PostgreSQL 15); they
+#     start their own server from its binaries (internal/pgtest), not the
+#     package's service
 #   - Go >= 1.26 on PATH or in /usr/local/go/bin
 #
 # Exit status: 0 when everything is present (or was installed), 1 otherwise.
@@ -15,6 +18,7 @@ packages=(
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
 	libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
 	xvfb xauth libgl1-mesa-dri imagemagick xdotool poppler-utils dbus-x11
+	postgresql
 )
 go_min_major=1
 go_min_minor=26

@@ -1,0 +1,78 @@
+package pgtest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+)
+
+func TestMain(m *testing.M) { os.Exit(Main(m)) }
+
+// Each test gets its own empty database on the one server of the binary.
+func TestDBIsFreshAndPrivateToTheTest(t *testing.T) {
+	ctx := context.Background()
+	a, b := DB(t), DB(t)
+	if a == b {
+		t.Fatalf("two databases share the URL %s", a)
+	}
+	ca := connect(t, a)
+	if _, err := ca.Exec(ctx, "CREATE TABLE marker (n int)"); err != nil {
+		t.Fatal(err)
+	}
+	cb := connect(t, b)
+	var n int
+	if err := cb.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE tablename = 'marker'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatal("a table created in one test's database is visible in another's")
+	}
+	var sync, addr string
+	if err := ca.QueryRow(ctx, "SELECT current_setting('synchronous_commit'), host(inet_server_addr())").Scan(&sync, &addr); err != nil {
+		t.Fatal(err)
+	}
+	if sync != "on" || addr != "127.0.0.1" {
+		t.Fatalf("synchronous_commit %s on %s, want on on 127.0.0.1", sync, addr)
+	}
+}
+
+// As root the cluster's files belong to the postgres user, which runs it.
+func TestClusterRunsUnprivileged(t *testing.T) {
+	s := Server(t)
+	fi, err := os.Stat(filepath.Join(s.dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid := fi.Sys().(*syscall.Stat_t).Uid
+	if os.Geteuid() == 0 && uid == 0 {
+		t.Fatal("the cluster's data directory belongs to root")
+	}
+	if os.Geteuid() != 0 && int(uid) != os.Geteuid() {
+		t.Fatalf("the data directory belongs to uid %d, not to the tests' user", uid)
+	}
+}
+
+// Without the binaries the harness fails, saying what to run; it never
+// skips.
+func TestMissingBinariesSayWhatToInstall(t *testing.T) {
+	t.Setenv("BOUCLE_PG_BIN", filepath.Join(t.TempDir(), "nowhere"))
+	_, err := start()
+	if err == nil || !strings.Contains(err.Error(), "scripts/install-deps.sh") {
+		t.Fatalf("start without binaries: %v, want a message naming scripts/install-deps.sh", err)
+	}
+}
+
+func connect(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	c, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}
