@@ -18,8 +18,9 @@ import (
 // through the running server's admin socket (AdminClient) when one does:
 // bbolt lets one process open the file.
 type Admin struct {
-	store *boltstore.Store
-	now   func() time.Time
+	store  *boltstore.Store // the log: backups, the reference seed, quarantine
+	access AccessStore
+	now    func() time.Time
 	// actor authors the directory events: the server's administrator
 	// account for the command line, the signed-in administrator over the
 	// admin API (As), so that the audit trail says who.
@@ -32,10 +33,14 @@ type Admin struct {
 
 // NewAdmin returns the commands on a store opened with OpenStore.
 func NewAdmin(store *boltstore.Store, now func() time.Time) *Admin {
+	return newAdmin(store, boltAccess(store), now)
+}
+
+func newAdmin(store *boltstore.Store, access AccessStore, now func() time.Time) *Admin {
 	if now == nil {
 		now = time.Now
 	}
-	return &Admin{store: store, now: now, actor: serverActor}
+	return &Admin{store: store, access: access, now: now, actor: serverActor}
 }
 
 // As returns the commands carried out in the name of a signed-in
@@ -118,14 +123,14 @@ func (a *Admin) AddUser(_ context.Context, u NewUser) (Credentials, error) {
 	if err := p.Validate(); err != nil {
 		return Credentials{}, err
 	}
-	err = a.store.Update(func(t *boltstore.Tx) error {
+	err = a.access.UpdateAccess(func(t AccessTx) error {
 		if err := requireActiveStation(t, u.Station); err != nil {
 			return err
 		}
 		if err := a.record(t, boltstore.Command{Type: domain.UserRegistered, EntityID: u.Login, Payload: p}); err != nil {
 			return err
 		}
-		return putAccount(t.Bolt(), &account{Login: u.Login, Hash: hash, Changed: a.now().UTC()})
+		return t.PutAccount(&account{Login: u.Login, Hash: hash, Changed: a.now().UTC()})
 	})
 	return creds, err
 }
@@ -155,7 +160,7 @@ func (a *Admin) DisableUser(_ context.Context, login, reason string) error {
 	if reason == "" {
 		reason = "disabled by an administrator"
 	}
-	return a.store.Update(func(t *boltstore.Tx) error {
+	return a.access.UpdateAccess(func(t AccessTx) error {
 		u, err := existingUser(t, login)
 		if err != nil {
 			return err
@@ -169,7 +174,7 @@ func (a *Admin) DisableUser(_ context.Context, login, reason string) error {
 		if err := a.record(t, boltstore.Command{Type: domain.UserDisabled, EntityID: login, Payload: &domain.ReasonPayload{Reason: reason}}); err != nil {
 			return err
 		}
-		return revokeUserTokens(t.Bolt(), login, a.now(), "user disabled")
+		return revokeUserTokens(t, login, a.now(), "user disabled")
 	})
 }
 
@@ -180,14 +185,14 @@ func (a *Admin) ResetPassword(_ context.Context, login, password string) (Creden
 	if err != nil {
 		return Credentials{}, err
 	}
-	err = a.store.Update(func(t *boltstore.Tx) error {
+	err = a.access.UpdateAccess(func(t AccessTx) error {
 		if err := a.checkActor(t); err != nil {
 			return err
 		}
 		if _, err := existingUser(t, login); err != nil {
 			return err
 		}
-		old, err := getAccount(t.Bolt(), login)
+		old, err := t.Account(login)
 		if err != nil {
 			return err
 		}
@@ -195,10 +200,10 @@ func (a *Admin) ResetPassword(_ context.Context, login, password string) (Creden
 		if old != nil {
 			next.KeyGen = old.KeyGen + 1 // the old password's author keys stop verifying
 		}
-		if err := putAccount(t.Bolt(), next); err != nil {
+		if err := t.PutAccount(next); err != nil {
 			return err
 		}
-		return revokeUserTokens(t.Bolt(), login, a.now(), "password reset")
+		return revokeUserTokens(t, login, a.now(), "password reset")
 	})
 	return creds, err
 }
@@ -206,14 +211,14 @@ func (a *Admin) ResetPassword(_ context.Context, login, password string) (Creden
 // Users lists the directory, by login.
 func (a *Admin) Users(context.Context) ([]UserInfo, error) {
 	var out []UserInfo
-	err := a.store.View(func(t *boltstore.Tx) error {
+	err := a.access.ViewAccess(func(t AccessTx) error {
 		users, err := t.Users()
 		if err != nil {
 			return err
 		}
 		for _, u := range users {
 			info := UserInfo{User: u}
-			acc, err := getAccount(t.Bolt(), u.Login)
+			acc, err := t.Account(u.Login)
 			if err != nil {
 				return err
 			}
@@ -234,7 +239,7 @@ func (a *Admin) AddStation(_ context.Context, code, name string) error {
 	if !domain.ValidStationCode(code) {
 		return domain.FieldError("code", "a station code is upper-case letters, digits, '-' or '_' (at most 16)")
 	}
-	return a.store.Update(func(t *boltstore.Tx) error {
+	return a.access.UpdateAccess(func(t AccessTx) error {
 		return a.record(t, boltstore.Command{Type: domain.StationDefined, EntityID: code, Payload: &domain.StationPayload{Name: name}})
 	})
 }
@@ -242,7 +247,7 @@ func (a *Admin) AddStation(_ context.Context, code, name string) error {
 // Stations lists the stations, by code.
 func (a *Admin) Stations(context.Context) ([]domain.Station, error) {
 	var out []domain.Station
-	err := a.store.View(func(t *boltstore.Tx) (err error) { out, err = t.Stations(); return err })
+	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = t.Stations(); return err })
 	slices.SortFunc(out, func(x, y domain.Station) int { return strings.Compare(x.Code, y.Code) })
 	return out, err
 }
@@ -270,14 +275,16 @@ func (a *Admin) issueEnrolment(note string, ttl time.Duration, replace string) (
 	}
 	code := newEnrolmentCode()
 	en := enrolment{Note: note, Created: a.now().UTC(), Expires: a.now().Add(ttl).UTC(), Replace: replace, By: a.by}
-	err := a.store.Update(func(t *boltstore.Tx) error {
+	err := a.access.UpdateAccess(func(t AccessTx) error {
 		if err := a.checkActor(t); err != nil {
 			return err
 		}
-		if replace != "" && !deviceExists(t.Bolt(), replace) {
-			return domain.Errorf(domain.ENotFound, "no device %s (see device list)", replace)
+		if replace != "" {
+			if d, err := t.Device(replace); err != nil || d == nil {
+				return orErr(err, domain.Errorf(domain.ENotFound, "no device %s (see device list)", replace))
+			}
 		}
-		return putJSON(t.Bolt().Bucket(boltstore.BucketEnrolments), enrolmentKey(code), en)
+		return t.PutEnrolment(enrolmentHash(code), &en)
 	})
 	if err != nil {
 		return Enrolment{}, err
@@ -288,7 +295,7 @@ func (a *Admin) issueEnrolment(note string, ttl time.Duration, replace string) (
 // Devices lists the enrolled devices, revoked ones included.
 func (a *Admin) Devices(context.Context) ([]Device, error) {
 	var out []Device
-	err := a.store.View(func(t *boltstore.Tx) error { out = listDevices(t.Bolt()); return nil })
+	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = t.Devices(); return err })
 	for i := range out {
 		out[i].KeyHash = "" // not a secret, but of no use to anyone reading a listing
 	}
@@ -304,20 +311,19 @@ func (a *Admin) RevokeDevice(_ context.Context, id, reason string) error {
 	if err := (&domain.ReasonPayload{Reason: reason}).Validate(); err != nil {
 		return err
 	}
-	return a.store.Update(func(t *boltstore.Tx) error {
+	return a.access.UpdateAccess(func(t AccessTx) error {
 		if err := a.checkActor(t); err != nil {
 			return err
 		}
-		b := t.Bolt().Bucket(boltstore.BucketDevices)
-		var d Device
-		if ok, err := getJSON(b, []byte(id), &d); err != nil || !ok {
+		d, err := t.Device(id)
+		if err != nil || d == nil {
 			return orErr(err, domain.RuleError(domain.ENotFound, "device.exists", "no device %s", id))
 		}
 		if d.Revoked {
 			return nil
 		}
 		d.Revoked, d.RevokedAt, d.Why, d.RevokedBy = true, a.now().UTC(), reason, a.by
-		return putJSON(b, []byte(id), d)
+		return t.PutDevice(d)
 	})
 }
 
@@ -332,7 +338,7 @@ func (a *Admin) Backup(_ context.Context, dest string) (BackupInfo, error) {
 		return BackupInfo{}, err
 	}
 	var ep Epoch
-	_ = a.store.View(func(t *boltstore.Tx) error { ep = readEpoch(t.Bolt()); return nil })
+	_ = a.access.ViewAccess(func(t AccessTx) (err error) { ep, err = epochIn(t); return err })
 	if err := a.store.Backup(dest); err != nil {
 		return BackupInfo{}, err
 	}
@@ -355,12 +361,16 @@ type PlantStatus struct {
 // Status reads the store's PlantStatus.
 func (a *Admin) Status() (PlantStatus, error) {
 	var st PlantStatus
-	err := a.store.View(func(t *boltstore.Tx) error {
-		st.Accounts = hasAccounts(t.Bolt())
-		if raw := t.Bolt().Bucket(boltstore.BucketServerConfig).Get(keyDemo); raw != nil {
-			return st.DemoSeeded.UnmarshalText(raw)
+	err := a.access.ViewAccess(func(t AccessTx) error {
+		var err error
+		if st.Accounts, err = t.HasAccounts(); err != nil {
+			return err
 		}
-		return nil
+		raw, err := t.Setting(settingDemo)
+		if err != nil || raw == nil {
+			return err
+		}
+		return st.DemoSeeded.UnmarshalText(raw)
 	})
 	return st, err
 }
@@ -371,8 +381,8 @@ func (a *Admin) MarkDemo(at time.Time) error {
 	if err != nil {
 		return err
 	}
-	return a.store.Update(func(t *boltstore.Tx) error {
-		return t.Bolt().Bucket(boltstore.BucketServerConfig).Put(keyDemo, raw)
+	return a.access.UpdateAccess(func(t AccessTx) error {
+		return t.PutSetting(settingDemo, raw)
 	})
 }
 

@@ -137,13 +137,13 @@ func (a *Admin) deviceList(c *gin.Context) (any, error) {
 	devices, err := a.Devices(c)
 	out := make([]syncproto.AdminDevice, 0, len(devices))
 	for i := range devices {
-		out = append(out, devices[i].forAdmin())
+		out = append(out, deviceForAdmin(&devices[i]))
 	}
 	return out, err
 }
 
-// forAdmin is what the admin API shows of a device.
-func (d *Device) forAdmin() syncproto.AdminDevice {
+// deviceForAdmin is what the admin API shows of a device.
+func deviceForAdmin(d *Device) syncproto.AdminDevice {
 	return syncproto.AdminDevice{ID: d.ID, Name: d.Name, Note: d.Note, IssuedBy: d.IssuedBy, Station: d.Station, Series: d.Series,
 		Enrolled: d.Enrolled, LastSeen: d.LastSeen, Revoked: d.Revoked, RevokedAt: d.RevokedAt, RevokedBy: d.RevokedBy, Why: d.Why}
 }

@@ -25,16 +25,12 @@ var errNotAdmin = domain.RuleError(domain.EForbidden, "auth.forbidden",
 // record records directory events in the actor's name, after checking
 // that the actor may still administer, and acknowledges them at once: the
 // server pushes its own events nowhere.
-func (a *Admin) record(t *boltstore.Tx, cmds ...boltstore.Command) error {
+func (a *Admin) record(t AccessTx, cmds ...boltstore.Command) error {
 	if err := a.checkActor(t); err != nil {
 		return err
 	}
 	for _, cmd := range cmds {
-		e, err := t.Record(a.actor, cmd)
-		if err != nil {
-			return err
-		}
-		if err := t.Acknowledge(e.Seq); err != nil {
+		if err := t.RecordServerEvent(a.actor, cmd); err != nil {
 			return err
 		}
 	}
@@ -44,7 +40,7 @@ func (a *Admin) record(t *boltstore.Tx, cmds ...boltstore.Command) error {
 // checkActor refuses a write of a signed-in administrator disabled or
 // demoted since their request was let in: the directory as it stands in
 // this very transaction decides.
-func (a *Admin) checkActor(t *boltstore.Tx) error {
+func (a *Admin) checkActor(t AccessTx) error {
 	if !a.signedIn {
 		return nil
 	}
@@ -59,7 +55,7 @@ func (a *Admin) checkActor(t *boltstore.Tx) error {
 }
 
 // existingUser returns a user of the directory, or ENotFound (user.exists).
-func existingUser(t *boltstore.Tx, login string) (*domain.User, error) {
+func existingUser(t AccessTx, login string) (*domain.User, error) {
 	u, err := directoryUser(t, login)
 	if err == nil && u == nil {
 		err = domain.RuleError(domain.ENotFound, "user.exists", "no user %s", login)
@@ -69,7 +65,7 @@ func existingUser(t *boltstore.Tx, login string) (*domain.User, error) {
 
 // requireActiveStation checks a user's home station: none, or an active
 // station.
-func requireActiveStation(t *boltstore.Tx, code string) error {
+func requireActiveStation(t AccessTx, code string) error {
 	if code == "" {
 		return nil
 	}
@@ -80,11 +76,18 @@ func requireActiveStation(t *boltstore.Tx, code string) error {
 	return nil
 }
 
+// adminDirectory is what rule user.last_admin reads: the directory and
+// the accounts.
+type adminDirectory interface {
+	Users() ([]domain.User, error)
+	Account(login string) (*account, error)
+}
+
 // keepAnAdministrator refuses to disable or demote login when they are
 // the plant's last active administrator (enabled, with a password to sign
 // in with): nobody could administer the plant over the network afterwards.
 // leaving tells whether the change takes login out of the administrators.
-func keepAnAdministrator(t *boltstore.Tx, login string, role domain.Role, leaving bool) error {
+func keepAnAdministrator(t adminDirectory, login string, role domain.Role, leaving bool) error {
 	if !leaving || role != domain.RoleAdmin {
 		return nil
 	}
@@ -96,7 +99,7 @@ func keepAnAdministrator(t *boltstore.Tx, login string, role domain.Role, leavin
 		if u.Login == login || u.Disabled || u.Role != domain.RoleAdmin {
 			continue
 		}
-		if acc, err := getAccount(t.Bolt(), u.Login); err != nil || acc != nil {
+		if acc, err := t.Account(u.Login); err != nil || acc != nil {
 			return err // another active administrator remains
 		}
 	}
@@ -123,7 +126,7 @@ func (a *Admin) UpdateUser(_ context.Context, login string, u UserUpdate) (UserI
 		return UserInfo{}, err
 	}
 	var out UserInfo
-	err := a.store.Update(func(t *boltstore.Tx) error {
+	err := a.access.UpdateAccess(func(t AccessTx) error {
 		cur, err := existingUser(t, login)
 		if err != nil {
 			return err
@@ -154,7 +157,7 @@ func (a *Admin) EnableUser(_ context.Context, login, note string) (UserInfo, err
 		return UserInfo{}, err
 	}
 	var out UserInfo
-	err := a.store.Update(func(t *boltstore.Tx) error {
+	err := a.access.UpdateAccess(func(t AccessTx) error {
 		cur, err := existingUser(t, login)
 		if err != nil {
 			return err
@@ -173,17 +176,17 @@ func (a *Admin) EnableUser(_ context.Context, login, note string) (UserInfo, err
 // User returns one user of the directory.
 func (a *Admin) User(_ context.Context, login string) (UserInfo, error) {
 	var out UserInfo
-	err := a.store.View(func(t *boltstore.Tx) (err error) { out, err = userInfo(t, login); return err })
+	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = userInfo(t, login); return err })
 	return out, err
 }
 
-func userInfo(t *boltstore.Tx, login string) (UserInfo, error) {
+func userInfo(t AccessTx, login string) (UserInfo, error) {
 	u, err := existingUser(t, login)
 	if err != nil {
 		return UserInfo{}, err
 	}
 	info := UserInfo{User: *u}
-	acc, err := getAccount(t.Bolt(), login)
+	acc, err := t.Account(login)
 	if acc != nil {
 		info.HasPassword, info.PasswordChanged = true, acc.Changed
 	}
@@ -207,7 +210,7 @@ func (a *Admin) changeStation(code string, cmd boltstore.Command) (domain.Statio
 		return domain.Station{}, err
 	}
 	var out domain.Station
-	err := a.store.Update(func(t *boltstore.Tx) error {
+	err := a.access.UpdateAccess(func(t AccessTx) error {
 		cur, err := station(t, code)
 		if err != nil {
 			return err
@@ -226,12 +229,12 @@ func (a *Admin) changeStation(code string, cmd boltstore.Command) (domain.Statio
 // stationNow reads one station.
 func (a *Admin) stationNow(code string) (domain.Station, error) {
 	var out domain.Station
-	err := a.store.View(func(t *boltstore.Tx) (err error) { out, err = station(t, code); return err })
+	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = station(t, code); return err })
 	return out, err
 }
 
 // station returns one station, or ENotFound (station.exists).
-func station(t *boltstore.Tx, code string) (domain.Station, error) {
+func station(t AccessTx, code string) (domain.Station, error) {
 	st, err := t.State(domain.EntityKey{Type: domain.EntityStation, ID: code})
 	if domain.ErrorCode(err) == domain.ENotFound || (err == nil && st.Station == nil) {
 		return domain.Station{}, domain.RuleError(domain.ENotFound, "station.exists", "no station %s", code)
@@ -245,7 +248,7 @@ func station(t *boltstore.Tx, code string) (domain.Station, error) {
 // Categories lists the defect categories by code, retired ones included.
 func (a *Admin) Categories(context.Context) ([]domain.Category, error) {
 	var out []domain.Category
-	err := a.store.View(func(t *boltstore.Tx) (err error) { out, err = t.Categories(); return err })
+	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = t.Categories(); return err })
 	slices.SortFunc(out, func(x, y domain.Category) int { return strings.Compare(x.Code, y.Code) })
 	return out, err
 }
@@ -280,7 +283,7 @@ func (a *Admin) changeCategory(code string, existing bool, cmd boltstore.Command
 		return domain.Category{}, err
 	}
 	var out domain.Category
-	err := a.store.Update(func(t *boltstore.Tx) error {
+	err := a.access.UpdateAccess(func(t AccessTx) error {
 		cur, err := category(t, code)
 		if existing && err != nil {
 			return err
@@ -296,7 +299,7 @@ func (a *Admin) changeCategory(code string, existing bool, cmd boltstore.Command
 	return out, err
 }
 
-func category(t *boltstore.Tx, code string) (domain.Category, error) {
+func category(t AccessTx, code string) (domain.Category, error) {
 	st, err := t.State(domain.EntityKey{Type: domain.EntityCategory, ID: code})
 	if domain.ErrorCode(err) == domain.ENotFound || (err == nil && st.Category == nil) {
 		return domain.Category{}, domain.RuleError(domain.ENotFound, "category.exists", "no category %s", code)
@@ -311,7 +314,7 @@ func category(t *boltstore.Tx, code string) (domain.Category, error) {
 // first.
 func (a *Admin) Severities(context.Context) ([]domain.SeverityConfig, error) {
 	var out []domain.SeverityConfig
-	err := a.store.View(func(t *boltstore.Tx) (err error) { out, err = t.Severities(); return err })
+	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = t.Severities(); return err })
 	return out, err
 }
 
@@ -326,7 +329,7 @@ func (a *Admin) ConfigureSeverity(_ context.Context, s domain.Severity, d Severi
 		return domain.SeverityConfig{}, err
 	}
 	var out domain.SeverityConfig
-	err := a.store.Update(func(t *boltstore.Tx) error {
+	err := a.access.UpdateAccess(func(t AccessTx) error {
 		if err := a.record(t, boltstore.Command{Type: domain.SeverityConfigured, EntityID: string(s), Payload: p}); err != nil {
 			return err
 		}

@@ -7,12 +7,10 @@ import (
 	"net/http"
 	"strings"
 
-	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 
 	"github.com/gin-gonic/gin"
-	bolt "go.etcd.io/bbolt"
 )
 
 // maxJSONBody bounds the JSON bodies of the auth and device routes.
@@ -74,8 +72,8 @@ func (s *Server) login(c *gin.Context) {
 	}
 	attempt.refund()
 	var tokens syncproto.Tokens
-	err = s.store.Update(func(t *boltstore.Tx) error {
-		device, err := optionalDevice(t.Bolt(), c)
+	err = s.access.UpdateAccess(func(t AccessTx) error {
+		device, err := optionalDevice(t, c)
 		if err != nil {
 			return err
 		}
@@ -83,17 +81,17 @@ func (s *Server) login(c *gin.Context) {
 		if device != nil {
 			deviceID = device.ID
 		}
-		acc, err := getAccount(t.Bolt(), u.Login)
+		acc, err := t.Account(u.Login)
 		if err != nil || acc == nil {
 			return orErr(err, domain.Errorf(domain.EUnauthorized, "invalid login or password"))
 		}
 		if rehash != "" { // hashed with older parameters: upgraded now that the password is known
 			acc.Hash, acc.Changed = rehash, s.now().UTC()
-			if err := putAccount(t.Bolt(), acc); err != nil {
+			if err := t.PutAccount(acc); err != nil {
 				return err
 			}
 		}
-		tokens, err = s.issueTokens(t.Bolt(), u, &refreshFamily{Login: u.Login, Device: deviceID})
+		tokens, err = s.issueTokens(t, u, &refreshFamily{Login: u.Login, Device: deviceID})
 		tokens.ConfidentialKeys = s.confidentialKeysFor(u, deviceID)
 		if device != nil {
 			tokens.AuthorKey = s.issueAuthorKey(u.Login, device.Replica, acc.KeyGen)
@@ -116,8 +114,8 @@ func (s *Server) login(c *gin.Context) {
 func (s *Server) authenticate(login, password string) (u *domain.User, rehash string, err error) {
 	refused := errUnauthorized("wrong login or password, or account disabled")
 	var acc *account
-	err = s.store.View(func(t *boltstore.Tx) error {
-		if acc, err = getAccount(t.Bolt(), login); err != nil {
+	err = s.access.ViewAccess(func(t AccessTx) error {
+		if acc, err = t.Account(login); err != nil {
 			return err
 		}
 		u, err = directoryUser(t, login)
@@ -142,7 +140,7 @@ func (s *Server) authenticate(login, password string) (u *domain.User, rehash st
 
 // optionalDevice returns the device of valid credential headers, nil
 // when none are sent, and the device error when they are wrong.
-func optionalDevice(tx *bolt.Tx, c *gin.Context) (*Device, error) {
+func optionalDevice(tx DeviceRecords, c *gin.Context) (*Device, error) {
 	id, key := c.GetHeader(syncproto.HeaderDevice), c.GetHeader(syncproto.HeaderDeviceKey)
 	if id == "" && key == "" {
 		return nil, nil
@@ -152,7 +150,7 @@ func optionalDevice(tx *bolt.Tx, c *gin.Context) (*Device, error) {
 
 // issueTokens signs an access token and issues the next refresh token of
 // the family.
-func (s *Server) issueTokens(tx *bolt.Tx, u *domain.User, fam *refreshFamily) (syncproto.Tokens, error) {
+func (s *Server) issueTokens(tx RefreshTokens, u *domain.User, fam *refreshFamily) (syncproto.Tokens, error) {
 	refresh, err := s.newRefreshToken(tx, fam)
 	if err != nil {
 		return syncproto.Tokens{}, err
@@ -175,8 +173,8 @@ func (s *Server) refresh(c *gin.Context) {
 	}
 	var tokens syncproto.Tokens
 	var reused bool
-	err := s.store.Update(func(t *boltstore.Tx) error {
-		fam, next, err := s.rotateRefresh(t.Bolt(), req.RefreshToken)
+	err := s.access.UpdateAccess(func(t AccessTx) error {
+		fam, next, err := s.rotateRefresh(t, req.RefreshToken)
 		if errors.Is(err, errRefreshReused) {
 			reused = true
 			s.log.Warn("refresh token reused: family revoked", "login", fam.Login, "family", fam.ID, "addr", c.ClientIP())
@@ -192,7 +190,7 @@ func (s *Server) refresh(c *gin.Context) {
 		if u == nil || u.Disabled {
 			return errUnauthorized("account disabled")
 		}
-		if fam.Device != "" && !deviceActive(t.Bolt(), fam.Device) {
+		if fam.Device != "" && !deviceActive(t, fam.Device) {
 			return errUnauthorized("the device this sign-in belongs to was revoked")
 		}
 		access, err := s.issueAccess(u, fam)
@@ -217,17 +215,16 @@ func (s *Server) logout(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	err := s.store.Update(func(t *boltstore.Tx) error {
-		b := t.Bolt().Bucket(boltstore.BucketRefreshTokens)
-		var rt refreshToken
-		var fam refreshFamily
-		if ok, err := getJSON(b, tokenKey(req.RefreshToken), &rt); err != nil || !ok {
+	err := s.access.UpdateAccess(func(t AccessTx) error {
+		rt, err := t.RefreshToken(tokenHash(req.RefreshToken))
+		if err != nil || rt == nil {
 			return err
 		}
-		if ok, err := getJSON(b, familyKey(rt.Family), &fam); err != nil || !ok || fam.Revoked {
+		fam, err := t.RefreshFamily(rt.Family)
+		if err != nil || fam == nil || fam.Revoked {
 			return err
 		}
-		return s.revokeFamily(t.Bolt(), &fam, whySignedOut)
+		return s.revokeFamily(t, fam, whySignedOut)
 	})
 	if err != nil {
 		_ = c.Error(err)
@@ -251,16 +248,17 @@ func (s *Server) enrolDevice(c *gin.Context) {
 		return
 	}
 	var resp syncproto.EnrolResponse
-	err := s.store.Update(func(t *boltstore.Tx) error {
+	err := s.access.UpdateAccess(func(t AccessTx) error {
 		if err := validateEnrolRequest(t, &req, s.store.Replica()); err != nil {
 			return err
 		}
-		d, secret, err := s.enrol(t.Bolt(), &req)
+		d, secret, err := s.enrol(t, &req)
 		if err != nil {
 			return err
 		}
-		resp = syncproto.EnrolResponse{DeviceID: d.ID, DeviceKey: secret, Epoch: readEpoch(t.Bolt()).ID, Series: d.Series}
-		return nil
+		ep, err := epochIn(t)
+		resp = syncproto.EnrolResponse{DeviceID: d.ID, DeviceKey: secret, Epoch: ep.ID, Series: d.Series}
+		return err
 	})
 	if err != nil {
 		if domain.ErrorCode(err) != domain.EUnauthorized {
@@ -305,8 +303,8 @@ func (s *Server) requireUser(c *gin.Context) {
 		return
 	}
 	var u *domain.User
-	err = s.store.View(func(t *boltstore.Tx) error {
-		if err := checkSession(t.Bolt(), claims.Session); err != nil {
+	err = s.access.ViewAccess(func(t AccessTx) error {
+		if err := checkSession(t, claims.Session); err != nil {
 			return err
 		}
 		u, err = directoryUser(t, claims.Subject)
@@ -329,8 +327,8 @@ func (s *Server) requireUser(c *gin.Context) {
 func (s *Server) requireDevice(c *gin.Context) {
 	p := principalOf(c)
 	var d *Device
-	err := s.store.View(func(t *boltstore.Tx) (err error) {
-		d, err = checkDevice(t.Bolt(), c.GetHeader(syncproto.HeaderDevice), c.GetHeader(syncproto.HeaderDeviceKey))
+	err := s.access.ViewAccess(func(t AccessTx) (err error) {
+		d, err = checkDevice(t, c.GetHeader(syncproto.HeaderDevice), c.GetHeader(syncproto.HeaderDeviceKey))
 		return err
 	})
 	switch {

@@ -2,7 +2,6 @@ package syncserver
 
 import (
 	"boucle/shared/authorship"
-	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 )
@@ -59,13 +58,13 @@ func newSignatureVerifier(keys *Keyring, gens map[string]uint64) signatureVerifi
 // directory check anyway).
 func (s *Server) keyGenerations(events []domain.Event) (map[string]uint64, error) {
 	gens := map[string]uint64{}
-	err := s.store.View(func(t *boltstore.Tx) error {
+	err := s.access.ViewAccess(func(t AccessTx) error {
 		for i := range events {
 			login := events[i].Author
 			if _, seen := gens[login]; seen {
 				continue
 			}
-			acc, err := getAccount(t.Bolt(), login)
+			acc, err := t.Account(login)
 			if err != nil {
 				return err
 			}

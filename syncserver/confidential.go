@@ -39,7 +39,7 @@ func (k *Keyring) Confidential() (*confidential.Keyring, error) {
 // store (created if absent). The demo seals its notes with them.
 func PlantKeys(store *boltstore.Store, cfg Config) (*confidential.Keyring, error) {
 	cfg.setDefaults()
-	keys, err := serverKeys(store, &cfg)
+	keys, err := serverKeys(store, boltAccess(store), &cfg)
 	if err != nil {
 		return nil, err
 	}

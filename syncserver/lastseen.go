@@ -3,7 +3,6 @@ package syncserver
 import (
 	"time"
 
-	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 )
@@ -21,14 +20,13 @@ func (s *Server) markSeen(d *Device) {
 	if now.Sub(d.LastSeen) < lastSeenEvery {
 		return
 	}
-	err := s.store.Update(func(t *boltstore.Tx) error {
-		b := t.Bolt().Bucket(boltstore.BucketDevices)
-		var cur Device // read again: a revocation may have committed meanwhile
-		if ok, err := getJSON(b, []byte(d.ID), &cur); err != nil || !ok {
+	err := s.access.UpdateAccess(func(t AccessTx) error {
+		cur, err := t.Device(d.ID) // read again: a revocation may have committed meanwhile
+		if err != nil || cur == nil {
 			return err
 		}
 		cur.LastSeen = now
-		return putJSON(b, []byte(d.ID), cur)
+		return t.PutDevice(cur)
 	})
 	if err != nil {
 		s.log.Warn("could not record when a device was last seen", "device", d.ID, "err", err)
@@ -37,13 +35,16 @@ func (s *Server) markSeen(d *Device) {
 
 // deviceNow reads one device as the admin API shows it.
 func (a *Admin) deviceNow(id string) (syncproto.AdminDevice, error) {
-	var d Device
-	err := a.store.View(func(t *boltstore.Tx) error {
-		ok, err := getJSON(t.Bolt().Bucket(boltstore.BucketDevices), []byte(id), &d)
-		if err == nil && !ok {
+	var d *Device
+	err := a.access.ViewAccess(func(t AccessTx) (err error) {
+		d, err = t.Device(id)
+		if err == nil && d == nil {
 			err = domain.RuleError(domain.ENotFound, "device.exists", "no device %s", id)
 		}
 		return err
 	})
-	return d.forAdmin(), err
+	if err != nil {
+		return syncproto.AdminDevice{}, err
+	}
+	return deviceForAdmin(d), nil
 }

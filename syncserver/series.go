@@ -4,11 +4,9 @@ import (
 	"encoding/binary"
 	"slices"
 
-	"boucle/shared/boltstore"
 	"boucle/shared/syncproto"
 
 	"github.com/gin-gonic/gin"
-	bolt "go.etcd.io/bbolt"
 )
 
 // Complaint numbers are handed out offline by each workstation, so two
@@ -19,10 +17,6 @@ import (
 // series (PRESS2-2026-0042), which no enrolled device continues, so none
 // of them can be handed out again. The letters are unique across stations
 // too: a device filing for another station cannot collide either.
-
-// keySeriesNext (in boltstore.BucketServerConfig) is the number of series
-// handed out so far.
-var keySeriesNext = []byte("number_series_next")
 
 // seriesAlphabet has the capital letters but I and O, read as 1 and 0.
 const seriesAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -41,19 +35,23 @@ func seriesCode(n uint64) string {
 }
 
 // nextSeries hands out the plant's next series.
-func nextSeries(tx *bolt.Tx) (string, error) {
-	b := tx.Bucket(boltstore.BucketServerConfig)
+// The count handed out so far is the setting settingSeriesNext.
+func nextSeries(tx Settings) (string, error) {
+	raw, err := tx.Setting(settingSeriesNext)
+	if err != nil {
+		return "", err
+	}
 	var n uint64
-	if raw := b.Get(keySeriesNext); len(raw) == 8 {
+	if len(raw) == 8 {
 		n = binary.BigEndian.Uint64(raw)
 	}
-	return seriesCode(n), b.Put(keySeriesNext, binary.BigEndian.AppendUint64(nil, n+1))
+	return seriesCode(n), tx.PutSetting(settingSeriesNext, binary.BigEndian.AppendUint64(nil, n+1))
 }
 
 // seriesFor returns the series of a device being enrolled: the series of
 // the device that held its replica before (the same workstation's data
 // keeps its counter, so it keeps its series), else a new one.
-func seriesFor(tx *bolt.Tx, previous *Device) (string, error) {
+func seriesFor(tx Settings, previous *Device) (string, error) {
 	if previous != nil && previous.Series != "" {
 		return previous.Series, nil
 	}
@@ -63,19 +61,22 @@ func seriesFor(tx *bolt.Tx, previous *Device) (string, error) {
 // assignMissingSeries gives a series to every active device enrolled
 // before series existed, in enrolment order; each learns it from its next
 // pull (setSeriesHeader).
-func assignMissingSeries(store *boltstore.Store) error {
-	return store.Update(func(t *boltstore.Tx) error {
-		devices := listDevices(t.Bolt())
+func assignMissingSeries(store AccessStore) error {
+	return store.UpdateAccess(func(t AccessTx) error {
+		devices, err := t.Devices()
+		if err != nil {
+			return err
+		}
 		slices.SortStableFunc(devices, func(a, b Device) int { return a.Enrolled.Compare(b.Enrolled) })
 		for _, d := range devices {
 			if d.Revoked || d.Series != "" {
 				continue
 			}
 			var err error
-			if d.Series, err = nextSeries(t.Bolt()); err != nil {
+			if d.Series, err = nextSeries(t); err != nil {
 				return err
 			}
-			if err := putJSON(t.Bolt().Bucket(boltstore.BucketDevices), []byte(d.ID), d); err != nil {
+			if err := t.PutDevice(&d); err != nil {
 				return err
 			}
 		}

@@ -129,7 +129,8 @@ func (c *Config) setDefaults() {
 
 // Server serves one plant's store over HTTP.
 type Server struct {
-	store   *boltstore.Store
+	store   *boltstore.Store // the log, evidence and views, until they move behind the port
+	access  AccessStore      // accounts, devices, tokens, settings (store.go)
 	cfg     Config
 	log     *slog.Logger
 	now     func() time.Time
@@ -155,7 +156,8 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("access token lifetime %v is above the cap of %v", cfg.AccessTTL, MaxAccessTTL)
 	}
 	cfg.setDefaults()
-	keys, err := serverKeys(store, &cfg)
+	access := boltAccess(store)
+	keys, err := serverKeys(store, access, &cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -163,10 +165,10 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
+	s := &Server{store: store, access: access, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), addrLimiter: newLimiter(cfg.AddressFailures, cfg.LoginWindow, cfg.Now),
 		metrics: newMetrics(), pushBudget: newByteBudget(cfg.PushMemory),
-		admin: NewAdmin(store, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}
+		admin: newAdmin(store, access, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {
 		return nil, err
 	}
@@ -179,8 +181,8 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 // serverKeys returns the configured keyring, or the one of the key file
 // beside the store; either way the key older versions kept inside the
 // store is removed.
-func serverKeys(store *boltstore.Store, cfg *Config) (*Keyring, error) {
-	if err := dropStoredJWTKey(store, cfg.Logger); err != nil {
+func serverKeys(store *boltstore.Store, access AccessStore, cfg *Config) (*Keyring, error) {
+	if err := dropStoredJWTKey(access, cfg.Logger); err != nil {
 		return nil, err
 	}
 	if cfg.Keys != nil {
@@ -203,7 +205,7 @@ func (s *Server) Admin() *Admin { return s.admin }
 // Epoch returns the store's current epoch.
 func (s *Server) Epoch() Epoch {
 	var ep Epoch
-	_ = s.store.View(func(t *boltstore.Tx) error { ep = readEpoch(t.Bolt()); return nil })
+	_ = s.access.ViewAccess(func(t AccessTx) (err error) { ep, err = epochIn(t); return err })
 	return ep
 }
 
@@ -285,7 +287,7 @@ func (s *Server) recovered(c *gin.Context, v any) {
 // nothing and returns "".
 func (a *Admin) Bootstrap() (password string, err error) {
 	var fresh bool
-	if err := a.store.View(func(t *boltstore.Tx) error { fresh = !hasAccounts(t.Bolt()); return nil }); err != nil || !fresh {
+	if err := a.access.ViewAccess(func(t AccessTx) (err error) { has, err := t.HasAccounts(); fresh = !has; return err }); err != nil || !fresh {
 		return "", err
 	}
 	password = NewPassword()

@@ -9,21 +9,22 @@ import (
 
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
-
-	bolt "go.etcd.io/bbolt"
+	"boucle/syncserver/boltserver"
 )
 
 // StoreFile is the name of the store in the data directory.
 const StoreFile = "boucle.db"
 
-// Well-known keys of boltstore.BucketServerConfig.
-var (
-	keyEpoch          = []byte("epoch")           // the log's epoch: pull cursors are only valid within it
-	keyEpochRestored  = []byte("epoch_restored")  // "1" when the epoch began with a restore from backup
-	keyPreviousEpoch  = []byte("previous_epoch")  // the epoch before the restore
-	keyRestorePending = []byte("restore_pending") // set in a backup copy: a server started from it renews its epoch
-	keyLegacyJWTKey   = []byte("jwt_key")         // the HS256 key older versions kept here: removed at start
-	keyDemo           = []byte("demo")            // set by the demo seed: the date it ran
+// The server's settings (the port's Settings), by name. On bbolt they are
+// the keys of boltstore.BucketServerConfig.
+const (
+	settingEpoch          = "epoch"              // the log's epoch: pull cursors are only valid within it
+	settingEpochRestored  = "epoch_restored"     // "1" when the epoch began with a restore from backup
+	settingPreviousEpoch  = "previous_epoch"     // the epoch before the restore
+	settingRestorePending = "restore_pending"    // set in a backup copy: a server started from it renews its epoch
+	settingLegacyJWTKey   = "jwt_key"            // the HS256 key older versions kept here: removed at start
+	settingDemo           = "demo"               // set by the demo seed: the date it ran
+	settingSeriesNext     = "number_series_next" // the number of complaint number series handed out (series.go)
 )
 
 // Epoch identifies one history of the server's log. A restore from backup
@@ -53,33 +54,45 @@ func OpenStore(dir string, opts boltstore.Options, log *slog.Logger) (*boltstore
 	if err != nil {
 		return nil, err
 	}
-	if err := prepareStore(store, log); err != nil {
+	access := boltAccess(store)
+	if err := prepareStore(store, access, log); err != nil {
 		store.Close()
 		return nil, err
 	}
-	if err := assignMissingSeries(store); err != nil {
+	if err := assignMissingSeries(access); err != nil {
 		store.Close()
 		return nil, err
 	}
 	return store, nil
 }
 
-func prepareStore(store *boltstore.Store, log *slog.Logger) error {
+// boltAccess is the AccessStore of a bbolt store: the adapter every
+// server runs on until the log, the evidence and the views move behind
+// the port too (store.go).
+func boltAccess(store *boltstore.Store) AccessStore { return AccessOn(boltserver.New(store)) }
+
+func prepareStore(store *boltstore.Store, access AccessStore, log *slog.Logger) error {
 	var renew bool
 	var ep Epoch
-	err := store.Update(func(t *boltstore.Tx) error {
-		b := t.Bolt().Bucket(boltstore.BucketServerConfig)
-		old := string(b.Get(keyEpoch))
-		renew = b.Get(keyRestorePending) != nil
+	err := access.UpdateAccess(func(t AccessTx) error {
+		old, err := epochIn(t)
+		if err != nil {
+			return err
+		}
+		pending, err := t.Setting(settingRestorePending)
+		if err != nil {
+			return err
+		}
+		renew = pending != nil
 		switch {
-		case old == "":
+		case old.ID == "":
 			ep = Epoch{ID: newEpochID()}
 		case renew:
-			ep = Epoch{ID: newEpochID(), Restored: true, Previous: old}
+			ep = Epoch{ID: newEpochID(), Restored: true, Previous: old.ID}
 		default:
 			return nil
 		}
-		return putEpoch(b, ep)
+		return putEpoch(t, ep)
 	})
 	if err != nil || !renew {
 		return err
@@ -93,25 +106,32 @@ func prepareStore(store *boltstore.Store, log *slog.Logger) error {
 	return nil
 }
 
-func putEpoch(b *bolt.Bucket, ep Epoch) error {
-	if err := b.Put(keyEpoch, []byte(ep.ID)); err != nil {
+func putEpoch(t Settings, ep Epoch) error {
+	if err := t.PutSetting(settingEpoch, []byte(ep.ID)); err != nil {
 		return err
 	}
 	if ep.Restored {
-		if err := b.Put(keyEpochRestored, []byte("1")); err != nil {
+		if err := t.PutSetting(settingEpochRestored, []byte("1")); err != nil {
 			return err
 		}
-		if err := b.Put(keyPreviousEpoch, []byte(ep.Previous)); err != nil {
+		if err := t.PutSetting(settingPreviousEpoch, []byte(ep.Previous)); err != nil {
 			return err
 		}
 	}
-	return b.Delete(keyRestorePending)
+	return t.DeleteSetting(settingRestorePending)
 }
 
-// readEpoch reads the epoch saved by OpenStore.
-func readEpoch(tx *bolt.Tx) Epoch {
-	b := tx.Bucket(boltstore.BucketServerConfig)
-	return Epoch{ID: string(b.Get(keyEpoch)), Restored: string(b.Get(keyEpochRestored)) == "1", Previous: string(b.Get(keyPreviousEpoch))}
+// epochIn reads the epoch saved by OpenStore.
+func epochIn(t Settings) (Epoch, error) {
+	var ep Epoch
+	var raw [3][]byte
+	for i, name := range []string{settingEpoch, settingEpochRestored, settingPreviousEpoch} {
+		var err error
+		if raw[i], err = t.Setting(name); err != nil {
+			return ep, err
+		}
+	}
+	return Epoch{ID: string(raw[0]), Restored: string(raw[1]) == "1", Previous: string(raw[2])}, nil
 }
 
 // markRestorePending flags a backup copy so that a server started from it
@@ -121,8 +141,8 @@ func markRestorePending(path string) error {
 	if err != nil {
 		return err
 	}
-	err = backup.Update(func(t *boltstore.Tx) error {
-		return t.Bolt().Bucket(boltstore.BucketServerConfig).Put(keyRestorePending, []byte("1"))
+	err = boltAccess(backup).UpdateAccess(func(t AccessTx) error {
+		return t.PutSetting(settingRestorePending, []byte("1"))
 	})
 	if cerr := backup.Close(); err == nil {
 		err = cerr

@@ -1,12 +1,6 @@
 package syncserver
 
-import (
-	"time"
-
-	"boucle/shared/boltstore"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "time"
 
 // A sign-in is a refresh family (tokens.go): the access tokens issued for
 // it carry its id (claim "sid"), so that revoking the family — logout, a
@@ -25,16 +19,15 @@ const DefaultRefreshGrace = 30 * time.Second
 
 // checkSession refuses an access token whose sign-in was revoked or is no
 // longer known.
-func checkSession(tx *bolt.Tx, id string) error {
+func checkSession(tx RefreshTokens, id string) error {
 	if id == "" {
 		return errUnauthorized("access token of an older version: sign in again")
 	}
-	var fam refreshFamily
-	ok, err := getJSON(tx.Bucket(boltstore.BucketRefreshTokens), familyKey(id), &fam)
+	fam, err := tx.RefreshFamily(id)
 	switch {
 	case err != nil:
 		return err
-	case !ok:
+	case fam == nil:
 		return errUnauthorized("sign-in unknown to this server: sign in again")
 	case fam.Revoked && fam.Why == whySignedOut:
 		return errUnauthorized("signed out: sign in again")
@@ -65,19 +58,19 @@ const whySignedOut = "signed out"
 
 // graceRetry reports whether the used token rt may be honoured once more
 // now, and if so marks it retried and its successor superseded.
-func (s *Server) graceRetry(b *bolt.Bucket, key []byte, rt *refreshToken) (bool, error) {
+func (s *Server) graceRetry(tx RefreshTokens, hash string, rt *refreshToken) (bool, error) {
 	if s.cfg.RefreshGrace <= 0 || rt.Retried || rt.Superseded || rt.Next == "" ||
 		s.now().Sub(rt.UsedAt) > s.cfg.RefreshGrace || !s.now().Before(rt.Expires) {
 		return false, nil
 	}
-	var next refreshToken
-	if ok, err := getJSON(b, []byte(rt.Next), &next); err != nil || !ok || next.Used || next.Superseded {
+	next, err := tx.RefreshToken(rt.Next)
+	if err != nil || next == nil || next.Used || next.Superseded {
 		return false, err
 	}
 	next.Superseded = true
-	if err := putJSON(b, []byte(rt.Next), next); err != nil {
+	if err := tx.PutRefreshToken(rt.Next, next); err != nil {
 		return false, err
 	}
 	rt.Retried = true
-	return true, putJSON(b, key, rt)
+	return true, tx.PutRefreshToken(hash, rt)
 }

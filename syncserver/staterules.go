@@ -1,6 +1,9 @@
 package syncserver
 
-import "boucle/shared/domain"
+import (
+	"boucle/shared/domain"
+	"boucle/syncserver/boltserver"
+)
 
 // This file holds the rules a pushed event must keep that depend on what
 // the plant already holds, checked in the push's transaction: complaint
@@ -45,7 +48,7 @@ func (p *pushTx) checkKeepsAnAdministrator(e *domain.Event) error {
 		u, ok := pl.(*domain.UserPayload)
 		leaving = ok && u.Role != domain.RoleAdmin
 	}
-	return keepAnAdministrator(p.t, e.EntityID, cur.Role, leaving)
+	return keepAnAdministrator(&boltserver.Tx{Tx: p.t}, e.EntityID, cur.Role, leaving) // the push's transaction, seen through the port
 }
 
 // checkFiling refuses a second filing of a complaint, and a number that

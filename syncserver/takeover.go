@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"boucle/shared/domain"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // A replica belongs to the device last enrolled with it, revoked or not.
@@ -15,20 +13,21 @@ import (
 
 // replicaDevice returns the device last enrolled with replica, nil when
 // none was.
-func replicaDevice(tx *bolt.Tx, replica string) *Device {
+func replicaDevice(tx DeviceRecords, replica string) (*Device, error) {
+	devices, err := tx.Devices()
 	var last *Device
-	for _, d := range listDevices(tx) {
+	for _, d := range devices {
 		if d.Replica == replica && (last == nil || d.Enrolled.After(last.Enrolled) || d.Enrolled.Equal(last.Enrolled) && d.ID > last.ID) {
 			last = &d
 		}
 	}
-	return last
+	return last, err
 }
 
 // checkTakeOver tells whether the code en may bind a replica whose device
 // is previous (nil when the replica is new): a plain code binds new
 // replicas only, a replacing code the replica of the device it names only.
-func checkTakeOver(en enrolment, previous *Device) error {
+func checkTakeOver(en *enrolment, previous *Device) error {
 	switch {
 	case en.Replace == "" && previous != nil:
 		return &domain.Error{Code: domain.EConflict, Field: "replica", Message: fmt.Sprintf(

@@ -2,20 +2,17 @@ package syncserver
 
 import (
 	"cmp"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
+	"boucle/syncserver/credential"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // Claims are the claims of an access token.
@@ -40,15 +37,15 @@ const MaxAccessTTL = time.Hour
 // dropStoredJWTKey removes the HS256 key that older versions kept inside
 // the store (so inside every backup). Tokens it signed stop working: their
 // users sign in again.
-func dropStoredJWTKey(store *boltstore.Store, log interface{ Warn(string, ...any) }) error {
+func dropStoredJWTKey(store AccessStore, log interface{ Warn(string, ...any) }) error {
 	var dropped bool
-	err := store.Update(func(t *boltstore.Tx) error {
-		b := t.Bolt().Bucket(boltstore.BucketServerConfig)
-		if b.Get(keyLegacyJWTKey) == nil {
-			return nil
+	err := store.UpdateAccess(func(t AccessTx) error {
+		old, err := t.Setting(settingLegacyJWTKey)
+		if err != nil || old == nil {
+			return err
 		}
 		dropped = true
-		return b.Delete(keyLegacyJWTKey)
+		return t.DeleteSetting(settingLegacyJWTKey)
 	})
 	if dropped {
 		log.Warn("removed the JWT key kept inside the store by an older version: the server's keys now live in its key file; every user signs in again")
@@ -113,45 +110,17 @@ func (s *Server) parseAccess(token string) (*Claims, error) {
 // one of its family. A used token presented again means it was copied, so
 // the whole family is revoked. Only SHA-256 hashes of tokens are stored:
 // the tokens are 256-bit random, so a slow hash would add nothing.
-//
-// Keys of boltstore.BucketRefreshTokens: "t/" + hash → refreshToken,
-// "f/" + family id → refreshFamily.
-type refreshToken struct {
-	Family  string    `json:"family"`
-	Issued  time.Time `json:"issued"`
-	Expires time.Time `json:"expires"`
-	Used    bool      `json:"used,omitempty"`
-	UsedAt  time.Time `json:"used_at,omitzero"`
-	// Next is the key of the successor issued when it was used; Retried,
-	// that it was presented again within the grace period and honoured;
-	// Superseded, that a retry replaced it before it was ever used
-	// (sessions.go).
-	Next       string `json:"next,omitempty"`
-	Retried    bool   `json:"retried,omitempty"`
-	Superseded bool   `json:"superseded,omitempty"`
-}
+type (
+	refreshToken  = credential.RefreshToken
+	refreshFamily = credential.RefreshFamily
+)
 
-type refreshFamily struct {
-	ID        string    `json:"id"`
-	Login     string    `json:"login"`
-	Device    string    `json:"device,omitempty"`
-	Created   time.Time `json:"created"`
-	Expires   time.Time `json:"expires"` // of its newest token: the family can be swept after
-	Revoked   bool      `json:"revoked,omitempty"`
-	RevokedAt time.Time `json:"revoked_at,omitzero"`
-	Why       string    `json:"why,omitempty"`
-}
-
-func tokenKey(token string) []byte {
-	sum := sha256.Sum256([]byte(token))
-	return []byte("t/" + hex.EncodeToString(sum[:]))
-}
-
-func familyKey(id string) []byte { return []byte("f/" + id) }
+// tokenHash is what the store keeps of a refresh token.
+func tokenHash(token string) string { return sha256Hex(token) }
 
 // newRefreshToken issues the next token of a family (a new family when
 // fam.ID is empty) and saves both.
-func (s *Server) newRefreshToken(tx *bolt.Tx, fam *refreshFamily) (string, error) {
+func (s *Server) newRefreshToken(tx RefreshTokens, fam *refreshFamily) (string, error) {
 	now := s.now()
 	if fam.ID == "" {
 		fam.ID, fam.Created = uuid.NewString(), now
@@ -159,10 +128,10 @@ func (s *Server) newRefreshToken(tx *bolt.Tx, fam *refreshFamily) (string, error
 	token := base64.RawURLEncoding.EncodeToString(randomBytes(32))
 	rt := refreshToken{Family: fam.ID, Issued: now, Expires: now.Add(s.cfg.RefreshTTL)}
 	fam.Expires = rt.Expires
-	if err := putJSON(tx.Bucket(boltstore.BucketRefreshTokens), tokenKey(token), rt); err != nil {
+	if err := tx.PutRefreshToken(tokenHash(token), &rt); err != nil {
 		return "", err
 	}
-	return token, putJSON(tx.Bucket(boltstore.BucketRefreshTokens), familyKey(fam.ID), fam)
+	return token, tx.PutRefreshFamily(fam)
 }
 
 // errRefreshReused is returned by rotateRefresh after it revoked a family;
@@ -172,39 +141,39 @@ var errRefreshReused = errors.New("refresh token reused: its family is revoked")
 // rotateRefresh spends a refresh token and returns its family and the next
 // token. A token presented twice revokes its family and returns
 // errRefreshReused with a nil error from the transaction's point of view.
-func (s *Server) rotateRefresh(tx *bolt.Tx, token string) (*refreshFamily, string, error) {
-	b := tx.Bucket(boltstore.BucketRefreshTokens)
-	var rt refreshToken
-	if ok, err := getJSON(b, tokenKey(token), &rt); err != nil || !ok {
+func (s *Server) rotateRefresh(tx RefreshTokens, token string) (*refreshFamily, string, error) {
+	hash := tokenHash(token)
+	rt, err := tx.RefreshToken(hash)
+	if err != nil || rt == nil {
 		return nil, "", orUnauthorized(err, "unknown refresh token")
 	}
-	var fam refreshFamily
-	if ok, err := getJSON(b, familyKey(rt.Family), &fam); err != nil || !ok {
+	fam, err := tx.RefreshFamily(rt.Family)
+	if err != nil || fam == nil {
 		return nil, "", orUnauthorized(err, "unknown refresh token")
 	}
 	if fam.Revoked {
 		return nil, "", errUnauthorized("refresh token revoked")
 	}
 	if rt.Used || rt.Superseded {
-		retry, err := s.graceRetry(b, tokenKey(token), &rt)
+		retry, err := s.graceRetry(tx, hash, rt)
 		if err != nil || retry {
-			next, nerr := s.newRefreshToken(tx, &fam)
-			return &fam, next, cmp.Or(err, nerr)
+			next, nerr := s.newRefreshToken(tx, fam)
+			return fam, next, cmp.Or(err, nerr)
 		}
-		if err := s.revokeFamily(tx, &fam, "a used refresh token was presented again"); err != nil {
+		if err := s.revokeFamily(tx, fam, "a used refresh token was presented again"); err != nil {
 			return nil, "", err
 		}
-		return &fam, "", errRefreshReused
+		return fam, "", errRefreshReused
 	}
 	if !s.now().Before(rt.Expires) {
 		return nil, "", errUnauthorized("refresh token expired")
 	}
-	next, err := s.newRefreshToken(tx, &fam)
+	next, err := s.newRefreshToken(tx, fam)
 	if err != nil {
 		return nil, "", err
 	}
-	rt.Used, rt.UsedAt, rt.Next = true, s.now(), string(tokenKey(next))
-	return &fam, next, putJSON(b, tokenKey(token), rt)
+	rt.Used, rt.UsedAt, rt.Next = true, s.now(), tokenHash(next)
+	return fam, next, tx.PutRefreshToken(hash, rt)
 }
 
 func orUnauthorized(err error, msg string) error {
@@ -214,27 +183,24 @@ func orUnauthorized(err error, msg string) error {
 	return errUnauthorized("%s", msg)
 }
 
-func (s *Server) revokeFamily(tx *bolt.Tx, fam *refreshFamily, why string) error {
+func (s *Server) revokeFamily(tx RefreshTokens, fam *refreshFamily, why string) error {
 	fam.Revoked, fam.RevokedAt, fam.Why = true, s.now(), why
-	return putJSON(tx.Bucket(boltstore.BucketRefreshTokens), familyKey(fam.ID), fam)
+	return tx.PutRefreshFamily(fam)
 }
 
 // revokeUserTokens revokes every refresh family of a user (disabled, or
 // password reset), and with them their access tokens (sessions.go).
-func revokeUserTokens(tx *bolt.Tx, login string, now time.Time, why string) error {
-	b := tx.Bucket(boltstore.BucketRefreshTokens)
-	var revoke []refreshFamily
-	prefix := []byte("f/")
-	c := b.Cursor()
-	for k, v := c.Seek(prefix); k != nil && string(k[:2]) == "f/"; k, v = c.Next() {
-		var fam refreshFamily
-		if json.Unmarshal(v, &fam) == nil && fam.Login == login && !fam.Revoked {
-			revoke = append(revoke, fam)
-		}
+func revokeUserTokens(tx RefreshTokens, login string, now time.Time, why string) error {
+	families, err := tx.RefreshFamiliesOf(login)
+	if err != nil {
+		return err
 	}
-	for _, fam := range revoke {
+	for _, fam := range families {
+		if fam.Revoked {
+			continue
+		}
 		fam.Revoked, fam.RevokedAt, fam.Why = true, now, why
-		if err := putJSON(b, familyKey(fam.ID), fam); err != nil {
+		if err := tx.PutRefreshFamily(&fam); err != nil {
 			return err
 		}
 	}
@@ -250,71 +216,24 @@ func (s *Server) Sweep() (int, error) {
 	if err := s.store.CatchUp(); err != nil { // evidence referenced by events not folded yet is referenced
 		return 0, err
 	}
-	var n int
-	err := s.store.Update(func(t *boltstore.Tx) error {
-		tokens, err := sweepRefreshTokens(t.Bolt(), s.now())
-		if err != nil {
+	var tokens, codes int
+	err := s.access.UpdateAccess(func(t AccessTx) (err error) {
+		// tokens and families expired for a day: after that a presented
+		// token is unknown rather than reused, which is refused all the
+		// same.
+		if tokens, err = t.SweepRefreshTokens(s.now().Add(-24 * time.Hour)); err != nil {
 			return err
 		}
-		codes, err := sweepEnrolments(t.Bolt(), s.now())
-		if err != nil {
-			return err
-		}
-		blobs, err := sweepUnreferencedBlobs(t, s.now(), s.cfg.UnreferencedBlobTTL)
-		n = tokens + codes + blobs
+		codes, err = t.SweepEnrolments(s.now())
 		return err
 	})
-	return n, err
-}
-
-// sweepRefreshTokens deletes tokens and families expired for a day: after
-// that a presented token is unknown rather than reused, which is refused
-// all the same.
-func sweepRefreshTokens(tx *bolt.Tx, now time.Time) (int, error) {
-	return sweepExpired(tx.Bucket(boltstore.BucketRefreshTokens), now, 24*time.Hour)
-}
-
-func sweepEnrolments(tx *bolt.Tx, now time.Time) (int, error) {
-	return sweepExpired(tx.Bucket(boltstore.BucketEnrolments), now, 0)
-}
-
-// sweepExpired deletes the JSON records of b whose "expires" is more than
-// grace in the past.
-func sweepExpired(b *bolt.Bucket, now time.Time, grace time.Duration) (int, error) {
-	var dead [][]byte
-	err := b.ForEach(func(k, v []byte) error {
-		var exp struct {
-			Expires time.Time `json:"expires"`
-		}
-		if json.Unmarshal(v, &exp) == nil && now.Sub(exp.Expires) > grace {
-			dead = append(dead, append([]byte(nil), k...))
-		}
-		return nil
-	})
-	for _, k := range dead {
-		if err := b.Delete(k); err != nil {
-			return 0, err
-		}
-	}
-	return len(dead), err
-}
-
-func putJSON(b *bolt.Bucket, key []byte, v any) error {
-	raw, err := json.Marshal(v)
 	if err != nil {
+		return 0, err
+	}
+	var blobs int
+	err = s.store.Update(func(t *boltstore.Tx) (err error) {
+		blobs, err = sweepUnreferencedBlobs(t, s.now(), s.cfg.UnreferencedBlobTTL)
 		return err
-	}
-	return b.Put(key, raw)
-}
-
-// getJSON reads a JSON value; false when the key is absent.
-func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
-	raw := b.Get(key)
-	if raw == nil {
-		return false, nil
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return false, domain.Errorf(domain.EInternal, "corrupt record %q: %v", key, err)
-	}
-	return true, nil
+	})
+	return tokens + codes + blobs, err
 }

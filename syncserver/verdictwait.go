@@ -3,7 +3,6 @@ package syncserver
 import (
 	"time"
 
-	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 )
 
@@ -51,9 +50,9 @@ func heardUntil(devices []Device, now time.Time) time.Time {
 // device pushed before it was last seen is in the snapshot.
 func (s *Server) heardFromDevices(now time.Time) (time.Time, error) {
 	var devices []Device
-	err := s.store.View(func(t *boltstore.Tx) error {
-		devices = listDevices(t.Bolt())
-		return nil
+	err := s.access.ViewAccess(func(t AccessTx) (err error) {
+		devices, err = t.Devices()
+		return err
 	})
 	return heardUntil(devices, now), err
 }

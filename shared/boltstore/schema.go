@@ -90,10 +90,22 @@ var (
 	BucketAccounts      = []byte("accounts")       // login → JSON account (password hash)
 	BucketDevices       = []byte("devices")        // device id → JSON device
 	BucketEnrolments    = []byte("enrolments")     // hash of enrolment code → JSON enrolment
-	BucketRefreshTokens = []byte("refresh_tokens") // hash of token → JSON refresh token
-	BucketServerConfig  = []byte("server_config")  // signing key, epoch, ...
+	BucketRefreshTokens = []byte("refresh_tokens") // RefreshTokenKey → JSON refresh token, RefreshFamilyKey → JSON family
+	BucketServerConfig  = []byte("server_config")  // setting name (syncserver/settings.go) → value: epoch, number series, ...
 	BucketBlobUploads   = []byte("blob_uploads")   // uploader + 0 + SHA-256 → size, upload time: evidence no event referenced yet
 )
+
+// The two kinds of record of BucketRefreshTokens, by key prefix.
+const (
+	RefreshTokenPrefix  = "t/" // + SHA-256 of the token, hex
+	RefreshFamilyPrefix = "f/" // + family id
+)
+
+// RefreshTokenKey is the key of the token whose SHA-256 (hex) is hash.
+func RefreshTokenKey(hash string) []byte { return []byte(RefreshTokenPrefix + hash) }
+
+// RefreshFamilyKey is the key of a refresh family.
+func RefreshFamilyKey(id string) []byte { return []byte(RefreshFamilyPrefix + id) }
 
 // rebuiltStatesFill is how full bbolt leaves the pages of the states a
 // rebuild writes, in key order, instead of its default half: a page split

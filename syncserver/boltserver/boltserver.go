@@ -1,0 +1,94 @@
+// Package boltserver is the bbolt adapter of the server's storage port
+// (syncserver/store.go): the server's records kept in the plant's bbolt
+// file, in the buckets shared/boltstore/schema.go declares, beside the log
+// and projections shared/boltstore keeps. It is the only server package
+// that reads those buckets.
+package boltserver
+
+import (
+	"encoding/json"
+
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Store adapts a server's boltstore.Store.
+type Store struct{ db *boltstore.Store }
+
+// New returns the adapter of a store opened by syncserver.OpenStore.
+func New(db *boltstore.Store) *Store { return &Store{db: db} }
+
+// Tx is one bbolt transaction seen through the port. It embeds the
+// boltstore transaction for the directory's reads (State, Users, ...).
+type Tx struct {
+	*boltstore.Tx
+}
+
+// View runs fn in a read-only bbolt transaction.
+func (s *Store) View(fn func(*Tx) error) error {
+	return s.db.View(func(t *boltstore.Tx) error { return fn(&Tx{t}) })
+}
+
+// Update runs fn in a read-write bbolt transaction, committed when fn
+// returns nil.
+func (s *Store) Update(fn func(*Tx) error) error {
+	return s.db.Update(func(t *boltstore.Tx) error { return fn(&Tx{t}) })
+}
+
+// RecordServerEvent records cmd in actor's name and acknowledges it: the
+// server's own events need no outbox.
+func (t *Tx) RecordServerEvent(actor boltstore.Actor, cmd boltstore.Command) error {
+	e, err := t.Record(actor, cmd)
+	if err != nil {
+		return err
+	}
+	return t.Acknowledge(e.Seq)
+}
+
+func (t *Tx) bucket(name []byte) *bolt.Bucket { return t.Bolt().Bucket(name) }
+
+// putJSON stores v as JSON under key.
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, raw)
+}
+
+// getJSON reads the JSON value under key into a new T; nil when the key
+// is absent.
+func getJSON[T any](b *bolt.Bucket, key []byte) (*T, error) {
+	raw := b.Get(key)
+	if raw == nil {
+		return nil, nil
+	}
+	v := new(T)
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, domain.Errorf(domain.EInternal, "corrupt record %q: %v", key, err)
+	}
+	return v, nil
+}
+
+// eachJSON decodes every value of b whose key starts with prefix, in key
+// order; values that do not decode are skipped, as the server always did
+// when listing.
+func eachJSON[T any](b *bolt.Bucket, prefix []byte, fn func(k []byte, v *T) error) error {
+	c := b.Cursor()
+	for k, raw := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, raw = c.Next() {
+		v := new(T)
+		if json.Unmarshal(raw, v) != nil {
+			continue
+		}
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func hasPrefix(k, prefix []byte) bool {
+	return len(k) >= len(prefix) && string(k[:len(prefix)]) == string(prefix)
+}

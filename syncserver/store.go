@@ -1,0 +1,141 @@
+package syncserver
+
+import (
+	"time"
+
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+	"boucle/syncserver/credential"
+)
+
+// The storage port. The server declares here what it asks of a store, in
+// small interfaces, and adapters implement them: syncserver/boltserver on
+// the plant's bbolt file (the default), a PostgreSQL one for plants that
+// outgrow one process. No bbolt type crosses the port: where several
+// writes must stand or fall together (an account and its directory event,
+// a spent enrolment code and the device it created, a rotated refresh
+// token and its family), the server runs them inside one port
+// transaction, which the bbolt adapter maps to one bbolt transaction and
+// a SQL adapter to one SQL transaction.
+
+// AccessStore is the sign-in side of the store: accounts, devices and
+// enrolment codes, refresh tokens and their families, the server's
+// settings, and the directory those checks read and write.
+type AccessStore interface {
+	// ViewAccess runs fn in a read-only transaction.
+	ViewAccess(fn func(AccessTx) error) error
+	// UpdateAccess runs fn in a read-write transaction: everything fn
+	// writes commits together when it returns nil, nothing when it
+	// returns an error.
+	UpdateAccess(fn func(AccessTx) error) error
+}
+
+// AccessTx is one transaction of an AccessStore. Values returned are the
+// caller's to keep: none refers to the store's memory.
+type AccessTx interface {
+	Accounts
+	DeviceRecords
+	Enrolments
+	RefreshTokens
+	Settings
+	Directory
+}
+
+// Accounts are users' password hashes and author-key generations.
+type Accounts interface {
+	// Account returns login's account, nil when it has none.
+	Account(login string) (*credential.Account, error)
+	// PutAccount creates or replaces the account of a.Login.
+	PutAccount(a *credential.Account) error
+	// HasAccounts reports whether any account exists: a store without one
+	// is new.
+	HasAccounts() (bool, error)
+}
+
+// DeviceRecords are the enrolled workstations, revoked ones included
+// (a device is never deleted: its replica stays bound to it).
+type DeviceRecords interface {
+	// Device returns the device enrolled under id, nil when none was.
+	Device(id string) (*credential.Device, error)
+	// PutDevice creates or replaces the device d.ID.
+	PutDevice(d *credential.Device) error
+	// Devices lists every device, in id order.
+	Devices() ([]credential.Device, error)
+}
+
+// Enrolments are the one-time enrolment codes, by the SHA-256 (hex) of
+// the normalised code.
+type Enrolments interface {
+	// Enrolment returns the code hashed to hash, nil when unknown.
+	Enrolment(hash string) (*credential.Enrolment, error)
+	PutEnrolment(hash string, en *credential.Enrolment) error
+	DeleteEnrolment(hash string) error
+	// SweepEnrolments deletes the codes that expired before t and returns
+	// how many.
+	SweepEnrolments(t time.Time) (int, error)
+}
+
+// RefreshTokens are the refresh tokens, by the SHA-256 (hex) of the
+// token, and their families (sign-ins), by id.
+type RefreshTokens interface {
+	// RefreshToken returns the token hashed to hash, nil when unknown.
+	RefreshToken(hash string) (*credential.RefreshToken, error)
+	PutRefreshToken(hash string, rt *credential.RefreshToken) error
+	// RefreshFamily returns the family id, nil when unknown.
+	RefreshFamily(id string) (*credential.RefreshFamily, error)
+	PutRefreshFamily(f *credential.RefreshFamily) error
+	// RefreshFamiliesOf lists login's families, revoked ones included.
+	RefreshFamiliesOf(login string) ([]credential.RefreshFamily, error)
+	// SweepRefreshTokens deletes the tokens and families that expired
+	// before t and returns how many.
+	SweepRefreshTokens(t time.Time) (int, error)
+}
+
+// Settings are the server's named values (the log's epoch, the next
+// number series, the demo's date: settings.go names them).
+type Settings interface {
+	// Setting returns the value of name, nil when unset.
+	Setting(name string) ([]byte, error)
+	PutSetting(name string, value []byte) error
+	DeleteSetting(name string) error
+}
+
+// Directory is what the sign-in side reads of the folded reference data
+// (users, stations, categories, severities), and the server's own
+// directory events, recorded in the same transaction as the records they
+// go with.
+type Directory interface {
+	// State returns an entity's folded state; ENotFound when the log
+	// holds none.
+	State(k domain.EntityKey) (*domain.State, error)
+	Users() ([]domain.User, error)
+	Stations() ([]domain.Station, error)
+	Categories() ([]domain.Category, error)
+	Severities() ([]domain.SeverityConfig, error)
+	Severity(s domain.Severity) (domain.SeverityConfig, error)
+	// RecordServerEvent records cmd in actor's name, checked like any
+	// local write (permissions, payload, state), and acknowledges it at
+	// once: the server pushes its own events nowhere.
+	RecordServerEvent(actor boltstore.Actor, cmd boltstore.Command) error
+}
+
+// Transactions is what an adapter offers: read and write transactions
+// over its own transaction type, which implements AccessTx.
+type Transactions[T AccessTx] interface {
+	View(fn func(T) error) error
+	Update(fn func(T) error) error
+}
+
+// accessOn turns an adapter's transactions into the AccessStore.
+type accessOn[T AccessTx] struct{ db Transactions[T] }
+
+// AccessOn returns the AccessStore of an adapter.
+func AccessOn[T AccessTx](db Transactions[T]) AccessStore { return accessOn[T]{db} }
+
+func (p accessOn[T]) ViewAccess(fn func(AccessTx) error) error {
+	return p.db.View(func(t T) error { return fn(t) })
+}
+
+func (p accessOn[T]) UpdateAccess(fn func(AccessTx) error) error {
+	return p.db.Update(func(t T) error { return fn(t) })
+}

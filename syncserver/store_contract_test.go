@@ -1,0 +1,428 @@
+package syncserver_test
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+	"boucle/syncserver"
+	"boucle/syncserver/boltserver"
+	"boucle/syncserver/credential"
+)
+
+// The storage port's contract: one table of behaviours, run against every
+// adapter. A new adapter (PostgreSQL) joins by adding its constructor to
+// storeAdapters; the table is not touched.
+
+// storeAdapters opens a fresh, empty plant store on each adapter.
+var storeAdapters = []struct {
+	name string
+	open func(t *testing.T) syncserver.AccessStore
+}{
+	{"bbolt", openBoltAccess},
+}
+
+func openBoltAccess(t *testing.T) syncserver.AccessStore {
+	t.Helper()
+	store, err := syncserver.OpenStore(t.TempDir(), boltstore.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return syncserver.AccessOn(boltserver.New(store))
+}
+
+var storeContract = []struct {
+	name string
+	run  func(t *testing.T, s syncserver.AccessStore)
+}{
+	{"AccountAbsentIsNil", contractAccountAbsent},
+	{"AccountRoundTrip", contractAccountRoundTrip},
+	{"AccountAndItsDirectoryEventCommitTogether", contractAccountWithEvent},
+	{"AnErrorWritesNothing", contractRollback},
+	{"ViewDoesNotWrite", contractViewIsReadOnly},
+	{"DirectoryRefusesABadEventAndKeepsNoAccount", contractRefusedEvent},
+	{"DevicesInIDOrderRevokedIncluded", contractDevices},
+	{"ValuesOutliveTheTransaction", contractValuesOutlive},
+	{"EnrolmentSpentOnce", contractEnrolmentSpent},
+	{"EnrolmentsSweptWhenExpired", contractEnrolmentSweep},
+	{"RefreshTokenAndFamily", contractRefreshTokens},
+	{"RefreshFamiliesOfOneLogin", contractFamiliesOf},
+	{"RefreshTokensSweptWhenExpired", contractRefreshSweep},
+	{"Settings", contractSettings},
+	{"EpochSetAtOpen", contractEpoch},
+}
+
+func TestStoreContract(t *testing.T) {
+	for _, a := range storeAdapters {
+		t.Run(a.name, func(t *testing.T) {
+			for _, c := range storeContract {
+				t.Run(c.name, func(t *testing.T) { c.run(t, a.open(t)) })
+			}
+		})
+	}
+}
+
+var contractTime = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+
+func update(t *testing.T, s syncserver.AccessStore, fn func(syncserver.AccessTx) error) {
+	t.Helper()
+	if err := s.UpdateAccess(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func view(t *testing.T, s syncserver.AccessStore, fn func(syncserver.AccessTx) error) {
+	t.Helper()
+	if err := s.ViewAccess(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func contractAccountAbsent(t *testing.T, s syncserver.AccessStore) {
+	view(t, s, func(tx syncserver.AccessTx) error {
+		a, err := tx.Account("nobody")
+		if err != nil || a != nil {
+			t.Errorf("Account(nobody) = %v, %v; want nil, nil", a, err)
+		}
+		has, err := tx.HasAccounts()
+		if err != nil || has {
+			t.Errorf("HasAccounts on a new store = %v, %v; want false", has, err)
+		}
+		return nil
+	})
+}
+
+func contractAccountRoundTrip(t *testing.T, s syncserver.AccessStore) {
+	want := credential.Account{Login: "ana", Hash: "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA", Changed: contractTime, KeyGen: 3}
+	update(t, s, func(tx syncserver.AccessTx) error { return tx.PutAccount(&want) })
+	view(t, s, func(tx syncserver.AccessTx) error {
+		got, err := tx.Account("ana")
+		if err != nil || got == nil || !got.Changed.Equal(want.Changed) || got.Hash != want.Hash || got.KeyGen != 3 {
+			t.Errorf("Account(ana) = %+v, %v; want %+v", got, err, want)
+		}
+		if has, _ := tx.HasAccounts(); !has {
+			t.Error("HasAccounts = false after an account was put")
+		}
+		return nil
+	})
+}
+
+var registerAna = boltstore.Command{Type: domain.UserRegistered, EntityID: "ana",
+	Payload: &domain.UserPayload{DisplayName: "Ana", Role: domain.RoleEngineer}}
+
+var contractAdmin = boltstore.Actor{Login: "admin", Role: domain.RoleAdmin}
+
+// The account and the directory event that registers its user are one
+// write: both are there after the commit.
+func contractAccountWithEvent(t *testing.T, s syncserver.AccessStore) {
+	update(t, s, func(tx syncserver.AccessTx) error {
+		if err := tx.RecordServerEvent(contractAdmin, registerAna); err != nil {
+			return err
+		}
+		return tx.PutAccount(&credential.Account{Login: "ana", Hash: "h", Changed: contractTime})
+	})
+	view(t, s, func(tx syncserver.AccessTx) error {
+		users, err := tx.Users()
+		if err != nil || len(users) != 1 || users[0].Login != "ana" || users[0].Role != domain.RoleEngineer {
+			t.Errorf("Users() = %+v, %v; want ana, engineer", users, err)
+		}
+		if a, _ := tx.Account("ana"); a == nil {
+			t.Error("no account for ana")
+		}
+		return nil
+	})
+}
+
+// Whatever the function wrote is gone when it returns an error: the
+// directory event, the account, a device, a setting.
+func contractRollback(t *testing.T, s syncserver.AccessStore) {
+	boom := errors.New("boom")
+	err := s.UpdateAccess(func(tx syncserver.AccessTx) error {
+		if err := tx.RecordServerEvent(contractAdmin, registerAna); err != nil {
+			return err
+		}
+		if err := tx.PutAccount(&credential.Account{Login: "ana", Hash: "h"}); err != nil {
+			return err
+		}
+		if err := tx.PutDevice(&credential.Device{ID: "d1", Replica: "r1"}); err != nil {
+			return err
+		}
+		if err := tx.PutSetting("demo", []byte("x")); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("UpdateAccess = %v; want the function's error", err)
+	}
+	view(t, s, func(tx syncserver.AccessTx) error {
+		_, uerr := tx.State(domain.EntityKey{Type: domain.EntityUser, ID: "ana"})
+		a, _ := tx.Account("ana")
+		d, _ := tx.Device("d1")
+		v, _ := tx.Setting("demo")
+		if domain.ErrorCode(uerr) != domain.ENotFound || a != nil || d != nil || v != nil {
+			t.Errorf("after a failed update: user err %v, account %v, device %v, setting %q; want nothing", uerr, a, d, v)
+		}
+		return nil
+	})
+}
+
+func contractViewIsReadOnly(t *testing.T, s syncserver.AccessStore) {
+	err := s.ViewAccess(func(tx syncserver.AccessTx) error {
+		return tx.PutAccount(&credential.Account{Login: "ana", Hash: "h"})
+	})
+	if err == nil {
+		t.Error("a write in ViewAccess succeeded")
+	}
+	view(t, s, func(tx syncserver.AccessTx) error {
+		if a, _ := tx.Account("ana"); a != nil {
+			t.Error("a write in ViewAccess was kept")
+		}
+		return nil
+	})
+}
+
+// A directory event the rules refuse fails the transaction with its
+// domain error, and what was written before it in the transaction goes.
+func contractRefusedEvent(t *testing.T, s syncserver.AccessStore) {
+	bad := boltstore.Command{Type: domain.UserRegistered, EntityID: "bob", Payload: &domain.UserPayload{DisplayName: "Bob", Role: "wizard"}}
+	err := s.UpdateAccess(func(tx syncserver.AccessTx) error {
+		if err := tx.PutAccount(&credential.Account{Login: "bob", Hash: "h"}); err != nil {
+			return err
+		}
+		return tx.RecordServerEvent(contractAdmin, bad)
+	})
+	if domain.ErrorCode(err) != domain.EInvalid {
+		t.Errorf("recording a user of role wizard = %v; want %s", err, domain.EInvalid)
+	}
+	view(t, s, func(tx syncserver.AccessTx) error {
+		if a, _ := tx.Account("bob"); a != nil {
+			t.Error("the account written before the refused event was kept")
+		}
+		return nil
+	})
+}
+
+func contractDevices(t *testing.T, s syncserver.AccessStore) {
+	update(t, s, func(tx syncserver.AccessTx) error {
+		for _, d := range []credential.Device{
+			{ID: "c", Replica: "r3", Enrolled: contractTime},
+			{ID: "a", Replica: "r1", Enrolled: contractTime, Series: "A"},
+			{ID: "b", Replica: "r2", Enrolled: contractTime, Revoked: true, RevokedAt: contractTime, Why: "stolen"},
+		} {
+			if err := tx.PutDevice(&d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx syncserver.AccessTx) error {
+		all, err := tx.Devices()
+		ids := make([]string, len(all))
+		for i, d := range all {
+			ids[i] = d.ID
+		}
+		if err != nil || !slices.Equal(ids, []string{"a", "b", "c"}) {
+			t.Errorf("Devices() ids = %v, %v; want [a b c]", ids, err)
+		}
+		b, err := tx.Device("b")
+		if err != nil || b == nil || !b.Revoked || b.Why != "stolen" || !b.RevokedAt.Equal(contractTime) {
+			t.Errorf("Device(b) = %+v, %v; want revoked, stolen", b, err)
+		}
+		if d, err := tx.Device("zz"); d != nil || err != nil {
+			t.Errorf("Device(zz) = %v, %v; want nil, nil", d, err)
+		}
+		return nil
+	})
+}
+
+// Values read in a transaction are the caller's: they stay intact after
+// it ends and after later writes.
+func contractValuesOutlive(t *testing.T, s syncserver.AccessStore) {
+	update(t, s, func(tx syncserver.AccessTx) error {
+		if err := tx.PutSetting("demo", []byte("first")); err != nil {
+			return err
+		}
+		return tx.PutDevice(&credential.Device{ID: "d1", Name: "Press 2 desk"})
+	})
+	var v []byte
+	var d *credential.Device
+	view(t, s, func(tx syncserver.AccessTx) (err error) {
+		if v, err = tx.Setting("demo"); err != nil {
+			return err
+		}
+		d, err = tx.Device("d1")
+		return err
+	})
+	update(t, s, func(tx syncserver.AccessTx) error {
+		for i := range 200 { // enough writes for bbolt to reuse the pages read before
+			if err := tx.PutSetting("demo", bytes.Repeat([]byte{byte(i)}, 64)); err != nil {
+				return err
+			}
+		}
+		return tx.PutDevice(&credential.Device{ID: "d1", Name: "renamed"})
+	})
+	if string(v) != "first" || d.Name != "Press 2 desk" {
+		t.Errorf("values read before: setting %q, device name %q; want first, Press 2 desk", v, d.Name)
+	}
+}
+
+func contractEnrolmentSpent(t *testing.T, s syncserver.AccessStore) {
+	en := credential.Enrolment{Note: "desk 4", Created: contractTime, Expires: contractTime.Add(time.Hour), Replace: "d1", By: "boss"}
+	update(t, s, func(tx syncserver.AccessTx) error { return tx.PutEnrolment("h1", &en) })
+	update(t, s, func(tx syncserver.AccessTx) error {
+		got, err := tx.Enrolment("h1")
+		if err != nil || got == nil || got.Note != "desk 4" || got.Replace != "d1" || got.By != "boss" || !got.Expires.Equal(en.Expires) {
+			t.Errorf("Enrolment(h1) = %+v, %v; want %+v", got, err, en)
+		}
+		return tx.DeleteEnrolment("h1")
+	})
+	view(t, s, func(tx syncserver.AccessTx) error {
+		if got, err := tx.Enrolment("h1"); got != nil || err != nil {
+			t.Errorf("Enrolment(h1) after it was spent = %v, %v; want nil", got, err)
+		}
+		return nil
+	})
+}
+
+func contractEnrolmentSweep(t *testing.T, s syncserver.AccessStore) {
+	update(t, s, func(tx syncserver.AccessTx) error {
+		for hash, exp := range map[string]time.Time{"old": contractTime.Add(-time.Minute), "edge": contractTime, "live": contractTime.Add(time.Minute)} {
+			if err := tx.PutEnrolment(hash, &credential.Enrolment{Expires: exp}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var n int
+	update(t, s, func(tx syncserver.AccessTx) (err error) { n, err = tx.SweepEnrolments(contractTime); return err })
+	view(t, s, func(tx syncserver.AccessTx) error {
+		old, _ := tx.Enrolment("old")
+		edge, _ := tx.Enrolment("edge")
+		live, _ := tx.Enrolment("live")
+		if n != 1 || old != nil || edge == nil || live == nil {
+			t.Errorf("swept %d; old %v, edge %v, live %v; want 1 swept, only old gone", n, old != nil, edge != nil, live != nil)
+		}
+		return nil
+	})
+}
+
+func contractRefreshTokens(t *testing.T, s syncserver.AccessStore) {
+	fam := credential.RefreshFamily{ID: "f1", Login: "ana", Device: "d1", Created: contractTime, Expires: contractTime.Add(time.Hour)}
+	rt := credential.RefreshToken{Family: "f1", Issued: contractTime, Expires: contractTime.Add(time.Hour), Used: true, UsedAt: contractTime, Next: "h2"}
+	update(t, s, func(tx syncserver.AccessTx) error {
+		if err := tx.PutRefreshFamily(&fam); err != nil {
+			return err
+		}
+		return tx.PutRefreshToken("h1", &rt)
+	})
+	view(t, s, func(tx syncserver.AccessTx) error {
+		got, err := tx.RefreshToken("h1")
+		if err != nil || got == nil || got.Family != "f1" || !got.Used || got.Next != "h2" || !got.UsedAt.Equal(contractTime) {
+			t.Errorf("RefreshToken(h1) = %+v, %v; want %+v", got, err, rt)
+		}
+		f, err := tx.RefreshFamily("f1")
+		if err != nil || f == nil || f.Login != "ana" || f.Device != "d1" || f.Revoked {
+			t.Errorf("RefreshFamily(f1) = %+v, %v; want %+v", f, err, fam)
+		}
+		if got, _ := tx.RefreshToken("f1"); got != nil {
+			t.Error("a family id reads as a token hash")
+		}
+		if f, _ := tx.RefreshFamily("h1"); f != nil {
+			t.Error("a token hash reads as a family id")
+		}
+		return nil
+	})
+}
+
+func contractFamiliesOf(t *testing.T, s syncserver.AccessStore) {
+	update(t, s, func(tx syncserver.AccessTx) error {
+		for _, f := range []credential.RefreshFamily{{ID: "f1", Login: "ana"}, {ID: "f2", Login: "bob"}, {ID: "f3", Login: "ana", Revoked: true}} {
+			if err := tx.PutRefreshFamily(&f); err != nil {
+				return err
+			}
+		}
+		return tx.PutRefreshToken("h1", &credential.RefreshToken{Family: "f1"})
+	})
+	view(t, s, func(tx syncserver.AccessTx) error {
+		fams, err := tx.RefreshFamiliesOf("ana")
+		ids := make([]string, len(fams))
+		for i, f := range fams {
+			ids[i] = f.ID
+		}
+		slices.Sort(ids)
+		if err != nil || !slices.Equal(ids, []string{"f1", "f3"}) {
+			t.Errorf("RefreshFamiliesOf(ana) = %v, %v; want [f1 f3]", ids, err)
+		}
+		return nil
+	})
+}
+
+func contractRefreshSweep(t *testing.T, s syncserver.AccessStore) {
+	before := contractTime.Add(-time.Second)
+	update(t, s, func(tx syncserver.AccessTx) error {
+		if err := tx.PutRefreshFamily(&credential.RefreshFamily{ID: "dead", Login: "ana", Expires: before}); err != nil {
+			return err
+		}
+		if err := tx.PutRefreshFamily(&credential.RefreshFamily{ID: "live", Login: "ana", Expires: contractTime.Add(time.Hour)}); err != nil {
+			return err
+		}
+		if err := tx.PutRefreshToken("dead", &credential.RefreshToken{Family: "dead", Expires: before}); err != nil {
+			return err
+		}
+		return tx.PutRefreshToken("live", &credential.RefreshToken{Family: "live", Expires: contractTime})
+	})
+	var n int
+	update(t, s, func(tx syncserver.AccessTx) (err error) { n, err = tx.SweepRefreshTokens(contractTime); return err })
+	view(t, s, func(tx syncserver.AccessTx) error {
+		deadTok, _ := tx.RefreshToken("dead")
+		deadFam, _ := tx.RefreshFamily("dead")
+		liveTok, _ := tx.RefreshToken("live")
+		liveFam, _ := tx.RefreshFamily("live")
+		if n != 2 || deadTok != nil || deadFam != nil || liveTok == nil || liveFam == nil {
+			t.Errorf("swept %d; dead token %v family %v, live token %v family %v; want 2 swept, the dead ones gone",
+				n, deadTok != nil, deadFam != nil, liveTok != nil, liveFam != nil)
+		}
+		return nil
+	})
+}
+
+func contractSettings(t *testing.T, s syncserver.AccessStore) {
+	update(t, s, func(tx syncserver.AccessTx) error {
+		if v, err := tx.Setting("number_series_next"); v != nil || err != nil {
+			t.Errorf("an unset setting = %q, %v; want nil", v, err)
+		}
+		if err := tx.PutSetting("number_series_next", []byte{0, 0, 0, 0, 0, 0, 0, 7}); err != nil {
+			return err
+		}
+		return tx.PutSetting("demo", []byte("2026-03-02T08:00:00Z"))
+	})
+	update(t, s, func(tx syncserver.AccessTx) error {
+		if v, _ := tx.Setting("number_series_next"); !bytes.Equal(v, []byte{0, 0, 0, 0, 0, 0, 0, 7}) {
+			t.Errorf("number_series_next = %v; want 7, big-endian", v)
+		}
+		return tx.DeleteSetting("demo")
+	})
+	view(t, s, func(tx syncserver.AccessTx) error {
+		if v, _ := tx.Setting("demo"); v != nil {
+			t.Errorf("a deleted setting = %q; want nil", v)
+		}
+		return nil
+	})
+}
+
+// Opening a plant's store gives it an epoch, which the pull cursors and
+// enrolments carry.
+func contractEpoch(t *testing.T, s syncserver.AccessStore) {
+	view(t, s, func(tx syncserver.AccessTx) error {
+		if v, err := tx.Setting("epoch"); len(v) == 0 || err != nil {
+			t.Errorf("epoch = %q, %v; want one set at open", v, err)
+		}
+		return nil
+	})
+}
