@@ -1,0 +1,296 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"boucle/shared/domain"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// How appends keep the cursor guarantee (docs/postgresql.md):
+//
+// Every write transaction of a plant (Update) starts by locking the
+// plant's row (SELECT log_len ... FOR UPDATE) and holds it until it
+// commits. Positions are handed out under that lock, from log_len + 1,
+// and log_len is written back at commit. So the appends of one plant run
+// one after the other: a transaction takes its first position only once
+// the previous one has committed (and is visible: PostgreSQL makes a
+// transaction visible before it releases its locks) or rolled back (and
+// its positions are taken again). Positions are therefore without holes,
+// and in commit order: a reader's snapshot that shows position n shows
+// every position below it. A cursor that moves to the last position read
+// never passes an event that commits later. A sequence alone would not do:
+// its values are taken at insert, and transactions commit in another
+// order.
+//
+// The same lock serialises the replica checks of concurrent pushes, on
+// one server or on several sharing the database.
+
+// flushEvery is how many appended events a transaction buffers before it
+// copies them to the table: a push of 5000 events is one COPY.
+const flushEvery = 5000
+
+// EventLookup is what the log holds of one event of a batch.
+type EventLookup struct {
+	Logged  bool // in the log (HasEvent)
+	Refused bool // refused by the server (Rejection)
+	// Repeat: an earlier event of the batch has the same id, so the
+	// answers above are those from before the batch: look it up again
+	// once the earlier one is decided.
+	Repeat bool
+}
+
+// Rejection is the server's refusal of a pushed event, kept out of the
+// log, so that a retried push gets the same answer.
+type Rejection struct {
+	Event     uuid.UUID
+	Type      domain.EventType
+	Entity    domain.EntityKey
+	Code      domain.Code
+	Reason    string
+	Rejected  time.Time
+	Dismissed time.Time // zero until a user marks the refusal handled
+}
+
+// GapError refuses a push whose event skips sequence numbers of its
+// replica: nothing of the push is written. Its domain code is
+// ESequenceGap.
+type GapError struct {
+	Replica  string
+	Expected uint64 // the replica's next sequence number
+	Got      uint64
+}
+
+func (e *GapError) Error() string {
+	return fmt.Sprintf("replica %s: expected sequence %d, got %d", e.Replica, e.Expected, e.Got)
+}
+
+// Unwrap gives the gap's domain error, so that domain.ErrorCode reads
+// ESequenceGap.
+func (e *GapError) Unwrap() error {
+	return &domain.Error{Code: domain.ESequenceGap, Field: "seq", Message: e.Error()}
+}
+
+// Tx is one write transaction of a plant's log (Plant.Update), holding
+// the plant's lock. Its methods are those the sync server's push needs, by
+// the names of the bbolt adapter's (shared/boltstore).
+type Tx struct {
+	ctx     context.Context
+	tx      pgx.Tx
+	plant   *Plant
+	logLen  uint64 // positions handed out, this transaction's included
+	pending []appended
+	ids     map[uuid.UUID]struct{} // the ids in pending
+	marks   map[string]*replicaMark
+}
+
+// appended is an event handed a position, not yet copied to the table.
+type appended struct {
+	pos  uint64
+	e    *domain.Event
+	body []byte
+}
+
+// replicaMark is a replica's high-water mark as this transaction sees it.
+type replicaMark struct {
+	seq   uint64
+	dirty bool // moved in this transaction: written at commit
+}
+
+// Update runs fn in a transaction holding the plant's lock: what fn
+// appends, refuses and advances commits together when it returns nil,
+// and nothing when it returns an error or the connection is lost.
+// ENotFound when the plant does not exist.
+func (p *Plant) Update(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := p.store.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	t := &Tx{ctx: ctx, tx: tx, plant: p, ids: map[uuid.UUID]struct{}{}, marks: map[string]*replicaMark{}}
+	if err := tx.QueryRow(ctx, "SELECT log_len FROM plants WHERE id = $1 FOR UPDATE", p.id).Scan(&t.logLen); err != nil {
+		return p.missing(err)
+	}
+	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.finish(); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// finish writes what the transaction buffered: the events, the replicas'
+// marks, the log's length.
+func (t *Tx) finish() error {
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if err := t.flushMarks(); err != nil {
+		return err
+	}
+	_, err := t.tx.Exec(t.ctx, "UPDATE plants SET log_len = $2 WHERE id = $1", t.plant.id, int64(t.logLen))
+	return err
+}
+
+// LogLen is the last position of the plant's log, this transaction's
+// appends included.
+func (t *Tx) LogLen() uint64 { return t.logLen }
+
+// LookUpEvents answers HasEvent and whether a refusal is kept for every
+// id of a batch, in two queries.
+func (t *Tx) LookUpEvents(ids []uuid.UUID) ([]EventLookup, error) {
+	out := make([]EventLookup, len(ids))
+	seen := make(map[uuid.UUID]bool, len(ids))
+	for i, id := range ids {
+		out[i].Repeat = seen[id]
+		seen[id] = true
+		if _, ok := t.ids[id]; ok {
+			out[i].Logged = true
+		}
+	}
+	index := make(map[uuid.UUID][]int, len(ids))
+	for i, id := range ids {
+		index[id] = append(index[id], i)
+	}
+	distinct := slices.Collect(maps.Keys(index))
+	mark := func(sql string, set func(*EventLookup)) error {
+		rows, err := t.tx.Query(t.ctx, sql, t.plant.id, distinct)
+		if err != nil {
+			return err
+		}
+		var id uuid.UUID
+		_, err = pgx.ForEachRow(rows, []any{&id}, func() error {
+			for _, i := range index[id] {
+				set(&out[i])
+			}
+			return nil
+		})
+		return err
+	}
+	if err := mark("SELECT id FROM events WHERE plant = $1 AND id = ANY($2)", func(l *EventLookup) { l.Logged = true }); err != nil {
+		return nil, err
+	}
+	if err := mark("SELECT event FROM rejections WHERE plant = $1 AND event = ANY($2)", func(l *EventLookup) { l.Refused = true }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// HasEvent reports whether the event is in the plant's log.
+func (t *Tx) HasEvent(id uuid.UUID) (bool, error) {
+	if _, ok := t.ids[id]; ok {
+		return true, nil
+	}
+	var found bool
+	err := t.tx.QueryRow(t.ctx, "SELECT EXISTS (SELECT 1 FROM events WHERE plant = $1 AND id = $2)", t.plant.id, id).Scan(&found)
+	return found, err
+}
+
+// AppendNew logs an event the caller has found absent (LookUpEvents,
+// HasEvent) and accepted, at the next position, and moves its replica's
+// mark when its sequence number is the next one.
+func (t *Tx) AppendNew(e *domain.Event) error {
+	t.logLen++
+	t.pending = append(t.pending, appended{pos: t.logLen, e: e, body: domain.EncodeEvent(e)})
+	t.ids[e.ID] = struct{}{}
+	if err := t.AdvanceReplica(e.Replica, e.Seq); err != nil {
+		return err
+	}
+	if len(t.pending) >= flushEvery {
+		return t.flush()
+	}
+	return nil
+}
+
+// flush copies the buffered events to the log (one COPY).
+func (t *Tx) flush() error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	src := &appendedRows{rows: t.pending, plant: t.plant.id}
+	if hook := t.plant.store.copyHook; hook != nil {
+		pid := t.tx.Conn().PgConn().PID()
+		src.hook = func(n int) { hook(pid, n) }
+	}
+	_, err := t.tx.CopyFrom(t.ctx, pgx.Identifier{"events"},
+		[]string{"plant", "pos", "id", "replica", "seq", "entity_type", "entity_id", "body"}, src)
+	if err != nil {
+		return err
+	}
+	t.pending = t.pending[:0]
+	clear(t.ids) // in the table now: HasEvent finds them there
+	return nil
+}
+
+// appendedRows feeds the buffered events to COPY.
+type appendedRows struct {
+	rows  []appended
+	at    int
+	hook  func(n int)
+	plant string
+}
+
+func (r *appendedRows) Next() bool {
+	r.at++
+	if r.at <= len(r.rows) && r.hook != nil {
+		r.hook(r.at - 1)
+	}
+	return r.at <= len(r.rows)
+}
+
+func (r *appendedRows) Values() ([]any, error) {
+	a := r.rows[r.at-1]
+	return []any{r.plant, int64(a.pos), a.e.ID, a.e.Replica, int64(a.e.Seq), string(a.e.EntityType), a.e.EntityID, a.body}, nil
+}
+
+func (r *appendedRows) Err() error { return nil }
+
+// StoreRejection keeps the server's refusal of a pushed event that is not
+// in the log, with the event's bytes, and moves its replica's mark past
+// it, so that the replica's next events are not refused as a gap.
+func (t *Tx) StoreRejection(e *domain.Event, code domain.Code, reason string) error {
+	logged, err := t.HasEvent(e.ID)
+	if err != nil {
+		return err
+	}
+	if logged {
+		return domain.Errorf(domain.EInternal, "event %s is already in the log: it cannot be refused", e.ID)
+	}
+	_, err = t.tx.Exec(t.ctx, `INSERT INTO rejections (plant, event, type, entity_type, entity_id, code, reason, rejected_at, body)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (plant, event) DO UPDATE SET code = excluded.code, reason = excluded.reason, rejected_at = excluded.rejected_at`,
+		t.plant.id, e.ID, string(e.Type), string(e.EntityType), e.EntityID, string(code), reason, t.plant.store.now().UTC(), domain.EncodeEvent(e))
+	if err != nil {
+		return err
+	}
+	return t.AdvanceReplica(e.Replica, e.Seq)
+}
+
+// Rejection returns the kept refusal of an event, and whether there is one.
+func (t *Tx) Rejection(id uuid.UUID) (Rejection, bool, error) {
+	r := Rejection{Event: id}
+	var typ, entityType, code string
+	var dismissed *time.Time
+	err := t.tx.QueryRow(t.ctx, `SELECT type, entity_type, entity_id, code, reason, rejected_at, dismissed_at
+		FROM rejections WHERE plant = $1 AND event = $2`, t.plant.id, id).
+		Scan(&typ, &entityType, &r.Entity.ID, &code, &r.Reason, &r.Rejected, &dismissed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Rejection{}, false, nil
+	}
+	if err != nil {
+		return Rejection{}, false, err
+	}
+	r.Type, r.Entity.Type, r.Code = domain.EventType(typ), domain.EntityType(entityType), domain.Code(code)
+	if dismissed != nil {
+		r.Dismissed = *dismissed
+	}
+	return r, true, nil
+}
