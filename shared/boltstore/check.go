@@ -142,7 +142,7 @@ func (t *Tx) lastPos(k domain.EntityKey) uint64 {
 // that only their content counts.
 func (t *Tx) sameAsRefold(k domain.EntityKey, raw []byte) bool {
 	stored := &domain.State{}
-	if err := json.Unmarshal(raw, stored); err != nil {
+	if err := decodeStateValue(raw, stored); err != nil {
 		return false
 	}
 	folded, err := t.refold(k)

@@ -245,7 +245,7 @@ func (t *Tx) EventAt(pos uint64) (domain.Event, error) {
 	return t.eventAt(pos)
 }
 
-// conflictsKey appears in a state's JSON only when Meta.Conflicts is not
+// conflictsKey appears in a state written in JSON (by an older version) only when Meta.Conflicts is not
 // empty (omitempty); inside a JSON string the quotes would be escaped, so
 // text typed by users cannot fake it.
 var conflictsKey = []byte(`"conflicts":[`)
@@ -270,7 +270,7 @@ func (t *Tx) conflictedFrom(from []byte, limit int) (n int, next []byte) {
 		if seen == limit {
 			return n, slices.Clone(k)
 		}
-		if bytes.Contains(v, conflictsKey) {
+		if storedStateHasConflicts(v) {
 			n++
 		}
 		seen++

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
-	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -91,9 +90,9 @@ func indexEntries(st *domain.State) []indexEntry {
 	case st.Complaint != nil:
 		c := st.Complaint
 		filed := filedKey(c.FiledOrder.HLC, c.FiledOrder.Replica, c.ID)
-		row, _ := json.Marshal(complaintRow(st))
+		row := complaintRow(st)
 		out := []indexEntry{
-			{bucketComplaintRows, c.ID, string(row)},
+			{bucketComplaintRows, c.ID, string(encodeComplaintRow(&row))},
 			{bucketComplaintText, filed, FoldText(c.Number + " " + c.PartRef + " " + c.Lot + " " + c.Description)},
 			{idxComplaintFiled, filed, ""},
 			{idxComplaintStatus, string(c.Status) + "\x00" + filed, ""},

@@ -200,7 +200,7 @@ func (t *Tx) loadState(k domain.EntityKey) (*domain.State, error) {
 		return nil, nil
 	}
 	st := &domain.State{}
-	if err := json.Unmarshal(raw, st); err != nil {
+	if err := decodeStateValue(raw, st); err != nil {
 		return nil, domain.Errorf(domain.EInternal, "corrupt state of %s: %v", k, err)
 	}
 	if st.Meta.Clocks == nil {
@@ -284,16 +284,12 @@ func (t *Tx) flush() error {
 
 // encodedState is a state as flush writes it.
 type encodedState struct {
-	raw []byte       // JSON of the state
+	raw []byte       // the state's stored form (statecodec.go)
 	idx []indexEntry // its index entries
 }
 
 func encodeState(st *domain.State) (*encodedState, error) {
-	raw, err := json.Marshal(st)
-	if err != nil {
-		return nil, err
-	}
-	return &encodedState{raw: raw, idx: indexEntries(st)}, nil
+	return &encodedState{raw: encodeStateValue(st), idx: indexEntries(st)}, nil
 }
 
 // foldNewlyKnown folds the events kept unfolded by an older version that

@@ -2,7 +2,6 @@ package boltstore
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -92,7 +91,7 @@ func (t *Tx) rekeyBatch() (done bool, err error) {
 func (t *Tx) recordFilingOrder(key []byte) error {
 	states := t.tx.Bucket(bucketStates)
 	st := &domain.State{}
-	if err := json.Unmarshal(states.Get(key), st); err != nil {
+	if err := decodeStateValue(states.Get(key), st); err != nil {
 		return err
 	}
 	if st.Complaint == nil {
@@ -103,11 +102,7 @@ func (t *Tx) recordFilingOrder(key []byte) error {
 		return err
 	}
 	st.Complaint.FiledOrder = order
-	raw, err := json.Marshal(st)
-	if err != nil {
-		return err
-	}
-	if err := states.Put(key, raw); err != nil {
+	if err := states.Put(key, encodeStateValue(st)); err != nil {
 		return err
 	}
 	for _, e := range indexEntries(st) {

@@ -123,7 +123,7 @@ func downgradeToSchema3(tx *bolt.Tx) error {
 	var complaints []domain.State
 	err := states.ForEach(func(k, v []byte) error {
 		var st domain.State
-		if err := json.Unmarshal(v, &st); err != nil || st.Complaint == nil {
+		if err := decodeStateValue(v, &st); err != nil || st.Complaint == nil {
 			return err
 		}
 		st.Complaint.FiledOrder = domain.OrderKey{}

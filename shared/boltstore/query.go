@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/hex"
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -70,7 +69,7 @@ func (t *Tx) ListComplaints(f ComplaintFilter) (ComplaintPage, error) {
 			return false, domain.Errorf(domain.EInternal, "corrupt complaint index key %x", suffix)
 		}
 		var r ComplaintRow
-		if err := json.Unmarshal(stored.Get(id), &r); err != nil {
+		if err := decodeComplaintRow(stored.Get(id), &r); err != nil {
 			return false, domain.Errorf(domain.EInternal, "corrupt complaint row %s", id)
 		}
 		if !f.matches(&r) {
@@ -369,7 +368,7 @@ func (t *Tx) forEachState(typ domain.EntityType, fn func(*domain.State)) error {
 	c := t.tx.Bucket(bucketStates).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var st domain.State
-		if err := json.Unmarshal(v, &st); err != nil {
+		if err := decodeStateValue(v, &st); err != nil {
 			return domain.Errorf(domain.EInternal, "corrupt state %q", k)
 		}
 		if st.Exists() {

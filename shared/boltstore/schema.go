@@ -28,7 +28,8 @@ var (
 	// bucketEntityEvents: entity key + fold order key → position, so one
 	// entity's events are read in fold order by one cursor walk.
 	bucketEntityEvents = []byte("entity_events")
-	// bucketStates: entity key → JSON of the folded domain.State.
+	// bucketStates: entity key → the folded domain.State, in the binary
+	// encoding of statecodec.go (JSON in stores of older versions).
 	bucketStates = []byte("states")
 	// bucketUnfolded: event id → reason, for events this version cannot
 	// fold yet (unknown type, newer schema). They stay in the log.
@@ -63,7 +64,7 @@ var (
 	bucketQuarantine = []byte("quarantine")
 
 	// Projections for the screens' queries (see index.go).
-	bucketComplaintRows  = []byte("complaint_rows")         // complaint id → JSON ComplaintRow
+	bucketComplaintRows  = []byte("complaint_rows")         // complaint id → ComplaintRow, binary like the states (statecodec.go)
 	bucketComplaintText  = []byte("complaint_text")         // filedKey → folded number, part, lot, description
 	idxComplaintFiled    = []byte("idx_complaint_filed")    // newest first: filedKey (inverted filing HLC, replica; id)
 	idxComplaintStatus   = []byte("idx_complaint_status")   // status + 0 + filedKey
@@ -139,6 +140,7 @@ var (
 	keyCursor        = []byte("sync_cursor")    // "epoch:seq" of the last pulled page
 	keyProjected     = []byte("projected")      // log position up to which every event is folded
 	keyEntityIndexed = []byte("entity_indexed") // log position up to which every event is in bucketEntityEvents; absent: all of them (entityindex.go)
+	keyStateLayout   = []byte("state_layout")   // fingerprint of the layout the binary states were written in (statelayout.go); absent: JSON states
 	keyServerEpoch   = []byte("server_epoch")   // epoch of the server last synced with
 	keyChecksummed   = []byte("checksummed")    // log position up to which schema 2's events got their checksum
 	keyFilingRekeyed = []byte("filing_rekeyed") // complaint state key up to which schema 3's lists were rekeyed (migrate.go)

@@ -278,7 +278,7 @@ func (t *Tx) actionStation(a *domain.Action, seen map[string]string) string {
 	var station string
 	if a.ComplaintID != "" {
 		var r ComplaintRow
-		if raw := t.tx.Bucket(bucketComplaintRows).Get([]byte(a.ComplaintID)); raw != nil && json.Unmarshal(raw, &r) == nil {
+		if raw := t.tx.Bucket(bucketComplaintRows).Get([]byte(a.ComplaintID)); raw != nil && decodeComplaintRow(raw, &r) == nil {
 			station = r.SupplierStation
 		}
 	} else if st, err := t.State(domain.EntityKey{Type: domain.EntityPlan, ID: a.PlanID}); err == nil {

@@ -107,6 +107,9 @@ func (s *Store) prepare(replica string) (err error) {
 	if err := s.rekeyByFilingOrder(); err != nil {
 		return err
 	}
+	if err := s.migrateStateLayout(); err != nil {
+		return err
+	}
 	if err := s.quickCheck(); err != nil {
 		return err
 	}
