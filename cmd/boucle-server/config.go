@@ -16,6 +16,7 @@ import (
 // config is every setting, from flags over BOUCLE_* environment variables
 // over defaults.
 type config struct {
+	Store     string // --store: a directory (bbolt) or a postgres:// URL (store.go)
 	Data      string
 	LogFormat string
 	LogLevel  string
@@ -51,6 +52,10 @@ type config struct {
 	LabelFR       string
 	AckHours      int
 	ResolveHours  int
+
+	// dataFlag: --data was given on the command line (not only by
+	// BOUCLE_DATA), so a different --store is a contradiction.
+	dataFlag bool
 
 	// envErrs are environment variables that do not parse, reported by
 	// check.
@@ -96,6 +101,7 @@ func envBool(env func(string) string, key string) bool {
 }
 
 func commonFlags(fs *flag.FlagSet, c *config, env func(string) string) {
+	fs.StringVar(&c.Store, "store", env("BOUCLE_STORE"), "the plant's store: a directory (the bbolt store, like --data) or postgres://… (BOUCLE_STORE)")
 	fs.StringVar(&c.Data, "data", env("BOUCLE_DATA"), "data directory: the store and the admin socket (BOUCLE_DATA)")
 	fs.StringVar(&c.LogFormat, "log-format", envString(env, "BOUCLE_LOG_FORMAT", "text"), "log format: text or json (BOUCLE_LOG_FORMAT)")
 	fs.StringVar(&c.KeyFile, "key-file", env("BOUCLE_KEY_FILE"), "the server's secrets (mode 0600, created on first start); default: "+syncserver.DefaultKeyFile+" in the data directory, outside the store and its backups (BOUCLE_KEY_FILE)")
@@ -166,9 +172,10 @@ func (c *config) check() error {
 	if len(c.envErrs) > 0 {
 		return fmt.Errorf("%s", strings.Join(c.envErrs, "; "))
 	}
+	if err := c.resolveStore(); err != nil {
+		return err
+	}
 	switch {
-	case c.Data == "":
-		return fmt.Errorf("no data directory: pass --data DIR or set BOUCLE_DATA")
 	case c.LogFormat != "text" && c.LogFormat != "json":
 		return fmt.Errorf("--log-format must be text or json")
 	case (c.TLSCert == "") != (c.TLSKey == ""):

@@ -133,6 +133,7 @@ func (m *Main) ParseFlags(args []string) error {
 		return fmt.Errorf("%s takes %d argument(s), got %d", cmd.name, cmd.nargs, len(pos))
 	}
 	m.args = pos
+	fs.Visit(func(f *flag.Flag) { m.cfg.dataFlag = m.cfg.dataFlag || f.Name == "data" })
 	return m.cfg.check()
 }
 
@@ -184,6 +185,6 @@ func (m *Main) usage() {
 	for _, c := range commands {
 		fmt.Fprintf(m.Stderr, "  %-28s %s\n", c.name+" "+c.args, c.help)
 	}
-	fmt.Fprintln(m.Stderr, "\nEvery command takes --data DIR (or BOUCLE_DATA). Run 'boucle-server COMMAND -h' for its flags.")
+	fmt.Fprintln(m.Stderr, "\nEvery command takes --store DIR or --data DIR (or BOUCLE_STORE, BOUCLE_DATA). Run 'boucle-server COMMAND -h' for its flags.")
 	fmt.Fprintln(m.Stderr, "Administration commands work whether or not the server runs (through its admin socket when it does).")
 }
