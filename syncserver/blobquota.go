@@ -1,22 +1,17 @@
 package syncserver
 
 import (
-	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
 
-	"boucle/shared/boltstore"
 	"boucle/shared/domain"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Evidence no event references. A workstation uploads evidence after the
 // events that reference it were accepted; bytes no event references are
 // either about to be (an integration uploading first) or junk. Each is
-// recorded in boltstore.BucketBlobUploads under its uploader (the token's
+// recorded as an upload (the port's Uploads) under its uploader (the token's
 // device, else the user) and counts against that uploader's quota of
 // unreferenced bytes (Config.BlobQuota, 256 MiB); Sweep forgets the record
 // once a complaint references the evidence, and deletes the bytes when
@@ -45,22 +40,21 @@ func blobUploader(p *principal) string {
 // uploader while no complaint references them. settle first forgets the
 // uploader's records that complaints now reference.
 func (s *Server) storeBlob(sha string, data []byte, uploader string, settle bool) error {
-	return s.store.Update(func(t *boltstore.Tx) error {
+	return s.evidence.UpdateEvidence(func(t EvidenceTx) error {
 		if t.HasBlob(sha) {
 			return nil
 		}
 		if t.BlobReferenced(sha) {
 			return t.PutBlob(sha, data)
 		}
-		uploads := t.Bolt().Bucket(boltstore.BucketBlobUploads)
-		pending, err := pendingBytes(t, uploads, uploader, settle)
+		pending, err := pendingBytes(t, uploader, settle)
 		if err != nil {
 			return err
 		}
 		if pending+int64(len(data)) > s.cfg.BlobQuota {
 			return errOverQuota
 		}
-		if err := uploads.Put(uploadKey(uploader, sha), uploadRecord(int64(len(data)), s.now())); err != nil {
+		if err := t.PutUpload(uploader, sha, int64(len(data)), s.now()); err != nil {
 			return err
 		}
 		return t.PutBlob(sha, data)
@@ -86,74 +80,53 @@ func (s *Server) putChecked(sha string, data []byte, uploader string) error {
 
 // pendingBytes sums the uploader's unreferenced bytes; settle deletes the
 // records of evidence a complaint now references.
-func pendingBytes(t *boltstore.Tx, uploads *bolt.Bucket, uploader string, settle bool) (int64, error) {
-	prefix := []byte(uploader + "\x00")
+func pendingBytes(t EvidenceTx, uploader string, settle bool) (int64, error) {
 	var total int64
-	var settled [][]byte
-	c := uploads.Cursor()
-	for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if settle && t.BlobReferenced(string(k[len(prefix):])) {
-			settled = append(settled, bytes.Clone(k))
-			continue
+	var settled []string
+	err := t.EachUpload(uploader, func(_, sha string, size int64, _ time.Time) error {
+		if settle && t.BlobReferenced(sha) {
+			settled = append(settled, sha)
+			return nil
 		}
-		size, _ := readUploadRecord(v)
 		total += size
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
-	for _, k := range settled {
-		if err := uploads.Delete(k); err != nil {
+	for _, sha := range settled {
+		if err := t.DeleteUpload(uploader, sha); err != nil {
 			return 0, err
 		}
 	}
 	return total, nil
 }
 
-func uploadKey(uploader, sha string) []byte { return []byte(uploader + "\x00" + sha) }
-
-// uploadRecord is the size and the upload time, 8 bytes each.
-func uploadRecord(size int64, at time.Time) []byte {
-	b := binary.BigEndian.AppendUint64(nil, uint64(size))
-	return binary.BigEndian.AppendUint64(b, uint64(at.UnixNano()))
-}
-
-func readUploadRecord(v []byte) (size int64, at time.Time) {
-	if len(v) != 16 {
-		return 0, time.Time{}
-	}
-	return int64(binary.BigEndian.Uint64(v)), time.Unix(0, int64(binary.BigEndian.Uint64(v[8:])))
-}
-
 // sweepUnreferencedBlobs forgets the records of evidence a complaint now
 // references, and deletes the evidence no complaint references ttl after
 // its upload. The caller has folded the log (Store.CatchUp).
-func sweepUnreferencedBlobs(t *boltstore.Tx, now time.Time, ttl time.Duration) (int, error) {
-	uploads := t.Bolt().Bucket(boltstore.BucketBlobUploads)
-	var settled, expired [][]byte
-	err := uploads.ForEach(func(k, v []byte) error {
-		i := bytes.IndexByte(k, 0)
-		if i < 0 {
-			settled = append(settled, bytes.Clone(k)) // not a record of ours
-			return nil
-		}
-		sha := string(k[i+1:])
-		_, at := readUploadRecord(v)
+func sweepUnreferencedBlobs(t EvidenceTx, now time.Time, ttl time.Duration) (int, error) {
+	type upload struct{ uploader, sha string }
+	var settled, expired []upload
+	err := t.EachUpload("", func(uploader, sha string, _ int64, at time.Time) error {
 		switch {
 		case t.BlobReferenced(sha):
-			settled = append(settled, bytes.Clone(k))
+			settled = append(settled, upload{uploader, sha})
 		case now.Sub(at) > ttl:
-			expired = append(expired, bytes.Clone(k))
+			expired = append(expired, upload{uploader, sha})
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
-	for _, k := range expired {
-		if err := t.DeleteBlob(string(k[bytes.IndexByte(k, 0)+1:])); err != nil {
+	for _, u := range expired {
+		if err := t.DeleteBlob(u.sha); err != nil {
 			return 0, err
 		}
 	}
-	for _, k := range append(settled, expired...) {
-		if err := uploads.Delete(k); err != nil {
+	for _, u := range append(settled, expired...) {
+		if err := t.DeleteUpload(u.uploader, u.sha); err != nil {
 			return 0, err
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 
-	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 
 	"github.com/gin-gonic/gin"
@@ -68,7 +67,7 @@ func (s *Server) getBlob(c *gin.Context) {
 		return
 	}
 	var data []byte
-	err = s.store.View(func(t *boltstore.Tx) (err error) { data, err = t.Blob(sha); return err })
+	err = s.evidence.ViewEvidence(func(t EvidenceTx) (err error) { data, err = t.Blob(sha); return err })
 	if domain.ErrorCode(err) == domain.ENotFound {
 		err = domain.Errorf(domain.ENotFound, "the server has no evidence file %s", sha)
 	}

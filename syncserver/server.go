@@ -129,14 +129,15 @@ func (c *Config) setDefaults() {
 
 // Server serves one plant's store over HTTP.
 type Server struct {
-	store   *boltstore.Store // the log, evidence and views, until they move behind the port
-	access  AccessStore      // accounts, devices, tokens, settings (store.go)
-	cfg     Config
-	log     *slog.Logger
-	now     func() time.Time
-	keys    *Keyring
-	conf    *confidential.Keyring // the plant's confidential keys, from keys
-	limiter *limiter              // per (login, address), and per address for enrolment codes
+	store    *boltstore.Store // the log, evidence and views, until they move behind the port
+	access   AccessStore      // accounts, devices, tokens, settings (store.go)
+	evidence EvidenceStore    // evidence files and uploads
+	cfg      Config
+	log      *slog.Logger
+	now      func() time.Time
+	keys     *Keyring
+	conf     *confidential.Keyring // the plant's confidential keys, from keys
+	limiter  *limiter              // per (login, address), and per address for enrolment codes
 	// addrLimiter is the looser limit of failed logins per address.
 	addrLimiter *limiter
 	// pushBudget bounds the bytes of pushes in flight (memory.go).
@@ -156,8 +157,8 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("access token lifetime %v is above the cap of %v", cfg.AccessTTL, MaxAccessTTL)
 	}
 	cfg.setDefaults()
-	access := boltAccess(store)
-	keys, err := serverKeys(store, access, &cfg)
+	ports := boltPorts(store)
+	keys, err := serverKeys(store, ports, &cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -165,10 +166,10 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, access: access, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
+	s := &Server{store: store, access: ports, evidence: ports, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), addrLimiter: newLimiter(cfg.AddressFailures, cfg.LoginWindow, cfg.Now),
 		metrics: newMetrics(), pushBudget: newByteBudget(cfg.PushMemory),
-		admin: newAdmin(store, access, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}
+		admin: newAdmin(store, ports, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {
 		return nil, err
 	}

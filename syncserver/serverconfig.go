@@ -66,10 +66,12 @@ func OpenStore(dir string, opts boltstore.Options, log *slog.Logger) (*boltstore
 	return store, nil
 }
 
-// boltAccess is the AccessStore of a bbolt store: the adapter every
-// server runs on until the log, the evidence and the views move behind
-// the port too (store.go).
-func boltAccess(store *boltstore.Store) AccessStore { return AccessOn(boltserver.New(store)) }
+// boltPorts are the ports of a bbolt store: the adapter every server runs
+// on until the log and the views move behind the port too (store.go).
+func boltPorts(store *boltstore.Store) Store { return StoreOn(boltserver.New(store)) }
+
+// boltAccess is the AccessStore of a bbolt store.
+func boltAccess(store *boltstore.Store) AccessStore { return boltPorts(store) }
 
 func prepareStore(store *boltstore.Store, access AccessStore, log *slog.Logger) error {
 	var renew bool

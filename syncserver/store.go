@@ -119,23 +119,81 @@ type Directory interface {
 	RecordServerEvent(actor boltstore.Actor, cmd boltstore.Command) error
 }
 
+// EvidenceStore is the evidence side of the store: the files' bytes, by
+// SHA-256, and the uploads no complaint references yet, which count
+// against their uploader's quota (blobquota.go).
+type EvidenceStore interface {
+	ViewEvidence(fn func(EvidenceTx) error) error
+	UpdateEvidence(fn func(EvidenceTx) error) error
+}
+
+// EvidenceTx is one transaction of an EvidenceStore.
+type EvidenceTx interface {
+	Evidence
+	Uploads
+}
+
+// Evidence is the files' bytes, by SHA-256 (hex), which the caller has
+// checked.
+type Evidence interface {
+	HasBlob(sha string) bool
+	// Blob returns the bytes of sha; ENotFound when absent.
+	Blob(sha string) ([]byte, error)
+	// PutBlob stores the bytes of sha; storing them again changes nothing.
+	PutBlob(sha string, data []byte) error
+	DeleteBlob(sha string) error
+	// BlobReferenced reports whether a folded event references sha.
+	BlobReferenced(sha string) bool
+}
+
+// Uploads are the evidence files no complaint referenced when they were
+// uploaded, by uploader and SHA-256.
+type Uploads interface {
+	// PutUpload records that uploader sent size bytes of sha at at.
+	PutUpload(uploader, sha string, size int64, at time.Time) error
+	DeleteUpload(uploader, sha string) error
+	// EachUpload calls fn for each upload of uploader, every uploader's
+	// when uploader is "". fn must not write: collect, then write.
+	EachUpload(uploader string, fn func(uploader, sha string, size int64, at time.Time) error) error
+}
+
+// Store is every port of the server's store.
+type Store interface {
+	AccessStore
+	EvidenceStore
+}
+
+// StoreTx is what an adapter's transaction implements: every port.
+type StoreTx interface {
+	AccessTx
+	EvidenceTx
+}
+
 // Transactions is what an adapter offers: read and write transactions
-// over its own transaction type, which implements AccessTx.
-type Transactions[T AccessTx] interface {
+// over its own transaction type.
+type Transactions[T StoreTx] interface {
 	View(fn func(T) error) error
 	Update(fn func(T) error) error
 }
 
-// accessOn turns an adapter's transactions into the AccessStore.
-type accessOn[T AccessTx] struct{ db Transactions[T] }
+// storeOn turns an adapter's transactions into the ports.
+type storeOn[T StoreTx] struct{ db Transactions[T] }
 
-// AccessOn returns the AccessStore of an adapter.
-func AccessOn[T AccessTx](db Transactions[T]) AccessStore { return accessOn[T]{db} }
+// StoreOn returns the Store of an adapter.
+func StoreOn[T StoreTx](db Transactions[T]) Store { return storeOn[T]{db} }
 
-func (p accessOn[T]) ViewAccess(fn func(AccessTx) error) error {
+func (p storeOn[T]) ViewAccess(fn func(AccessTx) error) error {
 	return p.db.View(func(t T) error { return fn(t) })
 }
 
-func (p accessOn[T]) UpdateAccess(fn func(AccessTx) error) error {
+func (p storeOn[T]) UpdateAccess(fn func(AccessTx) error) error {
+	return p.db.Update(func(t T) error { return fn(t) })
+}
+
+func (p storeOn[T]) ViewEvidence(fn func(EvidenceTx) error) error {
+	return p.db.View(func(t T) error { return fn(t) })
+}
+
+func (p storeOn[T]) UpdateEvidence(fn func(EvidenceTx) error) error {
 	return p.db.Update(func(t T) error { return fn(t) })
 }

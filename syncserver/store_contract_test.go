@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,24 +22,24 @@ import (
 // storeAdapters opens a fresh, empty plant store on each adapter.
 var storeAdapters = []struct {
 	name string
-	open func(t *testing.T) syncserver.AccessStore
+	open func(t *testing.T) syncserver.Store
 }{
 	{"bbolt", openBoltAccess},
 }
 
-func openBoltAccess(t *testing.T) syncserver.AccessStore {
+func openBoltAccess(t *testing.T) syncserver.Store {
 	t.Helper()
 	store, err := syncserver.OpenStore(t.TempDir(), boltstore.Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	return syncserver.AccessOn(boltserver.New(store))
+	return syncserver.StoreOn(boltserver.New(store))
 }
 
 var storeContract = []struct {
 	name string
-	run  func(t *testing.T, s syncserver.AccessStore)
+	run  func(t *testing.T, s syncserver.Store)
 }{
 	{"AccountAbsentIsNil", contractAccountAbsent},
 	{"AccountRoundTrip", contractAccountRoundTrip},
@@ -55,6 +56,9 @@ var storeContract = []struct {
 	{"RefreshTokensSweptWhenExpired", contractRefreshSweep},
 	{"Settings", contractSettings},
 	{"EpochSetAtOpen", contractEpoch},
+	{"EvidenceRoundTrip", contractEvidence},
+	{"UploadsByUploader", contractUploads},
+	{"EvidenceAndItsUploadCommitTogether", contractEvidenceRollback},
 }
 
 func TestStoreContract(t *testing.T) {
@@ -83,7 +87,7 @@ func view(t *testing.T, s syncserver.AccessStore, fn func(syncserver.AccessTx) e
 	}
 }
 
-func contractAccountAbsent(t *testing.T, s syncserver.AccessStore) {
+func contractAccountAbsent(t *testing.T, s syncserver.Store) {
 	view(t, s, func(tx syncserver.AccessTx) error {
 		a, err := tx.Account("nobody")
 		if err != nil || a != nil {
@@ -97,7 +101,7 @@ func contractAccountAbsent(t *testing.T, s syncserver.AccessStore) {
 	})
 }
 
-func contractAccountRoundTrip(t *testing.T, s syncserver.AccessStore) {
+func contractAccountRoundTrip(t *testing.T, s syncserver.Store) {
 	want := credential.Account{Login: "ana", Hash: "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA", Changed: contractTime, KeyGen: 3}
 	update(t, s, func(tx syncserver.AccessTx) error { return tx.PutAccount(&want) })
 	view(t, s, func(tx syncserver.AccessTx) error {
@@ -119,7 +123,7 @@ var contractAdmin = boltstore.Actor{Login: "admin", Role: domain.RoleAdmin}
 
 // The account and the directory event that registers its user are one
 // write: both are there after the commit.
-func contractAccountWithEvent(t *testing.T, s syncserver.AccessStore) {
+func contractAccountWithEvent(t *testing.T, s syncserver.Store) {
 	update(t, s, func(tx syncserver.AccessTx) error {
 		if err := tx.RecordServerEvent(contractAdmin, registerAna); err != nil {
 			return err
@@ -140,7 +144,7 @@ func contractAccountWithEvent(t *testing.T, s syncserver.AccessStore) {
 
 // Whatever the function wrote is gone when it returns an error: the
 // directory event, the account, a device, a setting.
-func contractRollback(t *testing.T, s syncserver.AccessStore) {
+func contractRollback(t *testing.T, s syncserver.Store) {
 	boom := errors.New("boom")
 	err := s.UpdateAccess(func(tx syncserver.AccessTx) error {
 		if err := tx.RecordServerEvent(contractAdmin, registerAna); err != nil {
@@ -172,7 +176,7 @@ func contractRollback(t *testing.T, s syncserver.AccessStore) {
 	})
 }
 
-func contractViewIsReadOnly(t *testing.T, s syncserver.AccessStore) {
+func contractViewIsReadOnly(t *testing.T, s syncserver.Store) {
 	err := s.ViewAccess(func(tx syncserver.AccessTx) error {
 		return tx.PutAccount(&credential.Account{Login: "ana", Hash: "h"})
 	})
@@ -189,7 +193,7 @@ func contractViewIsReadOnly(t *testing.T, s syncserver.AccessStore) {
 
 // A directory event the rules refuse fails the transaction with its
 // domain error, and what was written before it in the transaction goes.
-func contractRefusedEvent(t *testing.T, s syncserver.AccessStore) {
+func contractRefusedEvent(t *testing.T, s syncserver.Store) {
 	bad := boltstore.Command{Type: domain.UserRegistered, EntityID: "bob", Payload: &domain.UserPayload{DisplayName: "Bob", Role: "wizard"}}
 	err := s.UpdateAccess(func(tx syncserver.AccessTx) error {
 		if err := tx.PutAccount(&credential.Account{Login: "bob", Hash: "h"}); err != nil {
@@ -208,7 +212,7 @@ func contractRefusedEvent(t *testing.T, s syncserver.AccessStore) {
 	})
 }
 
-func contractDevices(t *testing.T, s syncserver.AccessStore) {
+func contractDevices(t *testing.T, s syncserver.Store) {
 	update(t, s, func(tx syncserver.AccessTx) error {
 		for _, d := range []credential.Device{
 			{ID: "c", Replica: "r3", Enrolled: contractTime},
@@ -243,7 +247,7 @@ func contractDevices(t *testing.T, s syncserver.AccessStore) {
 
 // Values read in a transaction are the caller's: they stay intact after
 // it ends and after later writes.
-func contractValuesOutlive(t *testing.T, s syncserver.AccessStore) {
+func contractValuesOutlive(t *testing.T, s syncserver.Store) {
 	update(t, s, func(tx syncserver.AccessTx) error {
 		if err := tx.PutSetting("demo", []byte("first")); err != nil {
 			return err
@@ -272,7 +276,7 @@ func contractValuesOutlive(t *testing.T, s syncserver.AccessStore) {
 	}
 }
 
-func contractEnrolmentSpent(t *testing.T, s syncserver.AccessStore) {
+func contractEnrolmentSpent(t *testing.T, s syncserver.Store) {
 	en := credential.Enrolment{Note: "desk 4", Created: contractTime, Expires: contractTime.Add(time.Hour), Replace: "d1", By: "boss"}
 	update(t, s, func(tx syncserver.AccessTx) error { return tx.PutEnrolment("h1", &en) })
 	update(t, s, func(tx syncserver.AccessTx) error {
@@ -290,7 +294,7 @@ func contractEnrolmentSpent(t *testing.T, s syncserver.AccessStore) {
 	})
 }
 
-func contractEnrolmentSweep(t *testing.T, s syncserver.AccessStore) {
+func contractEnrolmentSweep(t *testing.T, s syncserver.Store) {
 	update(t, s, func(tx syncserver.AccessTx) error {
 		for hash, exp := range map[string]time.Time{"old": contractTime.Add(-time.Minute), "edge": contractTime, "live": contractTime.Add(time.Minute)} {
 			if err := tx.PutEnrolment(hash, &credential.Enrolment{Expires: exp}); err != nil {
@@ -312,7 +316,7 @@ func contractEnrolmentSweep(t *testing.T, s syncserver.AccessStore) {
 	})
 }
 
-func contractRefreshTokens(t *testing.T, s syncserver.AccessStore) {
+func contractRefreshTokens(t *testing.T, s syncserver.Store) {
 	fam := credential.RefreshFamily{ID: "f1", Login: "ana", Device: "d1", Created: contractTime, Expires: contractTime.Add(time.Hour)}
 	rt := credential.RefreshToken{Family: "f1", Issued: contractTime, Expires: contractTime.Add(time.Hour), Used: true, UsedAt: contractTime, Next: "h2"}
 	update(t, s, func(tx syncserver.AccessTx) error {
@@ -340,7 +344,7 @@ func contractRefreshTokens(t *testing.T, s syncserver.AccessStore) {
 	})
 }
 
-func contractFamiliesOf(t *testing.T, s syncserver.AccessStore) {
+func contractFamiliesOf(t *testing.T, s syncserver.Store) {
 	update(t, s, func(tx syncserver.AccessTx) error {
 		for _, f := range []credential.RefreshFamily{{ID: "f1", Login: "ana"}, {ID: "f2", Login: "bob"}, {ID: "f3", Login: "ana", Revoked: true}} {
 			if err := tx.PutRefreshFamily(&f); err != nil {
@@ -363,7 +367,7 @@ func contractFamiliesOf(t *testing.T, s syncserver.AccessStore) {
 	})
 }
 
-func contractRefreshSweep(t *testing.T, s syncserver.AccessStore) {
+func contractRefreshSweep(t *testing.T, s syncserver.Store) {
 	before := contractTime.Add(-time.Second)
 	update(t, s, func(tx syncserver.AccessTx) error {
 		if err := tx.PutRefreshFamily(&credential.RefreshFamily{ID: "dead", Login: "ana", Expires: before}); err != nil {
@@ -392,7 +396,7 @@ func contractRefreshSweep(t *testing.T, s syncserver.AccessStore) {
 	})
 }
 
-func contractSettings(t *testing.T, s syncserver.AccessStore) {
+func contractSettings(t *testing.T, s syncserver.Store) {
 	update(t, s, func(tx syncserver.AccessTx) error {
 		if v, err := tx.Setting("number_series_next"); v != nil || err != nil {
 			t.Errorf("an unset setting = %q, %v; want nil", v, err)
@@ -418,11 +422,142 @@ func contractSettings(t *testing.T, s syncserver.AccessStore) {
 
 // Opening a plant's store gives it an epoch, which the pull cursors and
 // enrolments carry.
-func contractEpoch(t *testing.T, s syncserver.AccessStore) {
+func contractEpoch(t *testing.T, s syncserver.Store) {
 	view(t, s, func(tx syncserver.AccessTx) error {
 		if v, err := tx.Setting("epoch"); len(v) == 0 || err != nil {
 			t.Errorf("epoch = %q, %v; want one set at open", v, err)
 		}
 		return nil
 	})
+}
+
+func updateEvidence(t *testing.T, s syncserver.EvidenceStore, fn func(syncserver.EvidenceTx) error) {
+	t.Helper()
+	if err := s.UpdateEvidence(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func viewEvidence(t *testing.T, s syncserver.EvidenceStore, fn func(syncserver.EvidenceTx) error) {
+	t.Helper()
+	if err := s.ViewEvidence(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const (
+	shaA = "aaaa000000000000000000000000000000000000000000000000000000000000"
+	shaB = "bbbb000000000000000000000000000000000000000000000000000000000000"
+	shaC = "cccc000000000000000000000000000000000000000000000000000000000000"
+)
+
+func contractEvidence(t *testing.T, s syncserver.Store) {
+	updateEvidence(t, s, func(tx syncserver.EvidenceTx) error {
+		if err := tx.PutBlob(shaA, []byte("photo")); err != nil {
+			return err
+		}
+		return tx.PutBlob(shaA, []byte("photo")) // again: nothing changes
+	})
+	viewEvidence(t, s, func(tx syncserver.EvidenceTx) error {
+		got, err := tx.Blob(shaA)
+		if err != nil || string(got) != "photo" || !tx.HasBlob(shaA) {
+			t.Errorf("Blob(A) = %q, %v, has %v; want photo", got, err, tx.HasBlob(shaA))
+		}
+		if _, err := tx.Blob(shaB); domain.ErrorCode(err) != domain.ENotFound || tx.HasBlob(shaB) {
+			t.Errorf("Blob(B) never stored: %v, has %v; want %s", err, tx.HasBlob(shaB), domain.ENotFound)
+		}
+		if tx.BlobReferenced(shaA) {
+			t.Error("evidence no event names reads as referenced")
+		}
+		return nil
+	})
+	updateEvidence(t, s, func(tx syncserver.EvidenceTx) error { return tx.DeleteBlob(shaA) })
+	viewEvidence(t, s, func(tx syncserver.EvidenceTx) error {
+		if tx.HasBlob(shaA) {
+			t.Error("deleted evidence is still there")
+		}
+		return nil
+	})
+}
+
+type upload struct {
+	uploader, sha string
+	size          int64
+	at            time.Time
+}
+
+func uploadsOf(t *testing.T, s syncserver.EvidenceStore, uploader string) []upload {
+	t.Helper()
+	var out []upload
+	viewEvidence(t, s, func(tx syncserver.EvidenceTx) error {
+		return tx.EachUpload(uploader, func(who, sha string, size int64, at time.Time) error {
+			out = append(out, upload{who, sha, size, at})
+			return nil
+		})
+	})
+	slices.SortFunc(out, func(a, b upload) int {
+		if a.uploader != b.uploader {
+			return strings.Compare(a.uploader, b.uploader)
+		}
+		return strings.Compare(a.sha, b.sha)
+	})
+	return out
+}
+
+// An uploader's uploads are theirs alone, even when another's name
+// begins with theirs.
+func contractUploads(t *testing.T, s syncserver.Store) {
+	updateEvidence(t, s, func(tx syncserver.EvidenceTx) error {
+		for _, u := range []upload{
+			{"device:1", shaA, 10, contractTime},
+			{"device:1", shaB, 20, contractTime.Add(time.Minute)},
+			{"device:12", shaC, 30, contractTime},
+			{"user:ana", shaA, 40, contractTime},
+		} {
+			if err := tx.PutUpload(u.uploader, u.sha, u.size, u.at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	got := uploadsOf(t, s, "device:1")
+	want := []upload{{"device:1", shaA, 10, contractTime}, {"device:1", shaB, 20, contractTime.Add(time.Minute)}}
+	if len(got) != 2 || got[0].sha != shaA || got[1].size != 20 || !got[1].at.Equal(want[1].at) || got[0].uploader != "device:1" {
+		t.Errorf("EachUpload(device:1) = %+v; want %+v", got, want)
+	}
+	if all := uploadsOf(t, s, ""); len(all) != 4 {
+		t.Errorf("EachUpload(\"\") = %d uploads; want 4", len(all))
+	}
+	updateEvidence(t, s, func(tx syncserver.EvidenceTx) error { return tx.DeleteUpload("device:1", shaA) })
+	if got := uploadsOf(t, s, "device:1"); len(got) != 1 || got[0].sha != shaB {
+		t.Errorf("after DeleteUpload(device:1, A): %+v; want B only", got)
+	}
+	if got := uploadsOf(t, s, "user:ana"); len(got) != 1 {
+		t.Errorf("another uploader's upload of the same file went too: %+v", got)
+	}
+}
+
+func contractEvidenceRollback(t *testing.T, s syncserver.Store) {
+	boom := errors.New("boom")
+	err := s.UpdateEvidence(func(tx syncserver.EvidenceTx) error {
+		if err := tx.PutUpload("device:1", shaA, 5, contractTime); err != nil {
+			return err
+		}
+		if err := tx.PutBlob(shaA, []byte("photo")); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("UpdateEvidence = %v; want the function's error", err)
+	}
+	viewEvidence(t, s, func(tx syncserver.EvidenceTx) error {
+		if tx.HasBlob(shaA) {
+			t.Error("the evidence of a failed update was kept")
+		}
+		return nil
+	})
+	if got := uploadsOf(t, s, ""); len(got) != 0 {
+		t.Errorf("the upload of a failed update was kept: %+v", got)
+	}
 }

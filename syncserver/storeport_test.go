@@ -14,7 +14,6 @@ import (
 // why: the part of the store they read has not moved behind the port yet
 // (store.go). The list only shrinks.
 var stillOnBolt = map[string]string{
-	"blobquota.go":     "evidence uploads: step 2",
 	"effectiveness.go": "a closed store's error, for the verdict recorder: step 3",
 	"projector.go":     "a closed store's error, for the projector: step 3",
 	"logepoch.go":      "the epoch read with the log's cursor: step 4",

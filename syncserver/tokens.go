@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/syncserver/credential"
 
@@ -231,7 +230,7 @@ func (s *Server) Sweep() (int, error) {
 		return 0, err
 	}
 	var blobs int
-	err = s.store.Update(func(t *boltstore.Tx) (err error) {
+	err = s.evidence.UpdateEvidence(func(t EvidenceTx) (err error) {
 		blobs, err = sweepUnreferencedBlobs(t, s.now(), s.cfg.UnreferencedBlobTTL)
 		return err
 	})
