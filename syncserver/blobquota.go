@@ -68,7 +68,7 @@ func (s *Server) putChecked(sha string, data []byte, uploader string) error {
 	if !errors.Is(err, errOverQuota) {
 		return err
 	}
-	if err := s.store.CatchUp(); err != nil {
+	if err := s.views.CatchUp(); err != nil {
 		return err
 	}
 	if err := s.storeBlob(sha, data, uploader, true); !errors.Is(err, errOverQuota) {

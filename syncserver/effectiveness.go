@@ -41,7 +41,7 @@ func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := s.store.CatchUp(); err != nil {
+	if err := s.views.CatchUp(); err != nil {
 		return 0, err
 	}
 	sn, err := s.reports.get(false)
@@ -110,7 +110,7 @@ func DueVerdicts(ds *analytics.Dataset, in analytics.Input, set analytics.Settin
 func (s *Server) recordVerdicts(cmds []boltstore.Command) (int, error) {
 	// A new event names the entity's heads as parents: fold what awaits
 	// projection first, or it would look concurrent with it.
-	if err := s.store.CatchUp(); err != nil {
+	if err := s.views.CatchUp(); err != nil {
 		return 0, err
 	}
 	n := 0

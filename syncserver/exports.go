@@ -128,7 +128,7 @@ func (s *Server) eightD(c *gin.Context) {
 		return
 	}
 	in := report.EightD{Lang: lang, Location: s.cfg.Analytics.Location, GeneratedAt: s.now()}
-	err := s.store.View(func(t *boltstore.Tx) error {
+	err := s.views.ViewProjections(func(t ProjectionTx) error {
 		st, err := complaintByRef(t, c.Param("id"))
 		if err != nil {
 			return err
@@ -179,7 +179,7 @@ func (s *Server) eightD(c *gin.Context) {
 }
 
 // directoryOf reads the users, stations and categories.
-func directoryOf(t *boltstore.Tx) (*report.Directory, error) {
+func directoryOf(t ProjectionTx) (*report.Directory, error) {
 	users, err := t.Users()
 	if err != nil {
 		return nil, err

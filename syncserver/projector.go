@@ -95,7 +95,7 @@ func (p *projector) run() {
 // caughtUp makes a view read every logged event: it folds what awaits
 // projection first (one read transaction when nothing does).
 func (s *Server) caughtUp(c *gin.Context) {
-	if err := s.store.CatchUp(); err != nil {
+	if err := s.views.CatchUp(); err != nil {
 		_ = c.Error(err)
 		c.Abort()
 		return

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"boucle/shared/analytics"
-	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/report"
 
@@ -72,7 +71,7 @@ func (sn *snapshot) directory() *report.Directory {
 // (mu); requests arriving meanwhile wait for it rather than start their
 // own.
 type reportCache struct {
-	store *boltstore.Store
+	views ViewStore
 	log   *slog.Logger
 	mu    sync.Mutex // held while building
 	snap  atomic.Pointer[snapshot]
@@ -87,14 +86,14 @@ type reportCache struct {
 	lastBuild time.Time
 }
 
-func newReportCache(store *boltstore.Store, log *slog.Logger) *reportCache {
-	return &reportCache{store: store, log: log}
+func newReportCache(views ViewStore, log *slog.Logger) *reportCache {
+	return &reportCache{views: views, log: log}
 }
 
 // version returns the log position folded so far and whether events await
 // projection.
 func (rc *reportCache) version() (folded uint64, backlog bool, err error) {
-	err = rc.store.View(func(t *boltstore.Tx) error {
+	err = rc.views.ViewProjections(func(t ProjectionTx) error {
 		b := t.Backlog()
 		folded, backlog = t.LogLen()-b, b > 0
 		return nil
@@ -148,7 +147,7 @@ func (rc *reportCache) build() (*snapshot, error) {
 	sn := &snapshot{}
 	var changed []*domain.Complaint
 	patched := false
-	err := rc.store.View(func(t *boltstore.Tx) error {
+	err := rc.views.ViewProjections(func(t ProjectionTx) error {
 		sn.version = t.LogLen() - t.Backlog()
 		var err error
 		if prev != nil {
@@ -188,7 +187,7 @@ func (rc *reportCache) build() (*snapshot, error) {
 // event after since, folded or not: a superset of what changed up to the
 // folded position. ok is false when more than maxPatch events were logged
 // (read everything instead).
-func patchInput(t *boltstore.Tx, prev analytics.Input, since uint64) (in analytics.Input, changed []*domain.Complaint, ok bool, err error) {
+func patchInput(t ProjectionTx, prev analytics.Input, since uint64) (in analytics.Input, changed []*domain.Complaint, ok bool, err error) {
 	events, more, err := t.LogAfter(since, maxPatch)
 	if err != nil || more {
 		return analytics.Input{}, nil, false, err
@@ -266,7 +265,7 @@ func (p *patch[T]) put(v T, extra int) int {
 // as the store decodes them rather than collect the states first (their
 // bookkeeping is most of their size); the result is analytics.FromStates
 // of the same states.
-func readInput(t *boltstore.Tx) (analytics.Input, error) {
+func readInput(t ProjectionTx) (analytics.Input, error) {
 	var in analytics.Input
 	steps := []struct {
 		typ domain.EntityType

@@ -132,6 +132,7 @@ type Server struct {
 	store    *boltstore.Store // the log, evidence and views, until they move behind the port
 	access   AccessStore      // accounts, devices, tokens, settings (store.go)
 	evidence EvidenceStore    // evidence files and uploads
+	views    ViewStore        // the projections the views and reports read
 	cfg      Config
 	log      *slog.Logger
 	now      func() time.Time
@@ -166,10 +167,10 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, access: ports, evidence: ports, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
+	s := &Server{store: store, access: ports, evidence: ports, views: ports, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), addrLimiter: newLimiter(cfg.AddressFailures, cfg.LoginWindow, cfg.Now),
 		metrics: newMetrics(), pushBudget: newByteBudget(cfg.PushMemory),
-		admin: newAdmin(store, ports, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(store, cfg.Logger)}
+		admin: newAdmin(store, ports, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(ports, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {
 		return nil, err
 	}

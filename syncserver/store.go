@@ -100,11 +100,9 @@ type Settings interface {
 	DeleteSetting(name string) error
 }
 
-// Directory is what the sign-in side reads of the folded reference data
-// (users, stations, categories, severities), and the server's own
-// directory events, recorded in the same transaction as the records they
-// go with.
-type Directory interface {
+// Reference is the folded reference data: users, stations, categories,
+// severities, and any entity's state.
+type Reference interface {
 	// State returns an entity's folded state; ENotFound when the log
 	// holds none.
 	State(k domain.EntityKey) (*domain.State, error)
@@ -113,6 +111,13 @@ type Directory interface {
 	Categories() ([]domain.Category, error)
 	Severities() ([]domain.SeverityConfig, error)
 	Severity(s domain.Severity) (domain.SeverityConfig, error)
+}
+
+// Directory is what the sign-in side reads of the reference data, and the
+// server's own directory events, recorded in the same transaction as the
+// records they go with.
+type Directory interface {
+	Reference
 	// RecordServerEvent records cmd in actor's name, checked like any
 	// local write (permissions, payload, state), and acknowledges it at
 	// once: the server pushes its own events nowhere.
@@ -157,23 +162,78 @@ type Uploads interface {
 	EachUpload(uploader string, fn func(uploader, sha string, size int64, at time.Time) error) error
 }
 
+// ViewStore is the read side: the projections of the log that the plant
+// views, the exports and the reports read. The query and row types are
+// boltstore's (plain Go, shared with the workstation, whose screens run
+// the same queries).
+type ViewStore interface {
+	// ViewProjections runs fn in a read-only transaction: one snapshot.
+	ViewProjections(fn func(ProjectionTx) error) error
+	// CatchUp folds what the log holds and the projections lack, so that
+	// a read that follows sees every accepted push.
+	CatchUp() error
+}
+
+// ProjectionTx is one read transaction of a ViewStore.
+type ProjectionTx interface {
+	Reference
+	Complaints
+	ActionsAndPlans
+	Folding
+}
+
+// Complaints are the complaint views: lists, one complaint and its
+// timeline.
+type Complaints interface {
+	QueryComplaints(q boltstore.ComplaintQuery) (boltstore.ComplaintPage, error)
+	// Complaint and ComplaintByNumber return ENotFound for an unknown one.
+	Complaint(id string) (*domain.State, error)
+	ComplaintByNumber(number string) (*domain.State, error)
+	// Timeline is a complaint's events and its actions', in fold order.
+	Timeline(complaintID string) ([]boltstore.TimelineEntry, error)
+}
+
+// ActionsAndPlans are the action lists and the preventive plans.
+type ActionsAndPlans interface {
+	QueryActions(q boltstore.ActionQuery) (boltstore.ActionPage, error)
+	ListActions(f boltstore.ActionFilter) (boltstore.ActionPage, error)
+	Plans(statuses ...domain.PlanStatus) ([]domain.Plan, error)
+}
+
+// Folding is what the reports read to build and patch their dataset:
+// every state of a type, how far the projections are folded, and the
+// events logged since a position.
+type Folding interface {
+	ForEachState(typ domain.EntityType, fn func(*domain.State)) error
+	// LogLen is the log's length; Backlog, how many of its events the
+	// projections lack.
+	LogLen() uint64
+	Backlog() uint64
+	// LogAfter returns up to limit events logged after position pos, and
+	// whether more follow.
+	LogAfter(pos uint64, limit int) ([]boltstore.LoggedEvent, bool, error)
+}
+
 // Store is every port of the server's store.
 type Store interface {
 	AccessStore
 	EvidenceStore
+	ViewStore
 }
 
 // StoreTx is what an adapter's transaction implements: every port.
 type StoreTx interface {
 	AccessTx
 	EvidenceTx
+	ProjectionTx
 }
 
 // Transactions is what an adapter offers: read and write transactions
-// over its own transaction type.
+// over its own transaction type, and the projections' catch-up.
 type Transactions[T StoreTx] interface {
 	View(fn func(T) error) error
 	Update(fn func(T) error) error
+	CatchUp() error
 }
 
 // storeOn turns an adapter's transactions into the ports.
@@ -197,3 +257,9 @@ func (p storeOn[T]) ViewEvidence(fn func(EvidenceTx) error) error {
 func (p storeOn[T]) UpdateEvidence(fn func(EvidenceTx) error) error {
 	return p.db.Update(func(t T) error { return fn(t) })
 }
+
+func (p storeOn[T]) ViewProjections(fn func(ProjectionTx) error) error {
+	return p.db.View(func(t T) error { return fn(t) })
+}
+
+func (p storeOn[T]) CatchUp() error { return p.db.CatchUp() }

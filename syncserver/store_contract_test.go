@@ -59,6 +59,8 @@ var storeContract = []struct {
 	{"EvidenceRoundTrip", contractEvidence},
 	{"UploadsByUploader", contractUploads},
 	{"EvidenceAndItsUploadCommitTogether", contractEvidenceRollback},
+	{"ProjectionsShowWhatWasRecorded", contractProjections},
+	{"ProjectionsOfAnEmptyPlant", contractEmptyProjections},
 }
 
 func TestStoreContract(t *testing.T) {
@@ -559,5 +561,65 @@ func contractEvidenceRollback(t *testing.T, s syncserver.Store) {
 	})
 	if got := uploadsOf(t, s, ""); len(got) != 0 {
 		t.Errorf("the upload of a failed update was kept: %+v", got)
+	}
+}
+
+// A directory event recorded through the sign-in side is in the log and,
+// once caught up, in the projections the views read.
+func contractProjections(t *testing.T, s syncserver.Store) {
+	var before uint64
+	if err := s.ViewProjections(func(tx syncserver.ProjectionTx) error { before = tx.LogLen(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	update(t, s, func(tx syncserver.AccessTx) error {
+		return tx.RecordServerEvent(contractAdmin, boltstore.Command{Type: domain.StationDefined, EntityID: "WELD5",
+			Payload: &domain.StationPayload{Name: "Welding 5"}})
+	})
+	if err := s.CatchUp(); err != nil {
+		t.Fatal(err)
+	}
+	err := s.ViewProjections(func(tx syncserver.ProjectionTx) error {
+		if tx.LogLen() != before+1 || tx.Backlog() != 0 {
+			t.Errorf("log length %d (was %d), backlog %d; want one more, none", tx.LogLen(), before, tx.Backlog())
+		}
+		stations, err := tx.Stations()
+		if err != nil || len(stations) != 1 || stations[0].Code != "WELD5" || stations[0].Name != "Welding 5" {
+			t.Errorf("Stations() = %+v, %v; want WELD5", stations, err)
+		}
+		var states []string
+		if err := tx.ForEachState(domain.EntityStation, func(st *domain.State) { states = append(states, st.Station.Code) }); err != nil || !slices.Equal(states, []string{"WELD5"}) {
+			t.Errorf("ForEachState(station) = %v, %v; want [WELD5]", states, err)
+		}
+		logged, more, err := tx.LogAfter(before, 10)
+		if err != nil || more || len(logged) != 1 || logged[0].Event.Type != domain.StationDefined || logged[0].Pos != before+1 {
+			t.Errorf("LogAfter(%d) = %+v, more %v, %v; want the station.defined at %d", before, logged, more, err, before+1)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func contractEmptyProjections(t *testing.T, s syncserver.Store) {
+	err := s.ViewProjections(func(tx syncserver.ProjectionTx) error {
+		if _, err := tx.Complaint("0190a1b2-0000-7000-8000-000000000000"); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("Complaint(unknown) = %v; want %s", err, domain.ENotFound)
+		}
+		if _, err := tx.ComplaintByNumber("PRESS2-2026-0001"); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("ComplaintByNumber(unknown) = %v; want %s", err, domain.ENotFound)
+		}
+		page, err := tx.QueryComplaints(boltstore.ComplaintQuery{})
+		if err != nil || len(page.Rows) != 0 || page.Next != "" {
+			t.Errorf("QueryComplaints on an empty plant = %+v, %v; want no row", page, err)
+		}
+		plans, err := tx.Plans()
+		if err != nil || len(plans) != 0 {
+			t.Errorf("Plans() = %v, %v; want none", plans, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

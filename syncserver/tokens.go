@@ -212,7 +212,7 @@ func revokeUserTokens(tx RefreshTokens, login string, now time.Time, why string)
 // (blobquota.go). The server runs it hourly; it returns how many records
 // it deleted.
 func (s *Server) Sweep() (int, error) {
-	if err := s.store.CatchUp(); err != nil { // evidence referenced by events not folded yet is referenced
+	if err := s.views.CatchUp(); err != nil { // evidence referenced by events not folded yet is referenced
 		return 0, err
 	}
 	var tokens, codes int

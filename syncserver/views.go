@@ -135,7 +135,7 @@ func (s *Server) listComplaints(c *gin.Context) {
 		return
 	}
 	var page boltstore.ComplaintPage
-	if err := s.store.View(func(t *boltstore.Tx) (err error) { page, err = t.QueryComplaints(cq); return err }); err != nil {
+	if err := s.views.ViewProjections(func(t ProjectionTx) (err error) { page, err = t.QueryComplaints(cq); return err }); err != nil {
 		_ = c.Error(err)
 		return
 	}
@@ -158,7 +158,7 @@ type ComplaintDetail struct {
 func (s *Server) getComplaint(c *gin.Context) {
 	id := c.Param("id")
 	var d ComplaintDetail
-	err := s.store.View(func(t *boltstore.Tx) error {
+	err := s.views.ViewProjections(func(t ProjectionTx) error {
 		st, err := complaintByRef(t, id)
 		if err != nil {
 			return err
@@ -183,7 +183,7 @@ func (s *Server) getComplaint(c *gin.Context) {
 }
 
 // complaintByRef finds a complaint by id, or by number.
-func complaintByRef(t *boltstore.Tx, ref string) (*domain.State, error) {
+func complaintByRef(t ProjectionTx, ref string) (*domain.State, error) {
 	st, err := t.Complaint(ref)
 	if domain.ErrorCode(err) == domain.ENotFound && strings.Count(ref, "-") >= 2 {
 		st, err = t.ComplaintByNumber(ref)
@@ -228,7 +228,7 @@ func (s *Server) listActions(c *gin.Context) {
 		return
 	}
 	var page boltstore.ActionPage
-	if err := s.store.View(func(t *boltstore.Tx) (err error) { page, err = t.QueryActions(aq); return err }); err != nil {
+	if err := s.views.ViewProjections(func(t ProjectionTx) (err error) { page, err = t.QueryActions(aq); return err }); err != nil {
 		_ = c.Error(err)
 		return
 	}
@@ -248,7 +248,7 @@ func (s *Server) listPlans(c *gin.Context) {
 		return
 	}
 	var plans []domain.Plan
-	if err := s.store.View(func(t *boltstore.Tx) (err error) { plans, err = t.Plans(statuses...); return err }); err != nil {
+	if err := s.views.ViewProjections(func(t ProjectionTx) (err error) { plans, err = t.Plans(statuses...); return err }); err != nil {
 		_ = c.Error(err)
 		return
 	}
@@ -262,24 +262,24 @@ func (s *Server) listPlans(c *gin.Context) {
 // Reference data, the same every workstation receives through the log.
 
 func (s *Server) listStations(c *gin.Context) {
-	reference(c, s, "stations", func(t *boltstore.Tx) (any, error) { return nonNil(t.Stations()) })
+	reference(c, s, "stations", func(t ProjectionTx) (any, error) { return nonNil(t.Stations()) })
 }
 
 func (s *Server) listUsers(c *gin.Context) {
-	reference(c, s, "users", func(t *boltstore.Tx) (any, error) { return nonNil(t.Users()) })
+	reference(c, s, "users", func(t ProjectionTx) (any, error) { return nonNil(t.Users()) })
 }
 
 func (s *Server) listCategories(c *gin.Context) {
-	reference(c, s, "categories", func(t *boltstore.Tx) (any, error) { return nonNil(t.Categories()) })
+	reference(c, s, "categories", func(t ProjectionTx) (any, error) { return nonNil(t.Categories()) })
 }
 
 func (s *Server) listSeverities(c *gin.Context) {
-	reference(c, s, "severities", func(t *boltstore.Tx) (any, error) { return t.Severities() })
+	reference(c, s, "severities", func(t ProjectionTx) (any, error) { return t.Severities() })
 }
 
-func reference(c *gin.Context, s *Server, name string, read func(*boltstore.Tx) (any, error)) {
+func reference(c *gin.Context, s *Server, name string, read func(ProjectionTx) (any, error)) {
 	var v any
-	if err := s.store.View(func(t *boltstore.Tx) (err error) { v, err = read(t); return err }); err != nil {
+	if err := s.views.ViewProjections(func(t ProjectionTx) (err error) { v, err = read(t); return err }); err != nil {
 		_ = c.Error(err)
 		return
 	}

@@ -37,6 +37,9 @@ func (s *Store) Update(fn func(*Tx) error) error {
 	return s.db.Update(func(t *boltstore.Tx) error { return fn(&Tx{t}) })
 }
 
+// CatchUp folds what the log holds and the projections lack.
+func (s *Store) CatchUp() error { return s.db.CatchUp() }
+
 // RecordServerEvent records cmd in actor's name and acknowledges it: the
 // server's own events need no outbox.
 func (t *Tx) RecordServerEvent(actor boltstore.Actor, cmd boltstore.Command) error {
