@@ -138,9 +138,7 @@ func (t *Tx) appendFiled(e *domain.Event, folded, indexed bool, filing *Complain
 		return err
 	}
 	if indexed {
-		if err := t.tx.Bucket(bucketEntityEvents).Put(entityEventKey(e), at); err != nil {
-			return err
-		}
+		t.entityPuts = append(t.entityPuts, entityPut{entityEventKey(e), at})
 		if t.indexed+1 == pos {
 			t.indexed = pos
 		}
@@ -226,6 +224,9 @@ func (t *Tx) refold(k domain.EntityKey) (*domain.State, error) {
 // entityEvents calls fn for each logged event of an entity, in fold order,
 // leaving out the damaged ones (quarantined).
 func (t *Tx) entityEvents(k domain.EntityKey, fn func(*domain.Event) error) error {
+	if err := t.writeEntityPuts(); err != nil {
+		return err
+	}
 	if t.indexedPos() < t.LogLen() {
 		return t.entityEventsLagging(k, fn)
 	}

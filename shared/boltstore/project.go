@@ -121,6 +121,9 @@ func (s *Store) Rebuild() error {
 func (t *Tx) rebuildChunk(from []byte) (next []byte, err error) {
 	var keys []domain.EntityKey
 	var events [][]domain.Event
+	if err := t.writeEntityPuts(); err != nil {
+		return nil, err
+	}
 	c := t.tx.Bucket(bucketEntityEvents).Cursor()
 	k, _ := c.First()
 	if from != nil {

@@ -206,6 +206,10 @@ type Tx struct {
 	// per-entity index, read once per transaction (see entityindex.go).
 	indexed     uint64
 	indexedRead bool
+	// entityPuts are the per-entity index entries of the events logged in
+	// the transaction, written sorted before the index is read or the
+	// transaction commits (entityindex.go).
+	entityPuts []entityPut
 }
 
 type cachedState struct {
@@ -233,6 +237,9 @@ func (s *Store) Update(fn func(*Tx) error) (err error) {
 		t := &Tx{tx: btx, store: s, states: map[domain.EntityKey]*cachedState{}}
 		btx.Bucket(bucketEvents).FillPercent = logFillPercent
 		if err := fn(t); err != nil {
+			return err
+		}
+		if err := t.writeEntityPuts(); err != nil {
 			return err
 		}
 		if err := t.flush(); err != nil {
