@@ -18,9 +18,10 @@ import (
 // through the running server's admin socket (AdminClient) when one does:
 // bbolt lets one process open the file.
 type Admin struct {
-	store  *boltstore.Store // the log: backups, the reference seed, quarantine
-	access AccessStore
-	now    func() time.Time
+	store     *boltstore.Store // the log: backups, the reference seed
+	access    AccessStore
+	integrity Integrity
+	now       func() time.Time
 	// actor authors the directory events: the server's administrator
 	// account for the command line, the signed-in administrator over the
 	// admin API (As), so that the audit trail says who.
@@ -33,14 +34,14 @@ type Admin struct {
 
 // NewAdmin returns the commands on a store opened with OpenStore.
 func NewAdmin(store *boltstore.Store, now func() time.Time) *Admin {
-	return newAdmin(store, boltAccess(store), now)
+	return newAdmin(store, boltPorts(store), now)
 }
 
-func newAdmin(store *boltstore.Store, access AccessStore, now func() time.Time) *Admin {
+func newAdmin(store *boltstore.Store, ports Store, now func() time.Time) *Admin {
 	if now == nil {
 		now = time.Now
 	}
-	return &Admin{store: store, access: access, now: now, actor: serverActor}
+	return &Admin{store: store, access: ports, integrity: ports, now: now, actor: serverActor}
 }
 
 // As returns the commands carried out in the name of a signed-in

@@ -2,7 +2,6 @@ package syncserver
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 
-	bolt "go.etcd.io/bbolt"
 )
 
 // Effectiveness measured from the data, recorded by the system: the server
@@ -114,7 +112,7 @@ func (s *Server) recordVerdicts(cmds []boltstore.Command) (int, error) {
 		return 0, err
 	}
 	n := 0
-	err := s.store.Update(func(t *boltstore.Tx) error {
+	err := s.access.UpdateAccess(func(t AccessTx) error {
 		n = 0
 		for _, cmd := range cmds {
 			due, err := awaitsVerdict(t, cmd)
@@ -124,12 +122,8 @@ func (s *Server) recordVerdicts(cmds []boltstore.Command) (int, error) {
 			if !due {
 				continue
 			}
-			e, err := t.Record(systemActor, cmd)
-			if err != nil {
+			if err := t.RecordServerEvent(systemActor, cmd); err != nil {
 				return fmt.Errorf("recording %s on %s: %w", cmd.Type, cmd.EntityID, err)
-			}
-			if err := t.Acknowledge(e.Seq); err != nil { // the server's own events are pushed nowhere
-				return err
 			}
 			n++
 		}
@@ -141,7 +135,7 @@ func (s *Server) recordVerdicts(cmds []boltstore.Command) (int, error) {
 // awaitsVerdict reports whether the subject of a verdict still awaits one:
 // a plan in progress, a preventive action done (whatever people found) not
 // measured yet.
-func awaitsVerdict(t *boltstore.Tx, cmd boltstore.Command) (bool, error) {
+func awaitsVerdict(t stateReader, cmd boltstore.Command) (bool, error) {
 	if cmd.Type == domain.PlanEvaluated {
 		st, err := t.State(domain.EntityKey{Type: domain.EntityPlan, ID: cmd.EntityID})
 		if err != nil {
@@ -216,7 +210,7 @@ func (s *Server) Run(ctx context.Context) {
 // background runs one step of Run, logging its failure; a store closed
 // under it (shutdown) is not one.
 func (s *Server) background(what string, step func() error) {
-	if err := step(); err != nil && !errors.Is(err, bolt.ErrDatabaseNotOpen) {
+	if err := step(); err != nil && !s.views.IsClosed(err) {
 		s.log.Error(what, "err", err)
 	}
 }

@@ -30,21 +30,20 @@ func restoreHint(dir string, err error) error {
 // reportQuarantine logs each damaged event the store quarantines from now
 // on, and those it already holds (found by the check at start, or before
 // the restart), so that an operator sees them without asking.
-func reportQuarantine(store *boltstore.Store, log *slog.Logger) {
+func reportQuarantine(store Integrity, log *slog.Logger) {
 	logOne := func(q boltstore.Quarantined) {
 		log.Error("event quarantined: its stored bytes fail their check, pulls and folds skip it; see 'boucle-server quarantine list', restore a backup to repair",
 			"pos", q.Pos, "event", q.Event, "reason", q.Reason)
 	}
 	store.OnQuarantine(logOne)
-	var held []boltstore.Quarantined
-	_ = store.View(func(t *boltstore.Tx) error { held = t.Quarantined(); return nil })
+	held, _ := store.Quarantined()
 	for _, q := range held {
 		logOne(q)
 	}
 }
 
 // quarantineGauge reads the store's count at each scrape.
-func quarantineGauge(store *boltstore.Store) prometheus.GaugeFunc {
+func quarantineGauge(store Integrity) prometheus.GaugeFunc {
 	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "boucle_store_quarantined_events",
 		Help: "Logged events whose stored bytes failed their checksum: skipped by pulls and folds."},
 		func() float64 { return float64(store.QuarantinedCount()) })
@@ -53,7 +52,7 @@ func quarantineGauge(store *boltstore.Store) prometheus.GaugeFunc {
 // healthz answers 200 when the store reads (its meta bucket and the log's
 // last page), 503 with code store_corrupt when it does not.
 func (s *Server) healthz(c *gin.Context) {
-	if err := s.store.Health(); domain.ErrorCode(err) == boltstore.ECorrupt {
+	if err := s.integrity.Health(); domain.ErrorCode(err) == boltstore.ECorrupt {
 		s.log.Error("health check: the store does not read", "err", err)
 		_ = c.Error(domain.Errorf(boltstore.ECorrupt, "the store does not read: see the server's log"))
 		return
@@ -61,12 +60,10 @@ func (s *Server) healthz(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok", "quarantined": s.store.QuarantinedCount()})
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "quarantined": s.integrity.QuarantinedCount()})
 }
 
 // Quarantined lists the quarantined events.
 func (a *Admin) Quarantined(context.Context) ([]boltstore.Quarantined, error) {
-	var out []boltstore.Quarantined
-	err := a.store.View(func(t *boltstore.Tx) error { out = t.Quarantined(); return nil })
-	return out, err
+	return a.integrity.Quarantined()
 }

@@ -1,15 +1,12 @@
 package syncserver
 
 import (
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
-	"boucle/shared/boltstore"
 
 	"github.com/gin-gonic/gin"
-	bolt "go.etcd.io/bbolt"
 )
 
 // projectorPause is how long pushes must pause before the projector folds
@@ -23,7 +20,7 @@ const projectorPause = 20 * time.Millisecond
 // would take the store's writer between the pushes of a workstation
 // streaming its outbox in, as soon as one push lasts longer than the pause.
 type projector struct {
-	store    *boltstore.Store
+	views    ViewStore
 	log      *slog.Logger
 	mu       sync.Mutex
 	timer    *time.Timer
@@ -31,8 +28,8 @@ type projector struct {
 	inFlight int // pushes begun and not yet ended
 }
 
-func newProjector(store *boltstore.Store, log *slog.Logger) *projector {
-	return &projector{store: store, log: log}
+func newProjector(views ViewStore, log *slog.Logger) *projector {
+	return &projector{views: views, log: log}
 }
 
 // begin notes a push in flight; the returned function notes its end and
@@ -81,9 +78,9 @@ func (p *projector) run() {
 		return
 	}
 	p.mu.Unlock()
-	remaining, err := p.store.Project(projectorStep)
+	remaining, err := p.views.Project(projectorStep)
 	switch {
-	case err != nil && !errors.Is(err, bolt.ErrDatabaseNotOpen):
+	case err != nil && !p.views.IsClosed(err):
 		p.log.Error("projecting pushed events", "err", err)
 	case err == nil && remaining > 0:
 		p.mu.Lock()

@@ -129,16 +129,17 @@ func (c *Config) setDefaults() {
 
 // Server serves one plant's store over HTTP.
 type Server struct {
-	store    *boltstore.Store // the log, evidence and views, until they move behind the port
-	access   AccessStore      // accounts, devices, tokens, settings (store.go)
-	evidence EvidenceStore    // evidence files and uploads
-	views    ViewStore        // the projections the views and reports read
-	cfg      Config
-	log      *slog.Logger
-	now      func() time.Time
-	keys     *Keyring
-	conf     *confidential.Keyring // the plant's confidential keys, from keys
-	limiter  *limiter              // per (login, address), and per address for enrolment codes
+	store     *boltstore.Store // the log, evidence and views, until they move behind the port
+	access    AccessStore      // accounts, devices, tokens, settings (store.go)
+	evidence  EvidenceStore    // evidence files and uploads
+	views     ViewStore        // the projections the views and reports read
+	integrity Integrity        // whether the store reads, what it quarantined
+	cfg       Config
+	log       *slog.Logger
+	now       func() time.Time
+	keys      *Keyring
+	conf      *confidential.Keyring // the plant's confidential keys, from keys
+	limiter   *limiter              // per (login, address), and per address for enrolment codes
 	// addrLimiter is the looser limit of failed logins per address.
 	addrLimiter *limiter
 	// pushBudget bounds the bytes of pushes in flight (memory.go).
@@ -167,16 +168,16 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, access: ports, evidence: ports, views: ports, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
+	s := &Server{store: store, access: ports, evidence: ports, views: ports, integrity: ports, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), addrLimiter: newLimiter(cfg.AddressFailures, cfg.LoginWindow, cfg.Now),
 		metrics: newMetrics(), pushBudget: newByteBudget(cfg.PushMemory),
-		admin: newAdmin(store, ports, cfg.Now), projector: newProjector(store, cfg.Logger), reports: newReportCache(ports, cfg.Logger)}
+		admin: newAdmin(store, ports, cfg.Now), projector: newProjector(ports, cfg.Logger), reports: newReportCache(ports, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {
 		return nil, err
 	}
 	store.Clock().SetMaxAhead(cfg.MaxClockDrift)
-	s.metrics.reg.MustRegister(quarantineGauge(store))
-	reportQuarantine(store, s.log)
+	s.metrics.reg.MustRegister(quarantineGauge(ports))
+	reportQuarantine(ports, s.log)
 	return s, nil
 }
 

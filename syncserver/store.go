@@ -172,6 +172,12 @@ type ViewStore interface {
 	// CatchUp folds what the log holds and the projections lack, so that
 	// a read that follows sees every accepted push.
 	CatchUp() error
+	// Project folds up to limit of the events awaiting projection and
+	// returns how many still await (the projector's step, projector.go).
+	Project(limit int) (remaining uint64, err error)
+	// IsClosed reports whether err says the store was closed under the
+	// caller: the background work stops quietly at shutdown.
+	IsClosed(err error) bool
 }
 
 // ProjectionTx is one read transaction of a ViewStore.
@@ -214,11 +220,25 @@ type Folding interface {
 	LogAfter(pos uint64, limit int) ([]boltstore.LoggedEvent, bool, error)
 }
 
+// Integrity is whether the store reads, and the logged events whose bytes
+// failed their check (quarantined: pulls and folds skip them).
+type Integrity interface {
+	// Health reads what every request needs, cheaply; ECorrupt
+	// (boltstore.ECorrupt) when it does not read.
+	Health() error
+	QuarantinedCount() int
+	Quarantined() ([]boltstore.Quarantined, error)
+	// OnQuarantine sets the function told of each event quarantined from
+	// now on.
+	OnQuarantine(fn func(boltstore.Quarantined))
+}
+
 // Store is every port of the server's store.
 type Store interface {
 	AccessStore
 	EvidenceStore
 	ViewStore
+	Integrity
 }
 
 // StoreTx is what an adapter's transaction implements: every port.
@@ -234,13 +254,19 @@ type Transactions[T StoreTx] interface {
 	View(fn func(T) error) error
 	Update(fn func(T) error) error
 	CatchUp() error
+	Project(limit int) (uint64, error)
+	IsClosed(err error) bool
+	Integrity
 }
 
 // storeOn turns an adapter's transactions into the ports.
-type storeOn[T StoreTx] struct{ db Transactions[T] }
+type storeOn[T StoreTx] struct {
+	db Transactions[T]
+	Integrity
+}
 
 // StoreOn returns the Store of an adapter.
-func StoreOn[T StoreTx](db Transactions[T]) Store { return storeOn[T]{db} }
+func StoreOn[T StoreTx](db Transactions[T]) Store { return storeOn[T]{db, db} }
 
 func (p storeOn[T]) ViewAccess(fn func(AccessTx) error) error {
 	return p.db.View(func(t T) error { return fn(t) })
@@ -263,3 +289,7 @@ func (p storeOn[T]) ViewProjections(fn func(ProjectionTx) error) error {
 }
 
 func (p storeOn[T]) CatchUp() error { return p.db.CatchUp() }
+
+func (p storeOn[T]) Project(limit int) (uint64, error) { return p.db.Project(limit) }
+
+func (p storeOn[T]) IsClosed(err error) bool { return p.db.IsClosed(err) }

@@ -61,6 +61,8 @@ var storeContract = []struct {
 	{"EvidenceAndItsUploadCommitTogether", contractEvidenceRollback},
 	{"ProjectionsShowWhatWasRecorded", contractProjections},
 	{"ProjectionsOfAnEmptyPlant", contractEmptyProjections},
+	{"HealthyAndNothingQuarantined", contractHealth},
+	{"ProjectStepsThroughTheBacklog", contractProject},
 }
 
 func TestStoreContract(t *testing.T) {
@@ -621,5 +623,48 @@ func contractEmptyProjections(t *testing.T, s syncserver.Store) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func contractHealth(t *testing.T, s syncserver.Store) {
+	if err := s.Health(); err != nil {
+		t.Errorf("Health() of a new store = %v", err)
+	}
+	q, err := s.Quarantined()
+	if err != nil || len(q) != 0 || s.QuarantinedCount() != 0 {
+		t.Errorf("quarantined on a new store: %v (count %d), %v; want none", q, s.QuarantinedCount(), err)
+	}
+	if s.IsClosed(errors.New("disk full")) {
+		t.Error("IsClosed takes any error for a closed store")
+	}
+}
+
+// Project folds the backlog in steps and says what remains.
+func contractProject(t *testing.T, s syncserver.Store) {
+	update(t, s, func(tx syncserver.AccessTx) error {
+		for _, code := range []string{"S1", "S2", "S3"} {
+			if err := tx.RecordServerEvent(contractAdmin, boltstore.Command{Type: domain.StationDefined, EntityID: code,
+				Payload: &domain.StationPayload{Name: code}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	remaining, err := s.Project(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var backlog uint64
+	if err := s.ViewProjections(func(tx syncserver.ProjectionTx) error { backlog = tx.Backlog(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if remaining != backlog {
+		t.Errorf("Project(1) says %d remain, the backlog is %d", remaining, backlog)
+	}
+	if err := s.CatchUp(); err != nil {
+		t.Fatal(err)
+	}
+	if remaining, err := s.Project(10); err != nil || remaining != 0 {
+		t.Errorf("Project after CatchUp = %d, %v; want nothing left", remaining, err)
 	}
 }

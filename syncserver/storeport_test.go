@@ -14,19 +14,15 @@ import (
 // why: the part of the store they read has not moved behind the port yet
 // (store.go). The list only shrinks.
 var stillOnBolt = map[string]string{
-	"effectiveness.go": "a closed store's error, for the verdict recorder: step 3",
-	"projector.go":     "a closed store's error, for the projector: step 3",
-	"logepoch.go":      "the epoch read with the log's cursor: step 4",
-	"sync.go":          "the epoch read with the log's cursor: step 4",
+	"logepoch.go": "the epoch read with the log's cursor: step 4",
+	"sync.go":     "the epoch read with the log's cursor: step 4",
 }
 
 // stillOnBoltstoreTx are the files of syncserver that still open
 // boltstore's own transactions, and why. The list only shrinks.
 var stillOnBoltstoreTx = map[string]string{
-	"accounts.go":      "acknowledging the reference seed's outbox: the log, step 4",
-	"effectiveness.go": "recording the verdicts: the log's append, step 4",
-	"integrity.go":     "the quarantined events of the log: step 4",
-	"sync.go":          "push and pull: the log, step 4",
+	"accounts.go": "acknowledging the reference seed's outbox: the log, step 4",
+	"sync.go":     "push and pull: the log, step 4",
 }
 
 // TestServerReadsTheStoreThroughThePort: besides the files listed in

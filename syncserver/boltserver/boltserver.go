@@ -7,6 +7,7 @@ package boltserver
 
 import (
 	"encoding/json"
+	"errors"
 
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
@@ -39,6 +40,27 @@ func (s *Store) Update(fn func(*Tx) error) error {
 
 // CatchUp folds what the log holds and the projections lack.
 func (s *Store) CatchUp() error { return s.db.CatchUp() }
+
+// Project folds up to limit events awaiting projection.
+func (s *Store) Project(limit int) (uint64, error) { return s.db.Project(limit) }
+
+// Health reads the schema version and the log's last page.
+func (s *Store) Health() error { return s.db.Health() }
+
+// QuarantinedCount is how many logged events failed their check.
+func (s *Store) QuarantinedCount() int { return s.db.QuarantinedCount() }
+
+// OnQuarantine sets the function told of each newly quarantined event.
+func (s *Store) OnQuarantine(fn func(boltstore.Quarantined)) { s.db.OnQuarantine(fn) }
+
+// Quarantined lists the quarantined events.
+func (s *Store) Quarantined() (out []boltstore.Quarantined, err error) {
+	err = s.db.View(func(t *boltstore.Tx) error { out = t.Quarantined(); return nil })
+	return out, err
+}
+
+// IsClosed reports whether err is bbolt's refusal of a closed file.
+func (s *Store) IsClosed(err error) bool { return errors.Is(err, bolt.ErrDatabaseNotOpen) }
 
 // RecordServerEvent records cmd in actor's name and acknowledges it: the
 // server's own events need no outbox.
