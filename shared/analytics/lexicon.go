@@ -61,6 +61,8 @@ material:matière supplier:fournisseur steel:acier sheet:tôle
 method:méthode procedure:procédure instruction:instruction
 measurement:mesure gauge:calibre
 humidity:humidité temperature:température
+spatter:projection sprayer:pulvérisateur spray:pulvérisateur empty:vide
+shift:poste shifts:postes applied:appliqué alert:alerte
 `
 
 var (
