@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"boucle/shared/domain"
 )
 
 // PartKey is a part reference reduced to what identifies the part, or ""
@@ -119,4 +121,36 @@ func partVariants(k string) []string {
 		out = append(out, k[:i]+k[i+1:])
 	}
 	return out
+}
+
+// causePart is the part of the supplier station that a complaint's cause
+// names, -1 when it names none. Engineers write the cause of a part's own
+// program, tool or fixture with the part's reference ("the BRK-2041
+// program was edited"): that cause is the part's problem, and another
+// part's program with the same words is another problem. A reference is
+// a word holding a letter and a digit; it names a part the station
+// delivers when PartKey reduces it to that part, or to one typing slip
+// away from it.
+func (ps *Problems) causePart(supplier int32, c *domain.Complaint) int32 {
+	if supplier < 0 || (c.RootCause == "" && len(c.Whys) == 0) {
+		return -1
+	}
+	for _, text := range causeTexts(c) {
+		if !strings.ContainsFunc(text, unicode.IsDigit) {
+			continue
+		}
+		for _, w := range strings.Fields(text) {
+			if !strings.ContainsFunc(w, unicode.IsDigit) || !strings.ContainsFunc(w, unicode.IsLetter) {
+				continue
+			}
+			k := PartKey(w)
+			if len(k) < minTypoPart {
+				continue
+			}
+			if near := ps.partNeighbours(supplier, k); len(near) > 0 {
+				return near[0]
+			}
+		}
+	}
+	return -1
 }

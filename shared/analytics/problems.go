@@ -67,6 +67,7 @@ type problemState struct {
 	parts      []int32 // part dict ids met, sorted
 	categories []int32 // category dict ids met, distinct
 	families   [len(familyNames)]int32
+	causeParts []int32 // the parts its complaints' causes name, sorted
 	text       centroid
 	cause      centroid
 	into       int32 // after the merges: the index it was merged into, else itself

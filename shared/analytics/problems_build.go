@@ -28,6 +28,7 @@ type partition struct {
 	index     map[ProblemID]int32
 	byPart    map[int32][]int32  // part dict id → local problems holding it, by last use
 	byTerm    map[uint32][]int32 // term id → local problems whose complaints hold it (duplicates possible)
+	byCause   map[uint32][]int32 // the same for the terms of the causes
 	global    []int32            // local index → global index, once merged
 }
 
@@ -116,6 +117,7 @@ func (ps *Problems) runPartitions() {
 	for _, pt := range ps.parts {
 		n := len(pt.positions)
 		pt.index, pt.byPart, pt.byTerm = make(map[ProblemID]int32, n/2), make(map[int32][]int32, n/8), make(map[uint32][]int32, 1024)
+		pt.byCause = make(map[uint32][]int32, 256)
 		pt.list = make([]*problemState, 0, n/2)
 		pts = append(pts, pt)
 	}
@@ -188,6 +190,7 @@ func (pt *partition) add(i int32, p int32, q *query) {
 	}
 	st.text.add(q.desc)
 	st.cause.add(q.cause)
+	st.causeParts = insertSorted(st.causeParts, q.causePart)
 	if q.supplier != pt.supplier {
 		return
 	}
@@ -201,11 +204,8 @@ func (pt *partition) add(i int32, p int32, q *query) {
 		}
 		pt.byPart[q.part] = append(l, i)
 	}
-	for _, t := range q.desc {
-		if l := pt.byTerm[t.id]; len(l) == 0 || l[len(l)-1] != i {
-			pt.byTerm[t.id] = append(l, i)
-		}
-	}
+	indexTerms(pt.byTerm, q.desc, i)
+	indexTerms(pt.byCause, q.cause, i)
 }
 
 // collect numbers the problems of every partition in the order of their
@@ -295,6 +295,9 @@ func (st *problemState) absorb(o *problemState) {
 	}
 	for f, n := range o.families {
 		st.families[f] += n
+	}
+	for _, p := range o.causeParts {
+		st.causeParts = insertSorted(st.causeParts, p)
 	}
 	st.text.add(o.text.v)
 	st.cause.add(o.cause.v)
@@ -413,4 +416,21 @@ func reaches(m map[ProblemID]ProblemID, a, b ProblemID) bool {
 		a = next
 	}
 	return true
+}
+
+// insertSorted adds x (when ≥ 0 and absent) to a sorted set.
+func insertSorted(set []int32, x int32) []int32 {
+	if j, found := slices.BinarySearch(set, x); x >= 0 && !found {
+		return slices.Insert(set, j, x)
+	}
+	return set
+}
+
+// indexTerms lists problem i under each term of v (once in a row).
+func indexTerms(byTerm map[uint32][]int32, v vec, i int32) {
+	for _, t := range v {
+		if l := byTerm[t.id]; len(l) == 0 || l[len(l)-1] != i {
+			byTerm[t.id] = append(l, i)
+		}
+	}
 }

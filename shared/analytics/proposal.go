@@ -75,14 +75,19 @@ const (
 	wOtherCat    = -0.2 //
 	wSameFamily  = 0.1  //
 	wOtherFamily = -0.3 //
-	wCause       = 0.4  // × cosine of the cause with the problem's: the same root cause is the same problem
-	wCauseBase   = 0.15 // subtracted when both have a cause
+	wCause       = 2.0  // × cosine of the cause with the problem's: the same root cause is the same problem
+	wCauseBase   = 0.8  // subtracted when both have a cause
 )
+
+// causeAlike is the cosine from which two causes are the same cause: the
+// cause's weight is then positive.
+const causeAlike = wCauseBase / wCause
 
 // features is how a complaint compared with a problem; the score and the
 // reasons are functions of it.
 type features struct {
 	text, cause float32 // cosines; -1 when not comparable
+	causePart   int8    // +1 both causes name the same part, -1 other parts, 0 unknown
 	part        int8    // partUnknown, partSame, partTypo, partOther
 	category    int8    // +1 same, -1 other
 	family      int8    // +1 same, -1 other, 0 unknown
@@ -99,8 +104,12 @@ const (
 
 func (f *features) score() float64 {
 	s := 0.0
+	sameCause := f.cause >= causeAlike
 	if f.text >= 0 {
 		s += wText*float64(f.text) - wTextBase
+	}
+	if sameCause {
+		s = max(s, 0) // the same cause told in other words
 	}
 	switch f.part {
 	case partSame:
@@ -108,7 +117,9 @@ func (f *features) score() float64 {
 	case partTypo:
 		s += wPartTypo
 	case partOther:
-		s += wOtherPart
+		if !sameCause { // the same cause on another part is the station's cause (a part's own names its part)
+			s += wOtherPart
+		}
 	}
 	if f.category > 0 {
 		s += wSameCat
@@ -142,6 +153,7 @@ func familyOf(i domain.Ishikawa) int8 {
 // query is a complaint as the proposal sees it.
 type query struct {
 	supplier, category, part int32   // dict ids; -1 when the dataset never met it
+	causePart                int32   // the part of the station its cause names (causePart), -1
 	partKey                  string  // PartKey of its part, "" unknown
 	partNear                 []int32 // the parts of its supplier station within one typo of partKey (partNeighbours)
 	family                   int8
@@ -157,6 +169,7 @@ func (ps *Problems) queryOf(p int32) query {
 		q.partKey = ps.ds.parts.names[f.part]
 		q.partNear = ps.partNeighbours(f.supplier, q.partKey)
 	}
+	q.causePart = ps.causePart(f.supplier, c)
 	q.not = ps.notProblems(c.NotProblems)
 	return q
 }
@@ -194,7 +207,8 @@ const (
 )
 
 // candidates gathers the problems (local indices) of the partition that
-// share the query's part (or one a typo away) or one of its rarest words.
+// share the query's part (or one a typo away) or one of the rarest words
+// of its description or of its cause.
 func (pt *partition) candidates(q *query, sc *candidateScratch) []int32 {
 	if len(sc.stamp) < len(pt.list) {
 		sc.stamp = append(sc.stamp, make([]int32, len(pt.list)-len(sc.stamp))...)
@@ -221,12 +235,19 @@ func (pt *partition) candidates(q *query, sc *candidateScratch) []int32 {
 			break
 		}
 	}
-	// the rarest words that some problem holds, heaviest first (id on a
-	// tie): a selection, the vector is short and few are needed
+	takeRarest(q.desc, pt.byTerm, take)
+	takeRarest(q.cause, pt.byCause, take) // the same cause in other words or on another part
+	return sc.list
+}
+
+// takeRarest brings the problems holding the rarest words of v that some
+// problem holds, heaviest first (id on a tie): a selection, the vector is
+// short and few are needed.
+func takeRarest(v vec, byTerm map[uint32][]int32, take func(l []int32, n int, via int32)) {
 	used, last := 0, tw{w: float32(math.Inf(1))}
 	for used < candidateTerms {
 		next, found := tw{}, false
-		for _, t := range q.desc {
+		for _, t := range v {
 			if lighter(t, last) && (!found || lighter(next, t)) {
 				next, found = t, true
 			}
@@ -235,12 +256,11 @@ func (pt *partition) candidates(q *query, sc *candidateScratch) []int32 {
 			break
 		}
 		last = next
-		if l := pt.byTerm[next.id]; len(l) > 0 {
+		if l := byTerm[next.id]; len(l) > 0 {
 			take(l, candidatesPerTerm, -1)
 			used++
 		}
 	}
-	return sc.list
 }
 
 // partNeighbours lists the part (if the dataset holds it) and the parts
@@ -304,6 +324,9 @@ func (ps *Problems) compare(q *query, st *problemState) features {
 // compareText fills the cosines of the description and the cause.
 func (ps *Problems) compareText(q *query, st *problemState, f *features) {
 	f.text, f.cause = float32(st.text.cosine(q.desc)), float32(st.cause.cosine(q.cause))
+	if f.causePart < 0 && f.cause > 0 {
+		f.cause = 0 // alike words about two parts' programs or tools: two causes
+	}
 }
 
 // upperBound is the best score the features could reach once the cosines
@@ -348,6 +371,12 @@ func (ps *Problems) compareCheap(q *query, st *problemState, via int32) features
 				}
 				break
 			}
+		}
+	}
+	if q.causePart >= 0 && len(st.causeParts) > 0 {
+		f.causePart = -1
+		if _, ok := slices.BinarySearch(st.causeParts, q.causePart); ok {
+			f.causePart = 1
 		}
 	}
 	if slices.Contains(st.categories, q.category) {
@@ -522,6 +551,7 @@ func (ps *Problems) queryFor(c *domain.Complaint) query {
 	}
 	q.desc = ps.model.vector(countTerms(c.Description))
 	q.cause = ps.model.vector(countTerms(causeTexts(c)...))
+	q.causePart = ps.causePart(q.supplier, c)
 	q.not = ps.notProblems(c.NotProblems)
 	return q
 }
