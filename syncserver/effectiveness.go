@@ -9,7 +9,6 @@ import (
 	"boucle/shared/analytics"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
-
 )
 
 // Effectiveness measured from the data, recorded by the system: the server
