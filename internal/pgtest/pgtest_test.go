@@ -76,3 +76,24 @@ func connect(t *testing.T, url string) *pgx.Conn {
 	t.Cleanup(func() { c.Close(context.Background()) })
 	return c
 }
+
+// The cluster's CPU time grows with the work it is given.
+func TestCPUTimeCountsTheServersWork(t *testing.T) {
+	s := Server(t)
+	before, err := s.CPUTime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := connect(t, DB(t))
+	var n int64
+	if err := c.QueryRow(context.Background(), "SELECT count(*) FROM generate_series(1, 1000000) a, generate_series(1, 2) b WHERE a % 7 = b").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.CPUTime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after <= before {
+		t.Fatalf("CPU time %s before a query of 2 million rows, %s after", before, after)
+	}
+}

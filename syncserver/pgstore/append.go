@@ -1,11 +1,10 @@
 package pgstore
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"boucle/shared/domain"
@@ -133,11 +132,11 @@ func (t *Tx) finish() error {
 	if err := t.flush(); err != nil {
 		return err
 	}
-	if err := t.flushMarks(); err != nil {
-		return err
-	}
-	_, err := t.tx.Exec(t.ctx, "UPDATE plants SET log_len = $2 WHERE id = $1", t.plant.id, int64(t.logLen))
-	return err
+	// One round trip for the rest.
+	var b pgx.Batch
+	t.queueMarks(&b)
+	b.Queue("UPDATE plants SET log_len = $2 WHERE id = $1", t.plant.id, int64(t.logLen))
+	return t.tx.SendBatch(t.ctx, &b).Close()
 }
 
 // LogLen is the last position of the plant's log, this transaction's
@@ -145,43 +144,97 @@ func (t *Tx) finish() error {
 func (t *Tx) LogLen() uint64 { return t.logLen }
 
 // LookUpEvents answers HasEvent and whether a refusal is kept for every
-// id of a batch, in two queries.
+// id of a batch, in a query or two per table (see present).
 func (t *Tx) LookUpEvents(ids []uuid.UUID) ([]EventLookup, error) {
 	out := make([]EventLookup, len(ids))
 	seen := make(map[uuid.UUID]bool, len(ids))
+	distinct := make([]uuid.UUID, 0, len(ids))
 	for i, id := range ids {
 		out[i].Repeat = seen[id]
+		if !seen[id] {
+			distinct = append(distinct, id)
+		}
 		seen[id] = true
-		if _, ok := t.ids[id]; ok {
-			out[i].Logged = true
-		}
 	}
-	index := make(map[uuid.UUID][]int, len(ids))
+	logged, err := t.present("events", "id", distinct)
+	if err != nil {
+		return nil, err
+	}
+	refused, err := t.present("rejections", "event", distinct)
+	if err != nil {
+		return nil, err
+	}
 	for i, id := range ids {
-		index[id] = append(index[id], i)
-	}
-	distinct := slices.Collect(maps.Keys(index))
-	mark := func(sql string, set func(*EventLookup)) error {
-		rows, err := t.tx.Query(t.ctx, sql, t.plant.id, distinct)
-		if err != nil {
-			return err
-		}
-		var id uuid.UUID
-		_, err = pgx.ForEachRow(rows, []any{&id}, func() error {
-			for _, i := range index[id] {
-				set(&out[i])
-			}
-			return nil
-		})
-		return err
-	}
-	if err := mark("SELECT id FROM events WHERE plant = $1 AND id = ANY($2)", func(l *EventLookup) { l.Logged = true }); err != nil {
-		return nil, err
-	}
-	if err := mark("SELECT event FROM rejections WHERE plant = $1 AND event = ANY($2)", func(l *EventLookup) { l.Refused = true }); err != nil {
-		return nil, err
+		_, pending := t.ids[id] // appended in this transaction, not copied yet
+		out[i].Logged = pending || logged[id]
+		out[i].Refused = refused[id]
 	}
 	return out, nil
+}
+
+// present returns which of ids are in the plant's rows of table (events
+// or rejections, keyed by (plant, column) uniquely). Event ids are
+// UUIDv7, growing with time, and a push's new events are recent: one
+// walk of the key's index over the batch's range of ids finds them with
+// the few other events of that time, much cheaper than one probe per id.
+// A range holding many more rows (a workstation back after weeks) is
+// looked up id by id. Both forms name the index's whole key, in its
+// order, so the planner reads the index even without statistics (a new
+// plant, a first copy): `id = ANY(...)` made it read the plant's every
+// event.
+func (t *Tx) present(table, column string, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	found := map[uuid.UUID]bool{}
+	if len(ids) == 0 {
+		return found, nil
+	}
+	wanted := make(map[uuid.UUID]bool, len(ids))
+	lo, hi := ids[0], ids[0]
+	for _, id := range ids {
+		wanted[id] = true
+		if bytes.Compare(id[:], lo[:]) < 0 {
+			lo = id
+		}
+		if bytes.Compare(id[:], hi[:]) > 0 {
+			hi = id
+		}
+	}
+	limit := 4*len(ids) + 64
+	// [16]byte, which pgx sends in binary; a uuid.UUID would go through
+	// its text form (driver.Valuer).
+	rows, err := t.tx.Query(t.ctx, fmt.Sprintf(`SELECT %[2]s FROM %[1]s
+		WHERE plant = $1 AND %[2]s >= $2 AND %[2]s <= $3 ORDER BY %[2]s LIMIT $4`, table, column),
+		t.plant.id, [16]byte(lo), [16]byte(hi), limit)
+	if err != nil {
+		return nil, err
+	}
+	var id [16]byte
+	n := 0
+	_, err = pgx.ForEachRow(rows, []any{&id}, func() error {
+		n++
+		if wanted[id] {
+			found[id] = true
+		}
+		return nil
+	})
+	if err != nil || n < limit {
+		return found, err
+	}
+	probe := make([][16]byte, len(ids))
+	for i, id := range ids {
+		probe[i] = id
+	}
+	// The LIMIT in the lateral subquery keeps one index probe per id.
+	rows, err = t.tx.Query(t.ctx, fmt.Sprintf(`SELECT q.id FROM unnest($2::uuid[]) AS q(id)
+		CROSS JOIN LATERAL (SELECT 1 FROM %[1]s t WHERE t.plant = $1 AND t.%[2]s = q.id LIMIT 1) AS found`, table, column),
+		t.plant.id, probe)
+	if err != nil {
+		return nil, err
+	}
+	_, err = pgx.ForEachRow(rows, []any{&id}, func() error {
+		found[id] = true
+		return nil
+	})
+	return found, err
 }
 
 // HasEvent reports whether the event is in the plant's log.
@@ -190,7 +243,7 @@ func (t *Tx) HasEvent(id uuid.UUID) (bool, error) {
 		return true, nil
 	}
 	var found bool
-	err := t.tx.QueryRow(t.ctx, "SELECT EXISTS (SELECT 1 FROM events WHERE plant = $1 AND id = $2)", t.plant.id, id).Scan(&found)
+	err := t.tx.QueryRow(t.ctx, "SELECT EXISTS (SELECT 1 FROM events WHERE plant = $1 AND id = $2)", t.plant.id, [16]byte(id)).Scan(&found)
 	return found, err
 }
 
@@ -248,7 +301,7 @@ func (r *appendedRows) Next() bool {
 
 func (r *appendedRows) Values() ([]any, error) {
 	a := r.rows[r.at-1]
-	return []any{r.plant, int64(a.pos), a.e.ID, a.e.Replica, int64(a.e.Seq), string(a.e.EntityType), a.e.EntityID, a.body}, nil
+	return []any{r.plant, int64(a.pos), [16]byte(a.e.ID), a.e.Replica, int64(a.e.Seq), string(a.e.EntityType), a.e.EntityID, a.body}, nil
 }
 
 func (r *appendedRows) Err() error { return nil }
@@ -267,7 +320,7 @@ func (t *Tx) StoreRejection(e *domain.Event, code domain.Code, reason string) er
 	_, err = t.tx.Exec(t.ctx, `INSERT INTO rejections (plant, event, type, entity_type, entity_id, code, reason, rejected_at, body)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (plant, event) DO UPDATE SET code = excluded.code, reason = excluded.reason, rejected_at = excluded.rejected_at`,
-		t.plant.id, e.ID, string(e.Type), string(e.EntityType), e.EntityID, string(code), reason, t.plant.store.now().UTC(), domain.EncodeEvent(e))
+		t.plant.id, [16]byte(e.ID), string(e.Type), string(e.EntityType), e.EntityID, string(code), reason, t.plant.store.now().UTC(), domain.EncodeEvent(e))
 	if err != nil {
 		return err
 	}
@@ -280,7 +333,7 @@ func (t *Tx) Rejection(id uuid.UUID) (Rejection, bool, error) {
 	var typ, entityType, code string
 	var dismissed *time.Time
 	err := t.tx.QueryRow(t.ctx, `SELECT type, entity_type, entity_id, code, reason, rejected_at, dismissed_at
-		FROM rejections WHERE plant = $1 AND event = $2`, t.plant.id, id).
+		FROM rejections WHERE plant = $1 AND event = $2`, t.plant.id, [16]byte(id)).
 		Scan(&typ, &entityType, &r.Entity.ID, &code, &r.Reason, &r.Rejected, &dismissed)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Rejection{}, false, nil

@@ -1,12 +1,14 @@
 package pgstore
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
 
+	"boucle/internal/pgtest"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 
@@ -79,6 +81,30 @@ func TestAppendIsIdempotent(t *testing.T) {
 	}
 	if got := readAll(t, p, 100); len(got) != 15 {
 		t.Fatalf("%d events in the log, want 15", len(got))
+	}
+}
+
+// A batch whose ids span many events of the log (a workstation re-sending
+// old events with new ones) is looked up id by id, with the same answers.
+func TestLookUpAcrossAWideRangeOfIds(t *testing.T) {
+	ctx := context.Background()
+	p := newPlant(t, newStore(t), "north")
+	ws, other := &replica{id: "ws-1"}, &replica{id: "ws-2"}
+	old := ws.next(1)
+	mustAppend(t, p, old)
+	mustAppend(t, p, other.next(300))            // between ws-1's old and new ids
+	refused := (&replica{id: "ws-1"}).next(1)[0] // seq 1 again: refused
+	mustAppend(t, p, []domain.Event{refused})
+	batch := append([]domain.Event{old[0], refused}, ws.next(2)...)
+	res := mustAppend(t, p, batch)
+	want := []syncproto.Result{syncproto.Duplicate, syncproto.Rejected, syncproto.Accepted, syncproto.Accepted}
+	for i, r := range res {
+		if r.Result != want[i] {
+			t.Fatalf("event %d: %s, want %s", i, r.Result, want[i])
+		}
+	}
+	if n, _ := p.LogLen(ctx); n != 303 {
+		t.Fatalf("LogLen %d, want 303", n)
 	}
 }
 
@@ -219,4 +245,29 @@ func ids(events []domain.Event) []uuid.UUID {
 		out[i] = events[i].ID
 	}
 	return out
+}
+
+// Pulls read the same bytes when the URL asks for the simple protocol,
+// whose rows come as text.
+func TestReadOverTheSimpleProtocol(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.DB(t)
+	s, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	events := (&replica{id: "ws-1"}).next(7)
+	mustAppend(t, newPlant(t, s, "north"), events)
+	simple, err := Open(ctx, url+"&default_query_exec_mode=simple_protocol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer simple.Close()
+	got := readAll(t, simple.Plant("north"), 3)
+	for i := range events {
+		if !bytes.Equal(domain.EncodeEvent(&got[i]), domain.EncodeEvent(&events[i])) {
+			t.Fatalf("event %d read over the simple protocol differs", i)
+		}
+	}
 }

@@ -2,8 +2,11 @@ package pgstore
 
 import (
 	"context"
+	"encoding/binary"
 
 	"boucle/shared/domain"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // LogRaw calls fn with the encoded bytes of up to limit events of the
@@ -17,30 +20,34 @@ func (p *Plant) LogRaw(ctx context.Context, after uint64, limit int, fn func(pos
 	if limit < 1 {
 		return after, false, domain.FieldError("limit", "must be at least 1")
 	}
-	rows, err := p.store.pool.Query(ctx, "SELECT pos, body FROM events WHERE plant = $1 AND pos > $2 ORDER BY pos LIMIT $3",
-		p.id, int64(after), limit+1)
+	// Positions are gapless: the page is the range (after, after+limit+1],
+	// which, with the LIMIT, the planner reads in the primary key's order
+	// even without statistics (an open-ended range made it read the rest
+	// of the log and sort it).
+	rows, err := p.store.pool.Query(ctx, "SELECT pos, body FROM events WHERE plant = $1 AND pos > $2 AND pos <= $3 ORDER BY pos LIMIT $4",
+		p.id, int64(after), int64(after)+int64(limit)+1, limit+1)
 	if err != nil {
 		return after, false, err
 	}
 	defer rows.Close()
 	last = after
 	n := 0
+	var body []byte
 	for rows.Next() {
 		if n == limit {
 			return last, true, nil
 		}
-		var pos int64
-		if err := rows.Scan(&pos, nil); err != nil {
+		pos, raw, err := positionAndBody(rows, &body)
+		if err != nil {
 			return last, false, err
 		}
-		if uint64(pos) != last+1 {
+		if pos != last+1 {
 			return last, false, domain.Errorf(domain.EInternal, "the log of plant %s has no event at position %d", p.id, last+1)
 		}
-		// The body's bytes as received: no copy (binary format).
-		if err := fn(uint64(pos), rows.RawValues()[1]); err != nil {
+		if err := fn(pos, raw); err != nil {
 			return last, false, err
 		}
-		last = uint64(pos)
+		last = pos
 		n++
 	}
 	return last, false, rows.Err()
@@ -69,4 +76,20 @@ func (p *Plant) LogLen(ctx context.Context) (uint64, error) {
 // holds events of.
 func (p *Plant) ReplicaSeqs(ctx context.Context) (map[string]uint64, error) {
 	return replicaSeqs(p.store.pool.Query(ctx, "SELECT replica, seq FROM replica_marks WHERE plant = $1", p.id))
+}
+
+// positionAndBody reads a row of (pos, body). In the binary format (pgx's
+// extended protocol) the body is the bytes as received, not copied, and
+// the position eight big-endian bytes; otherwise (a URL asking for the
+// simple protocol, whose rows are text) pgx decodes both, into body.
+func positionAndBody(rows pgx.Rows, body *[]byte) (uint64, []byte, error) {
+	fields, raw := rows.FieldDescriptions(), rows.RawValues()
+	if fields[0].Format == pgx.BinaryFormatCode && fields[1].Format == pgx.BinaryFormatCode && len(raw[0]) == 8 {
+		return binary.BigEndian.Uint64(raw[0]), raw[1], nil
+	}
+	var pos int64
+	if err := rows.Scan(&pos, body); err != nil {
+		return 0, nil, err
+	}
+	return uint64(pos), *body, nil
 }

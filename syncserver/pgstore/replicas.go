@@ -12,7 +12,7 @@ import (
 
 // Each replica's high-water mark is read and moved by every event a push
 // logs; a transaction keeps the marks it touched in memory and writes the
-// moved ones once, at commit (flushMarks), as the bbolt adapter does.
+// moved ones once, at commit (queueMarks), as the bbolt adapter does.
 
 // ReplicaSeq is the highest contiguous sequence number stored for the
 // replica (0 when none).
@@ -102,8 +102,9 @@ func (t *Tx) mark(replica string) (*replicaMark, error) {
 	return m, nil
 }
 
-// flushMarks writes the marks this transaction moved, in one statement.
-func (t *Tx) flushMarks() error {
+// queueMarks queues the writing of the marks this transaction moved, in
+// one statement.
+func (t *Tx) queueMarks(b *pgx.Batch) {
 	var replicas []string
 	var seqs []int64
 	for _, r := range slices.Sorted(maps.Keys(t.marks)) {
@@ -112,15 +113,9 @@ func (t *Tx) flushMarks() error {
 		}
 	}
 	if len(replicas) == 0 {
-		return nil
+		return
 	}
-	_, err := t.tx.Exec(t.ctx, `INSERT INTO replica_marks (plant, replica, seq)
+	b.Queue(`INSERT INTO replica_marks (plant, replica, seq)
 		SELECT $1, r, s FROM unnest($2::text[], $3::bigint[]) AS m(r, s)
 		ON CONFLICT (plant, replica) DO UPDATE SET seq = excluded.seq`, t.plant.id, replicas, seqs)
-	if err == nil {
-		for _, r := range replicas {
-			t.marks[r].dirty = false
-		}
-	}
-	return err
 }
