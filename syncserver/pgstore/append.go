@@ -2,93 +2,20 @@ package pgstore
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"time"
 
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
-// How appends keep the cursor guarantee (docs/postgresql.md):
-//
-// Every write transaction of a plant (Update) starts by locking the
-// plant's row (SELECT log_len ... FOR UPDATE) and holds it until it
-// commits. Positions are handed out under that lock, from log_len + 1,
-// and log_len is written back at commit. So the appends of one plant run
-// one after the other: a transaction takes its first position only once
-// the previous one has committed (and is visible: PostgreSQL makes a
-// transaction visible before it releases its locks) or rolled back (and
-// its positions are taken again). Positions are therefore without holes,
-// and in commit order: a reader's snapshot that shows position n shows
-// every position below it. A cursor that moves to the last position read
-// never passes an event that commits later. A sequence alone would not do:
-// its values are taken at insert, and transactions commit in another
-// order.
-//
-// The same lock serialises the replica checks of concurrent pushes, on
-// one server or on several sharing the database.
-
 // flushEvery is how many appended events a transaction buffers before it
 // copies them to the table: a push of 5000 events is one COPY.
 const flushEvery = 5000
-
-// EventLookup is what the log holds of one event of a batch.
-type EventLookup struct {
-	Logged  bool // in the log (HasEvent)
-	Refused bool // refused by the server (Rejection)
-	// Repeat: an earlier event of the batch has the same id, so the
-	// answers above are those from before the batch: look it up again
-	// once the earlier one is decided.
-	Repeat bool
-}
-
-// Rejection is the server's refusal of a pushed event, kept out of the
-// log, so that a retried push gets the same answer.
-type Rejection struct {
-	Event     uuid.UUID
-	Type      domain.EventType
-	Entity    domain.EntityKey
-	Code      domain.Code
-	Reason    string
-	Rejected  time.Time
-	Dismissed time.Time // zero until a user marks the refusal handled
-}
-
-// GapError refuses a push whose event skips sequence numbers of its
-// replica: nothing of the push is written. Its domain code is
-// ESequenceGap.
-type GapError struct {
-	Replica  string
-	Expected uint64 // the replica's next sequence number
-	Got      uint64
-}
-
-func (e *GapError) Error() string {
-	return fmt.Sprintf("replica %s: expected sequence %d, got %d", e.Replica, e.Expected, e.Got)
-}
-
-// Unwrap gives the gap's domain error, so that domain.ErrorCode reads
-// ESequenceGap.
-func (e *GapError) Unwrap() error {
-	return &domain.Error{Code: domain.ESequenceGap, Field: "seq", Message: e.Error()}
-}
-
-// Tx is one write transaction of a plant's log (Plant.Update), holding
-// the plant's lock. Its methods are those the sync server's push needs, by
-// the names of the bbolt adapter's (shared/boltstore).
-type Tx struct {
-	ctx     context.Context
-	tx      pgx.Tx
-	plant   *Plant
-	logLen  uint64 // positions handed out, this transaction's included
-	pending []appended
-	ids     map[uuid.UUID]struct{} // the ids in pending
-	marks   map[string]*replicaMark
-}
 
 // appended is an event handed a position, not yet copied to the table.
 type appended struct {
@@ -97,56 +24,12 @@ type appended struct {
 	body []byte
 }
 
-// replicaMark is a replica's high-water mark as this transaction sees it.
-type replicaMark struct {
-	seq   uint64
-	dirty bool // moved in this transaction: written at commit
-}
-
-// Update runs fn in a transaction holding the plant's lock: what fn
-// appends, refuses and advances commits together when it returns nil,
-// and nothing when it returns an error or the connection is lost.
-// ENotFound when the plant does not exist.
-func (p *Plant) Update(ctx context.Context, fn func(*Tx) error) error {
-	tx, err := p.store.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	t := &Tx{ctx: ctx, tx: tx, plant: p, ids: map[uuid.UUID]struct{}{}, marks: map[string]*replicaMark{}}
-	if err := tx.QueryRow(ctx, "SELECT log_len FROM plants WHERE id = $1 FOR UPDATE", p.id).Scan(&t.logLen); err != nil {
-		return p.missing(err)
-	}
-	if err := fn(t); err != nil {
-		return err
-	}
-	if err := t.finish(); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
-}
-
-// finish writes what the transaction buffered: the events, the replicas'
-// marks, the log's length.
-func (t *Tx) finish() error {
-	if err := t.flush(); err != nil {
-		return err
-	}
-	// One round trip for the rest.
-	var b pgx.Batch
-	t.queueMarks(&b)
-	b.Queue("UPDATE plants SET log_len = $2 WHERE id = $1", t.plant.id, int64(t.logLen))
-	return t.tx.SendBatch(t.ctx, &b).Close()
-}
-
-// LogLen is the last position of the plant's log, this transaction's
-// appends included.
-func (t *Tx) LogLen() uint64 { return t.logLen }
-
 // LookUpEvents answers HasEvent and whether a refusal is kept for every
-// id of a batch, in a query or two per table (see present).
-func (t *Tx) LookUpEvents(ids []uuid.UUID) ([]EventLookup, error) {
-	out := make([]EventLookup, len(ids))
+// id of a batch, in a query or two per table (see present). Repeat marks
+// an id an earlier event of the batch has: look it up again once that one
+// is decided.
+func (t *Tx) LookUpEvents(ids []uuid.UUID) []boltstore.EventLookup {
+	out := make([]boltstore.EventLookup, len(ids))
 	seen := make(map[uuid.UUID]bool, len(ids))
 	distinct := make([]uuid.UUID, 0, len(ids))
 	for i, id := range ids {
@@ -157,19 +40,19 @@ func (t *Tx) LookUpEvents(ids []uuid.UUID) ([]EventLookup, error) {
 		seen[id] = true
 	}
 	logged, err := t.present("events", "id", distinct)
-	if err != nil {
-		return nil, err
+	if t.fail(err) != nil {
+		return out
 	}
 	refused, err := t.present("rejections", "event", distinct)
-	if err != nil {
-		return nil, err
+	if t.fail(err) != nil {
+		return out
 	}
 	for i, id := range ids {
 		_, pending := t.ids[id] // appended in this transaction, not copied yet
 		out[i].Logged = pending || logged[id]
 		out[i].Refused = refused[id]
 	}
-	return out, nil
+	return out
 }
 
 // present returns which of ids are in the plant's rows of table (events
@@ -238,22 +121,29 @@ func (t *Tx) present(table, column string, ids []uuid.UUID) (map[uuid.UUID]bool,
 }
 
 // HasEvent reports whether the event is in the plant's log.
-func (t *Tx) HasEvent(id uuid.UUID) (bool, error) {
+func (t *Tx) HasEvent(id uuid.UUID) bool {
 	if _, ok := t.ids[id]; ok {
-		return true, nil
+		return true
 	}
 	var found bool
 	err := t.tx.QueryRow(t.ctx, "SELECT EXISTS (SELECT 1 FROM events WHERE plant = $1 AND id = $2)", t.plant.id, [16]byte(id)).Scan(&found)
-	return found, err
+	return t.fail(err) == nil && found
 }
 
 // AppendNew logs an event the caller has found absent (LookUpEvents,
-// HasEvent) and accepted, at the next position, and moves its replica's
-// mark when its sequence number is the next one.
-func (t *Tx) AppendNew(e *domain.Event) error {
+// HasEvent) and accepted, at the next position, with its filing when it
+// files a complaint (boltstore.FilingOf; nil otherwise), and moves its
+// replica's mark when its sequence number is the next one.
+func (t *Tx) AppendNew(e *domain.Event, filing *boltstore.ComplaintFiling) error {
+	if err := t.writable("appending an event"); err != nil {
+		return err
+	}
 	t.logLen++
 	t.pending = append(t.pending, appended{pos: t.logLen, e: e, body: domain.EncodeEvent(e)})
 	t.ids[e.ID] = struct{}{}
+	if filing != nil {
+		t.filings.add(e.EntityID, *filing)
+	}
 	if err := t.AdvanceReplica(e.Replica, e.Seq); err != nil {
 		return err
 	}
@@ -265,8 +155,8 @@ func (t *Tx) AppendNew(e *domain.Event) error {
 
 // flush copies the buffered events to the log (one COPY).
 func (t *Tx) flush() error {
-	if len(t.pending) == 0 {
-		return nil
+	if len(t.pending) == 0 || t.err != nil {
+		return t.err
 	}
 	src := &appendedRows{rows: t.pending, plant: t.plant.id}
 	if hook := t.plant.store.copyHook; hook != nil {
@@ -276,7 +166,7 @@ func (t *Tx) flush() error {
 	_, err := t.tx.CopyFrom(t.ctx, pgx.Identifier{"events"},
 		[]string{"plant", "pos", "id", "replica", "seq", "entity_type", "entity_id", "body"}, src)
 	if err != nil {
-		return err
+		return t.fail(err)
 	}
 	t.pending = t.pending[:0]
 	clear(t.ids) // in the table now: HasEvent finds them there
@@ -310,40 +200,37 @@ func (r *appendedRows) Err() error { return nil }
 // in the log, with the event's bytes, and moves its replica's mark past
 // it, so that the replica's next events are not refused as a gap.
 func (t *Tx) StoreRejection(e *domain.Event, code domain.Code, reason string) error {
-	logged, err := t.HasEvent(e.ID)
-	if err != nil {
+	if err := t.writable("refusing an event"); err != nil {
 		return err
 	}
-	if logged {
+	if t.HasEvent(e.ID) {
 		return domain.Errorf(domain.EInternal, "event %s is already in the log: it cannot be refused", e.ID)
 	}
-	_, err = t.tx.Exec(t.ctx, `INSERT INTO rejections (plant, event, type, entity_type, entity_id, code, reason, rejected_at, body)
+	_, err := t.tx.Exec(t.ctx, `INSERT INTO rejections (plant, event, type, entity_type, entity_id, code, reason, rejected_at, body)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (plant, event) DO UPDATE SET code = excluded.code, reason = excluded.reason, rejected_at = excluded.rejected_at`,
 		t.plant.id, [16]byte(e.ID), string(e.Type), string(e.EntityType), e.EntityID, string(code), reason, t.plant.store.now().UTC(), domain.EncodeEvent(e))
 	if err != nil {
-		return err
+		return t.fail(err)
 	}
 	return t.AdvanceReplica(e.Replica, e.Seq)
 }
 
 // Rejection returns the kept refusal of an event, and whether there is one.
-func (t *Tx) Rejection(id uuid.UUID) (Rejection, bool, error) {
-	r := Rejection{Event: id}
+func (t *Tx) Rejection(id uuid.UUID) (boltstore.Rejection, bool) {
+	r := boltstore.Rejection{Event: id}
 	var typ, entityType, code string
 	var dismissed *time.Time
 	err := t.tx.QueryRow(t.ctx, `SELECT type, entity_type, entity_id, code, reason, rejected_at, dismissed_at
 		FROM rejections WHERE plant = $1 AND event = $2`, t.plant.id, [16]byte(id)).
 		Scan(&typ, &entityType, &r.Entity.ID, &code, &r.Reason, &r.Rejected, &dismissed)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Rejection{}, false, nil
-	}
-	if err != nil {
-		return Rejection{}, false, err
+	if errors.Is(err, pgx.ErrNoRows) || t.fail(err) != nil {
+		return boltstore.Rejection{}, false
 	}
 	r.Type, r.Entity.Type, r.Code = domain.EventType(typ), domain.EntityType(entityType), domain.Code(code)
+	r.Rejected = r.Rejected.UTC()
 	if dismissed != nil {
-		r.Dismissed = *dismissed
+		r.Dismissed = dismissed.UTC()
 	}
-	return r, true, nil
+	return r, true
 }

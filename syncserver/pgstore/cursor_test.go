@@ -119,7 +119,7 @@ func TestAPullerDoesNotPassAnUncommittedPush(t *testing.T) {
 	go func() {
 		firstDone <- p.Update(ctx, func(tx *Tx) error {
 			for i := range first {
-				if err := tx.AppendNew(&first[i]); err != nil {
+				if err := tx.AppendNew(&first[i], nil); err != nil {
 					return err
 				}
 			}

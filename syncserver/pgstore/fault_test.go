@@ -56,7 +56,7 @@ func TestPushCutBeforeCommitIsWhollyAbsent(t *testing.T) {
 	admin := adminConn(t)
 	err := p.Update(ctx, func(tx *Tx) error {
 		for i := range batch {
-			if err := tx.AppendNew(&batch[i]); err != nil {
+			if err := tx.AppendNew(&batch[i], nil); err != nil {
 				return err
 			}
 		}

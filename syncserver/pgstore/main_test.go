@@ -41,9 +41,12 @@ func newStore(tb testing.TB) *Store {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(s.Close)
-	s.SetClock(func() time.Time { return time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC) })
+	s.SetClock(func() time.Time { return testNow })
 	return s
 }
+
+// testNow is the time of the tests' store clock.
+var testNow = time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
 
 // newPlant creates a plant in s.
 func newPlant(tb testing.TB, s *Store, id string) *Plant {

@@ -19,7 +19,7 @@ func TestMigrateFreshThenAgain(t *testing.T) {
 	if err != nil || from != 0 || to != SchemaVersion {
 		t.Fatalf("first Migrate: %d→%d, %v; want 0→%d", from, to, err, SchemaVersion)
 	}
-	for _, table := range []string{"plants", "events", "replica_marks", "rejections"} {
+	for _, table := range []string{"plants", "events", "replica_marks", "rejections", "complaint_filings", "complaint_numbers"} {
 		var ok bool
 		if err := pool.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", table).Scan(&ok); err != nil || !ok {
 			t.Fatalf("table %s after Migrate: %v, %v", table, ok, err)
@@ -153,3 +153,25 @@ func testMigrations(t *testing.T, fsys fstest.MapFS) migrations {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A database at the first version of the embedded schema reaches the
+// latest, keeping its rows.
+func TestMigrateTheEmbeddedSchemaFromVersion1(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t)
+	if _, _, err := migrate(ctx, pool, mustLoad(schemaFiles)[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, "INSERT INTO plants (id, epoch) VALUES ('north', 'e1')"); err != nil {
+		t.Fatal(err)
+	}
+	from, to, err := Migrate(ctx, pool)
+	if err != nil || from != 1 || to != SchemaVersion || SchemaVersion < 2 {
+		t.Fatalf("upgrade: %d→%d, %v; want 1→%d", from, to, err, SchemaVersion)
+	}
+	var plants int
+	var filings bool
+	if err := pool.QueryRow(ctx, "SELECT count(*), to_regclass('complaint_filings') IS NOT NULL FROM plants").Scan(&plants, &filings); err != nil || plants != 1 || !filings {
+		t.Fatalf("after the upgrade: %d plants, complaint_filings %v, %v", plants, filings, err)
+	}
+}

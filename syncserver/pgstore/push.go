@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 
@@ -29,11 +30,9 @@ func (p *Plant) Append(ctx context.Context, events []domain.Event) ([]syncproto.
 		for i := range events {
 			ids[i] = events[i].ID
 		}
-		found, err := t.LookUpEvents(ids)
-		if err != nil {
-			return err
-		}
+		found := t.LookUpEvents(ids)
 		for i := range events {
+			var err error
 			if results[i], err = t.offer(&events[i], found[i]); err != nil {
 				return err
 			}
@@ -47,32 +46,28 @@ func (p *Plant) Append(ctx context.Context, events []domain.Event) ([]syncproto.
 }
 
 // offer decides one event of Append.
-func (t *Tx) offer(e *domain.Event, found EventLookup) (syncproto.EventResult, error) {
+func (t *Tx) offer(e *domain.Event, found boltstore.EventLookup) (syncproto.EventResult, error) {
 	res := syncproto.EventResult{ID: e.ID}
 	if found.Repeat { // the same event earlier in the batch: decided by now
-		logged, err := t.HasEvent(e.ID)
-		if err != nil {
-			return res, err
-		}
-		found = EventLookup{Logged: logged, Refused: !logged}
+		logged := t.HasEvent(e.ID)
+		found = boltstore.EventLookup{Logged: logged, Refused: !logged}
+	}
+	if t.err != nil {
+		return res, t.err
 	}
 	if found.Logged {
 		res.Result = syncproto.Duplicate
 		return res, t.AdvanceReplica(e.Replica, e.Seq)
 	}
 	if found.Refused {
-		r, ok, err := t.Rejection(e.ID)
-		if err != nil {
-			return res, err
-		}
-		if ok {
+		if r, ok := t.Rejection(e.ID); ok {
 			res.Result, res.Code, res.Reason = syncproto.Rejected, r.Code, r.Reason
 			return res, t.AdvanceReplica(e.Replica, e.Seq)
 		}
 	}
 	if err := t.SequenceRefusal(e); err != nil {
 		var gap *GapError
-		if errors.As(err, &gap) {
+		if errors.As(err, &gap) || t.err != nil {
 			return res, err
 		}
 		de := domain.AsError(err)
@@ -80,5 +75,5 @@ func (t *Tx) offer(e *domain.Event, found EventLookup) (syncproto.EventResult, e
 		return res, t.StoreRejection(e, res.Code, res.Reason)
 	}
 	res.Result = syncproto.Accepted
-	return res, t.AppendNew(e)
+	return res, t.AppendNew(e, boltstore.FilingOf(e))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 
 	"github.com/jackc/pgx/v5"
@@ -12,11 +13,25 @@ import (
 // LogRaw calls fn with the encoded bytes of up to limit events of the
 // plant's log after position after, in position (commit) order, and
 // returns the last position read and whether more follow. One statement,
-// so one snapshot: it shows a prefix of the log (see append.go), and a
+// so one snapshot: it shows a prefix of the log (see tx.go), and a
 // cursor moved to last never passes an event that commits later. A hole
 // in the positions, which appends never leave, is an error rather than a
 // skip. The bytes are only valid during the call.
 func (p *Plant) LogRaw(ctx context.Context, after uint64, limit int, fn func(pos uint64, raw []byte) error) (last uint64, more bool, err error) {
+	return logRaw(ctx, p.store.pool, p.id, after, limit, fn)
+}
+
+// LogRaw is Plant.LogRaw in the transaction's snapshot.
+func (t *Tx) LogRaw(after uint64, limit int, fn func(pos uint64, raw []byte) error) (last uint64, more bool, err error) {
+	return logRaw(t.ctx, t.tx, t.plant.id, after, limit, fn)
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func logRaw(ctx context.Context, q querier, plant string, after uint64, limit int, fn func(pos uint64, raw []byte) error) (last uint64, more bool, err error) {
 	if limit < 1 {
 		return after, false, domain.FieldError("limit", "must be at least 1")
 	}
@@ -24,8 +39,8 @@ func (p *Plant) LogRaw(ctx context.Context, after uint64, limit int, fn func(pos
 	// which, with the LIMIT, the planner reads in the primary key's order
 	// even without statistics (an open-ended range made it read the rest
 	// of the log and sort it).
-	rows, err := p.store.pool.Query(ctx, "SELECT pos, body FROM events WHERE plant = $1 AND pos > $2 AND pos <= $3 ORDER BY pos LIMIT $4",
-		p.id, int64(after), int64(after)+int64(limit)+1, limit+1)
+	rows, err := q.Query(ctx, "SELECT pos, body FROM events WHERE plant = $1 AND pos > $2 AND pos <= $3 ORDER BY pos LIMIT $4",
+		plant, int64(after), int64(after)+int64(limit)+1, limit+1)
 	if err != nil {
 		return after, false, err
 	}
@@ -42,7 +57,7 @@ func (p *Plant) LogRaw(ctx context.Context, after uint64, limit int, fn func(pos
 			return last, false, err
 		}
 		if pos != last+1 {
-			return last, false, domain.Errorf(domain.EInternal, "the log of plant %s has no event at position %d", p.id, last+1)
+			return last, false, domain.Errorf(domain.EInternal, "the log of plant %s has no event at position %d", plant, last+1)
 		}
 		if err := fn(pos, raw); err != nil {
 			return last, false, err
@@ -53,13 +68,22 @@ func (p *Plant) LogRaw(ctx context.Context, after uint64, limit int, fn func(pos
 	return last, false, rows.Err()
 }
 
-// LogAfter returns up to limit events after position after, decoded, and
-// whether more follow (see LogRaw).
-func (p *Plant) LogAfter(ctx context.Context, after uint64, limit int) ([]domain.Event, bool, error) {
-	var out []domain.Event
-	_, more, err := p.LogRaw(ctx, after, limit, func(_ uint64, raw []byte) error {
+// LogAfter returns up to limit events after position after, decoded, with
+// their positions, and whether more follow (see LogRaw).
+func (p *Plant) LogAfter(ctx context.Context, after uint64, limit int) ([]boltstore.LoggedEvent, bool, error) {
+	return logAfter(ctx, p.store.pool, p.id, after, limit)
+}
+
+// LogAfter is Plant.LogAfter in the transaction's snapshot.
+func (t *Tx) LogAfter(after uint64, limit int) ([]boltstore.LoggedEvent, bool, error) {
+	return logAfter(t.ctx, t.tx, t.plant.id, after, limit)
+}
+
+func logAfter(ctx context.Context, q querier, plant string, after uint64, limit int) ([]boltstore.LoggedEvent, bool, error) {
+	var out []boltstore.LoggedEvent
+	_, more, err := logRaw(ctx, q, plant, after, limit, func(pos uint64, raw []byte) error {
 		e, err := domain.DecodeEvent(raw)
-		out = append(out, e)
+		out = append(out, boltstore.LoggedEvent{Pos: pos, Event: e})
 		return err
 	})
 	return out, more, err

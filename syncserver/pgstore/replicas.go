@@ -14,23 +14,32 @@ import (
 // logs; a transaction keeps the marks it touched in memory and writes the
 // moved ones once, at commit (queueMarks), as the bbolt adapter does.
 
+// replicaMark is a replica's high-water mark as this transaction sees it.
+type replicaMark struct {
+	seq   uint64
+	dirty bool // moved in this transaction: written at commit
+}
+
 // ReplicaSeq is the highest contiguous sequence number stored for the
 // replica (0 when none).
-func (t *Tx) ReplicaSeq(replica string) (uint64, error) {
+func (t *Tx) ReplicaSeq(replica string) uint64 {
 	m, err := t.mark(replica)
-	if err != nil {
-		return 0, err
+	if t.fail(err) != nil {
+		return 0
 	}
-	return m.seq, nil
+	return m.seq
 }
 
 // AdvanceReplica moves the replica's mark to seq when seq is the next
 // number; other numbers leave it (a duplicate below it, or an event past
 // a hole that an older server stored).
 func (t *Tx) AdvanceReplica(replica string, seq uint64) error {
+	if err := t.writable("moving a replica's mark"); err != nil {
+		return err
+	}
 	m, err := t.mark(replica)
 	if err != nil {
-		return err
+		return t.fail(err)
 	}
 	if m.seq+1 == seq {
 		m.seq, m.dirty = seq, true
@@ -40,17 +49,17 @@ func (t *Tx) AdvanceReplica(replica string, seq uint64) error {
 
 // ReplicaSeqs returns every replica's mark, this transaction's moves
 // included.
-func (t *Tx) ReplicaSeqs() (map[string]uint64, error) {
+func (t *Tx) ReplicaSeqs() map[string]uint64 {
 	out, err := replicaSeqs(t.tx.Query(t.ctx, "SELECT replica, seq FROM replica_marks WHERE plant = $1", t.plant.id))
-	if err != nil {
-		return nil, err
+	if t.fail(err) != nil {
+		return map[string]uint64{}
 	}
 	for r, m := range t.marks {
 		if m.dirty {
 			out[r] = m.seq
 		}
 	}
-	return out, nil
+	return out
 }
 
 func replicaSeqs(rows pgx.Rows, err error) (map[string]uint64, error) {
@@ -73,9 +82,9 @@ func replicaSeqs(rows pgx.Rows, err error) (map[string]uint64, error) {
 // already used by another event refuses this one for good
 // (sync.sequence_reused, to keep with StoreRejection); nil for the next.
 func (t *Tx) SequenceRefusal(e *domain.Event) error {
-	seq, err := t.ReplicaSeq(e.Replica)
-	if err != nil {
-		return err
+	seq := t.ReplicaSeq(e.Replica)
+	if t.err != nil {
+		return t.err
 	}
 	switch next := seq + 1; {
 	case e.Seq > next:

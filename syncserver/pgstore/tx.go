@@ -1,0 +1,148 @@
+package pgstore
+
+import (
+	"context"
+	"fmt"
+
+	"boucle/shared/domain"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// How appends keep the cursor guarantee (docs/postgresql.md):
+//
+// Every write transaction of a plant (Update) starts by locking the
+// plant's row (SELECT log_len ... FOR UPDATE) and holds it until it
+// commits. Positions are handed out under that lock, from log_len + 1,
+// and log_len is written back at commit. So the appends of one plant run
+// one after the other: a transaction takes its first position only once
+// the previous one has committed (and is visible: PostgreSQL makes a
+// transaction visible before it releases its locks) or rolled back (and
+// its positions are taken again). Positions are therefore without holes,
+// and in commit order: a reader's snapshot that shows position n shows
+// every position below it. A cursor that moves to the last position read
+// never passes an event that commits later. A sequence alone would not do:
+// its values are taken at insert, and transactions commit in another
+// order.
+//
+// The same lock serialises the replica checks of concurrent pushes, on
+// one server or on several sharing the database.
+
+// Tx is one transaction of a plant's log: Update's holds the plant's
+// lock, View's reads one snapshot. Its methods are those of the sync
+// server's log port (syncserver.LogAppend, LogRead), with the bbolt
+// adapter's names and signatures. Those that return no error keep the
+// first failure of the database (Err): the transaction then commits
+// nothing, and Update or View returns that error, whatever the function
+// made of the answers it got meanwhile.
+type Tx struct {
+	ctx      context.Context
+	tx       pgx.Tx
+	plant    *Plant
+	readOnly bool
+	err      error  // the first failure, sticky
+	logLen   uint64 // positions handed out, this transaction's included
+	pending  []appended
+	ids      map[uuid.UUID]struct{} // the ids in pending
+	marks    map[string]*replicaMark
+	filings  pendingFilings
+}
+
+// Update runs fn in a transaction holding the plant's lock: what fn
+// appends, refuses and advances commits together when it returns nil,
+// and nothing when it returns an error, a method failed (Err) or the
+// connection is lost. ENotFound when the plant does not exist.
+func (p *Plant) Update(ctx context.Context, fn func(*Tx) error) error {
+	return p.run(ctx, pgx.TxOptions{}, "SELECT log_len FROM plants WHERE id = $1 FOR UPDATE", fn)
+}
+
+// View runs fn in a read-only transaction on one snapshot (repeatable
+// read): the log's length, the replicas' marks and the pages read agree.
+// It takes no lock: pushes go on meanwhile.
+func (p *Plant) View(ctx context.Context, fn func(*Tx) error) error {
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	return p.run(ctx, opts, "SELECT log_len FROM plants WHERE id = $1", fn)
+}
+
+func (p *Plant) run(ctx context.Context, opts pgx.TxOptions, head string, fn func(*Tx) error) error {
+	tx, err := p.store.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	t := &Tx{ctx: ctx, tx: tx, plant: p, readOnly: opts.AccessMode == pgx.ReadOnly,
+		ids: map[uuid.UUID]struct{}{}, marks: map[string]*replicaMark{}}
+	if err := tx.QueryRow(ctx, head, p.id).Scan(&t.logLen); err != nil {
+		return p.missing(err)
+	}
+	if err := fn(t); err != nil {
+		return err
+	}
+	if t.err != nil {
+		return t.err
+	}
+	if !t.readOnly {
+		if err := t.finish(); err != nil {
+			return err
+		}
+	}
+	return tx.Commit(ctx)
+}
+
+// Err is the first failure of a method that returns no error; nil while
+// every statement succeeded.
+func (t *Tx) Err() error { return t.err }
+
+// fail keeps the first failure and returns it.
+func (t *Tx) fail(err error) error {
+	if t.err == nil && err != nil {
+		t.err = err
+	}
+	return t.err
+}
+
+// writable refuses a write in a View.
+func (t *Tx) writable(what string) error {
+	if t.readOnly {
+		return t.fail(domain.Errorf(domain.EInternal, "%s in a read-only transaction of plant %s", what, t.plant.id))
+	}
+	return t.err
+}
+
+// finish writes what the transaction buffered: the events, the filings,
+// the replicas' marks, the log's length.
+func (t *Tx) finish() error {
+	if err := t.flush(); err != nil {
+		return err
+	}
+	// One round trip for the rest.
+	var b pgx.Batch
+	t.queueFilings(&b)
+	t.queueMarks(&b)
+	b.Queue("UPDATE plants SET log_len = $2 WHERE id = $1", t.plant.id, int64(t.logLen))
+	return t.tx.SendBatch(t.ctx, &b).Close()
+}
+
+// LogLen is the last position of the plant's log, this transaction's
+// appends included.
+func (t *Tx) LogLen() uint64 { return t.logLen }
+
+// GapError refuses a push whose event skips sequence numbers of its
+// replica: nothing of the push is written. Its domain code is
+// ESequenceGap.
+type GapError struct {
+	Replica  string
+	Expected uint64 // the replica's next sequence number
+	Got      uint64
+}
+
+func (e *GapError) Error() string {
+	return fmt.Sprintf("replica %s: expected sequence %d, got %d", e.Replica, e.Expected, e.Got)
+}
+
+// Unwrap gives the gap's domain error, so that domain.ErrorCode reads
+// ESequenceGap.
+func (e *GapError) Unwrap() error {
+	return &domain.Error{Code: domain.ESequenceGap, Field: "seq", Message: e.Error()}
+}
