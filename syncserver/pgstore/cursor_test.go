@@ -20,9 +20,14 @@ import (
 // whose positions came from a sequence would let a puller move past an
 // event still uncommitted and never see it (see
 // TestASequenceAloneSkipsAnEvent).
+//
+// Two stores share the database, as two server instances would: each push
+// and each page goes to one of them at random.
 func TestCursorNeverSkipsACommittedEvent(t *testing.T) {
 	ctx := context.Background()
-	p := newPlant(t, newStore(t), "north")
+	stores := newStores(t, 2)
+	newPlant(t, stores[0], "north")
+	instance := func(rng *rand.Rand) *Plant { return stores[rng.IntN(len(stores))].Plant("north") }
 	const pushers, pullers, pushes = 6, 4, 12
 	var pushed sync.Map // uuid.UUID → true
 	var total int
@@ -35,7 +40,7 @@ func TestCursorNeverSkipsACommittedEvent(t *testing.T) {
 			ws := &replica{id: fmt.Sprintf("ws-%d", w)}
 			for range pushes {
 				events := ws.next(1 + rng.IntN(60))
-				res, err := p.Append(ctx, events)
+				res, err := instance(rng).Append(ctx, events)
 				if err != nil {
 					errs <- err
 					return
@@ -70,7 +75,7 @@ func TestCursorNeverSkipsACommittedEvent(t *testing.T) {
 					finished = true
 				default:
 				}
-				last, more, err := p.LogRaw(ctx, cursor, 1+rng.IntN(80), func(pos uint64, raw []byte) error {
+				last, more, err := instance(rng).LogRaw(ctx, cursor, 1+rng.IntN(80), func(pos uint64, raw []byte) error {
 					e, err := domain.DecodeEvent(raw)
 					seen[r][e.ID]++
 					return err

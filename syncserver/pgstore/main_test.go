@@ -32,17 +32,26 @@ func newPool(tb testing.TB) *pgxpool.Pool {
 
 // newStore opens a migrated store on a fresh database, its refusals
 // dated by a fixed clock.
-func newStore(tb testing.TB) *Store {
+func newStore(tb testing.TB) *Store { return newStores(tb, 1)[0] }
+
+// newStores opens n stores on one fresh database, as n server instances
+// sharing it would.
+func newStores(tb testing.TB, n int) []*Store {
 	tb.Helper()
 	ctx := context.Background()
 	// Connections enough for the concurrency tests' appenders and readers.
-	s, err := Open(ctx, pgtest.DB(tb)+"&pool_max_conns=24")
-	if err != nil {
-		tb.Fatal(err)
+	url := pgtest.DB(tb) + "&pool_max_conns=24"
+	out := make([]*Store, n)
+	for i := range out {
+		s, err := Open(ctx, url)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(s.Close)
+		s.SetClock(func() time.Time { return testNow })
+		out[i] = s
 	}
-	tb.Cleanup(s.Close)
-	s.SetClock(func() time.Time { return testNow })
-	return s
+	return out
 }
 
 // testNow is the time of the tests' store clock.
