@@ -134,6 +134,7 @@ type Server struct {
 	evidence  EvidenceStore    // evidence files and uploads
 	views     ViewStore        // the projections the views and reports read
 	integrity Integrity        // whether the store reads, what it quarantined
+	events    LogStore         // the log: push and pull
 	cfg       Config
 	log       *slog.Logger
 	now       func() time.Time
@@ -168,7 +169,7 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, access: ports, evidence: ports, views: ports, integrity: ports, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
+	s := &Server{store: store, access: ports, evidence: ports, views: ports, integrity: ports, events: ports, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), addrLimiter: newLimiter(cfg.AddressFailures, cfg.LoginWindow, cfg.Now),
 		metrics: newMetrics(), pushBudget: newByteBudget(cfg.PushMemory),
 		admin: newAdmin(store, ports, cfg.Now), projector: newProjector(ports, cfg.Logger), reports: newReportCache(ports, cfg.Logger)}

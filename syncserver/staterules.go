@@ -1,9 +1,6 @@
 package syncserver
 
-import (
-	"boucle/shared/domain"
-	"boucle/syncserver/boltserver"
-)
+import "boucle/shared/domain"
 
 // This file holds the rules a pushed event must keep that depend on what
 // the plant already holds, checked in the push's transaction: complaint
@@ -48,7 +45,7 @@ func (p *pushTx) checkKeepsAnAdministrator(e *domain.Event) error {
 		u, ok := pl.(*domain.UserPayload)
 		leaving = ok && u.Role != domain.RoleAdmin
 	}
-	return keepAnAdministrator(&boltserver.Tx{Tx: p.t}, e.EntityID, cur.Role, leaving) // the push's transaction, seen through the port
+	return keepAnAdministrator(p.t, e.EntityID, cur.Role, leaving)
 }
 
 // checkFiling refuses a second filing of a complaint, and a number that

@@ -5,7 +5,10 @@ import (
 
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
+	"boucle/shared/hlc"
 	"boucle/syncserver/credential"
+
+	"github.com/google/uuid"
 )
 
 // The storage port. The server declares here what it asks of a store, in
@@ -233,12 +236,71 @@ type Integrity interface {
 	OnQuarantine(fn func(boltstore.Quarantined))
 }
 
+// LogStore is the log: pushes append to it, with their idempotence and
+// replica-sequence checks, in one transaction per push; pulls read it in
+// commit order from a cursor (sync.go). Its methods are those push and
+// pull called on the bbolt store before the port, with the same
+// signatures, so that their bodies did not change.
+type LogStore interface {
+	ViewLog(fn func(LogTx) error) error
+	UpdateLog(fn func(LogTx) error) error
+	// Clock is the server's hybrid logical clock, which stamps its events
+	// and tells the workstations the server's time.
+	Clock() *hlc.Clock
+}
+
+// LogTx is one transaction of the log.
+type LogTx interface {
+	// What the push's checks read: the directory as it stands and as it
+	// stood (directory.go, staterules.go), the accounts (rule
+	// user.last_admin), the epoch (a setting).
+	Reference
+	UserHistory(login string) ([]boltstore.UserVersion, error)
+	Account(login string) (*credential.Account, error)
+	Settings
+	LogAppend
+	LogRead
+}
+
+// LogAppend is the push's side of the log.
+type LogAppend interface {
+	// LookUpEvents tells, for each id, whether it is logged or refused.
+	LookUpEvents(ids []uuid.UUID) []boltstore.EventLookup
+	HasEvent(id uuid.UUID) bool
+	// AppendNew logs an event LookUpEvents found absent, with the filing
+	// a complaint's first event takes; Ingest folds a reference-data event
+	// at once (later events of the push are checked against it).
+	AppendNew(e *domain.Event, filing *boltstore.ComplaintFiling) error
+	Ingest(e *domain.Event) (boltstore.IngestStatus, error)
+	// ReplicaSeq is the highest contiguous sequence of a replica logged;
+	// AdvanceReplica moves it past an event refused or already there.
+	ReplicaSeq(replica string) uint64
+	AdvanceReplica(replica string, seq uint64) error
+	Rejection(id uuid.UUID) (boltstore.Rejection, bool)
+	StoreRejection(e *domain.Event, code domain.Code, reason string) error
+	// ComplaintFiling and ComplaintWithNumber read the filing indexes the
+	// log keeps (complaint numbers are unique).
+	ComplaintFiling(id string) (boltstore.ComplaintFiling, bool)
+	ComplaintWithNumber(number string) (string, bool)
+}
+
+// LogRead is the pull's side of the log.
+type LogRead interface {
+	LogLen() uint64
+	ReplicaSeqs() map[string]uint64
+	// LogRaw calls fn with the stored bytes of up to limit events after
+	// position pos, in commit order; it returns the last position read
+	// and whether more follow.
+	LogRaw(pos uint64, limit int, fn func(pos uint64, raw []byte) error) (last uint64, more bool, err error)
+}
+
 // Store is every port of the server's store.
 type Store interface {
 	AccessStore
 	EvidenceStore
 	ViewStore
 	Integrity
+	LogStore
 }
 
 // StoreTx is what an adapter's transaction implements: every port.
@@ -246,6 +308,7 @@ type StoreTx interface {
 	AccessTx
 	EvidenceTx
 	ProjectionTx
+	LogTx
 }
 
 // Transactions is what an adapter offers: read and write transactions
@@ -256,6 +319,7 @@ type Transactions[T StoreTx] interface {
 	CatchUp() error
 	Project(limit int) (uint64, error)
 	IsClosed(err error) bool
+	Clock() *hlc.Clock
 	Integrity
 }
 
@@ -291,5 +355,15 @@ func (p storeOn[T]) ViewProjections(fn func(ProjectionTx) error) error {
 func (p storeOn[T]) CatchUp() error { return p.db.CatchUp() }
 
 func (p storeOn[T]) Project(limit int) (uint64, error) { return p.db.Project(limit) }
+
+func (p storeOn[T]) ViewLog(fn func(LogTx) error) error {
+	return p.db.View(func(t T) error { return fn(t) })
+}
+
+func (p storeOn[T]) UpdateLog(fn func(LogTx) error) error {
+	return p.db.Update(func(t T) error { return fn(t) })
+}
+
+func (p storeOn[T]) Clock() *hlc.Clock { return p.db.Clock() }
 
 func (p storeOn[T]) IsClosed(err error) bool { return p.db.IsClosed(err) }

@@ -13,6 +13,8 @@ import (
 	"boucle/syncserver"
 	"boucle/syncserver/boltserver"
 	"boucle/syncserver/credential"
+
+	"github.com/google/uuid"
 )
 
 // The storage port's contract: one table of behaviours, run against every
@@ -63,6 +65,8 @@ var storeContract = []struct {
 	{"ProjectionsOfAnEmptyPlant", contractEmptyProjections},
 	{"HealthyAndNothingQuarantined", contractHealth},
 	{"ProjectStepsThroughTheBacklog", contractProject},
+	{"LogAppendThenPull", contractLogAppend},
+	{"LogRefusalKeptAndSequenceAdvanced", contractLogRefusal},
 }
 
 func TestStoreContract(t *testing.T) {
@@ -666,5 +670,99 @@ func contractProject(t *testing.T, s syncserver.Store) {
 	}
 	if remaining, err := s.Project(10); err != nil || remaining != 0 {
 		t.Errorf("Project after CatchUp = %d, %v; want nothing left", remaining, err)
+	}
+}
+
+// pushedEvent is a station.defined event of workstation replica ws-1 with
+// sequence seq, shaped like one a push brings: the server's own event
+// recorded for the purpose, read back, with another id, replica and
+// sequence.
+func pushedEvent(t *testing.T, s syncserver.Store, code string, seq uint64) domain.Event {
+	t.Helper()
+	update(t, s, func(tx syncserver.AccessTx) error {
+		return tx.RecordServerEvent(contractAdmin, boltstore.Command{Type: domain.StationDefined, EntityID: code,
+			Payload: &domain.StationPayload{Name: code}})
+	})
+	var e domain.Event
+	err := s.ViewProjections(func(tx syncserver.ProjectionTx) error {
+		logged, _, err := tx.LogAfter(tx.LogLen()-1, 1)
+		if err == nil && len(logged) == 1 {
+			e = logged[0].Event
+		}
+		return err
+	})
+	if err != nil || e.EntityID != code {
+		t.Fatalf("reading back %s: %+v, %v", code, e, err)
+	}
+	e.ID, e.Replica, e.Seq, e.EntityID = uuid.Must(uuid.NewV7()), "ws-1", seq, code+"-WS"
+	return e
+}
+
+func contractLogAppend(t *testing.T, s syncserver.Store) {
+	e := pushedEvent(t, s, "S1", 1)
+	var before uint64
+	err := s.UpdateLog(func(tx syncserver.LogTx) error {
+		before = tx.LogLen()
+		if found := tx.LookUpEvents([]uuid.UUID{e.ID}); len(found) != 1 || found[0].Logged || found[0].Refused {
+			t.Errorf("LookUpEvents of a new event = %+v; want neither logged nor refused", found)
+		}
+		if tx.ReplicaSeq("ws-1") != 0 {
+			t.Errorf("ReplicaSeq(ws-1) before its first event = %d", tx.ReplicaSeq("ws-1"))
+		}
+		_, err := tx.Ingest(&e)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.ViewLog(func(tx syncserver.LogTx) error {
+		if !tx.HasEvent(e.ID) || tx.LogLen() != before+1 || tx.ReplicaSeq("ws-1") != 1 || tx.ReplicaSeqs()["ws-1"] != 1 {
+			t.Errorf("after the append: has %v, log length %d (was %d), ws-1 at %d (%v); want it logged, one more, ws-1 at 1",
+				tx.HasEvent(e.ID), tx.LogLen(), before, tx.ReplicaSeq("ws-1"), tx.ReplicaSeqs())
+		}
+		if found := tx.LookUpEvents([]uuid.UUID{e.ID}); !found[0].Logged {
+			t.Error("LookUpEvents does not find the event logged")
+		}
+		var pulled []domain.Event
+		last, more, err := tx.LogRaw(before, 10, func(_ uint64, raw []byte) error {
+			d, err := domain.DecodeEvent(raw)
+			pulled = append(pulled, d)
+			return err
+		})
+		if err != nil || more || last != before+1 || len(pulled) != 1 || pulled[0].ID != e.ID {
+			t.Errorf("LogRaw(%d) = last %d, more %v, %d events, %v; want the appended event alone", before, last, more, len(pulled), err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A refused event is never in the log, and its refusal is kept (a retry
+// gets the same answer); the replica's sequence moves past it.
+func contractLogRefusal(t *testing.T, s syncserver.Store) {
+	e := pushedEvent(t, s, "S1", 1)
+	err := s.UpdateLog(func(tx syncserver.LogTx) error {
+		return tx.StoreRejection(&e, domain.EForbidden, "operators may not define stations")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.ViewLog(func(tx syncserver.LogTx) error {
+		r, ok := tx.Rejection(e.ID)
+		if !ok || r.Code != domain.EForbidden || r.Reason != "operators may not define stations" {
+			t.Errorf("Rejection = %+v, %v; want the refusal", r, ok)
+		}
+		if found := tx.LookUpEvents([]uuid.UUID{e.ID}); !found[0].Refused || found[0].Logged || tx.HasEvent(e.ID) {
+			t.Errorf("LookUpEvents = %+v, has %v; want refused, not logged", found, tx.HasEvent(e.ID))
+		}
+		if tx.ReplicaSeq("ws-1") != 1 {
+			t.Errorf("ReplicaSeq(ws-1) after its refused first event = %d; want 1", tx.ReplicaSeq("ws-1"))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

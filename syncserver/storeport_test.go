@@ -13,16 +13,12 @@ import (
 // stillOnBolt are the files of syncserver that still reach bbolt, and
 // why: the part of the store they read has not moved behind the port yet
 // (store.go). The list only shrinks.
-var stillOnBolt = map[string]string{
-	"logepoch.go": "the epoch read with the log's cursor: step 4",
-	"sync.go":     "the epoch read with the log's cursor: step 4",
-}
+var stillOnBolt = map[string]string{}
 
 // stillOnBoltstoreTx are the files of syncserver that still open
 // boltstore's own transactions, and why. The list only shrinks.
 var stillOnBoltstoreTx = map[string]string{
 	"accounts.go": "acknowledging the reference seed's outbox: the log, step 4",
-	"sync.go":     "push and pull: the log, step 4",
 }
 
 // TestServerReadsTheStoreThroughThePort: besides the files listed in

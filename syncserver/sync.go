@@ -45,8 +45,8 @@ func (s *Server) push(c *gin.Context) {
 	checks := s.prevalidate(events, gens)
 	defer checks.stop()
 	resp := syncproto.PushResponse{Results: make([]syncproto.EventResult, len(events))}
-	err = s.store.Update(func(t *boltstore.Tx) error {
-		pt := pushTx{t: t, device: p.device, subject: p.Login, clock: s.clockLimit(), epoch: readEpoch(t.Bolt()), authors: map[string]authorEntry{}}
+	err = s.events.UpdateLog(func(t LogTx) error {
+		pt := pushTx{t: t, device: p.device, subject: p.Login, clock: s.clockLimit(), epoch: readEpoch(t), authors: map[string]authorEntry{}}
 		found := t.LookUpEvents(eventIDs(events))
 		for i := range events {
 			r, err := pt.apply(&events[i], found[i], checks.result(i))
@@ -66,14 +66,14 @@ func (s *Server) push(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	resp.ServerTime = s.store.Clock().Now()
+	resp.ServerTime = s.events.Clock().Now()
 	s.metrics.countPush(resp.Results)
 	c.JSON(http.StatusOK, resp)
 }
 
 // pushTx is one push being applied.
 type pushTx struct {
-	t       *boltstore.Tx
+	t       LogTx
 	device  *Device
 	subject string // the token's user
 	clock   clockLimit
@@ -221,8 +221,8 @@ func (s *Server) pull(c *gin.Context) {
 	var next syncproto.Cursor
 	var more bool
 	var n int
-	err = s.store.View(func(t *boltstore.Tx) error {
-		next.Epoch = readEpoch(t.Bolt()).ID
+	err = s.events.ViewLog(func(t LogTx) error {
+		next.Epoch = readEpoch(t).ID
 		if cur.Epoch != next.Epoch {
 			cur.Seq = 0
 		}
@@ -248,7 +248,7 @@ func (s *Server) pull(c *gin.Context) {
 	h.Set(syncproto.HeaderCursor, next.String())
 	h.Set(syncproto.HeaderMore, strconv.FormatBool(more))
 	h.Set(syncproto.HeaderEpoch, next.Epoch)
-	h.Set(syncproto.HeaderServerTime, strconv.FormatUint(uint64(s.store.Clock().Now()), 10))
+	h.Set(syncproto.HeaderServerTime, strconv.FormatUint(uint64(s.events.Clock().Now()), 10))
 	setSeriesHeader(c)
 	s.metrics.pulled.Add(float64(n))
 	c.Data(http.StatusOK, syncproto.ContentTypeBatch, *bp)
@@ -258,15 +258,15 @@ func (s *Server) pull(c *gin.Context) {
 // re-pushes its events above the server's high-water mark of each replica.
 func (s *Server) state(c *gin.Context) {
 	var st syncproto.ServerState
-	err := s.store.View(func(t *boltstore.Tx) error {
-		st = syncproto.ServerState{Epoch: readEpoch(t.Bolt()).ID, LogLen: t.LogLen(), Replicas: t.ReplicaSeqs()}
+	err := s.events.ViewLog(func(t LogTx) error {
+		st = syncproto.ServerState{Epoch: readEpoch(t).ID, LogLen: t.LogLen(), Replicas: t.ReplicaSeqs()}
 		return nil
 	})
 	if err != nil {
 		_ = c.Error(err)
 		return
 	}
-	st.ServerTime = s.store.Clock().Now()
+	st.ServerTime = s.events.Clock().Now()
 	c.JSON(http.StatusOK, st)
 }
 

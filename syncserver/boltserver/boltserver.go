@@ -11,6 +11,7 @@ import (
 
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
+	"boucle/shared/hlc"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -40,6 +41,9 @@ func (s *Store) Update(fn func(*Tx) error) error {
 
 // CatchUp folds what the log holds and the projections lack.
 func (s *Store) CatchUp() error { return s.db.CatchUp() }
+
+// Clock is the store's hybrid logical clock.
+func (s *Store) Clock() *hlc.Clock { return s.db.Clock() }
 
 // Project folds up to limit events awaiting projection.
 func (s *Store) Project(limit int) (uint64, error) { return s.db.Project(limit) }

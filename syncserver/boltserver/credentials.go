@@ -136,27 +136,8 @@ func sweepExpired(b *bolt.Bucket, before time.Time) (int, error) {
 }
 
 // Setting returns the value of name, nil when unset.
-func (t *Tx) Setting(name string) ([]byte, error) { return SettingsOf(t.Bolt()).Setting(name) }
-
-// PutSetting sets name.
-func (t *Tx) PutSetting(name string, value []byte) error {
-	return SettingsOf(t.Bolt()).PutSetting(name, value)
-}
-
-// DeleteSetting unsets name.
-func (t *Tx) DeleteSetting(name string) error { return SettingsOf(t.Bolt()).DeleteSetting(name) }
-
-// Settings are the server's settings in a bbolt transaction.
-type Settings struct{ b *bolt.Bucket }
-
-// SettingsOf returns the settings of a bbolt transaction: for the log's
-// transactions (push and pull read the epoch with their cursor), which
-// are not behind the port yet.
-func SettingsOf(tx *bolt.Tx) Settings { return Settings{tx.Bucket(boltstore.BucketServerConfig)} }
-
-// Setting returns the value of name, nil when unset.
-func (s Settings) Setting(name string) ([]byte, error) {
-	v := s.b.Get([]byte(name))
+func (t *Tx) Setting(name string) ([]byte, error) {
+	v := t.bucket(boltstore.BucketServerConfig).Get([]byte(name))
 	if v == nil {
 		return nil, nil
 	}
@@ -164,7 +145,11 @@ func (s Settings) Setting(name string) ([]byte, error) {
 }
 
 // PutSetting sets name.
-func (s Settings) PutSetting(name string, value []byte) error { return s.b.Put([]byte(name), value) }
+func (t *Tx) PutSetting(name string, value []byte) error {
+	return t.bucket(boltstore.BucketServerConfig).Put([]byte(name), value)
+}
 
 // DeleteSetting unsets name.
-func (s Settings) DeleteSetting(name string) error { return s.b.Delete([]byte(name)) }
+func (t *Tx) DeleteSetting(name string) error {
+	return t.bucket(boltstore.BucketServerConfig).Delete([]byte(name))
+}
