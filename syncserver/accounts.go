@@ -39,19 +39,23 @@ func directoryUser(t stateReader, login string) (*domain.User, error) {
 	return st.User, nil
 }
 
-// drainOutbox acknowledges whatever the server recorded through helpers
-// that fill the outbox (Store.SeedReference).
-func drainOutbox(store *boltstore.Store) error {
-	return store.Update(func(t *boltstore.Tx) error {
-		evs, err := t.Outbox(t.OutboxLen())
-		if err != nil {
+// seedReference records the default categories and severities not
+// defined yet, as actor.
+func seedReference(t Directory, actor boltstore.Actor) error {
+	cmds, err := boltstore.ReferenceSeed(func(k domain.EntityKey) (bool, error) {
+		_, err := t.State(k)
+		if domain.ErrorCode(err) == domain.ENotFound {
+			return false, nil
+		}
+		return err == nil, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, cmd := range cmds {
+		if err := t.RecordServerEvent(actor, cmd); err != nil {
 			return err
 		}
-		for _, e := range evs {
-			if err := t.Acknowledge(e.Seq); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }

@@ -18,9 +18,10 @@ import (
 // through the running server's admin socket (AdminClient) when one does:
 // bbolt lets one process open the file.
 type Admin struct {
-	store     *boltstore.Store // the log: backups, the reference seed
 	access    AccessStore
 	integrity Integrity
+	log       LogStore
+	backups   Backups
 	now       func() time.Time
 	// actor authors the directory events: the server's administrator
 	// account for the command line, the signed-in administrator over the
@@ -34,14 +35,15 @@ type Admin struct {
 
 // NewAdmin returns the commands on a store opened with OpenStore.
 func NewAdmin(store *boltstore.Store, now func() time.Time) *Admin {
-	return newAdmin(store, boltPorts(store), now)
+	return NewAdminOn(boltPorts(store), now)
 }
 
-func newAdmin(store *boltstore.Store, ports Store, now func() time.Time) *Admin {
+// NewAdminOn returns the commands on a store's ports.
+func NewAdminOn(ports Store, now func() time.Time) *Admin {
 	if now == nil {
 		now = time.Now
 	}
-	return &Admin{store: store, access: ports, integrity: ports, now: now, actor: serverActor}
+	return &Admin{access: ports, integrity: ports, log: ports, backups: ports, now: now, actor: serverActor}
 }
 
 // As returns the commands carried out in the name of a signed-in
@@ -340,10 +342,8 @@ func (a *Admin) Backup(_ context.Context, dest string) (BackupInfo, error) {
 	}
 	var ep Epoch
 	_ = a.access.ViewAccess(func(t AccessTx) (err error) { ep, err = epochIn(t); return err })
-	if err := a.store.Backup(dest); err != nil {
-		return BackupInfo{}, err
-	}
-	if err := markRestorePending(dest); err != nil {
+	markRestorePending := func(t Settings) error { return t.PutSetting(settingRestorePending, []byte("1")) }
+	if err := a.backups.Backup(dest, markRestorePending); err != nil {
 		return BackupInfo{}, err
 	}
 	fi, err := os.Stat(dest)
@@ -389,4 +389,4 @@ func (a *Admin) MarkDemo(at time.Time) error {
 
 // DrainOutbox acknowledges the events recorded on the server's store: the
 // server pushes them nowhere (see recordAsServer).
-func (a *Admin) DrainOutbox() error { return drainOutbox(a.store) }
+func (a *Admin) DrainOutbox() error { return a.log.AcknowledgeOutbox() }

@@ -249,7 +249,7 @@ func (s *Server) enrolDevice(c *gin.Context) {
 	}
 	var resp syncproto.EnrolResponse
 	err := s.access.UpdateAccess(func(t AccessTx) error {
-		if err := validateEnrolRequest(t, &req, s.store.Replica()); err != nil {
+		if err := validateEnrolRequest(t, &req, s.events.Replica()); err != nil {
 			return err
 		}
 		d, secret, err := s.enrol(t, &req)

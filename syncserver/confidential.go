@@ -3,6 +3,7 @@ package syncserver
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 
 	"boucle/shared/boltstore"
 	"boucle/shared/confidential"
@@ -39,7 +40,7 @@ func (k *Keyring) Confidential() (*confidential.Keyring, error) {
 // store (created if absent). The demo seals its notes with them.
 func PlantKeys(store *boltstore.Store, cfg Config) (*confidential.Keyring, error) {
 	cfg.setDefaults()
-	keys, err := serverKeys(store, boltAccess(store), &cfg)
+	keys, err := serverKeys(filepath.Dir(store.Path()), boltAccess(store), &cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -129,12 +129,11 @@ func (c *Config) setDefaults() {
 
 // Server serves one plant's store over HTTP.
 type Server struct {
-	store     *boltstore.Store // the log, evidence and views, until they move behind the port
-	access    AccessStore      // accounts, devices, tokens, settings (store.go)
-	evidence  EvidenceStore    // evidence files and uploads
-	views     ViewStore        // the projections the views and reports read
-	integrity Integrity        // whether the store reads, what it quarantined
-	events    LogStore         // the log: push and pull
+	access    AccessStore   // accounts, devices, tokens, settings (store.go)
+	evidence  EvidenceStore // evidence files and uploads
+	views     ViewStore     // the projections the views and reports read
+	integrity Integrity     // whether the store reads, what it quarantined
+	events    LogStore      // the log: push and pull
 	cfg       Config
 	log       *slog.Logger
 	now       func() time.Time
@@ -154,14 +153,27 @@ type Server struct {
 	reports *reportCache
 }
 
-// New prepares a server on a store opened with OpenStore.
+// New prepares a server on a store opened with OpenStore: its bbolt
+// adapter, and the key file beside it unless cfg.Keys is set.
 func New(store *boltstore.Store, cfg Config) (*Server, error) {
+	return newOn(boltPorts(store), filepath.Dir(store.Path()), cfg)
+}
+
+// NewOn prepares a server on the ports of any adapter. A store that is
+// not a directory has no key file beside it: cfg.Keys is required.
+func NewOn(ports Store, cfg Config) (*Server, error) {
+	if cfg.Keys == nil {
+		return nil, fmt.Errorf("a server on a store without a data directory needs its keys (Config.Keys, from the key file)")
+	}
+	return newOn(ports, "", cfg)
+}
+
+func newOn(ports Store, keyDir string, cfg Config) (*Server, error) {
 	if cfg.AccessTTL > MaxAccessTTL {
 		return nil, fmt.Errorf("access token lifetime %v is above the cap of %v", cfg.AccessTTL, MaxAccessTTL)
 	}
 	cfg.setDefaults()
-	ports := boltPorts(store)
-	keys, err := serverKeys(store, ports, &cfg)
+	keys, err := serverKeys(keyDir, ports, &cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -169,30 +181,30 @@ func New(store *boltstore.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, access: ports, evidence: ports, views: ports, integrity: ports, events: ports, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
+	s := &Server{access: ports, evidence: ports, views: ports, integrity: ports, events: ports, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), addrLimiter: newLimiter(cfg.AddressFailures, cfg.LoginWindow, cfg.Now),
 		metrics: newMetrics(), pushBudget: newByteBudget(cfg.PushMemory),
-		admin: newAdmin(store, ports, cfg.Now), projector: newProjector(ports, cfg.Logger), reports: newReportCache(ports, cfg.Logger)}
+		admin: NewAdminOn(ports, cfg.Now), projector: newProjector(ports, cfg.Logger), reports: newReportCache(ports, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {
 		return nil, err
 	}
-	store.Clock().SetMaxAhead(cfg.MaxClockDrift)
+	ports.Clock().SetMaxAhead(cfg.MaxClockDrift)
 	s.metrics.reg.MustRegister(quarantineGauge(ports))
 	reportQuarantine(ports, s.log)
 	return s, nil
 }
 
 // serverKeys returns the configured keyring, or the one of the key file
-// beside the store; either way the key older versions kept inside the
-// store is removed.
-func serverKeys(store *boltstore.Store, access AccessStore, cfg *Config) (*Keyring, error) {
+// in keyDir, beside the store; either way the key older versions kept
+// inside the store is removed.
+func serverKeys(keyDir string, access AccessStore, cfg *Config) (*Keyring, error) {
 	if err := dropStoredJWTKey(access, cfg.Logger); err != nil {
 		return nil, err
 	}
 	if cfg.Keys != nil {
 		return cfg.Keys, nil
 	}
-	path := filepath.Join(filepath.Dir(store.Path()), DefaultKeyFile)
+	path := filepath.Join(keyDir, DefaultKeyFile)
 	keys, created, err := LoadKeyFile(path, cfg.Now())
 	if created {
 		cfg.Logger.Info("created the server's key file", "path", path, "kid", keys.Current())
@@ -298,8 +310,5 @@ func (a *Admin) Bootstrap() (password string, err error) {
 	if _, err := a.AddUser(context.Background(), NewUser{Login: serverActor.Login, DisplayName: "Administrator", Role: domain.RoleAdmin, Password: password}); err != nil {
 		return "", err
 	}
-	if _, err := a.store.SeedReference(serverActor); err != nil {
-		return "", err
-	}
-	return password, drainOutbox(a.store)
+	return password, a.access.UpdateAccess(func(t AccessTx) error { return seedReference(t, serverActor) })
 }

@@ -136,22 +136,6 @@ func epochIn(t Settings) (Epoch, error) {
 	return Epoch{ID: string(raw[0]), Restored: string(raw[1]) == "1", Previous: string(raw[2])}, nil
 }
 
-// markRestorePending flags a backup copy so that a server started from it
-// begins a new epoch.
-func markRestorePending(path string) error {
-	backup, err := boltstore.Open(path, boltstore.Options{})
-	if err != nil {
-		return err
-	}
-	err = boltAccess(backup).UpdateAccess(func(t AccessTx) error {
-		return t.PutSetting(settingRestorePending, []byte("1"))
-	})
-	if cerr := backup.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
 // newEpochID returns a random id without ':' (the cursor separator).
 func newEpochID() string { return hex.EncodeToString(randomBytes(8)) }
 

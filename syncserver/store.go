@@ -247,6 +247,20 @@ type LogStore interface {
 	// Clock is the server's hybrid logical clock, which stamps its events
 	// and tells the workstations the server's time.
 	Clock() *hlc.Clock
+	// Replica is the server's own replica id, which no workstation may
+	// enrol with.
+	Replica() string
+	// AcknowledgeOutbox acknowledges the events recorded on the server's
+	// store without RecordServerEvent (the demo's seed): the server
+	// pushes them nowhere.
+	AcknowledgeOutbox() error
+}
+
+// Backups are the store's own copies.
+type Backups interface {
+	// Backup writes a consistent copy of the live store to dest, a new
+	// file, and runs prepare on the copy's settings before it is used.
+	Backup(dest string, prepare func(Settings) error) error
 }
 
 // LogTx is one transaction of the log.
@@ -301,6 +315,7 @@ type Store interface {
 	ViewStore
 	Integrity
 	LogStore
+	Backups
 }
 
 // StoreTx is what an adapter's transaction implements: every port.
@@ -320,6 +335,9 @@ type Transactions[T StoreTx] interface {
 	Project(limit int) (uint64, error)
 	IsClosed(err error) bool
 	Clock() *hlc.Clock
+	Replica() string
+	AcknowledgeOutbox() error
+	Backup(dest string, prepare func(T) error) error
 	Integrity
 }
 
@@ -365,5 +383,13 @@ func (p storeOn[T]) UpdateLog(fn func(LogTx) error) error {
 }
 
 func (p storeOn[T]) Clock() *hlc.Clock { return p.db.Clock() }
+
+func (p storeOn[T]) Replica() string { return p.db.Replica() }
+
+func (p storeOn[T]) AcknowledgeOutbox() error { return p.db.AcknowledgeOutbox() }
+
+func (p storeOn[T]) Backup(dest string, prepare func(Settings) error) error {
+	return p.db.Backup(dest, func(t T) error { return prepare(t) })
+}
 
 func (p storeOn[T]) IsClosed(err error) bool { return p.db.IsClosed(err) }

@@ -67,6 +67,7 @@ var storeContract = []struct {
 	{"ProjectStepsThroughTheBacklog", contractProject},
 	{"LogAppendThenPull", contractLogAppend},
 	{"LogRefusalKeptAndSequenceAdvanced", contractLogRefusal},
+	{"ServerReplicaAndClock", contractReplicaAndClock},
 }
 
 func TestStoreContract(t *testing.T) {
@@ -764,5 +765,16 @@ func contractLogRefusal(t *testing.T, s syncserver.Store) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The server has a replica of its own, and a clock that moves forward.
+func contractReplicaAndClock(t *testing.T, s syncserver.Store) {
+	if s.Replica() == "" {
+		t.Error("the store has no replica id")
+	}
+	a := s.Clock().Now()
+	if b := s.Clock().Now(); b <= a {
+		t.Errorf("the clock gave %v then %v; want it to move forward", a, b)
 	}
 }

@@ -45,6 +45,43 @@ func (s *Store) CatchUp() error { return s.db.CatchUp() }
 // Clock is the store's hybrid logical clock.
 func (s *Store) Clock() *hlc.Clock { return s.db.Clock() }
 
+// Replica is the store's own replica id.
+func (s *Store) Replica() string { return s.db.Replica() }
+
+// AcknowledgeOutbox acknowledges whatever the server recorded through
+// helpers that fill the outbox (Store.SeedReference, the demo).
+func (s *Store) AcknowledgeOutbox() error {
+	return s.db.Update(func(t *boltstore.Tx) error {
+		evs, err := t.Outbox(t.OutboxLen())
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			if err := t.Acknowledge(e.Seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Backup writes a hot copy of the store to dest (bbolt's Tx.WriteTo),
+// then opens the copy and runs prepare in a transaction of it.
+func (s *Store) Backup(dest string, prepare func(*Tx) error) error {
+	if err := s.db.Backup(dest); err != nil {
+		return err
+	}
+	backup, err := boltstore.Open(dest, boltstore.Options{})
+	if err != nil {
+		return err
+	}
+	err = New(backup).Update(prepare)
+	if cerr := backup.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // Project folds up to limit events awaiting projection.
 func (s *Store) Project(limit int) (uint64, error) { return s.db.Project(limit) }
 
