@@ -39,11 +39,7 @@ func (t *Tx) LookUpEvents(ids []uuid.UUID) []boltstore.EventLookup {
 		}
 		seen[id] = true
 	}
-	logged, err := t.present("events", "id", distinct)
-	if t.fail(err) != nil {
-		return out
-	}
-	refused, err := t.present("rejections", "event", distinct)
+	logged, refused, err := t.present(distinct)
 	if t.fail(err) != nil {
 		return out
 	}
@@ -55,20 +51,23 @@ func (t *Tx) LookUpEvents(ids []uuid.UUID) []boltstore.EventLookup {
 	return out
 }
 
-// present returns which of ids are in the plant's rows of table (events
-// or rejections, keyed by (plant, column) uniquely). Event ids are
-// UUIDv7, growing with time, and a push's new events are recent: one
-// walk of the key's index over the batch's range of ids finds them with
-// the few other events of that time, much cheaper than one probe per id.
-// A range holding many more rows (a workstation back after weeks) is
-// looked up id by id. Both forms name the index's whole key, in its
+// keyedBy names the unique key of the tables present looks in.
+var keyedBy = [2]struct{ table, column string }{{"events", "id"}, {"rejections", "event"}}
+
+// present returns which of ids are in the plant's log and which in its
+// refusals. Event ids are UUIDv7, growing with time, and a push's new
+// events are recent: one walk of each table's (plant, id) index over the
+// batch's range of ids finds them with the few other events of that
+// time, much cheaper than one probe per id; both walks go in one round
+// trip. A range holding many more rows (a workstation back after weeks)
+// is looked up id by id. Both forms name the index's whole key, in its
 // order, so the planner reads the index even without statistics (a new
 // plant, a first copy): `id = ANY(...)` made it read the plant's every
 // event.
-func (t *Tx) present(table, column string, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
-	found := map[uuid.UUID]bool{}
+func (t *Tx) present(ids []uuid.UUID) (logged, refused map[uuid.UUID]bool, err error) {
+	found := [2]map[uuid.UUID]bool{{}, {}}
 	if len(ids) == 0 {
-		return found, nil
+		return found[0], found[1], nil
 	}
 	wanted := make(map[uuid.UUID]bool, len(ids))
 	lo, hi := ids[0], ids[0]
@@ -82,37 +81,52 @@ func (t *Tx) present(table, column string, ids []uuid.UUID) (map[uuid.UUID]bool,
 		}
 	}
 	limit := 4*len(ids) + 64
-	// [16]byte, which pgx sends in binary; a uuid.UUID would go through
-	// its text form (driver.Valuer).
-	rows, err := t.tx.Query(t.ctx, fmt.Sprintf(`SELECT %[2]s FROM %[1]s
-		WHERE plant = $1 AND %[2]s >= $2 AND %[2]s <= $3 ORDER BY %[2]s LIMIT $4`, table, column),
-		t.plant.id, [16]byte(lo), [16]byte(hi), limit)
-	if err != nil {
-		return nil, err
+	var b pgx.Batch
+	var walked [2]int
+	for i, k := range keyedBy {
+		// [16]byte, which pgx sends in binary; a uuid.UUID would go
+		// through its text form (driver.Valuer).
+		b.Queue(fmt.Sprintf(`SELECT %[2]s FROM %[1]s WHERE plant = $1 AND %[2]s >= $2 AND %[2]s <= $3 ORDER BY %[2]s LIMIT $4`, k.table, k.column),
+			t.plant.id, [16]byte(lo), [16]byte(hi), limit).Query(func(rows pgx.Rows) error {
+			var id [16]byte
+			_, err := pgx.ForEachRow(rows, []any{&id}, func() error {
+				walked[i]++
+				if wanted[id] {
+					found[i][id] = true
+				}
+				return nil
+			})
+			return err
+		})
 	}
-	var id [16]byte
-	n := 0
-	_, err = pgx.ForEachRow(rows, []any{&id}, func() error {
-		n++
-		if wanted[id] {
-			found[id] = true
+	if err := t.tx.SendBatch(t.ctx, &b).Close(); err != nil {
+		return nil, nil, err
+	}
+	for i, k := range keyedBy {
+		if walked[i] == limit {
+			if found[i], err = t.probe(k.table, k.column, ids); err != nil {
+				return nil, nil, err
+			}
 		}
-		return nil
-	})
-	if err != nil || n < limit {
-		return found, err
 	}
+	return found[0], found[1], nil
+}
+
+// probe looks ids up one by one in table: the LIMIT in the lateral
+// subquery keeps one index probe per id.
+func (t *Tx) probe(table, column string, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
 	probe := make([][16]byte, len(ids))
 	for i, id := range ids {
 		probe[i] = id
 	}
-	// The LIMIT in the lateral subquery keeps one index probe per id.
-	rows, err = t.tx.Query(t.ctx, fmt.Sprintf(`SELECT q.id FROM unnest($2::uuid[]) AS q(id)
+	rows, err := t.tx.Query(t.ctx, fmt.Sprintf(`SELECT q.id FROM unnest($2::uuid[]) AS q(id)
 		CROSS JOIN LATERAL (SELECT 1 FROM %[1]s t WHERE t.plant = $1 AND t.%[2]s = q.id LIMIT 1) AS found`, table, column),
 		t.plant.id, probe)
 	if err != nil {
 		return nil, err
 	}
+	found := map[uuid.UUID]bool{}
+	var id [16]byte
 	_, err = pgx.ForEachRow(rows, []any{&id}, func() error {
 		found[id] = true
 		return nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -30,13 +31,27 @@ type Store struct {
 
 // Open connects to the database at url (postgres://...) and migrates its
 // schema (Migrate): a database newer than the binary is refused.
+//
+// A URL that does not parse is EInvalid naming the store; a database that
+// cannot be reached is EUnavailable naming its address (the caller
+// retries), never the password.
 func Open(ctx context.Context, url string) (*Store, error) {
-	pool, err := pgxpool.New(ctx, url)
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, domain.FieldError("store", "is not a PostgreSQL URL (postgres://user@host:port/database): %v", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	if _, _, err := Migrate(ctx, pool); err != nil {
 		pool.Close()
+		var unreachable *pgconn.ConnectError
+		if errors.As(err, &unreachable) {
+			c := cfg.ConnConfig
+			return nil, domain.Errorf(domain.EUnavailable, "cannot reach PostgreSQL at %s:%d (database %q, user %q): %v",
+				c.Host, c.Port, c.Database, c.User, unreachable.Unwrap())
+		}
 		return nil, err
 	}
 	return &Store{pool: pool, now: time.Now}, nil

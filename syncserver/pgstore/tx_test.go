@@ -2,6 +2,9 @@ package pgstore
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"strings"
 	"testing"
 
 	"boucle/shared/boltstore"
@@ -120,5 +123,24 @@ func TestComplaintFilingsAreKeptWithTheLog(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A database nobody answers for is unavailable, naming its address and
+// not the password; a URL that does not parse names the store setting.
+func TestOpenSaysWhatIsWrong(t *testing.T) {
+	ctx := context.Background()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close() // nothing listens there now
+	_, err = Open(ctx, fmt.Sprintf("postgres://boucle:s3cret@127.0.0.1:%d/plant?sslmode=disable&connect_timeout=5", port))
+	if domain.ErrorCode(err) != domain.EUnavailable || !strings.Contains(err.Error(), fmt.Sprintf("127.0.0.1:%d", port)) || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("open of an unreachable database: %v, want unavailable naming 127.0.0.1:%d without the password", err, port)
+	}
+	if _, err := Open(ctx, "postgres://boucle:s3cret@host:notaport/db"); domain.AsError(err).Field != "store" || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("open of a bad URL: %v, want an error naming the store", err)
 	}
 }
