@@ -140,8 +140,9 @@ func start() (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	sweepStale(bin, cred)
-	dir, err := os.MkdirTemp("", dirPrefix)
+	parent := tempParent(cred)
+	sweepStale(parent, bin, cred)
+	dir, err := os.MkdirTemp(parent, dirPrefix)
 	if err != nil {
 		return nil, err
 	}
@@ -296,11 +297,30 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// tempParent is where the cluster's directory goes: the temporary
+// directory, unless the cluster's user (not root) could not reach it (a
+// TMPDIR inside a private home), then /tmp.
+func tempParent(cred *syscall.Credential) string {
+	dir := os.TempDir()
+	if cred == nil {
+		return dir
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return "/tmp"
+		}
+		if d == filepath.Dir(d) {
+			return dir
+		}
+	}
+}
+
 // sweepStale stops and removes the servers of test binaries that died
 // before their Main could (a panic, a -timeout): their process is gone,
 // their server still runs.
-func sweepStale(bin string, cred *syscall.Credential) {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+func sweepStale(parent, bin string, cred *syscall.Credential) {
+	dirs, _ := filepath.Glob(filepath.Join(parent, dirPrefix+"*"))
 	for _, dir := range dirs {
 		raw, err := os.ReadFile(filepath.Join(dir, "owner.pid"))
 		if err != nil {

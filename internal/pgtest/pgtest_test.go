@@ -3,7 +3,9 @@ package pgtest
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -95,5 +97,47 @@ func TestCPUTimeCountsTheServersWork(t *testing.T) {
 	}
 	if after <= before {
 		t.Fatalf("CPU time %s before a query of 2 million rows, %s after", before, after)
+	}
+}
+
+// As root, a temporary directory the postgres user cannot reach is
+// passed over for /tmp.
+func TestClusterDirectoryIsReachableByItsUser(t *testing.T) {
+	private := filepath.Join(t.TempDir(), "private")
+	if err := os.MkdirAll(filepath.Join(private, "tmp"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", filepath.Join(private, "tmp"))
+	if got := tempParent(&syscall.Credential{Uid: 101, Gid: 104}); got != "/tmp" {
+		t.Fatalf("parent for another user: %s, want /tmp", got)
+	}
+	if got := tempParent(nil); got != filepath.Join(private, "tmp") {
+		t.Fatalf("parent for the tests' own user: %s, want TMPDIR", got)
+	}
+}
+
+// The directory of a test binary that died is removed by the next start;
+// a live one's is left.
+func TestStaleDirectoriesAreSwept(t *testing.T) {
+	parent := t.TempDir()
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	stale, live := filepath.Join(parent, dirPrefix+"stale"), filepath.Join(parent, dirPrefix+"live")
+	for dir, pid := range map[string]int{stale: dead.Process.Pid, live: os.Getpid()} {
+		if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(pid)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweepStale(parent, binDir(), nil)
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("the dead binary's directory: %v, want removed", err)
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Fatalf("the live binary's directory: %v, want kept", err)
 	}
 }
