@@ -79,6 +79,8 @@ func BenchmarkFirstSync(b *testing.B) {
 		b.ReportMetric(m["list-s"]*1000, "first-list-ms")
 		b.ReportMetric(m["pull-s"], "pull-s")
 		b.ReportMetric(m["sync-s"]-m["pull-s"], "fold-s")
+		b.ReportMetric(m["pull-cpu-s"], "pull-cpu-s")
+		b.ReportMetric(m["pull-written-MB"], "pull-written-MB")
 		b.ReportMetric(m["events"]/(m["sync-s"]+m["list-s"]), "events/s")
 		b.ReportMetric(m["events"], "events")
 		b.ReportMetric(m["hwm-MB"], "peak-RSS-MB")
@@ -157,7 +159,7 @@ func TestFirstSyncChild(t *testing.T) {
 	var anon, file atomic.Int64
 	sampled := make(chan struct{})
 	go func() { defer close(sampled); sampleRSSKinds(ctx, &anon, &file) }()
-	pulled := pullEnd(w.sync)
+	pulled := pullEnd(t, w.sync)
 	cpu0, written0 := selfCPU(t), selfWritten(t)
 	start := time.Now()
 	w.syncOnce(t)
@@ -166,31 +168,36 @@ func TestFirstSyncChild(t *testing.T) {
 	done := time.Now()
 	stop()
 	<-sampled
-	fmt.Printf("measure pull-s %.3f\n", pulled().Sub(start).Seconds())
+	pullAt, pullCPU, pullWritten := pulled()
+	fmt.Printf("measure pull-s %.3f\nmeasure pull-cpu-s %.3f\nmeasure pull-written-MB %.0f\n",
+		pullAt.Sub(start).Seconds(), (pullCPU - cpu0).Seconds(), float64(pullWritten-written0)/(1<<20))
 	fmt.Printf("measure sync-s %.3f\nmeasure list-s %.4f\nmeasure events %d\nmeasure cpu-s %.3f\nmeasure written-MB %.0f\nmeasure hwm-MB %.0f\nmeasure anon-MB %.0f\nmeasure file-MB %.0f\n",
 		synced.Sub(start).Seconds(), done.Sub(synced).Seconds(), w.logLen(), (selfCPU(t) - cpu0).Seconds(), float64(selfWritten(t)-written0)/(1<<20),
 		float64(vmHWM(os.Getpid()))/(1<<20), float64(anon.Load())/(1<<20), float64(file.Load())/(1<<20))
 }
 
 // pullEnd follows the Syncer's progress and tells when the last page of
-// its long pull was logged: what comes after it in the sync (the
-// entity index and the fold) is the rest of first-sync-s.
-func pullEnd(s *syncclient.Syncer) func() time.Time {
+// its long pull was logged, with the CPU time used and the bytes written
+// by then: what comes after it in the sync (the entity index and the
+// fold) is the rest of first-sync-s.
+func pullEnd(t *testing.T, s *syncclient.Syncer) func() (time.Time, time.Duration, int64) {
 	var mu sync.Mutex
-	var last time.Time
+	var at time.Time
+	var cpu time.Duration
+	var written int64
 	s.Subscribe(func(st syncclient.Status) {
 		if p := st.Progress; p.Active() && p.Pulled >= p.Total {
 			mu.Lock()
-			if last.IsZero() { // the fold's own notices come later
-				last = time.Now()
+			if at.IsZero() { // the fold's own notices come later
+				at, cpu, written = time.Now(), selfCPU(t), selfWritten(t)
 			}
 			mu.Unlock()
 		}
 	})
-	return func() time.Time {
+	return func() (time.Time, time.Duration, int64) {
 		mu.Lock()
 		defer mu.Unlock()
-		return last
+		return at, cpu, written
 	}
 }
 
