@@ -142,6 +142,8 @@ func (t *Tx) appendFiled(e *domain.Event, folded, indexed bool, filing *Complain
 		if t.indexed+1 == pos {
 			t.indexed = pos
 		}
+	} else {
+		t.noteBulk(e, pos)
 	}
 	if filing != nil {
 		if err := putFiling(t.tx, e.EntityID, filing); err != nil {

@@ -42,6 +42,9 @@ type Store struct {
 	quarantine quarantine
 	// serverClock is the plant server's clock as last seen (workstations).
 	serverClock serverClockNote
+	// pulled holds the entity index entries of the events logged in bulk
+	// since the index last caught up (entityindex.go).
+	pulled pulledEntries
 }
 
 // Open opens or creates the store at path, creating every bucket, checking
@@ -210,6 +213,7 @@ type Tx struct {
 	// the transaction, written sorted before the index is read or the
 	// transaction commits (entityindex.go).
 	entityPuts []entityPut
+	bulk       *bulkLogged // entries of the events AppendBulk logged in this transaction
 }
 
 type cachedState struct {
