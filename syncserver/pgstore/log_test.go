@@ -49,6 +49,9 @@ func TestAppendThenReadFromACursor(t *testing.T) {
 	if err != nil || last != 12 || more {
 		t.Fatalf("read of exactly what is left: last %d, more %v, %v; want 12, no more", last, more, err)
 	}
+	if _, _, err := p.LogRaw(ctx, 0, 0, func(uint64, []byte) error { return nil }); domain.AsError(err).Field != "limit" {
+		t.Fatalf("read of 0 events: %v, want an error naming the limit", err)
+	}
 }
 
 // An event already stored is acknowledged as a duplicate, not stored
