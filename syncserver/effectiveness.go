@@ -68,7 +68,7 @@ func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
 // day. A verdict waits until nothing can undo it (verdictwait.go): an
 // effective one until every workstation has been heard from since its
 // window ended (heard), an ineffective one until one of its evidence is
-// settled.
+// settled and firmly linked to its problem.
 func DueVerdicts(ds *analytics.Dataset, in analytics.Input, set analytics.Settings, now, heard time.Time) []boltstore.Command {
 	measured := map[string]bool{}
 	for i := range in.Actions {
@@ -85,12 +85,12 @@ func DueVerdicts(ds *analytics.Dataset, in analytics.Input, set analytics.Settin
 		switch {
 		case e.Verdict == analytics.Pending,
 			e.Verdict == analytics.Effective && e.WindowEnd.After(heard),
-			e.Verdict == analytics.Ineffective && !settledEvidence(e.Evidence, status),
+			e.Verdict == analytics.Ineffective && !settledEvidence(firmEvidence(ds.Problems(), e.Evidence), status),
 			e.Subject == analytics.SubjectPlan && e.Recorded != string(domain.PlanStatusInProgress),
 			e.Subject == analytics.SubjectAction && measured[e.ID]:
 			continue // not final yet, or recorded already (checked again when recording)
 		}
-		p := &domain.VerdictPayload{Effective: e.Verdict == analytics.Effective, Note: verdictNote(&e, set), Evidence: e.Evidence}
+		p := &domain.VerdictPayload{Effective: e.Verdict == analytics.Effective, Note: verdictNote(ds, &e, set), Evidence: e.Evidence}
 		typ := domain.PlanEvaluated
 		if e.Subject == analytics.SubjectAction {
 			typ = domain.ActionEffectivenessMeasured
@@ -153,8 +153,10 @@ func awaitsVerdict(t stateReader, cmd boltstore.Command) (bool, error) {
 	return false, nil
 }
 
-// verdictNote says in one sentence what was measured, for the timeline.
-func verdictNote(e *analytics.Effectiveness, set analytics.Settings) string {
+// verdictNote says what was measured, for the timeline: in one sentence,
+// then, for an ineffective verdict, which complaints are the evidence and
+// why each belongs to the problem.
+func verdictNote(ds *analytics.Dataset, e *analytics.Effectiveness, set analytics.Settings) string {
 	window := set.EffectivenessWindow
 	if window <= 0 {
 		window = analytics.DefaultSettings().EffectivenessWindow
@@ -171,8 +173,68 @@ func verdictNote(e *analytics.Effectiveness, set analytics.Settings) string {
 	if e.Verdict == analytics.Effective {
 		return truncate(fmt.Sprintf("No complaint of %s in the %d days from %s to %s.", scope, int(window/analytics.Day), from, to), 4000)
 	}
-	return truncate(fmt.Sprintf("%d complaint(s) of %s within %d days after %s; the window ends %s.",
-		e.EvidenceCount, scope, int(window/analytics.Day), from, to), 4000)
+	return truncate(fmt.Sprintf("%d complaint(s) of %s within %d days after %s; the window ends %s.%s",
+		e.EvidenceCount, scope, int(window/analytics.Day), from, to, evidenceNote(ds, e)), 4000)
+}
+
+// noteEvidence is how many evidence complaints a note names.
+const noteEvidence = 5
+
+// evidenceNote names the first evidence complaints by number, each with
+// how it came to be of the problem: an engineer's decision, or the
+// proposal's score and reasons.
+func evidenceNote(ds *analytics.Dataset, e *analytics.Effectiveness) string {
+	if len(e.Evidence) == 0 {
+		return ""
+	}
+	ps := ds.Problems()
+	parts := make([]string, 0, noteEvidence)
+	for _, id := range e.Evidence[:min(noteEvidence, len(e.Evidence))] {
+		number := id
+		if c, ok := ds.Complaint(id); ok && c.Number != "" {
+			number = c.Number
+		}
+		parts = append(parts, number+" ("+linkWords(ps, id)+")")
+	}
+	more := ""
+	if n := e.EvidenceCount - len(parts); n > 0 {
+		more = fmt.Sprintf(" and %d more", n)
+	}
+	return " Evidence: " + strings.Join(parts, ", ") + more + "."
+}
+
+// linkWords says in a few words why a complaint is of its problem.
+func linkWords(ps *analytics.Problems, id string) string {
+	_, pr := ps.ProblemOf(id)
+	if pr.Decided {
+		return "placed by an engineer"
+	}
+	var why []string
+	for _, r := range pr.Reasons {
+		if r.Weight <= 0 {
+			continue
+		}
+		w, ok := reasonWords[r.Code]
+		if !ok {
+			w = string(r.Code)
+		}
+		if r.Detail != "" {
+			w += " (" + r.Detail + ")"
+		}
+		why = append(why, w)
+	}
+	return fmt.Sprintf("proposed, score %.2f: %s", pr.Score, strings.Join(why, ", "))
+}
+
+// reasonWords are the English words of the proposal's reasons
+// (docs/kpis.md, "Problems").
+var reasonWords = map[analytics.ReasonCode]string{
+	analytics.ReasonSamePart:        "same part",
+	analytics.ReasonPartTypo:        "part one typing slip away",
+	analytics.ReasonSimilarText:     "similar description",
+	analytics.ReasonSameCategory:    "same category",
+	analytics.ReasonSameCauseFamily: "same 6M family",
+	analytics.ReasonSimilarCause:    "similar root cause",
 }
 
 func truncate(s string, n int) string {
