@@ -72,6 +72,8 @@ type Dataset struct {
 
 	problemsOnce sync.Once
 	problems     *Problems
+
+	themes themeTexts // the descriptions as the themes read them, numbered once
 }
 
 // fact is what the computations read of a complaint.

@@ -1,12 +1,7 @@
 package analytics
 
 import (
-	"cmp"
-	"slices"
-	"strings"
 	"time"
-
-	"boucle/shared/domain"
 )
 
 // ThemeOptions chooses the periods and the size of the lists.
@@ -79,108 +74,21 @@ func (ds *Dataset) Themes(f Filter, s Settings, opts ThemeOptions) []ThemePeriod
 	starts := periodRange(from, last, opts.Period, s.Location)
 	wide := f
 	wide.From = prevPeriod(starts[0], opts.Period)
-	tally := newThemeTally()
+	tally := newThemeTally(ds)
 	for _, p := range ds.selected(wide) {
 		c := ds.complaints[p]
 		// Before From, only the period before the first one is read.
 		if c.FiledAt.Before(starts[0]) || f.InPeriod(c.FiledAt) {
-			tally.add(c, periodStart(c.FiledAt, opts.Period, s.Location).Unix())
+			tally.add(p, periodStart(c.FiledAt, opts.Period, s.Location).Unix())
 		}
 	}
+	tally.count()
 	out := make([]ThemePeriod, len(starts))
 	for i, st := range starts {
-		prev := prevPeriod(st, opts.Period).Unix()
-		out[i] = ThemePeriod{Period: periodLabel(st, opts.Period), Start: st, Complaints: tally.complaints[st.Unix()],
-			Terms:   ds.withProblems(tally.top(tally.terms, st.Unix(), prev, opts)),
-			Phrases: ds.withProblems(tally.top(tally.phrases, st.Unix(), prev, opts))}
+		cur, prev := tally.slot(st.Unix()), tally.slot(prevPeriod(st, opts.Period).Unix())
+		out[i] = ThemePeriod{Period: periodLabel(st, opts.Period), Start: st, Complaints: tally.complaintsIn(cur),
+			Terms: tally.top(false, cur, prev, opts), Phrases: tally.top(true, cur, prev, opts)}
 	}
-	return out
-}
-
-// withProblems lists the problems of each theme's complaints.
-func (ds *Dataset) withProblems(themes []Theme) []Theme {
-	ps := ds.Problems()
-	for i := range themes {
-		themes[i].Problems = []ProblemID{}
-		for _, id := range themes[i].Complaints {
-			if p := ps.Of(id); p != "" && !slices.Contains(themes[i].Problems, p) {
-				themes[i].Problems = append(themes[i].Problems, p)
-			}
-		}
-	}
-	return themes
-}
-
-// themeTally counts, per period start, the complaints holding each term
-// and phrase, and how people wrote each, for the labels.
-type themeTally struct {
-	complaints map[int64]int
-	terms      map[int64]holders
-	phrases    map[int64]holders
-	forms      map[string]counter // term or phrase → written forms
-}
-
-// holders lists, per term, the complaints holding it (as added: in
-// (FiledAt, ID) order).
-type holders map[string][]string
-
-func newThemeTally() *themeTally {
-	return &themeTally{complaints: map[int64]int{}, terms: map[int64]holders{}, phrases: map[int64]holders{}, forms: map[string]counter{}}
-}
-
-func (t *themeTally) add(c *domain.Complaint, period int64) {
-	t.complaints[period]++
-	var terms, phrases []string
-	var prev token
-	tokenize(c.Description, func(tok token) {
-		terms = append(terms, tok.term)
-		t.form(tok.term, tok.form)
-		if prev.term != "" && tok.follow && prev.term != tok.term {
-			phrase := prev.term + " " + tok.term
-			phrases = append(phrases, phrase)
-			// The phrase as written, stop words between included: "traces de graisse".
-			t.form(phrase, strings.Join(strings.Fields(strings.ToLower(c.Description[prev.start:tok.end])), " "))
-		}
-		prev = tok
-	})
-	if t.terms[period] == nil {
-		t.terms[period], t.phrases[period] = holders{}, holders{}
-	}
-	holdOnce(t.terms[period], terms, c.ID)
-	holdOnce(t.phrases[period], phrases, c.ID)
-}
-
-// holdOnce records the complaint once for each distinct value of vs.
-func holdOnce(h holders, vs []string, id string) {
-	slices.Sort(vs)
-	for _, v := range slices.Compact(vs) {
-		h[v] = append(h[v], id)
-	}
-}
-
-func (t *themeTally) form(term, form string) {
-	fs := t.forms[term]
-	if fs == nil {
-		fs = counter{}
-		t.forms[term] = fs
-	}
-	fs[form]++
-}
-
-func (t *themeTally) top(counts map[int64]holders, period, prev int64, opts ThemeOptions) []Theme {
-	out := []Theme{}
-	for term, ids := range counts[period] {
-		if n := len(ids); n >= opts.MinCount {
-			p := len(counts[prev][term])
-			out = append(out, Theme{Term: term, Count: n, Previous: p, Delta: n - p, Complaints: ids})
-		}
-	}
-	slices.SortFunc(out, func(a, b Theme) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(b.Delta, a.Delta), strings.Compare(a.Term, b.Term))
-	})
-	out = out[:min(opts.Top, len(out))]
-	for i := range out {
-		out[i].Label = bestForm(t.forms[out[i].Term])
-	}
+	tally.label(out)
 	return out
 }
