@@ -70,8 +70,8 @@ func (ix *Index) Clusters(opts ClusterOptions) []Cluster {
 	ix.rlockFresh()
 	defer ix.mu.RUnlock()
 	var out []Cluster
-	for _, part := range ix.clusterPartitions(opts) {
-		out = append(out, ix.clusterPartition(part, opts)...)
+	for _, cs := range ix.clusterPartitionsOnEveryCore(ix.clusterPartitions(opts), opts) {
+		out = append(out, cs...)
 	}
 	slices.SortFunc(out, func(a, b Cluster) int {
 		return cmp.Or(cmp.Compare(len(b.Complaints), len(a.Complaints)), a.First.Compare(b.First),
@@ -120,48 +120,6 @@ func (ix *Index) compareDocs(a, b uint32) int {
 		return c
 	}
 	return strings.Compare(da.id, db.id)
-}
-
-// clusterPartition links every pair of the part above the threshold,
-// through postings restricted to the part, and returns its groups.
-func (ix *Index) clusterPartition(part []uint32, opts ClusterOptions) []Cluster {
-	type subPosting struct {
-		pos int32 // position in part
-		ltf float32
-	}
-	postings := map[uint32][]subPosting{} // by increasing position
-	for i, s := range part {
-		for _, dt := range ix.docs[s].terms {
-			postings[dt.id] = append(postings[dt.id], subPosting{int32(i), dt.ltf})
-		}
-	}
-	uf := newUnionFind(len(part))
-	acc := make([]float64, len(part))
-	var touched []int32
-	for i, s := range part {
-		d := &ix.docs[s]
-		for _, dt := range d.terms {
-			idf := ix.terms[dt.id].idf
-			wi := float64(float64(dt.ltf) * idf)
-			ps := postings[dt.id]
-			// only later positions: each pair is scored once, from its first member
-			k, _ := slices.BinarySearchFunc(ps, int32(i)+1, func(p subPosting, t int32) int { return cmp.Compare(p.pos, t) })
-			for _, p := range ps[k:] {
-				if acc[p.pos] == 0 {
-					touched = append(touched, p.pos)
-				}
-				acc[p.pos] += float64(wi * float64(float64(p.ltf)*idf))
-			}
-		}
-		for _, j := range touched {
-			if acc[j]/(d.norm*ix.docs[part[j]].norm) >= opts.Threshold {
-				uf.union(i, int(j))
-			}
-			acc[j] = 0
-		}
-		touched = touched[:0]
-	}
-	return ix.groups(part, uf, opts)
 }
 
 func (ix *Index) groups(part []uint32, uf *unionFind, opts ClusterOptions) []Cluster {

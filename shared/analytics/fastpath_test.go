@@ -81,3 +81,37 @@ func TestThemesAreTheReferenceOnTheLabelledPlant(t *testing.T) {
 		t.Fatalf("%d steps", steps)
 	}
 }
+
+func sameClusters(t *testing.T, ix *analytics.Index, now time.Time) {
+	t.Helper()
+	for _, f := range themeFilters(now) {
+		for _, opts := range []analytics.ClusterOptions{{SameSupplier: true}, {}, {SameSupplier: true, Threshold: 0.3}, {Threshold: 0.8, MinSize: 3}} {
+			opts.From, opts.To = f.From, f.To
+			got, want := ix.Clusters(opts), ix.ReferenceClusters(opts)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("clusters at %s, %+v: differ from the reference\n got %.600v\nwant %.600v", now.Format(time.DateOnly), opts, got, want)
+			}
+		}
+	}
+}
+
+func TestClustersAreTheReferenceOnTheBenchPlant(t *testing.T) {
+	p := benchFixture(t)
+	ix := analytics.NewIndex(analytics.IndexOptions{})
+	ix.AddAll(p.in.Complaints)
+	from := p.now.AddDate(0, 0, -90)
+	for _, opts := range []analytics.ClusterOptions{{From: from, SameSupplier: true}, {From: from}, {From: from, SameSupplier: true, Threshold: 0.3}} {
+		got, want := ix.Clusters(opts), ix.ReferenceClusters(opts)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%+v: %d clusters, the reference %d", opts, len(got), len(want))
+		}
+	}
+}
+
+func TestClustersAreTheReferenceOnTheLabelledPlant(t *testing.T) {
+	labelledSteps(t, func(now time.Time, in analytics.Input) {
+		ix := analytics.NewIndex(analytics.IndexOptions{})
+		ix.AddAll(in.Complaints)
+		sameClusters(t, ix, now)
+	})
+}
