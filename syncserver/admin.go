@@ -114,7 +114,7 @@ var _ AdminAPI = (*Admin)(nil)
 
 // AddUser registers a user in the directory (a user.registered event, so
 // every workstation learns of them) with an account, in one transaction.
-func (a *Admin) AddUser(_ context.Context, u NewUser) (Credentials, error) {
+func (a *Admin) AddUser(ctx context.Context, u NewUser) (Credentials, error) {
 	creds, hash, err := prepareSecret(u.Login, u.Password)
 	if err != nil {
 		return Credentials{}, err
@@ -126,7 +126,7 @@ func (a *Admin) AddUser(_ context.Context, u NewUser) (Credentials, error) {
 	if err := p.Validate(); err != nil {
 		return Credentials{}, err
 	}
-	err = a.access.UpdateAccess(func(t AccessTx) error {
+	err = a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		if err := requireActiveStation(t, u.Station); err != nil {
 			return err
 		}
@@ -159,11 +159,11 @@ func prepareSecret(login, password string) (Credentials, string, error) {
 // them) and revokes their refresh tokens; their offline events pushed
 // later are refused. The plant's last active administrator cannot be
 // disabled (user.last_admin).
-func (a *Admin) DisableUser(_ context.Context, login, reason string) error {
+func (a *Admin) DisableUser(ctx context.Context, login, reason string) error {
 	if reason == "" {
 		reason = "disabled by an administrator"
 	}
-	return a.access.UpdateAccess(func(t AccessTx) error {
+	return a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		u, err := existingUser(t, login)
 		if err != nil {
 			return err
@@ -183,12 +183,12 @@ func (a *Admin) DisableUser(_ context.Context, login, reason string) error {
 
 // ResetPassword sets a user's password (a random one when empty) and
 // revokes their refresh tokens, so every session signs in again.
-func (a *Admin) ResetPassword(_ context.Context, login, password string) (Credentials, error) {
+func (a *Admin) ResetPassword(ctx context.Context, login, password string) (Credentials, error) {
 	creds, hash, err := prepareSecret(login, password)
 	if err != nil {
 		return Credentials{}, err
 	}
-	err = a.access.UpdateAccess(func(t AccessTx) error {
+	err = a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		if err := a.checkActor(t); err != nil {
 			return err
 		}
@@ -212,9 +212,9 @@ func (a *Admin) ResetPassword(_ context.Context, login, password string) (Creden
 }
 
 // Users lists the directory, by login.
-func (a *Admin) Users(context.Context) ([]UserInfo, error) {
+func (a *Admin) Users(ctx context.Context) ([]UserInfo, error) {
 	var out []UserInfo
-	err := a.access.ViewAccess(func(t AccessTx) error {
+	err := a.access.ViewAccess(ctx, func(t AccessTx) error {
 		users, err := t.Users()
 		if err != nil {
 			return err
@@ -238,38 +238,38 @@ func (a *Admin) Users(context.Context) ([]UserInfo, error) {
 
 // AddStation defines a station (station.defined), or the code of a
 // retired one again.
-func (a *Admin) AddStation(_ context.Context, code, name string) error {
+func (a *Admin) AddStation(ctx context.Context, code, name string) error {
 	if !domain.ValidStationCode(code) {
 		return domain.FieldError("code", "a station code is upper-case letters, digits, '-' or '_' (at most 16)")
 	}
-	return a.access.UpdateAccess(func(t AccessTx) error {
+	return a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		return a.record(t, boltstore.Command{Type: domain.StationDefined, EntityID: code, Payload: &domain.StationPayload{Name: name}})
 	})
 }
 
 // Stations lists the stations, by code.
-func (a *Admin) Stations(context.Context) ([]domain.Station, error) {
+func (a *Admin) Stations(ctx context.Context) ([]domain.Station, error) {
 	var out []domain.Station
-	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = t.Stations(); return err })
+	err := a.access.ViewAccess(ctx, func(t AccessTx) (err error) { out, err = t.Stations(); return err })
 	slices.SortFunc(out, func(x, y domain.Station) int { return strings.Compare(x.Code, y.Code) })
 	return out, err
 }
 
 // EnrolDevice creates a one-time enrolment code (DefaultEnrolmentTTL when
 // ttl is zero). Only its hash is stored: it is shown once.
-func (a *Admin) EnrolDevice(_ context.Context, note string, ttl time.Duration) (Enrolment, error) {
-	return a.issueEnrolment(note, ttl, "")
+func (a *Admin) EnrolDevice(ctx context.Context, note string, ttl time.Duration) (Enrolment, error) {
+	return a.issueEnrolment(ctx, note, ttl, "")
 }
 
 // EnrolReplacement creates a one-time code that may also take over the
 // replica of device deviceID (a workstation set up again from its store,
 // or that store moved to a new machine): the device is revoked when the
 // code is used. ENotFound when there is no such device.
-func (a *Admin) EnrolReplacement(_ context.Context, deviceID, note string, ttl time.Duration) (Enrolment, error) {
-	return a.issueEnrolment(note, ttl, deviceID)
+func (a *Admin) EnrolReplacement(ctx context.Context, deviceID, note string, ttl time.Duration) (Enrolment, error) {
+	return a.issueEnrolment(ctx, note, ttl, deviceID)
 }
 
-func (a *Admin) issueEnrolment(note string, ttl time.Duration, replace string) (Enrolment, error) {
+func (a *Admin) issueEnrolment(ctx context.Context, note string, ttl time.Duration, replace string) (Enrolment, error) {
 	if ttl <= 0 {
 		ttl = DefaultEnrolmentTTL
 	}
@@ -278,7 +278,7 @@ func (a *Admin) issueEnrolment(note string, ttl time.Duration, replace string) (
 	}
 	code := newEnrolmentCode()
 	en := enrolment{Note: note, Created: a.now().UTC(), Expires: a.now().Add(ttl).UTC(), Replace: replace, By: a.by}
-	err := a.access.UpdateAccess(func(t AccessTx) error {
+	err := a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		if err := a.checkActor(t); err != nil {
 			return err
 		}
@@ -296,9 +296,9 @@ func (a *Admin) issueEnrolment(note string, ttl time.Duration, replace string) (
 }
 
 // Devices lists the enrolled devices, revoked ones included.
-func (a *Admin) Devices(context.Context) ([]Device, error) {
+func (a *Admin) Devices(ctx context.Context) ([]Device, error) {
 	var out []Device
-	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = t.Devices(); return err })
+	err := a.access.ViewAccess(ctx, func(t AccessTx) (err error) { out, err = t.Devices(); return err })
 	for i := range out {
 		out[i].KeyHash = "" // not a secret, but of no use to anyone reading a listing
 	}
@@ -307,14 +307,14 @@ func (a *Admin) Devices(context.Context) ([]Device, error) {
 
 // RevokeDevice revokes a device: its pushes and pulls are refused. A
 // device already revoked keeps its first revocation.
-func (a *Admin) RevokeDevice(_ context.Context, id, reason string) error {
+func (a *Admin) RevokeDevice(ctx context.Context, id, reason string) error {
 	if reason == "" {
 		reason = "revoked by an administrator"
 	}
 	if err := (&domain.ReasonPayload{Reason: reason}).Validate(); err != nil {
 		return err
 	}
-	return a.access.UpdateAccess(func(t AccessTx) error {
+	return a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		if err := a.checkActor(t); err != nil {
 			return err
 		}
@@ -334,16 +334,16 @@ func (a *Admin) RevokeDevice(_ context.Context, id, reason string) error {
 // not exist, and marks the copy: a server started from it begins a new
 // epoch, so that workstations reset their cursors and re-push what it
 // lacks.
-func (a *Admin) Backup(_ context.Context, dest string) (BackupInfo, error) {
+func (a *Admin) Backup(ctx context.Context, dest string) (BackupInfo, error) {
 	if _, err := os.Stat(dest); err == nil {
 		return BackupInfo{}, domain.FieldError("dest", "%s already exists: choose a new file", dest)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return BackupInfo{}, err
 	}
 	var ep Epoch
-	_ = a.access.ViewAccess(func(t AccessTx) (err error) { ep, err = epochIn(t); return err })
+	_ = a.access.ViewAccess(ctx, func(t AccessTx) (err error) { ep, err = epochIn(t); return err })
 	markRestorePending := func(t Settings) error { return t.PutSetting(settingRestorePending, []byte("1")) }
-	if err := a.backups.Backup(dest, markRestorePending); err != nil {
+	if err := a.backups.Backup(ctx, dest, markRestorePending); err != nil {
 		return BackupInfo{}, err
 	}
 	fi, err := os.Stat(dest)
@@ -361,8 +361,9 @@ type PlantStatus struct {
 
 // Status reads the store's PlantStatus.
 func (a *Admin) Status() (PlantStatus, error) {
+	ctx := context.Background() // the command line's, at start
 	var st PlantStatus
-	err := a.access.ViewAccess(func(t AccessTx) error {
+	err := a.access.ViewAccess(ctx, func(t AccessTx) error {
 		var err error
 		if st.Accounts, err = t.HasAccounts(); err != nil {
 			return err
@@ -378,15 +379,16 @@ func (a *Admin) Status() (PlantStatus, error) {
 
 // MarkDemo records that the demo seed ran, so that it does not run twice.
 func (a *Admin) MarkDemo(at time.Time) error {
+	ctx := context.Background() // the demo seed's
 	raw, err := at.UTC().MarshalText()
 	if err != nil {
 		return err
 	}
-	return a.access.UpdateAccess(func(t AccessTx) error {
+	return a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		return t.PutSetting(settingDemo, raw)
 	})
 }
 
 // DrainOutbox acknowledges the events recorded on the server's store: the
 // server pushes them nowhere (see recordAsServer).
-func (a *Admin) DrainOutbox() error { return a.log.AcknowledgeOutbox() }
+func (a *Admin) DrainOutbox() error { return a.log.AcknowledgeOutbox(context.Background()) }

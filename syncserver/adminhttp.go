@@ -156,7 +156,7 @@ func addStation(c *gin.Context, a *Admin) (any, error) {
 	if err := a.AddStation(c, req.Code, req.Name); err != nil {
 		return nil, err
 	}
-	return a.stationNow(req.Code)
+	return a.stationNow(c, req.Code)
 }
 
 func renameStation(c *gin.Context, a *Admin) (any, error) {
@@ -291,5 +291,5 @@ func revokeDevice(c *gin.Context, a *Admin) (any, error) {
 	if err := a.RevokeDevice(c, c.Param("id"), req.Reason); err != nil {
 		return nil, err
 	}
-	return a.deviceNow(c.Param("id"))
+	return a.deviceNow(c, c.Param("id"))
 }

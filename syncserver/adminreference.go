@@ -120,13 +120,13 @@ func checkEnrolment(note string, ttl time.Duration) error {
 
 // UpdateUser replaces a user's display name, role and home station. A
 // home station is checked only when it changes (a retired one may stay).
-func (a *Admin) UpdateUser(_ context.Context, login string, u UserUpdate) (UserInfo, error) {
+func (a *Admin) UpdateUser(ctx context.Context, login string, u UserUpdate) (UserInfo, error) {
 	p := &domain.UserPayload{DisplayName: u.DisplayName, Role: u.Role, Station: u.Station}
 	if err := p.Validate(); err != nil {
 		return UserInfo{}, err
 	}
 	var out UserInfo
-	err := a.access.UpdateAccess(func(t AccessTx) error {
+	err := a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		cur, err := existingUser(t, login)
 		if err != nil {
 			return err
@@ -151,13 +151,13 @@ func (a *Admin) UpdateUser(_ context.Context, login string, u UserUpdate) (UserI
 // EnableUser enables a disabled user (user.enabled); they sign in with
 // their password, or one an administrator resets. Enabling an enabled
 // user changes nothing.
-func (a *Admin) EnableUser(_ context.Context, login, note string) (UserInfo, error) {
+func (a *Admin) EnableUser(ctx context.Context, login, note string) (UserInfo, error) {
 	p := &domain.NotePayload{Note: note}
 	if err := p.Validate(); err != nil {
 		return UserInfo{}, err
 	}
 	var out UserInfo
-	err := a.access.UpdateAccess(func(t AccessTx) error {
+	err := a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		cur, err := existingUser(t, login)
 		if err != nil {
 			return err
@@ -174,9 +174,9 @@ func (a *Admin) EnableUser(_ context.Context, login, note string) (UserInfo, err
 }
 
 // User returns one user of the directory.
-func (a *Admin) User(_ context.Context, login string) (UserInfo, error) {
+func (a *Admin) User(ctx context.Context, login string) (UserInfo, error) {
 	var out UserInfo
-	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = userInfo(t, login); return err })
+	err := a.access.ViewAccess(ctx, func(t AccessTx) (err error) { out, err = userInfo(t, login); return err })
 	return out, err
 }
 
@@ -194,23 +194,23 @@ func userInfo(t AccessTx, login string) (UserInfo, error) {
 }
 
 // RenameStation changes a station's name (station.updated).
-func (a *Admin) RenameStation(_ context.Context, code, name string) (domain.Station, error) {
-	return a.changeStation(code, boltstore.Command{Type: domain.StationUpdated, EntityID: code, Payload: &domain.StationPayload{Name: name}})
+func (a *Admin) RenameStation(ctx context.Context, code, name string) (domain.Station, error) {
+	return a.changeStation(ctx, code, boltstore.Command{Type: domain.StationUpdated, EntityID: code, Payload: &domain.StationPayload{Name: name}})
 }
 
 // RetireStation retires a station (station.retired): no new complaint
 // names it; its complaints keep it. Retiring a retired station changes
 // nothing.
-func (a *Admin) RetireStation(_ context.Context, code, reason string) (domain.Station, error) {
-	return a.changeStation(code, boltstore.Command{Type: domain.StationRetired, EntityID: code, Payload: &domain.ReasonPayload{Reason: reason}})
+func (a *Admin) RetireStation(ctx context.Context, code, reason string) (domain.Station, error) {
+	return a.changeStation(ctx, code, boltstore.Command{Type: domain.StationRetired, EntityID: code, Payload: &domain.ReasonPayload{Reason: reason}})
 }
 
-func (a *Admin) changeStation(code string, cmd boltstore.Command) (domain.Station, error) {
+func (a *Admin) changeStation(ctx context.Context, code string, cmd boltstore.Command) (domain.Station, error) {
 	if err := cmd.Payload.Validate(); err != nil {
 		return domain.Station{}, err
 	}
 	var out domain.Station
-	err := a.access.UpdateAccess(func(t AccessTx) error {
+	err := a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		cur, err := station(t, code)
 		if err != nil {
 			return err
@@ -227,9 +227,9 @@ func (a *Admin) changeStation(code string, cmd boltstore.Command) (domain.Statio
 }
 
 // stationNow reads one station.
-func (a *Admin) stationNow(code string) (domain.Station, error) {
+func (a *Admin) stationNow(ctx context.Context, code string) (domain.Station, error) {
 	var out domain.Station
-	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = station(t, code); return err })
+	err := a.access.ViewAccess(ctx, func(t AccessTx) (err error) { out, err = station(t, code); return err })
 	return out, err
 }
 
@@ -246,44 +246,44 @@ func station(t AccessTx, code string) (domain.Station, error) {
 }
 
 // Categories lists the defect categories by code, retired ones included.
-func (a *Admin) Categories(context.Context) ([]domain.Category, error) {
+func (a *Admin) Categories(ctx context.Context) ([]domain.Category, error) {
 	var out []domain.Category
-	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = t.Categories(); return err })
+	err := a.access.ViewAccess(ctx, func(t AccessTx) (err error) { out, err = t.Categories(); return err })
 	slices.SortFunc(out, func(x, y domain.Category) int { return strings.Compare(x.Code, y.Code) })
 	return out, err
 }
 
 // AddCategory defines a category (category.defined), or the code of a
 // retired one again.
-func (a *Admin) AddCategory(_ context.Context, c NewCategory) (domain.Category, error) {
+func (a *Admin) AddCategory(ctx context.Context, c NewCategory) (domain.Category, error) {
 	if !domain.ValidCategoryCode(c.Code) {
 		return domain.Category{}, domain.FieldError("code", "a category code is lower-case letters, digits or '_'")
 	}
-	return a.changeCategory(c.Code, false, boltstore.Command{Type: domain.CategoryDefined, EntityID: c.Code,
+	return a.changeCategory(ctx, c.Code, false, boltstore.Command{Type: domain.CategoryDefined, EntityID: c.Code,
 		Payload: &domain.CategoryPayload{LabelEN: c.LabelEN, LabelFR: c.LabelFR}})
 }
 
 // RelabelCategory changes a category's labels (category.updated).
-func (a *Admin) RelabelCategory(_ context.Context, code string, l CategoryLabels) (domain.Category, error) {
-	return a.changeCategory(code, true, boltstore.Command{Type: domain.CategoryUpdated, EntityID: code,
+func (a *Admin) RelabelCategory(ctx context.Context, code string, l CategoryLabels) (domain.Category, error) {
+	return a.changeCategory(ctx, code, true, boltstore.Command{Type: domain.CategoryUpdated, EntityID: code,
 		Payload: &domain.CategoryPayload{LabelEN: l.LabelEN, LabelFR: l.LabelFR}})
 }
 
 // RetireCategory retires a category (category.retired): no new complaint
 // takes it. Retiring a retired category changes nothing.
-func (a *Admin) RetireCategory(_ context.Context, code, reason string) (domain.Category, error) {
-	return a.changeCategory(code, true, boltstore.Command{Type: domain.CategoryRetired, EntityID: code,
+func (a *Admin) RetireCategory(ctx context.Context, code, reason string) (domain.Category, error) {
+	return a.changeCategory(ctx, code, true, boltstore.Command{Type: domain.CategoryRetired, EntityID: code,
 		Payload: &domain.ReasonPayload{Reason: reason}})
 }
 
 // changeCategory records cmd on category code; existing says the category
 // must exist already (ENotFound, category.exists, otherwise).
-func (a *Admin) changeCategory(code string, existing bool, cmd boltstore.Command) (domain.Category, error) {
+func (a *Admin) changeCategory(ctx context.Context, code string, existing bool, cmd boltstore.Command) (domain.Category, error) {
 	if err := cmd.Payload.Validate(); err != nil {
 		return domain.Category{}, err
 	}
 	var out domain.Category
-	err := a.access.UpdateAccess(func(t AccessTx) error {
+	err := a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		cur, err := category(t, code)
 		if existing && err != nil {
 			return err
@@ -312,15 +312,15 @@ func category(t AccessTx, code string) (domain.Category, error) {
 
 // Severities lists the severities' default handling times, least severe
 // first.
-func (a *Admin) Severities(context.Context) ([]domain.SeverityConfig, error) {
+func (a *Admin) Severities(ctx context.Context) ([]domain.SeverityConfig, error) {
 	var out []domain.SeverityConfig
-	err := a.access.ViewAccess(func(t AccessTx) (err error) { out, err = t.Severities(); return err })
+	err := a.access.ViewAccess(ctx, func(t AccessTx) (err error) { out, err = t.Severities(); return err })
 	return out, err
 }
 
 // ConfigureSeverity sets a severity's default handling times
 // (severity.configured); complaints filed afterwards take them.
-func (a *Admin) ConfigureSeverity(_ context.Context, s domain.Severity, d SeverityDeadlines) (domain.SeverityConfig, error) {
+func (a *Admin) ConfigureSeverity(ctx context.Context, s domain.Severity, d SeverityDeadlines) (domain.SeverityConfig, error) {
 	if !slices.Contains(domain.Severities, s) {
 		return domain.SeverityConfig{}, domain.FieldError("severity", "must be minor, major or critical")
 	}
@@ -329,7 +329,7 @@ func (a *Admin) ConfigureSeverity(_ context.Context, s domain.Severity, d Severi
 		return domain.SeverityConfig{}, err
 	}
 	var out domain.SeverityConfig
-	err := a.access.UpdateAccess(func(t AccessTx) error {
+	err := a.access.UpdateAccess(ctx, func(t AccessTx) error {
 		if err := a.record(t, boltstore.Command{Type: domain.SeverityConfigured, EntityID: string(s), Payload: p}); err != nil {
 			return err
 		}

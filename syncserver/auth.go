@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -61,7 +62,7 @@ func (s *Server) login(c *gin.Context) {
 		_ = c.Error(&rateLimitError{retryAfter: wait})
 		return
 	}
-	u, rehash, err := s.authenticate(req.Login, req.Password)
+	u, rehash, err := s.authenticate(c.Request.Context(), req.Login, req.Password)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EUnauthorized {
 			s.metrics.loginFailures.WithLabelValues("credentials").Inc()
@@ -72,7 +73,7 @@ func (s *Server) login(c *gin.Context) {
 	}
 	attempt.refund()
 	var tokens syncproto.Tokens
-	err = s.access.UpdateAccess(func(t AccessTx) error {
+	err = s.access.UpdateAccess(c.Request.Context(), func(t AccessTx) error {
 		device, err := optionalDevice(t, c)
 		if err != nil {
 			return err
@@ -111,10 +112,10 @@ func (s *Server) login(c *gin.Context) {
 // and an unknown login costs a hash like a wrong password, so that
 // answers do not tell which logins exist. rehash is the password hashed
 // with the current parameters when the stored hash uses older ones.
-func (s *Server) authenticate(login, password string) (u *domain.User, rehash string, err error) {
+func (s *Server) authenticate(ctx context.Context, login, password string) (u *domain.User, rehash string, err error) {
 	refused := errUnauthorized("wrong login or password, or account disabled")
 	var acc *account
-	err = s.access.ViewAccess(func(t AccessTx) error {
+	err = s.access.ViewAccess(ctx, func(t AccessTx) error {
 		if acc, err = t.Account(login); err != nil {
 			return err
 		}
@@ -173,7 +174,7 @@ func (s *Server) refresh(c *gin.Context) {
 	}
 	var tokens syncproto.Tokens
 	var reused bool
-	err := s.access.UpdateAccess(func(t AccessTx) error {
+	err := s.access.UpdateAccess(c.Request.Context(), func(t AccessTx) error {
 		fam, next, err := s.rotateRefresh(t, req.RefreshToken)
 		if errors.Is(err, errRefreshReused) {
 			reused = true
@@ -215,7 +216,7 @@ func (s *Server) logout(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	err := s.access.UpdateAccess(func(t AccessTx) error {
+	err := s.access.UpdateAccess(c.Request.Context(), func(t AccessTx) error {
 		rt, err := t.RefreshToken(tokenHash(req.RefreshToken))
 		if err != nil || rt == nil {
 			return err
@@ -248,7 +249,7 @@ func (s *Server) enrolDevice(c *gin.Context) {
 		return
 	}
 	var resp syncproto.EnrolResponse
-	err := s.access.UpdateAccess(func(t AccessTx) error {
+	err := s.access.UpdateAccess(c.Request.Context(), func(t AccessTx) error {
 		if err := validateEnrolRequest(t, &req, s.events.Replica()); err != nil {
 			return err
 		}
@@ -303,7 +304,7 @@ func (s *Server) requireUser(c *gin.Context) {
 		return
 	}
 	var u *domain.User
-	err = s.access.ViewAccess(func(t AccessTx) error {
+	err = s.access.ViewAccess(c.Request.Context(), func(t AccessTx) error {
 		if err := checkSession(t, claims.Session); err != nil {
 			return err
 		}
@@ -327,7 +328,7 @@ func (s *Server) requireUser(c *gin.Context) {
 func (s *Server) requireDevice(c *gin.Context) {
 	p := principalOf(c)
 	var d *Device
-	err := s.access.ViewAccess(func(t AccessTx) (err error) {
+	err := s.access.ViewAccess(c.Request.Context(), func(t AccessTx) (err error) {
 		d, err = checkDevice(t, c.GetHeader(syncproto.HeaderDevice), c.GetHeader(syncproto.HeaderDeviceKey))
 		return err
 	})
@@ -340,6 +341,6 @@ func (s *Server) requireDevice(c *gin.Context) {
 		return
 	}
 	p.device = d
-	s.markSeen(d)
+	s.markSeen(c.Request.Context(), d)
 	c.Next()
 }

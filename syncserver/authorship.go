@@ -4,6 +4,7 @@ import (
 	"boucle/shared/authorship"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
+	"context"
 )
 
 // Authorship: the server accepts a pushed event only when it can check
@@ -56,9 +57,9 @@ func newSignatureVerifier(keys *Keyring, gens map[string]uint64) signatureVerifi
 // keyGenerations reads the author-key generation of every author of a
 // push (0 for logins without an account: their events are refused by the
 // directory check anyway).
-func (s *Server) keyGenerations(events []domain.Event) (map[string]uint64, error) {
+func (s *Server) keyGenerations(ctx context.Context, events []domain.Event) (map[string]uint64, error) {
 	gens := map[string]uint64{}
-	err := s.access.ViewAccess(func(t AccessTx) error {
+	err := s.access.ViewAccess(ctx, func(t AccessTx) error {
 		for i := range events {
 			login := events[i].Author
 			if _, seen := gens[login]; seen {

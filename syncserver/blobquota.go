@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -39,8 +40,8 @@ func blobUploader(p *principal) string {
 // storeBlob stores checked evidence bytes, recording them against the
 // uploader while no complaint references them. settle first forgets the
 // uploader's records that complaints now reference.
-func (s *Server) storeBlob(sha string, data []byte, uploader string, settle bool) error {
-	return s.evidence.UpdateEvidence(func(t EvidenceTx) error {
+func (s *Server) storeBlob(ctx context.Context, sha string, data []byte, uploader string, settle bool) error {
+	return s.evidence.UpdateEvidence(ctx, func(t EvidenceTx) error {
 		if t.HasBlob(sha) {
 			return nil
 		}
@@ -63,15 +64,15 @@ func (s *Server) storeBlob(sha string, data []byte, uploader string, settle bool
 
 // putChecked stores evidence, folding the log and settling the uploader's
 // records once before refusing it over the quota.
-func (s *Server) putChecked(sha string, data []byte, uploader string) error {
-	err := s.storeBlob(sha, data, uploader, false)
+func (s *Server) putChecked(ctx context.Context, sha string, data []byte, uploader string) error {
+	err := s.storeBlob(ctx, sha, data, uploader, false)
 	if !errors.Is(err, errOverQuota) {
 		return err
 	}
-	if err := s.views.CatchUp(); err != nil {
+	if err := s.views.CatchUp(ctx); err != nil {
 		return err
 	}
-	if err := s.storeBlob(sha, data, uploader, true); !errors.Is(err, errOverQuota) {
+	if err := s.storeBlob(ctx, sha, data, uploader, true); !errors.Is(err, errOverQuota) {
 		return err
 	}
 	return &domain.Error{Code: domain.ETooLarge, Field: "file", Rule: "evidence.quota", Message: fmt.Sprintf(

@@ -51,7 +51,7 @@ func (s *Server) putBlob(c *gin.Context) {
 		_ = c.Error(domain.FieldError("file", "is empty"))
 		return
 	}
-	if err := s.putChecked(sha, data, blobUploader(principalOf(c))); err != nil {
+	if err := s.putChecked(c.Request.Context(), sha, data, blobUploader(principalOf(c))); err != nil {
 		_ = c.Error(err)
 		return
 	}
@@ -67,7 +67,7 @@ func (s *Server) getBlob(c *gin.Context) {
 		return
 	}
 	var data []byte
-	err = s.evidence.ViewEvidence(func(t EvidenceTx) (err error) { data, err = t.Blob(sha); return err })
+	err = s.evidence.ViewEvidence(c.Request.Context(), func(t EvidenceTx) (err error) { data, err = t.Blob(sha); return err })
 	if domain.ErrorCode(err) == domain.ENotFound {
 		err = domain.Errorf(domain.ENotFound, "the server has no evidence file %s", sha)
 	}

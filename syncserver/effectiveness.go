@@ -34,11 +34,12 @@ const evaluateBatch = 500
 // returns how many it recorded. Run calls it every Config.EvaluateEvery
 // with the server's clock; tests call it with the moment they need.
 func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
-	heard, err := s.heardFromDevices(now)
+	ctx := context.Background() // background work, hourly
+	heard, err := s.heardFromDevices(ctx, now)
 	if err != nil {
 		return 0, err
 	}
-	if err := s.views.CatchUp(); err != nil {
+	if err := s.views.CatchUp(ctx); err != nil {
 		return 0, err
 	}
 	sn, err := s.reports.get(false)
@@ -50,7 +51,7 @@ func (s *Server) EvaluateEffectiveness(now time.Time) (int, error) {
 	for len(cmds) > 0 {
 		batch := cmds[:min(evaluateBatch, len(cmds))]
 		cmds = cmds[len(batch):]
-		n, err := s.recordVerdicts(batch)
+		n, err := s.recordVerdicts(ctx, batch)
 		recorded += n
 		if err != nil {
 			return recorded, err
@@ -104,14 +105,14 @@ func DueVerdicts(ds *analytics.Dataset, in analytics.Input, set analytics.Settin
 // one transaction, checking each against the current state: the snapshot
 // the verdicts were measured on may be a moment old, and someone may have
 // evaluated a plan by hand since.
-func (s *Server) recordVerdicts(cmds []boltstore.Command) (int, error) {
+func (s *Server) recordVerdicts(ctx context.Context, cmds []boltstore.Command) (int, error) {
 	// A new event names the entity's heads as parents: fold what awaits
 	// projection first, or it would look concurrent with it.
-	if err := s.views.CatchUp(); err != nil {
+	if err := s.views.CatchUp(ctx); err != nil {
 		return 0, err
 	}
 	n := 0
-	err := s.access.UpdateAccess(func(t AccessTx) error {
+	err := s.access.UpdateAccess(ctx, func(t AccessTx) error {
 		n = 0
 		for _, cmd := range cmds {
 			due, err := awaitsVerdict(t, cmd)

@@ -128,7 +128,7 @@ func (s *Server) eightD(c *gin.Context) {
 		return
 	}
 	in := report.EightD{Lang: lang, Location: s.cfg.Analytics.Location, GeneratedAt: s.now()}
-	err := s.views.ViewProjections(func(t ProjectionTx) error {
+	err := s.views.ViewProjections(c.Request.Context(), func(t ProjectionTx) error {
 		st, err := complaintByRef(t, c.Param("id"))
 		if err != nil {
 			return err

@@ -36,7 +36,7 @@ func reportQuarantine(store Integrity, log *slog.Logger) {
 			"pos", q.Pos, "event", q.Event, "reason", q.Reason)
 	}
 	store.OnQuarantine(logOne)
-	held, _ := store.Quarantined()
+	held, _ := store.Quarantined(context.Background()) // at start
 	for _, q := range held {
 		logOne(q)
 	}
@@ -52,7 +52,7 @@ func quarantineGauge(store Integrity) prometheus.GaugeFunc {
 // healthz answers 200 when the store reads (its meta bucket and the log's
 // last page), 503 with code store_corrupt when it does not.
 func (s *Server) healthz(c *gin.Context) {
-	if err := s.integrity.Health(); domain.ErrorCode(err) == boltstore.ECorrupt {
+	if err := s.integrity.Health(c.Request.Context()); domain.ErrorCode(err) == boltstore.ECorrupt {
 		s.log.Error("health check: the store does not read", "err", err)
 		_ = c.Error(domain.Errorf(boltstore.ECorrupt, "the store does not read: see the server's log"))
 		return
@@ -64,6 +64,6 @@ func (s *Server) healthz(c *gin.Context) {
 }
 
 // Quarantined lists the quarantined events.
-func (a *Admin) Quarantined(context.Context) ([]boltstore.Quarantined, error) {
-	return a.integrity.Quarantined()
+func (a *Admin) Quarantined(ctx context.Context) ([]boltstore.Quarantined, error) {
+	return a.integrity.Quarantined(ctx)
 }

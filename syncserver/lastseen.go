@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"context"
 	"time"
 
 	"boucle/shared/domain"
@@ -15,12 +16,12 @@ const lastSeenEvery = 5 * time.Minute
 
 // markSeen records that device d's credential just passed. A failure is
 // logged, never the request's: LastSeen is information, not security.
-func (s *Server) markSeen(d *Device) {
+func (s *Server) markSeen(ctx context.Context, d *Device) {
 	now := s.now().UTC()
 	if now.Sub(d.LastSeen) < lastSeenEvery {
 		return
 	}
-	err := s.access.UpdateAccess(func(t AccessTx) error {
+	err := s.access.UpdateAccess(ctx, func(t AccessTx) error {
 		cur, err := t.Device(d.ID) // read again: a revocation may have committed meanwhile
 		if err != nil || cur == nil {
 			return err
@@ -34,9 +35,9 @@ func (s *Server) markSeen(d *Device) {
 }
 
 // deviceNow reads one device as the admin API shows it.
-func (a *Admin) deviceNow(id string) (syncproto.AdminDevice, error) {
+func (a *Admin) deviceNow(ctx context.Context, id string) (syncproto.AdminDevice, error) {
 	var d *Device
-	err := a.access.ViewAccess(func(t AccessTx) (err error) {
+	err := a.access.ViewAccess(ctx, func(t AccessTx) (err error) {
 		d, err = t.Device(id)
 		if err == nil && d == nil {
 			err = domain.RuleError(domain.ENotFound, "device.exists", "no device %s", id)

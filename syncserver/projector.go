@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"context"
 	"log/slog"
 	"sync"
 	"time"
@@ -77,7 +78,7 @@ func (p *projector) run() {
 		return
 	}
 	p.mu.Unlock()
-	remaining, err := p.views.Project(projectorStep)
+	remaining, err := p.views.Project(context.Background(), projectorStep) // background work, after the pushes
 	switch {
 	case err != nil && !p.views.IsClosed(err):
 		p.log.Error("projecting pushed events", "err", err)
@@ -91,7 +92,7 @@ func (p *projector) run() {
 // caughtUp makes a view read every logged event: it folds what awaits
 // projection first (one read transaction when nothing does).
 func (s *Server) caughtUp(c *gin.Context) {
-	if err := s.views.CatchUp(); err != nil {
+	if err := s.views.CatchUp(c.Request.Context()); err != nil {
 		_ = c.Error(err)
 		c.Abort()
 		return

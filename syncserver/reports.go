@@ -2,6 +2,7 @@ package syncserver
 
 import (
 	"cmp"
+	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -70,6 +71,8 @@ func (sn *snapshot) directory() *report.Directory {
 // computing a report from them milliseconds. One build runs at a time
 // (mu); requests arriving meanwhile wait for it rather than start their
 // own.
+// The cache reads the store on a context of its own: a build serves every
+// request waiting for it, so no one request's cancellation may end it.
 type reportCache struct {
 	views ViewStore
 	log   *slog.Logger
@@ -93,7 +96,7 @@ func newReportCache(views ViewStore, log *slog.Logger) *reportCache {
 // version returns the log position folded so far and whether events await
 // projection.
 func (rc *reportCache) version() (folded uint64, backlog bool, err error) {
-	err = rc.views.ViewProjections(func(t ProjectionTx) error {
+	err = rc.views.ViewProjections(context.Background(), func(t ProjectionTx) error {
 		b := t.Backlog()
 		folded, backlog = t.LogLen()-b, b > 0
 		return nil
@@ -147,7 +150,7 @@ func (rc *reportCache) build() (*snapshot, error) {
 	sn := &snapshot{}
 	var changed []*domain.Complaint
 	patched := false
-	err := rc.views.ViewProjections(func(t ProjectionTx) error {
+	err := rc.views.ViewProjections(context.Background(), func(t ProjectionTx) error {
 		sn.version = t.LogLen() - t.Backlog()
 		var err error
 		if prev != nil {

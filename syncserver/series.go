@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"context"
 	"encoding/binary"
 	"slices"
 
@@ -62,7 +63,7 @@ func seriesFor(tx Settings, previous *Device) (string, error) {
 // before series existed, in enrolment order; each learns it from its next
 // pull (setSeriesHeader).
 func assignMissingSeries(store AccessStore) error {
-	return store.UpdateAccess(func(t AccessTx) error {
+	return store.UpdateAccess(context.Background(), func(t AccessTx) error { // at open
 		devices, err := t.Devices()
 		if err != nil {
 			return err

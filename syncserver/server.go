@@ -221,7 +221,7 @@ func (s *Server) Admin() *Admin { return s.admin }
 // Epoch returns the store's current epoch.
 func (s *Server) Epoch() Epoch {
 	var ep Epoch
-	_ = s.access.ViewAccess(func(t AccessTx) (err error) { ep, err = epochIn(t); return err })
+	_ = s.access.ViewAccess(context.Background(), func(t AccessTx) (err error) { ep, err = epochIn(t); return err })
 	return ep
 }
 
@@ -303,12 +303,13 @@ func (s *Server) recovered(c *gin.Context, v any) {
 // nothing and returns "".
 func (a *Admin) Bootstrap() (password string, err error) {
 	var fresh bool
-	if err := a.access.ViewAccess(func(t AccessTx) (err error) { has, err := t.HasAccounts(); fresh = !has; return err }); err != nil || !fresh {
+	ctx := context.Background() // the command line's, at first start
+	if err := a.access.ViewAccess(ctx, func(t AccessTx) (err error) { has, err := t.HasAccounts(); fresh = !has; return err }); err != nil || !fresh {
 		return "", err
 	}
 	password = NewPassword()
 	if _, err := a.AddUser(context.Background(), NewUser{Login: serverActor.Login, DisplayName: "Administrator", Role: domain.RoleAdmin, Password: password}); err != nil {
 		return "", err
 	}
-	return password, a.access.UpdateAccess(func(t AccessTx) error { return seedReference(t, serverActor) })
+	return password, a.access.UpdateAccess(ctx, func(t AccessTx) error { return seedReference(t, serverActor) })
 }

@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -76,7 +77,7 @@ func boltAccess(store *boltstore.Store) AccessStore { return boltPorts(store) }
 func prepareStore(store *boltstore.Store, access AccessStore, log *slog.Logger) error {
 	var renew bool
 	var ep Epoch
-	err := access.UpdateAccess(func(t AccessTx) error {
+	err := access.UpdateAccess(context.Background(), func(t AccessTx) error { // at open
 		old, err := epochIn(t)
 		if err != nil {
 			return err

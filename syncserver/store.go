@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"context"
 	"time"
 
 	"boucle/shared/boltstore"
@@ -14,7 +15,10 @@ import (
 // The storage port. The server declares here what it asks of a store, in
 // small interfaces, and adapters implement them: syncserver/boltserver on
 // the plant's bbolt file (the default), a PostgreSQL one for plants that
-// outgrow one process. No bbolt type crosses the port: where several
+// outgrow one process. Every operation takes the caller's context (a
+// request's), so that a database adapter gives up when the client does or
+// a deadline passes; the bbolt adapter, local and quick, does not consult
+// it. No bbolt type crosses the port: where several
 // writes must stand or fall together (an account and its directory event,
 // a spent enrolment code and the device it created, a rotated refresh
 // token and its family), the server runs them inside one port
@@ -26,11 +30,11 @@ import (
 // settings, and the directory those checks read and write.
 type AccessStore interface {
 	// ViewAccess runs fn in a read-only transaction.
-	ViewAccess(fn func(AccessTx) error) error
+	ViewAccess(ctx context.Context, fn func(AccessTx) error) error
 	// UpdateAccess runs fn in a read-write transaction: everything fn
 	// writes commits together when it returns nil, nothing when it
 	// returns an error.
-	UpdateAccess(fn func(AccessTx) error) error
+	UpdateAccess(ctx context.Context, fn func(AccessTx) error) error
 }
 
 // AccessTx is one transaction of an AccessStore. Values returned are the
@@ -131,8 +135,8 @@ type Directory interface {
 // SHA-256, and the uploads no complaint references yet, which count
 // against their uploader's quota (blobquota.go).
 type EvidenceStore interface {
-	ViewEvidence(fn func(EvidenceTx) error) error
-	UpdateEvidence(fn func(EvidenceTx) error) error
+	ViewEvidence(ctx context.Context, fn func(EvidenceTx) error) error
+	UpdateEvidence(ctx context.Context, fn func(EvidenceTx) error) error
 }
 
 // EvidenceTx is one transaction of an EvidenceStore.
@@ -171,13 +175,13 @@ type Uploads interface {
 // the same queries).
 type ViewStore interface {
 	// ViewProjections runs fn in a read-only transaction: one snapshot.
-	ViewProjections(fn func(ProjectionTx) error) error
+	ViewProjections(ctx context.Context, fn func(ProjectionTx) error) error
 	// CatchUp folds what the log holds and the projections lack, so that
 	// a read that follows sees every accepted push.
-	CatchUp() error
+	CatchUp(ctx context.Context) error
 	// Project folds up to limit of the events awaiting projection and
 	// returns how many still await (the projector's step, projector.go).
-	Project(limit int) (remaining uint64, err error)
+	Project(ctx context.Context, limit int) (remaining uint64, err error)
 	// IsClosed reports whether err says the store was closed under the
 	// caller: the background work stops quietly at shutdown.
 	IsClosed(err error) bool
@@ -228,9 +232,9 @@ type Folding interface {
 type Integrity interface {
 	// Health reads what every request needs, cheaply; ECorrupt
 	// (boltstore.ECorrupt) when it does not read.
-	Health() error
+	Health(ctx context.Context) error
 	QuarantinedCount() int
-	Quarantined() ([]boltstore.Quarantined, error)
+	Quarantined(ctx context.Context) ([]boltstore.Quarantined, error)
 	// OnQuarantine sets the function told of each event quarantined from
 	// now on.
 	OnQuarantine(fn func(boltstore.Quarantined))
@@ -242,8 +246,8 @@ type Integrity interface {
 // pull called on the bbolt store before the port, with the same
 // signatures, so that their bodies did not change.
 type LogStore interface {
-	ViewLog(fn func(LogTx) error) error
-	UpdateLog(fn func(LogTx) error) error
+	ViewLog(ctx context.Context, fn func(LogTx) error) error
+	UpdateLog(ctx context.Context, fn func(LogTx) error) error
 	// Clock is the server's hybrid logical clock, which stamps its events
 	// and tells the workstations the server's time.
 	Clock() *hlc.Clock
@@ -253,14 +257,14 @@ type LogStore interface {
 	// AcknowledgeOutbox acknowledges the events recorded on the server's
 	// store without RecordServerEvent (the demo's seed): the server
 	// pushes them nowhere.
-	AcknowledgeOutbox() error
+	AcknowledgeOutbox(ctx context.Context) error
 }
 
 // Backups are the store's own copies.
 type Backups interface {
 	// Backup writes a consistent copy of the live store to dest, a new
 	// file, and runs prepare on the copy's settings before it is used.
-	Backup(dest string, prepare func(Settings) error) error
+	Backup(ctx context.Context, dest string, prepare func(Settings) error) error
 }
 
 // LogTx is one transaction of the log.
@@ -329,15 +333,15 @@ type StoreTx interface {
 // Transactions is what an adapter offers: read and write transactions
 // over its own transaction type, and the projections' catch-up.
 type Transactions[T StoreTx] interface {
-	View(fn func(T) error) error
-	Update(fn func(T) error) error
-	CatchUp() error
-	Project(limit int) (uint64, error)
+	View(ctx context.Context, fn func(T) error) error
+	Update(ctx context.Context, fn func(T) error) error
+	CatchUp(ctx context.Context) error
+	Project(ctx context.Context, limit int) (uint64, error)
 	IsClosed(err error) bool
 	Clock() *hlc.Clock
 	Replica() string
-	AcknowledgeOutbox() error
-	Backup(dest string, prepare func(T) error) error
+	AcknowledgeOutbox(ctx context.Context) error
+	Backup(ctx context.Context, dest string, prepare func(T) error) error
 	Integrity
 }
 
@@ -350,46 +354,50 @@ type storeOn[T StoreTx] struct {
 // StoreOn returns the Store of an adapter.
 func StoreOn[T StoreTx](db Transactions[T]) Store { return storeOn[T]{db, db} }
 
-func (p storeOn[T]) ViewAccess(fn func(AccessTx) error) error {
-	return p.db.View(func(t T) error { return fn(t) })
+func (p storeOn[T]) ViewAccess(ctx context.Context, fn func(AccessTx) error) error {
+	return p.db.View(ctx, func(t T) error { return fn(t) })
 }
 
-func (p storeOn[T]) UpdateAccess(fn func(AccessTx) error) error {
-	return p.db.Update(func(t T) error { return fn(t) })
+func (p storeOn[T]) UpdateAccess(ctx context.Context, fn func(AccessTx) error) error {
+	return p.db.Update(ctx, func(t T) error { return fn(t) })
 }
 
-func (p storeOn[T]) ViewEvidence(fn func(EvidenceTx) error) error {
-	return p.db.View(func(t T) error { return fn(t) })
+func (p storeOn[T]) ViewEvidence(ctx context.Context, fn func(EvidenceTx) error) error {
+	return p.db.View(ctx, func(t T) error { return fn(t) })
 }
 
-func (p storeOn[T]) UpdateEvidence(fn func(EvidenceTx) error) error {
-	return p.db.Update(func(t T) error { return fn(t) })
+func (p storeOn[T]) UpdateEvidence(ctx context.Context, fn func(EvidenceTx) error) error {
+	return p.db.Update(ctx, func(t T) error { return fn(t) })
 }
 
-func (p storeOn[T]) ViewProjections(fn func(ProjectionTx) error) error {
-	return p.db.View(func(t T) error { return fn(t) })
+func (p storeOn[T]) ViewProjections(ctx context.Context, fn func(ProjectionTx) error) error {
+	return p.db.View(ctx, func(t T) error { return fn(t) })
 }
 
-func (p storeOn[T]) CatchUp() error { return p.db.CatchUp() }
+func (p storeOn[T]) CatchUp(ctx context.Context) error { return p.db.CatchUp(ctx) }
 
-func (p storeOn[T]) Project(limit int) (uint64, error) { return p.db.Project(limit) }
-
-func (p storeOn[T]) ViewLog(fn func(LogTx) error) error {
-	return p.db.View(func(t T) error { return fn(t) })
+func (p storeOn[T]) Project(ctx context.Context, limit int) (uint64, error) {
+	return p.db.Project(ctx, limit)
 }
 
-func (p storeOn[T]) UpdateLog(fn func(LogTx) error) error {
-	return p.db.Update(func(t T) error { return fn(t) })
+func (p storeOn[T]) ViewLog(ctx context.Context, fn func(LogTx) error) error {
+	return p.db.View(ctx, func(t T) error { return fn(t) })
+}
+
+func (p storeOn[T]) UpdateLog(ctx context.Context, fn func(LogTx) error) error {
+	return p.db.Update(ctx, func(t T) error { return fn(t) })
 }
 
 func (p storeOn[T]) Clock() *hlc.Clock { return p.db.Clock() }
 
 func (p storeOn[T]) Replica() string { return p.db.Replica() }
 
-func (p storeOn[T]) AcknowledgeOutbox() error { return p.db.AcknowledgeOutbox() }
+func (p storeOn[T]) AcknowledgeOutbox(ctx context.Context) error {
+	return p.db.AcknowledgeOutbox(ctx)
+}
 
-func (p storeOn[T]) Backup(dest string, prepare func(Settings) error) error {
-	return p.db.Backup(dest, func(t T) error { return prepare(t) })
+func (p storeOn[T]) Backup(ctx context.Context, dest string, prepare func(Settings) error) error {
+	return p.db.Backup(ctx, dest, func(t T) error { return prepare(t) })
 }
 
 func (p storeOn[T]) IsClosed(err error) bool { return p.db.IsClosed(err) }

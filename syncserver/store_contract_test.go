@@ -2,6 +2,7 @@ package syncserver_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -82,16 +83,19 @@ func TestStoreContract(t *testing.T) {
 
 var contractTime = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 
+// ctx is the context of every call of the contract: nothing cancels it.
+var ctx = context.Background()
+
 func update(t *testing.T, s syncserver.AccessStore, fn func(syncserver.AccessTx) error) {
 	t.Helper()
-	if err := s.UpdateAccess(fn); err != nil {
+	if err := s.UpdateAccess(ctx, fn); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func view(t *testing.T, s syncserver.AccessStore, fn func(syncserver.AccessTx) error) {
 	t.Helper()
-	if err := s.ViewAccess(fn); err != nil {
+	if err := s.ViewAccess(ctx, fn); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -155,7 +159,7 @@ func contractAccountWithEvent(t *testing.T, s syncserver.Store) {
 // directory event, the account, a device, a setting.
 func contractRollback(t *testing.T, s syncserver.Store) {
 	boom := errors.New("boom")
-	err := s.UpdateAccess(func(tx syncserver.AccessTx) error {
+	err := s.UpdateAccess(ctx, func(tx syncserver.AccessTx) error {
 		if err := tx.RecordServerEvent(contractAdmin, registerAna); err != nil {
 			return err
 		}
@@ -186,7 +190,7 @@ func contractRollback(t *testing.T, s syncserver.Store) {
 }
 
 func contractViewIsReadOnly(t *testing.T, s syncserver.Store) {
-	err := s.ViewAccess(func(tx syncserver.AccessTx) error {
+	err := s.ViewAccess(ctx, func(tx syncserver.AccessTx) error {
 		return tx.PutAccount(&credential.Account{Login: "ana", Hash: "h"})
 	})
 	if err == nil {
@@ -204,7 +208,7 @@ func contractViewIsReadOnly(t *testing.T, s syncserver.Store) {
 // domain error, and what was written before it in the transaction goes.
 func contractRefusedEvent(t *testing.T, s syncserver.Store) {
 	bad := boltstore.Command{Type: domain.UserRegistered, EntityID: "bob", Payload: &domain.UserPayload{DisplayName: "Bob", Role: "wizard"}}
-	err := s.UpdateAccess(func(tx syncserver.AccessTx) error {
+	err := s.UpdateAccess(ctx, func(tx syncserver.AccessTx) error {
 		if err := tx.PutAccount(&credential.Account{Login: "bob", Hash: "h"}); err != nil {
 			return err
 		}
@@ -442,14 +446,14 @@ func contractEpoch(t *testing.T, s syncserver.Store) {
 
 func updateEvidence(t *testing.T, s syncserver.EvidenceStore, fn func(syncserver.EvidenceTx) error) {
 	t.Helper()
-	if err := s.UpdateEvidence(fn); err != nil {
+	if err := s.UpdateEvidence(ctx, fn); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func viewEvidence(t *testing.T, s syncserver.EvidenceStore, fn func(syncserver.EvidenceTx) error) {
 	t.Helper()
-	if err := s.ViewEvidence(fn); err != nil {
+	if err := s.ViewEvidence(ctx, fn); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -548,7 +552,7 @@ func contractUploads(t *testing.T, s syncserver.Store) {
 
 func contractEvidenceRollback(t *testing.T, s syncserver.Store) {
 	boom := errors.New("boom")
-	err := s.UpdateEvidence(func(tx syncserver.EvidenceTx) error {
+	err := s.UpdateEvidence(ctx, func(tx syncserver.EvidenceTx) error {
 		if err := tx.PutUpload("device:1", shaA, 5, contractTime); err != nil {
 			return err
 		}
@@ -575,17 +579,17 @@ func contractEvidenceRollback(t *testing.T, s syncserver.Store) {
 // once caught up, in the projections the views read.
 func contractProjections(t *testing.T, s syncserver.Store) {
 	var before uint64
-	if err := s.ViewProjections(func(tx syncserver.ProjectionTx) error { before = tx.LogLen(); return nil }); err != nil {
+	if err := s.ViewProjections(ctx, func(tx syncserver.ProjectionTx) error { before = tx.LogLen(); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	update(t, s, func(tx syncserver.AccessTx) error {
 		return tx.RecordServerEvent(contractAdmin, boltstore.Command{Type: domain.StationDefined, EntityID: "WELD5",
 			Payload: &domain.StationPayload{Name: "Welding 5"}})
 	})
-	if err := s.CatchUp(); err != nil {
+	if err := s.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	err := s.ViewProjections(func(tx syncserver.ProjectionTx) error {
+	err := s.ViewProjections(ctx, func(tx syncserver.ProjectionTx) error {
 		if tx.LogLen() != before+1 || tx.Backlog() != 0 {
 			t.Errorf("log length %d (was %d), backlog %d; want one more, none", tx.LogLen(), before, tx.Backlog())
 		}
@@ -609,7 +613,7 @@ func contractProjections(t *testing.T, s syncserver.Store) {
 }
 
 func contractEmptyProjections(t *testing.T, s syncserver.Store) {
-	err := s.ViewProjections(func(tx syncserver.ProjectionTx) error {
+	err := s.ViewProjections(ctx, func(tx syncserver.ProjectionTx) error {
 		if _, err := tx.Complaint("0190a1b2-0000-7000-8000-000000000000"); domain.ErrorCode(err) != domain.ENotFound {
 			t.Errorf("Complaint(unknown) = %v; want %s", err, domain.ENotFound)
 		}
@@ -632,10 +636,10 @@ func contractEmptyProjections(t *testing.T, s syncserver.Store) {
 }
 
 func contractHealth(t *testing.T, s syncserver.Store) {
-	if err := s.Health(); err != nil {
+	if err := s.Health(ctx); err != nil {
 		t.Errorf("Health() of a new store = %v", err)
 	}
-	q, err := s.Quarantined()
+	q, err := s.Quarantined(ctx)
 	if err != nil || len(q) != 0 || s.QuarantinedCount() != 0 {
 		t.Errorf("quarantined on a new store: %v (count %d), %v; want none", q, s.QuarantinedCount(), err)
 	}
@@ -655,21 +659,21 @@ func contractProject(t *testing.T, s syncserver.Store) {
 		}
 		return nil
 	})
-	remaining, err := s.Project(1)
+	remaining, err := s.Project(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var backlog uint64
-	if err := s.ViewProjections(func(tx syncserver.ProjectionTx) error { backlog = tx.Backlog(); return nil }); err != nil {
+	if err := s.ViewProjections(ctx, func(tx syncserver.ProjectionTx) error { backlog = tx.Backlog(); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if remaining != backlog {
 		t.Errorf("Project(1) says %d remain, the backlog is %d", remaining, backlog)
 	}
-	if err := s.CatchUp(); err != nil {
+	if err := s.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if remaining, err := s.Project(10); err != nil || remaining != 0 {
+	if remaining, err := s.Project(ctx, 10); err != nil || remaining != 0 {
 		t.Errorf("Project after CatchUp = %d, %v; want nothing left", remaining, err)
 	}
 }
@@ -685,7 +689,7 @@ func pushedEvent(t *testing.T, s syncserver.Store, code string, seq uint64) doma
 			Payload: &domain.StationPayload{Name: code}})
 	})
 	var e domain.Event
-	err := s.ViewProjections(func(tx syncserver.ProjectionTx) error {
+	err := s.ViewProjections(ctx, func(tx syncserver.ProjectionTx) error {
 		logged, _, err := tx.LogAfter(tx.LogLen()-1, 1)
 		if err == nil && len(logged) == 1 {
 			e = logged[0].Event
@@ -702,7 +706,7 @@ func pushedEvent(t *testing.T, s syncserver.Store, code string, seq uint64) doma
 func contractLogAppend(t *testing.T, s syncserver.Store) {
 	e := pushedEvent(t, s, "S1", 1)
 	var before uint64
-	err := s.UpdateLog(func(tx syncserver.LogTx) error {
+	err := s.UpdateLog(ctx, func(tx syncserver.LogTx) error {
 		before = tx.LogLen()
 		if found := tx.LookUpEvents([]uuid.UUID{e.ID}); len(found) != 1 || found[0].Logged || found[0].Refused {
 			t.Errorf("LookUpEvents of a new event = %+v; want neither logged nor refused", found)
@@ -716,7 +720,7 @@ func contractLogAppend(t *testing.T, s syncserver.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.ViewLog(func(tx syncserver.LogTx) error {
+	err = s.ViewLog(ctx, func(tx syncserver.LogTx) error {
 		if !tx.HasEvent(e.ID) || tx.LogLen() != before+1 || tx.ReplicaSeq("ws-1") != 1 || tx.ReplicaSeqs()["ws-1"] != 1 {
 			t.Errorf("after the append: has %v, log length %d (was %d), ws-1 at %d (%v); want it logged, one more, ws-1 at 1",
 				tx.HasEvent(e.ID), tx.LogLen(), before, tx.ReplicaSeq("ws-1"), tx.ReplicaSeqs())
@@ -744,13 +748,13 @@ func contractLogAppend(t *testing.T, s syncserver.Store) {
 // gets the same answer); the replica's sequence moves past it.
 func contractLogRefusal(t *testing.T, s syncserver.Store) {
 	e := pushedEvent(t, s, "S1", 1)
-	err := s.UpdateLog(func(tx syncserver.LogTx) error {
+	err := s.UpdateLog(ctx, func(tx syncserver.LogTx) error {
 		return tx.StoreRejection(&e, domain.EForbidden, "operators may not define stations")
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.ViewLog(func(tx syncserver.LogTx) error {
+	err = s.ViewLog(ctx, func(tx syncserver.LogTx) error {
 		r, ok := tx.Rejection(e.ID)
 		if !ok || r.Code != domain.EForbidden || r.Reason != "operators may not define stations" {
 			t.Errorf("Rejection = %+v, %v; want the refusal", r, ok)

@@ -37,7 +37,7 @@ func (s *Server) push(c *gin.Context) {
 	// Read, not yet applied (the end-to-end tests kill the server here).
 	s.log.Debug("push received", "events", len(events))
 	p := principalOf(c)
-	gens, err := s.keyGenerations(events)
+	gens, err := s.keyGenerations(c.Request.Context(), events)
 	if err != nil {
 		_ = c.Error(err)
 		return
@@ -45,7 +45,7 @@ func (s *Server) push(c *gin.Context) {
 	checks := s.prevalidate(events, gens)
 	defer checks.stop()
 	resp := syncproto.PushResponse{Results: make([]syncproto.EventResult, len(events))}
-	err = s.events.UpdateLog(func(t LogTx) error {
+	err = s.events.UpdateLog(c.Request.Context(), func(t LogTx) error {
 		pt := pushTx{t: t, device: p.device, subject: p.Login, clock: s.clockLimit(), epoch: readEpoch(t), authors: map[string]authorEntry{}}
 		found := t.LookUpEvents(eventIDs(events))
 		for i := range events {
@@ -221,7 +221,7 @@ func (s *Server) pull(c *gin.Context) {
 	var next syncproto.Cursor
 	var more bool
 	var n int
-	err = s.events.ViewLog(func(t LogTx) error {
+	err = s.events.ViewLog(c.Request.Context(), func(t LogTx) error {
 		next.Epoch = readEpoch(t).ID
 		if cur.Epoch != next.Epoch {
 			cur.Seq = 0
@@ -258,7 +258,7 @@ func (s *Server) pull(c *gin.Context) {
 // re-pushes its events above the server's high-water mark of each replica.
 func (s *Server) state(c *gin.Context) {
 	var st syncproto.ServerState
-	err := s.events.ViewLog(func(t LogTx) error {
+	err := s.events.ViewLog(c.Request.Context(), func(t LogTx) error {
 		st = syncproto.ServerState{Epoch: readEpoch(t).ID, LogLen: t.LogLen(), Replicas: t.ReplicaSeqs()}
 		return nil
 	})

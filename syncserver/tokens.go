@@ -2,6 +2,7 @@ package syncserver
 
 import (
 	"cmp"
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -38,7 +39,7 @@ const MaxAccessTTL = time.Hour
 // users sign in again.
 func dropStoredJWTKey(store AccessStore, log interface{ Warn(string, ...any) }) error {
 	var dropped bool
-	err := store.UpdateAccess(func(t AccessTx) error {
+	err := store.UpdateAccess(context.Background(), func(t AccessTx) error { // at start
 		old, err := t.Setting(settingLegacyJWTKey)
 		if err != nil || old == nil {
 			return err
@@ -212,11 +213,12 @@ func revokeUserTokens(tx RefreshTokens, login string, now time.Time, why string)
 // (blobquota.go). The server runs it hourly; it returns how many records
 // it deleted.
 func (s *Server) Sweep() (int, error) {
-	if err := s.views.CatchUp(); err != nil { // evidence referenced by events not folded yet is referenced
+	ctx := context.Background()                  // the hourly sweep's
+	if err := s.views.CatchUp(ctx); err != nil { // evidence referenced by events not folded yet is referenced
 		return 0, err
 	}
 	var tokens, codes int
-	err := s.access.UpdateAccess(func(t AccessTx) (err error) {
+	err := s.access.UpdateAccess(ctx, func(t AccessTx) (err error) {
 		// tokens and families expired for a day: after that a presented
 		// token is unknown rather than reused, which is refused all the
 		// same.
@@ -230,7 +232,7 @@ func (s *Server) Sweep() (int, error) {
 		return 0, err
 	}
 	var blobs int
-	err = s.evidence.UpdateEvidence(func(t EvidenceTx) (err error) {
+	err = s.evidence.UpdateEvidence(ctx, func(t EvidenceTx) (err error) {
 		blobs, err = sweepUnreferencedBlobs(t, s.now(), s.cfg.UnreferencedBlobTTL)
 		return err
 	})

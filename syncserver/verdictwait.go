@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"context"
 	"time"
 
 	"boucle/shared/analytics"
@@ -51,9 +52,9 @@ func heardUntil(devices []Device, now time.Time) time.Time {
 // heardFromDevices reads the devices and returns heardUntil at now. It is
 // read before the snapshot the verdicts are measured on, so that what a
 // device pushed before it was last seen is in the snapshot.
-func (s *Server) heardFromDevices(now time.Time) (time.Time, error) {
+func (s *Server) heardFromDevices(ctx context.Context, now time.Time) (time.Time, error) {
 	var devices []Device
-	err := s.access.ViewAccess(func(t AccessTx) (err error) {
+	err := s.access.ViewAccess(ctx, func(t AccessTx) (err error) {
 		devices, err = t.Devices()
 		return err
 	})

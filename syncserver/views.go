@@ -135,7 +135,7 @@ func (s *Server) listComplaints(c *gin.Context) {
 		return
 	}
 	var page boltstore.ComplaintPage
-	if err := s.views.ViewProjections(func(t ProjectionTx) (err error) { page, err = t.QueryComplaints(cq); return err }); err != nil {
+	if err := s.views.ViewProjections(c.Request.Context(), func(t ProjectionTx) (err error) { page, err = t.QueryComplaints(cq); return err }); err != nil {
 		_ = c.Error(err)
 		return
 	}
@@ -158,7 +158,7 @@ type ComplaintDetail struct {
 func (s *Server) getComplaint(c *gin.Context) {
 	id := c.Param("id")
 	var d ComplaintDetail
-	err := s.views.ViewProjections(func(t ProjectionTx) error {
+	err := s.views.ViewProjections(c.Request.Context(), func(t ProjectionTx) error {
 		st, err := complaintByRef(t, id)
 		if err != nil {
 			return err
@@ -228,7 +228,7 @@ func (s *Server) listActions(c *gin.Context) {
 		return
 	}
 	var page boltstore.ActionPage
-	if err := s.views.ViewProjections(func(t ProjectionTx) (err error) { page, err = t.QueryActions(aq); return err }); err != nil {
+	if err := s.views.ViewProjections(c.Request.Context(), func(t ProjectionTx) (err error) { page, err = t.QueryActions(aq); return err }); err != nil {
 		_ = c.Error(err)
 		return
 	}
@@ -248,7 +248,7 @@ func (s *Server) listPlans(c *gin.Context) {
 		return
 	}
 	var plans []domain.Plan
-	if err := s.views.ViewProjections(func(t ProjectionTx) (err error) { plans, err = t.Plans(statuses...); return err }); err != nil {
+	if err := s.views.ViewProjections(c.Request.Context(), func(t ProjectionTx) (err error) { plans, err = t.Plans(statuses...); return err }); err != nil {
 		_ = c.Error(err)
 		return
 	}
@@ -279,7 +279,7 @@ func (s *Server) listSeverities(c *gin.Context) {
 
 func reference(c *gin.Context, s *Server, name string, read func(ProjectionTx) (any, error)) {
 	var v any
-	if err := s.views.ViewProjections(func(t ProjectionTx) (err error) { v, err = read(t); return err }); err != nil {
+	if err := s.views.ViewProjections(c.Request.Context(), func(t ProjectionTx) (err error) { v, err = read(t); return err }); err != nil {
 		_ = c.Error(err)
 		return
 	}

@@ -6,6 +6,7 @@
 package boltserver
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 
@@ -29,18 +30,21 @@ type Tx struct {
 }
 
 // View runs fn in a read-only bbolt transaction.
-func (s *Store) View(fn func(*Tx) error) error {
+// A bbolt transaction is local and short: the context is not consulted,
+// so that a request whose client went away still commits what it began,
+// as before the port.
+func (s *Store) View(_ context.Context, fn func(*Tx) error) error {
 	return s.db.View(func(t *boltstore.Tx) error { return fn(&Tx{t}) })
 }
 
 // Update runs fn in a read-write bbolt transaction, committed when fn
 // returns nil.
-func (s *Store) Update(fn func(*Tx) error) error {
+func (s *Store) Update(_ context.Context, fn func(*Tx) error) error {
 	return s.db.Update(func(t *boltstore.Tx) error { return fn(&Tx{t}) })
 }
 
 // CatchUp folds what the log holds and the projections lack.
-func (s *Store) CatchUp() error { return s.db.CatchUp() }
+func (s *Store) CatchUp(context.Context) error { return s.db.CatchUp() }
 
 // Clock is the store's hybrid logical clock.
 func (s *Store) Clock() *hlc.Clock { return s.db.Clock() }
@@ -50,7 +54,7 @@ func (s *Store) Replica() string { return s.db.Replica() }
 
 // AcknowledgeOutbox acknowledges whatever the server recorded through
 // helpers that fill the outbox (Store.SeedReference, the demo).
-func (s *Store) AcknowledgeOutbox() error {
+func (s *Store) AcknowledgeOutbox(context.Context) error {
 	return s.db.Update(func(t *boltstore.Tx) error {
 		evs, err := t.Outbox(t.OutboxLen())
 		if err != nil {
@@ -67,7 +71,7 @@ func (s *Store) AcknowledgeOutbox() error {
 
 // Backup writes a hot copy of the store to dest (bbolt's Tx.WriteTo),
 // then opens the copy and runs prepare in a transaction of it.
-func (s *Store) Backup(dest string, prepare func(*Tx) error) error {
+func (s *Store) Backup(ctx context.Context, dest string, prepare func(*Tx) error) error {
 	if err := s.db.Backup(dest); err != nil {
 		return err
 	}
@@ -75,7 +79,7 @@ func (s *Store) Backup(dest string, prepare func(*Tx) error) error {
 	if err != nil {
 		return err
 	}
-	err = New(backup).Update(prepare)
+	err = New(backup).Update(ctx, prepare)
 	if cerr := backup.Close(); err == nil {
 		err = cerr
 	}
@@ -83,10 +87,10 @@ func (s *Store) Backup(dest string, prepare func(*Tx) error) error {
 }
 
 // Project folds up to limit events awaiting projection.
-func (s *Store) Project(limit int) (uint64, error) { return s.db.Project(limit) }
+func (s *Store) Project(_ context.Context, limit int) (uint64, error) { return s.db.Project(limit) }
 
 // Health reads the schema version and the log's last page.
-func (s *Store) Health() error { return s.db.Health() }
+func (s *Store) Health(context.Context) error { return s.db.Health() }
 
 // QuarantinedCount is how many logged events failed their check.
 func (s *Store) QuarantinedCount() int { return s.db.QuarantinedCount() }
@@ -95,7 +99,7 @@ func (s *Store) QuarantinedCount() int { return s.db.QuarantinedCount() }
 func (s *Store) OnQuarantine(fn func(boltstore.Quarantined)) { s.db.OnQuarantine(fn) }
 
 // Quarantined lists the quarantined events.
-func (s *Store) Quarantined() (out []boltstore.Quarantined, err error) {
+func (s *Store) Quarantined(context.Context) (out []boltstore.Quarantined, err error) {
 	err = s.db.View(func(t *boltstore.Tx) error { out = t.Quarantined(); return nil })
 	return out, err
 }
