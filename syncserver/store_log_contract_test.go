@@ -52,8 +52,12 @@ var logAdapters = []struct {
 func openBoltLog(t *testing.T) logStore {
 	s := openBoltAccess(t)
 	return logStore{
-		view:   func(ctx context.Context, fn func(logTx) error) error { return s.ViewLog(ctx, func(t syncserver.LogTx) error { return fn(t) }) },
-		update: func(ctx context.Context, fn func(logTx) error) error { return s.UpdateLog(ctx, func(t syncserver.LogTx) error { return fn(t) }) },
+		view: func(ctx context.Context, fn func(logTx) error) error {
+			return s.ViewLog(ctx, func(t syncserver.LogTx) error { return fn(t) })
+		},
+		update: func(ctx context.Context, fn func(logTx) error) error {
+			return s.UpdateLog(ctx, func(t syncserver.LogTx) error { return fn(t) })
+		},
 	}
 }
 
@@ -70,8 +74,12 @@ func openPostgresLog(t *testing.T) logStore {
 	}
 	p := s.Plant("plant-1")
 	return logStore{
-		view:   func(ctx context.Context, fn func(logTx) error) error { return p.View(ctx, func(t *pgstore.Tx) error { return fn(t) }) },
-		update: func(ctx context.Context, fn func(logTx) error) error { return p.Update(ctx, func(t *pgstore.Tx) error { return fn(t) }) },
+		view: func(ctx context.Context, fn func(logTx) error) error {
+			return p.View(ctx, func(t *pgstore.Tx) error { return fn(t) })
+		},
+		update: func(ctx context.Context, fn func(logTx) error) error {
+			return p.Update(ctx, func(t *pgstore.Tx) error { return fn(t) })
+		},
 	}
 }
 
