@@ -66,17 +66,18 @@ const ProposalThreshold = 0.5
 // threshold; the same part with a paraphrase passes; without a part, the
 // description and the category must carry it alone.
 const (
-	wText        = 0.9  // × cosine of the description with the problem's
-	wTextBase    = 0.2  // subtracted when both have a description
-	wSamePart    = 0.4  //
-	wPartTypo    = 0.3  //
-	wOtherPart   = -0.4 //
-	wSameCat     = 0.15 //
-	wOtherCat    = -0.2 //
-	wSameFamily  = 0.1  //
-	wOtherFamily = -0.3 //
-	wCause       = 2.0  // × cosine of the cause with the problem's: the same root cause is the same problem
-	wCauseBase   = 0.8  // subtracted when both have a cause
+	wText            = 0.9  // × cosine of the description with the problem's
+	wTextBase        = 0.2  // subtracted when both have a description
+	wSamePart        = 0.4  //
+	wPartTypo        = 0.3  //
+	wOtherPart       = -0.4 //
+	wOtherPartSpread = -0.1 // against a problem seen on several parts
+	wSameCat         = 0.15 //
+	wOtherCat        = -0.2 //
+	wSameFamily      = 0.1  //
+	wOtherFamily     = -0.3 //
+	wCause           = 2.0  // × cosine of the cause with the problem's: the same root cause is the same problem
+	wCauseBase       = 0.8  // subtracted when both have a cause
 )
 
 // causeAlike is the cosine from which two causes are the same cause: the
@@ -89,6 +90,7 @@ type features struct {
 	text, cause float32 // cosines; -1 when not comparable
 	causePart   int8    // +1 both causes name the same part, -1 other parts, 0 unknown
 	part        int8    // partUnknown, partSame, partTypo, partOther
+	spread      bool    // the problem was seen on several parts
 	category    int8    // +1 same, -1 other
 	family      int8    // +1 same, -1 other, 0 unknown
 	partID      int32   // the part dict id met in the problem, -1
@@ -103,24 +105,7 @@ const (
 )
 
 func (f *features) score() float64 {
-	s := 0.0
-	sameCause := f.cause >= causeAlike
-	if f.text >= 0 {
-		s += wText*float64(f.text) - wTextBase
-	}
-	if sameCause {
-		s = max(s, 0) // the same cause told in other words
-	}
-	switch f.part {
-	case partSame:
-		s += wSamePart
-	case partTypo:
-		s += wPartTypo
-	case partOther:
-		if !sameCause { // the same cause on another part is the station's cause (a part's own names its part)
-			s += wOtherPart
-		}
-	}
+	s := f.textWeight() + f.partWeight()
 	if f.category > 0 {
 		s += wSameCat
 	} else if f.category < 0 {
@@ -135,6 +120,45 @@ func (f *features) score() float64 {
 		s += wCause*float64(f.cause) - wCauseBase
 	}
 	return math.Round(s*1000) / 1000
+}
+
+// sameCause: both causes known and alike.
+func (f *features) sameCause() bool { return f.cause >= causeAlike }
+
+// textWeight is the weight of the description, 0 when not comparable. The
+// same cause told in other words is not held against.
+func (f *features) textWeight() float64 {
+	if f.text < 0 {
+		return 0
+	}
+	w := wText*float64(f.text) - wTextBase
+	if f.sameCause() {
+		w = max(w, 0)
+	}
+	return w
+}
+
+// partWeight is the weight of the part. Another part counts against
+// a problem seen on one part only; a problem already seen on several
+// parts is a failure of the station (its machine, its bath), and another
+// part says less against it; nor does it against the same cause (a
+// part's own cause names its part: features.causePart).
+func (f *features) partWeight() float64 {
+	switch f.part {
+	case partSame:
+		return wSamePart
+	case partTypo:
+		return wPartTypo
+	case partOther:
+		switch {
+		case f.sameCause():
+			return 0
+		case f.spread:
+			return wOtherPartSpread
+		}
+		return wOtherPart
+	}
+	return 0
 }
 
 // familyNames are the 6M families, numbered for counting.
@@ -361,6 +385,7 @@ func (ps *Problems) compareCheap(q *query, st *problemState, via int32) features
 			near = []int32{q.part} // the same part outranks a typo
 		}
 	}
+	f.spread = len(st.parts) > 1
 	if q.partKey != "" && len(st.parts) > 0 {
 		f.part = partOther
 		for _, p := range near { // the part itself first, if known
@@ -415,7 +440,7 @@ func dominantFamily(counts *[len(familyNames)]int32) int8 {
 func (ps *Problems) reasons(f features, q *query, st *problemState) []Reason {
 	var out []Reason
 	if f.text >= 0 {
-		w := round3(wText*float64(f.text) - wTextBase)
+		w := round3(f.textWeight())
 		code := ReasonSimilarText
 		if w < 0 {
 			code = ReasonDifferentText
@@ -432,7 +457,9 @@ func (ps *Problems) reasons(f features, q *query, st *problemState) []Reason {
 	case partTypo:
 		out = append(out, Reason{Code: ReasonPartTypo, Weight: wPartTypo, Detail: part})
 	case partOther:
-		out = append(out, Reason{Code: ReasonOtherPart, Weight: wOtherPart})
+		if w := f.partWeight(); w != 0 {
+			out = append(out, Reason{Code: ReasonOtherPart, Weight: w})
+		}
 	}
 	if f.category > 0 {
 		out = append(out, Reason{Code: ReasonSameCategory, Weight: wSameCat})
