@@ -167,6 +167,7 @@ func buildTextModel(cs []*domain.Complaint) (*textModel, []vec, []vec) {
 		m.idf[i] = math.Log((1+float64(m.n))/(1+float64(df))) + 1
 	}
 	spec := m.specificity(cs, texts)
+	m.designations(cs, spec)
 	for i := range m.idf {
 		m.idf[i] *= spec[i]
 	}
@@ -351,6 +352,27 @@ func (m *textModel) specificity(cs []*domain.Complaint, texts []complaintTexts) 
 	}
 	return spec
 }
+
+// designations lowers the weight of the words people write in the part
+// field after the reference ("BRK-2041 Support moteur"): the part's
+// designation, which the description repeats to say on which part, not
+// what went wrong. The part is compared on its own.
+func (m *textModel) designations(cs []*domain.Complaint, spec []float64) {
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if c.PartRef == "" || seen[c.PartRef] {
+			continue
+		}
+		seen[c.PartRef] = true
+		tokenize(c.PartRef, func(t token) {
+			if id, ok := m.ids[concept(t.term)]; ok {
+				spec[id] = min(spec[id], designationWeight)
+			}
+		})
+	}
+}
+
+const designationWeight = 0.1
 
 const specificityFloor = 0.1
 
