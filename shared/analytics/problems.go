@@ -49,6 +49,8 @@ type Problems struct {
 	variant map[variantKey][]int32  // part dict ids one deletion away (see partVariants)
 	near    map[supplierKey][]int32 // the parts within one typo of a part, itself first
 
+	synonyms map[uint32]vec // term → the terms the problems associate with it (synonyms.go)
+
 	firstPrevention []int64 // by problem: earliest preventive action done or plan approved on any of its complaints
 }
 

@@ -44,6 +44,7 @@ func (ds *Dataset) findProblems() *Problems {
 	ps.runPartitions()
 	ps.collect()
 	ps.applyMerges()
+	ps.learnSynonyms()
 	ps.firstPrevention = make([]int64, len(ps.list))
 	for i, st := range ps.list {
 		first := int64(1<<63 - 1)

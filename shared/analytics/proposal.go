@@ -576,7 +576,7 @@ func (ps *Problems) queryFor(c *domain.Complaint) query {
 	if q.partKey != "" {
 		q.partNear = ps.partNeighbours(q.supplier, q.partKey)
 	}
-	q.desc = ps.model.vector(countTerms(c.Description))
+	q.desc = ps.widen(ps.model.vector(countTerms(c.Description)))
 	q.cause = ps.model.vector(countTerms(causeTexts(c)...))
 	q.causePart = ps.causePart(q.supplier, c)
 	q.not = ps.notProblems(c.NotProblems)
