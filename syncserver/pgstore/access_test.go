@@ -33,7 +33,9 @@ func putEverything(t *testing.T, p *Plant) string {
 			func() error { return tx.PutAccount(&credential.Account{Login: "ana", Hash: p.ID()}) },
 			func() error { return tx.PutDevice(&credential.Device{ID: "d1", Name: p.ID()}) },
 			func() error { return tx.PutEnrolment("code", &credential.Enrolment{Note: p.ID(), Expires: testNow}) },
-			func() error { return tx.PutRefreshFamily(&credential.RefreshFamily{ID: "f1", Login: "ana", Why: p.ID()}) },
+			func() error {
+				return tx.PutRefreshFamily(&credential.RefreshFamily{ID: "f1", Login: "ana", Why: p.ID()})
+			},
 			func() error { return tx.PutRefreshToken("tok", &credential.RefreshToken{Family: "f1", Next: p.ID()}) },
 			func() error { return tx.PutSetting("demo", []byte(p.ID())) },
 			func() error { return tx.PutBlob(sha256Of(photo), photo) },
@@ -368,31 +370,47 @@ func complaintEvent(t *testing.T, typ domain.EventType, id string, seq uint64, p
 }
 
 // Evidence is referenced once a complaint event of the plant's log
-// attaches it, not when a note merely quotes its digits, nor when another
-// plant's complaint attaches it.
+// attaches it, not when a message merely quotes its digits, nor when
+// another plant's complaint attaches it; in a read-only transaction as in
+// a write one (which brings the index of references up to the log's end
+// first), and for an attachment logged after the index was brought up.
 func TestBlobReferencedByALoggedAttachment(t *testing.T) {
 	s := newStore(t)
 	p, other := newPlant(t, s, "p1"), newPlant(t, s, "p2")
-	attached, quoted := sha256Of([]byte("attached")), sha256Of([]byte("quoted"))
+	attached, quoted, later := sha256Of([]byte("attached")), sha256Of([]byte("quoted")), sha256Of([]byte("later"))
 	complaint := uuid.NewString()
+	attach := func(sha string, seq uint64) domain.Event {
+		return complaintEvent(t, domain.ComplaintAttachmentAdded, complaint, seq, &domain.AttachmentPayload{
+			Attachment: domain.Attachment{SHA256: sha, Name: "burr.jpg", Size: 8, MediaType: "image/jpeg"}})
+	}
 	mustAppend(t, p, []domain.Event{
-		complaintEvent(t, domain.ComplaintAttachmentAdded, complaint, 1, &domain.AttachmentPayload{
-			Attachment: domain.Attachment{SHA256: attached, Name: "burr.jpg", Size: 8, MediaType: "image/jpeg"}}),
+		attach(attached, 1),
 		complaintEvent(t, domain.ComplaintMessagePosted, complaint, 2, &domain.MessagePayload{Text: "see " + quoted}),
 	})
 	check := func(p *Plant, sha string, want bool) {
 		t.Helper()
-		err := p.View(context.Background(), func(tx *Tx) error {
-			if got := tx.BlobReferenced(sha); got != want {
-				t.Errorf("plant %s: BlobReferenced(%s...) = %v; want %v", p.ID(), sha[:8], got, want)
+		for _, run := range []func(context.Context, func(*Tx) error) error{p.View, p.Update} {
+			err := run(context.Background(), func(tx *Tx) error {
+				if got := tx.BlobReferenced(sha); got != want {
+					t.Errorf("plant %s, read-only %v: BlobReferenced(%s...) = %v; want %v", p.ID(), tx.readOnly, sha[:8], got, want)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
 	}
 	check(p, attached, true)
 	check(p, quoted, false)
 	check(other, attached, false)
+	check(p, later, false)
+
+	var indexed int
+	if err := s.pool.QueryRow(context.Background(), "SELECT count(*) FROM evidence_references WHERE plant = 'p1'").Scan(&indexed); err != nil || indexed != 1 {
+		t.Errorf("evidence_references of p1: %d rows, %v; want the one attachment", indexed, err)
+	}
+	mustAppend(t, p, []domain.Event{attach(later, 3)})
+	check(p, later, true)
+	check(other, later, false)
 }

@@ -77,56 +77,124 @@ func (t *Tx) DeleteBlob(sha string) error {
 }
 
 // BlobReferenced reports whether a complaint event of the plant's log
-// names sha among its attachments. Attachments are only ever added
-// (complaint.filed, complaint.attachment_added), and a refused event is
-// not in the log, so this is what the bbolt adapter's folded index
-// answers, without waiting for the projections. The events' payloads are
-// JSON inside their bytes: the server finds the few events whose bytes
-// hold the hex digits, and each is decoded to make sure they are an
-// attachment's (not a note quoting them).
+// attaches sha. Attachments are only ever added (complaint.filed,
+// complaint.attachment_added) and a refused event is not in the log, so
+// this is what the bbolt adapter's folded index answers, without waiting
+// for the projections.
+//
+// The answer comes from evidence_references, an index of the complaints'
+// attachments that a write transaction first brings up to the log's end
+// (indexReferences), and, in a read-only one, from the events logged
+// since the index's end as well. Nothing on the push's path writes it.
 func (t *Tx) BlobReferenced(sha string) bool {
 	if t.err != nil || checkSHA(sha) != nil {
 		return false
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT body FROM events WHERE plant = $1 AND entity_type = $2
-		AND position($3::bytea IN body) > 0`, t.plant.id, string(domain.EntityComplaint), []byte(sha))
+	indexed, err := t.referencesIndexed()
+	if err == nil && !t.readOnly {
+		indexed, err = t.indexReferences(indexed)
+	}
 	if t.fail(err) != nil {
 		return false
 	}
-	found := false
+	var found bool
+	err = t.tx.QueryRow(t.ctx, "SELECT EXISTS (SELECT 1 FROM evidence_references WHERE plant = $1 AND sha = $2)",
+		t.plant.id, sha).Scan(&found)
+	if t.fail(err) != nil || found {
+		return found
+	}
+	err = t.eachAttachment(indexed, []byte(sha), func(_, attached string) {
+		found = found || attached == sha
+	})
+	return t.fail(err) == nil && found
+}
+
+// referencesIndexed is the last position of the log that
+// evidence_references covers.
+func (t *Tx) referencesIndexed() (uint64, error) {
+	var pos int64
+	err := t.tx.QueryRow(t.ctx, "SELECT pos FROM evidence_indexed WHERE plant = $1", t.plant.id).Scan(&pos)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return uint64(pos), err
+}
+
+// indexReferences adds to evidence_references the attachments of the
+// complaint events logged after position from, and returns the position
+// the index now reaches. It runs under the plant's lock (Update), so no
+// other transaction moves the index at the same time.
+func (t *Tx) indexReferences(from uint64) (uint64, error) {
+	var refs [][2]string
+	err := t.eachAttachment(from, []byte(`"sha256"`), func(complaint, sha string) {
+		refs = append(refs, [2]string{sha, complaint})
+	})
+	if err != nil {
+		return from, err
+	}
+	var end int64
+	if err := t.tx.QueryRow(t.ctx, "SELECT coalesce(max(pos), $2) FROM events WHERE plant = $1 AND pos > $2",
+		t.plant.id, int64(from)).Scan(&end); err != nil {
+		return from, err
+	}
+	if uint64(end) == from {
+		return from, nil
+	}
+	var b pgx.Batch
+	for _, r := range refs {
+		b.Queue("INSERT INTO evidence_references (plant, sha, complaint) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+			t.plant.id, r[0], r[1])
+	}
+	b.Queue(`INSERT INTO evidence_indexed (plant, pos) VALUES ($1, $2)
+		ON CONFLICT (plant) DO UPDATE SET pos = excluded.pos`, t.plant.id, end)
+	return uint64(end), t.tx.SendBatch(t.ctx, &b).Close()
+}
+
+// eachAttachment calls fn with each attachment of the complaint events
+// logged after position after whose bytes hold needle. The payloads are
+// JSON inside the events' bytes: the server picks the events out, and
+// each is decoded here, so that a message quoting digits is no
+// attachment.
+func (t *Tx) eachAttachment(after uint64, needle []byte, fn func(complaint, sha string)) error {
+	rows, err := t.tx.Query(t.ctx, `SELECT pos, body FROM events WHERE plant = $1 AND pos > $2
+		AND entity_type = $3 AND position($4::bytea IN body) > 0 ORDER BY pos`,
+		t.plant.id, int64(after), string(domain.EntityComplaint), needle)
+	if err != nil {
+		return err
+	}
+	var pos int64
 	var body []byte
-	_, err = pgx.ForEachRow(rows, []any{&body}, func() error {
-		if !found {
-			found = attaches(body, sha)
+	_, err = pgx.ForEachRow(rows, []any{&pos, &body}, func() error {
+		e, err := domain.DecodeEvent(body)
+		if err != nil {
+			return nil // quarantined by the log's checks, not evidence's business
+		}
+		for _, sha := range attachments(e.Payload) {
+			fn(e.EntityID, sha)
 		}
 		return nil
 	})
-	t.fail(err)
-	return found && err == nil
+	return err
 }
 
-// attaches reports whether the encoded event body attaches sha.
-func attaches(body []byte, sha string) bool {
-	e, err := domain.DecodeEvent(body)
-	if err != nil {
-		return false
-	}
+// attachments lists the SHA-256 of the files a complaint event's payload
+// attaches: a filing's, or the one attachment_added brings.
+func attachments(payload []byte) []string {
 	var p struct {
 		Attachments []domain.Attachment `json:"attachments"`
 		Attachment  *domain.Attachment  `json:"attachment"`
 	}
-	if json.Unmarshal(e.Payload, &p) != nil {
-		return false
+	if json.Unmarshal(payload, &p) != nil {
+		return nil
 	}
-	if p.Attachment != nil && p.Attachment.SHA256 == sha {
-		return true
+	var out []string
+	if p.Attachment != nil {
+		out = append(out, p.Attachment.SHA256)
 	}
 	for _, a := range p.Attachments {
-		if a.SHA256 == sha {
-			return true
-		}
+		out = append(out, a.SHA256)
 	}
-	return false
+	return out
 }
 
 // PutUpload records that uploader sent size bytes of sha at at.

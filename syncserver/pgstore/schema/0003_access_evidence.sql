@@ -78,3 +78,19 @@ CREATE TABLE evidence_uploads (
     uploaded_at bigint      NOT NULL, -- Unix nanoseconds, as the bbolt adapter keeps it
     PRIMARY KEY (plant, uploader, sha)
 );
+
+-- Which complaints attach each evidence file, read by BlobReferenced
+-- (evidence.go), and how far into the plant's log that index reaches: a
+-- write transaction that asks brings it up to the log's end, reading only
+-- the complaint events logged since, so no push pays for it.
+CREATE TABLE evidence_references (
+    plant     text COLLATE "C" NOT NULL,
+    sha       text COLLATE "C" NOT NULL,
+    complaint text COLLATE "C" NOT NULL,
+    PRIMARY KEY (plant, sha, complaint)
+);
+
+CREATE TABLE evidence_indexed (
+    plant text   COLLATE "C" PRIMARY KEY,
+    pos   bigint NOT NULL CHECK (pos >= 0)
+);
