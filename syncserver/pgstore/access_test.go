@@ -414,3 +414,53 @@ func TestBlobReferencedByALoggedAttachment(t *testing.T) {
 	check(p, later, true)
 	check(other, later, false)
 }
+
+// The same file uploaded to two instances at once, by several uploaders:
+// one copy of the bytes, every upload recorded, no error; each instance
+// reads what the other stored.
+func TestEvidenceUploadedToTwoInstancesAtOnce(t *testing.T) {
+	stores := newStores(t, 2)
+	newPlant(t, stores[0], "p1")
+	plants := []*Plant{stores[0].Plant("p1"), stores[1].Plant("p1")}
+	photo := []byte("photo of the burr")
+	sha := sha256Of(photo)
+	const uploads = 8
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range uploads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			err := plants[i%2].Update(context.Background(), func(tx *Tx) error {
+				if err := tx.PutUpload("device:"+string(rune('a'+i)), sha, int64(len(photo)), testNow); err != nil {
+					return err
+				}
+				return tx.PutBlob(sha, photo)
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	var copies int
+	if err := stores[0].pool.QueryRow(context.Background(), "SELECT count(*) FROM evidence WHERE plant = 'p1'").Scan(&copies); err != nil || copies != 1 {
+		t.Errorf("%d copies of the file, %v; want 1", copies, err)
+	}
+	for _, p := range plants {
+		err := p.View(context.Background(), func(tx *Tx) error {
+			got, err := tx.Blob(sha)
+			n := 0
+			_ = tx.EachUpload("", func(string, string, int64, time.Time) error { n++; return nil })
+			if err != nil || !bytes.Equal(got, photo) || n != uploads {
+				t.Errorf("instance reads %q, %v, %d uploads; want the photo and %d", got, err, n, uploads)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
