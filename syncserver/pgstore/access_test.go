@@ -464,3 +464,59 @@ func TestEvidenceUploadedToTwoInstancesAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// A device revoked on one instance while the other records, again and
+// again, when it was last seen (a read, then a write of the whole record,
+// as lastseen.go does): the revocation is never lost under a write that
+// read the device before it.
+func TestRevocationNotLostUnderAnotherInstancesWrite(t *testing.T) {
+	stores := newStores(t, 2)
+	newPlant(t, stores[0], "p1")
+	plants := []*Plant{stores[0].Plant("p1"), stores[1].Plant("p1")}
+	if err := plants[0].Update(context.Background(), func(tx *Tx) error {
+		return tx.PutDevice(&credential.Device{ID: "d1", Replica: "r1", Enrolled: testNow})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	readModifyWrite := func(p *Plant, change func(*credential.Device)) {
+		err := p.Update(context.Background(), func(tx *Tx) error {
+			d, err := tx.Device("d1")
+			if err != nil || d == nil {
+				return errors.Join(err, errors.New("no device d1"))
+			}
+			change(d)
+			return tx.PutDevice(d)
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	const seen = 12
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range seen {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			readModifyWrite(plants[1], func(d *credential.Device) { d.LastSeen = testNow.Add(time.Duration(i) * time.Minute) })
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		<-start
+		readModifyWrite(plants[0], func(d *credential.Device) { d.Revoked, d.RevokedAt, d.Why = true, testNow, "stolen" })
+	}()
+	close(start)
+	wg.Wait()
+	err := plants[1].View(context.Background(), func(tx *Tx) error {
+		if d, _ := tx.Device("d1"); d == nil || !d.Revoked || d.Why != "stolen" {
+			t.Errorf("device after a revocation among %d last-seen writes on the other instance: %+v; want revoked", seen, d)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
