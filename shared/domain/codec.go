@@ -184,7 +184,7 @@ func (e *Event) ValidateEnvelope() error {
 	if k := e.Sig.Kid; k != "" && (!utf8.ValidString(k) || strings.ContainsRune(k, 0) || len(k) > maxTextField) {
 		return malformed("sig", "kid must be valid UTF-8 of at most 128 bytes, without NUL")
 	}
-	if len(e.Payload) == 0 || e.Payload[0] != '{' || !json.Valid(e.Payload) {
+	if len(e.Payload) == 0 || e.Payload[0] != '{' || !validJSON(e.Payload) {
 		return malformed("payload", "must be a JSON object")
 	}
 	return nil

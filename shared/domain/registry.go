@@ -83,6 +83,10 @@ type eventSpec struct {
 	roles  []Role // who may emit it: the permission table
 	verb   string // for error messages: "a user with role X may not <verb>"
 	decode func(json.RawMessage) (Payload, error)
+	// decodeFast and decodeStd are decode's two halves (payloadjson.go),
+	// kept apart so that a test can hold one to the other.
+	decodeFast func([]byte) (Payload, bool)
+	decodeStd  func([]byte) (Payload, error)
 }
 
 // Shorthands for the permission column.
@@ -170,13 +174,8 @@ func spec[P any, PP interface {
 	Payload
 }](entity EntityType, roles []Role, verb string) eventSpec {
 	return eventSpec{entity: entity, schema: 1, roles: roles, verb: verb,
-		decode: func(raw json.RawMessage) (Payload, error) {
-			var p P
-			if err := json.Unmarshal(raw, &p); err != nil {
-				return nil, JSONError(EMalformed, "payload", err)
-			}
-			return PP(&p), nil
-		}}
+		decode:     func(raw json.RawMessage) (Payload, error) { return decodePayloadJSON[P, PP](raw) },
+		decodeFast: decodePayloadFast[P, PP], decodeStd: decodePayloadStd[P, PP]}
 }
 
 // EventTypes returns every registered event type, sorted.
