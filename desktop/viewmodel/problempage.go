@@ -195,10 +195,27 @@ func (m *Model) Recurrences(q model.DashboardQuery) ([]model.RecurrenceRow, erro
 		out = append(out, model.RecurrenceRow{ComplaintID: c.ID, Number: c.Number, FiledAt: c.FiledAt, Problem: ref,
 			PreviousID: r.Of, PreviousNumber: s.numbers[r.Of], AfterPrevention: r.AfterPrevention})
 	}
-	slices.SortStableFunc(out, func(a, b model.RecurrenceRow) int {
-		return cmp.Or(b.FiledAt.Compare(a.FiledAt), cmp.Compare(a.Number, b.Number))
+	return latestFirst(out), nil
+}
+
+// latestFirst orders the rows by filing, latest first, then by number,
+// rows alike keeping their order. It sorts their indices, the order as a
+// last key: moving the rows themselves made the sort most of the list's
+// cost over 100k complaints.
+func latestFirst(rows []model.RecurrenceRow) []model.RecurrenceRow {
+	order := make([]int32, len(rows))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &rows[i], &rows[j]
+		return cmp.Or(b.FiledAt.Compare(a.FiledAt), cmp.Compare(a.Number, b.Number), cmp.Compare(i, j))
 	})
-	return out, nil
+	out := make([]model.RecurrenceRow, len(rows))
+	for k, i := range order {
+		out[k] = rows[i]
+	}
+	return out
 }
 
 // recurringProblems lists the problems with recurrences among the
