@@ -101,6 +101,12 @@ func (m *Model) snapshot() (*snapshot, error) {
 	for _, c := range in.Complaints {
 		s.numbers[c.ID] = c.Number
 	}
+	if a.built {
+		// Most changes are handling (an acknowledgement, an action, a
+		// message): the problems found on the last build still hold and
+		// are not found again (analytics.AdoptProblems).
+		s.ds.AdoptProblems(a.snap.ds)
+	}
 	a.snap, a.version, a.built = s, n, true
 	a.latest.Store(s)
 	return s, nil

@@ -168,6 +168,22 @@ func BenchmarkProblems(b *testing.B) {
 		}
 		reportCPU(b, cpu)
 	})
+	b.Run("adopt-after-handling", func(b *testing.B) {
+		// what the app pays for its problems after an event that only
+		// handles a complaint: a new dataset adopts the last one's
+		// problems (AdoptProblems) instead of finding them again
+		prev := analytics.NewDataset(p.in)
+		_ = prev.Problems()
+		cpu := cpuTime()
+		for b.Loop() {
+			next := analytics.NewDataset(p.in)
+			if !next.AdoptProblems(prev) {
+				b.Fatal("not adopted")
+			}
+			_ = next.Problems()
+		}
+		reportCPU(b, cpu)
+	})
 	b.Run("propose-one", func(b *testing.B) {
 		ps := ds.Problems()
 		c := p.in.Complaints[len(p.in.Complaints)/2]

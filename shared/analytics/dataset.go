@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"boucle/shared/domain"
@@ -70,8 +71,9 @@ type Dataset struct {
 	mu          sync.Mutex
 	recurrences map[time.Duration]*Recurrences
 
-	problemsOnce sync.Once
-	problems     *Problems
+	problemsOnce  sync.Once
+	problems      *Problems
+	problemsFound atomic.Bool // problems is set (AdoptProblems reads it from another dataset)
 
 	themes themeTexts // the descriptions as the themes read them, numbered once
 }

@@ -2,6 +2,7 @@ package analytics_test
 
 import (
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -114,4 +115,93 @@ func TestClustersAreTheReferenceOnTheLabelledPlant(t *testing.T) {
 		ix.AddAll(in.Complaints)
 		sameClusters(t, ix, now)
 	})
+}
+
+// sameProblems compares everything the problems decide on two datasets
+// of the same states.
+func sameProblems(t *testing.T, got, want *analytics.Dataset, in analytics.Input, now time.Time) {
+	t.Helper()
+	gp, wp := got.Problems(), want.Problems()
+	for _, c := range in.Complaints {
+		g, gpr := gp.ProblemOf(c.ID)
+		w, wpr := wp.ProblemOf(c.ID)
+		if g != w || !reflect.DeepEqual(gpr, wpr) {
+			t.Fatalf("at %s, complaint %s: problem %s %v, from scratch %s %v", now.Format(time.DateOnly), c.ID, g, gpr, w, wpr)
+		}
+	}
+	s := analytics.Settings{}
+	for what, pair := range map[string][2]any{
+		"problems":      {gp.All(), wp.All()},
+		"recurrences":   {got.Recurrences(s).All(), want.Recurrences(s).All()},
+		"indicators":    {got.Indicators(analytics.Filter{}, s, now), want.Indicators(analytics.Filter{}, s, now)},
+		"effectiveness": {got.Effectiveness(analytics.Filter{}, s, now), want.Effectiveness(analytics.Filter{}, s, now)},
+	} {
+		if !reflect.DeepEqual(pair[0], pair[1]) {
+			t.Fatalf("at %s: the %s differ from those found from scratch", now.Format(time.DateOnly), what)
+		}
+	}
+}
+
+// The labelled plant replayed in arrival order every 6 hours: each
+// dataset adopts the previous one's problems when it may, and everything
+// they decide is what finding them afresh gives.
+func TestAdoptedProblemsAreFoundFromScratchOnTheLabelledPlant(t *testing.T) {
+	p := labelled.Generate(1)
+	var prev *analytics.Dataset
+	adopted, steps := 0, 0
+	p.Replay(6*time.Hour, func(now time.Time, states []*domain.State) []labelled.Command {
+		in := analytics.FromStates(states)
+		ds := analytics.NewDataset(in)
+		if ds.AdoptProblems(prev) {
+			adopted++
+		}
+		sameProblems(t, ds, analytics.NewDataset(in), in, now)
+		prev, steps = ds, steps+1
+		return nil
+	})
+	t.Logf("%d steps, problems adopted at %d", steps, adopted)
+	if adopted < steps/10 {
+		t.Fatalf("problems adopted at %d steps of %d", adopted, steps)
+	}
+}
+
+// On the 100k plant, a dataset whose complaints were only handled
+// (assigned, actions linked, rated, moved on) and whose preventive actions
+// were done adopts the problems and answers as finding them afresh.
+func TestAdoptedProblemsAreFoundFromScratchOnTheBenchPlant(t *testing.T) {
+	p := benchFixture(t)
+	prev := analytics.NewDataset(p.in)
+	_ = prev.Problems()
+	in := p.in
+	in.Complaints = slices.Clone(p.in.Complaints)
+	for i := 0; i < len(in.Complaints); i += 7 {
+		c := &in.Complaints[i]
+		c.Assignee, c.Rating = "eng99", 1+i%5
+		c.Actions = append(slices.Clone(c.Actions), domain.ActionLink{ID: "extra", Kind: domain.ActionPreventive})
+		if c.Status == domain.StatusAcknowledged {
+			c.Status = domain.StatusInvestigating
+		}
+	}
+	// preventive actions done, recorded late: prevention came earlier to
+	// their problems
+	in.Actions = slices.Clone(p.in.Actions)
+	late := 0
+	for i := range in.Actions {
+		if a := &in.Actions[i]; a.Kind == domain.ActionPreventive && a.Status == domain.ActionStatusOpen {
+			a.Status, a.DoneAt = domain.ActionStatusDone, a.AssignedAt.Add(time.Hour)
+			late++
+		}
+	}
+	if late == 0 {
+		t.Fatal("no preventive action to record late")
+	}
+	ds := analytics.NewDataset(in)
+	if !ds.AdoptProblems(prev) {
+		t.Fatal("handling only: the problems were not adopted")
+	}
+	sameProblems(t, ds, analytics.NewDataset(in), in, p.now)
+	in.Complaints[100].Description += " fissure"
+	if analytics.NewDataset(in).AdoptProblems(prev) {
+		t.Fatal("a description changed: the problems were adopted")
+	}
 }

@@ -77,7 +77,10 @@ type problemState struct {
 
 // Problems returns the problems of the dataset, computed once.
 func (ds *Dataset) Problems() *Problems {
-	ds.problemsOnce.Do(func() { ds.problems = ds.findProblems() })
+	ds.problemsOnce.Do(func() {
+		ds.problems = ds.findProblems()
+		ds.problemsFound.Store(true)
+	})
 	return ds.problems
 }
 

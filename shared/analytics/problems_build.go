@@ -45,15 +45,21 @@ func (ds *Dataset) findProblems() *Problems {
 	ps.collect()
 	ps.applyMerges()
 	ps.learnSynonyms()
+	ps.measurePrevention()
+	return ps
+}
+
+// measurePrevention finds, per problem, the earliest preventive action
+// done or plan approved on any of its complaints.
+func (ps *Problems) measurePrevention() {
 	ps.firstPrevention = make([]int64, len(ps.list))
 	for i, st := range ps.list {
 		first := int64(1<<63 - 1)
 		for _, m := range st.members {
-			first = min(first, ds.firstPrevention[m])
+			first = min(first, ps.ds.firstPrevention[m])
 		}
 		ps.firstPrevention[i] = first
 	}
-	return ps
 }
 
 // indexPartVariants lets a part find the parts one typo away among those
