@@ -169,6 +169,11 @@ func (rc *reportCache) build() (*snapshot, error) {
 		return nil, err
 	}
 	sn.ds = analytics.NewDataset(sn.in)
+	if prev != nil {
+		// After events that only handle complaints, the problems found
+		// for the previous snapshot hold (analytics.AdoptProblems).
+		sn.ds.AdoptProblems(prev.ds)
+	}
 	if patched && prev.indexed.Load() {
 		for _, c := range changed {
 			prev.ix.Add(c) // the index is safe for concurrent use: requests on prev see a few newer complaints, which they skip
