@@ -68,6 +68,9 @@ type command struct {
 	help  string
 	flags func(*flag.FlagSet, *config)
 	run   func(*Main, context.Context) error
+	// refuse, when set, turns down settings the command cannot work with,
+	// before the store is resolved (backup on PostgreSQL: backup.go).
+	refuse func(*config) error
 }
 
 // commands is the table of subcommands.
@@ -97,7 +100,7 @@ var commands = []*command{
 	{name: "keys retire", args: "KID", nargs: 1, help: "remove an older key: its tokens and author keys stop working", run: (*Main).runKeysRetire},
 	{name: "check", help: "verify the store offline (server stopped): bbolt's consistency, every event's checksum, every state against its refold", run: (*Main).runCheck},
 	{name: "quarantine list", help: "list the events whose stored bytes failed their check (pulls skip them)", run: (*Main).runQuarantineList},
-	{name: "backup", args: "DEST", nargs: 1, help: "write a hot copy of the store to DEST (a new file)", run: (*Main).runBackup},
+	{name: "backup", args: "DEST", nargs: 1, help: "write a hot copy of the store to DEST (a new file); on PostgreSQL, use the database's backups", run: (*Main).runBackup, refuse: backupOfDatabase},
 	{name: "demo", help: "seed a demo plant into an empty store", run: (*Main).runDemo},
 }
 
@@ -134,6 +137,11 @@ func (m *Main) ParseFlags(args []string) error {
 	}
 	m.args = pos
 	fs.Visit(func(f *flag.Flag) { m.cfg.dataFlag = m.cfg.dataFlag || f.Name == "data" })
+	if cmd.refuse != nil {
+		if err := cmd.refuse(&m.cfg); err != nil {
+			return err
+		}
+	}
 	return m.cfg.check()
 }
 
