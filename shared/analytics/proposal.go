@@ -76,8 +76,8 @@ const (
 	wOtherCat        = -0.2 //
 	wSameFamily      = 0.1  //
 	wOtherFamily     = -0.3 //
-	wCause           = 2.0  // × cosine of the cause with the problem's: the same root cause is the same problem
-	wCauseBase       = 0.8  // subtracted when both have a cause
+	wCause           = 3.0  // × cosine of the cause with the problem's: the same root cause is the same problem
+	wCauseBase       = 0.9  // subtracted when both have a cause
 )
 
 // causeAlike is the cosine from which two causes are the same cause: the
