@@ -246,7 +246,8 @@ func truncate(s string, n int) string {
 }
 
 // Run does the server's background work until ctx ends: it measures the
-// effectiveness of prevention at once and every Config.EvaluateEvery, and
+// effectiveness of prevention at once and every Config.EvaluateEvery (on
+// the plant's leader only, instances.go), and
 // rebuilds the reports' dataset off the request path when the log has
 // changed and gone quiet (requests still rebuild it themselves when they
 // find it stale). The serve command runs it beside the HTTP server and
@@ -256,13 +257,13 @@ func (s *Server) Run(ctx context.Context) {
 	defer evaluate.Stop()
 	warm := time.NewTicker(reportWarmTick)
 	defer warm.Stop()
-	s.background("measuring effectiveness", func() error { _, err := s.EvaluateEffectiveness(s.now()); return err })
+	s.evaluateIfLeading(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-evaluate.C:
-			s.background("measuring effectiveness", func() error { _, err := s.EvaluateEffectiveness(s.now()); return err })
+			s.evaluateIfLeading(ctx)
 		case <-warm.C:
 			s.background("rebuilding the reports' dataset", func() error { return s.reports.warm(s.now()) })
 		}

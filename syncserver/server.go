@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"boucle/shared/analytics"
@@ -64,6 +65,10 @@ type Config struct {
 	// event may be stamped (DefaultMaxClockDrift); the server's clock
 	// never observes a timestamp further ahead (see clockcheck.go).
 	MaxClockDrift time.Duration
+	// Leadership elects the instance that records the effectiveness
+	// verdicts when several serve the plant (instances.go); nil: this
+	// process is the only one, as on bbolt.
+	Leadership Leadership
 }
 
 // Defaults.
@@ -122,6 +127,9 @@ func (c *Config) setDefaults() {
 	if c.Analytics.Location == nil {
 		c.Analytics.Location = time.UTC
 	}
+	if c.Leadership == nil {
+		c.Leadership = soleInstance{}
+	}
 	if c.EvaluateEvery <= 0 {
 		c.EvaluateEvery = DefaultEvaluateEvery
 	}
@@ -151,6 +159,9 @@ type Server struct {
 	projector *projector
 	// reports keeps the dataset the reports are computed from.
 	reports *reportCache
+	// led is whether this instance led at the last look (instances.go),
+	// to log the changes.
+	led atomic.Bool
 }
 
 // New prepares a server on a store opened with OpenStore: its bbolt

@@ -54,7 +54,7 @@ type Tx struct {
 // and nothing when it returns an error, a method failed (Err) or the
 // connection is lost. ENotFound when the plant does not exist.
 func (p *Plant) Update(ctx context.Context, fn func(*Tx) error) error {
-	return p.run(ctx, pgx.TxOptions{}, "SELECT log_len FROM plants WHERE id = $1 FOR UPDATE", fn)
+	return unavailable(p.run(ctx, pgx.TxOptions{}, "SELECT log_len FROM plants WHERE id = $1 FOR UPDATE", fn))
 }
 
 // View runs fn in a read-only transaction on one snapshot (repeatable
@@ -62,7 +62,7 @@ func (p *Plant) Update(ctx context.Context, fn func(*Tx) error) error {
 // It takes no lock: pushes go on meanwhile.
 func (p *Plant) View(ctx context.Context, fn func(*Tx) error) error {
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
-	return p.run(ctx, opts, "SELECT log_len FROM plants WHERE id = $1", fn)
+	return unavailable(p.run(ctx, opts, "SELECT log_len FROM plants WHERE id = $1", fn))
 }
 
 func (p *Plant) run(ctx context.Context, opts pgx.TxOptions, head string, fn func(*Tx) error) error {
