@@ -27,6 +27,8 @@ type Store struct {
 	// to the log, with the backend's pid and the index in the copy: the
 	// fault tests cut the connection there.
 	copyHook func(pid uint32, n int)
+	// quarantine tells of the events newly quarantined (integrity.go).
+	quarantine quarantineHook
 }
 
 // Open connects to the database at url (postgres://...) and migrates its

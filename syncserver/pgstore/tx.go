@@ -47,6 +47,14 @@ type Tx struct {
 	ids      map[uuid.UUID]struct{} // the ids in pending
 	marks    map[string]*replicaMark
 	filings  pendingFilings
+	// The projections (projections.go): the states loaded and folded,
+	// the projection's mark, whether this transaction holds its lock and
+	// moved it.
+	folds            map[domain.EntityKey]*folded
+	projected        uint64
+	projectedRead    bool
+	projectionLocked bool
+	projectedMoved   bool
 }
 
 // Update runs fn in a transaction holding the plant's lock: what fn
@@ -71,8 +79,7 @@ func (p *Plant) run(ctx context.Context, opts pgx.TxOptions, head string, fn fun
 		return err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	t := &Tx{ctx: ctx, tx: tx, plant: p, readOnly: opts.AccessMode == pgx.ReadOnly,
-		ids: map[uuid.UUID]struct{}{}, marks: map[string]*replicaMark{}}
+	t := p.newTx(ctx, tx, opts.AccessMode == pgx.ReadOnly)
 	if err := tx.QueryRow(ctx, head, p.id).Scan(&t.logLen); err != nil {
 		return p.missing(err)
 	}
@@ -88,6 +95,11 @@ func (p *Plant) run(ctx context.Context, opts pgx.TxOptions, head string, fn fun
 		}
 	}
 	return tx.Commit(ctx)
+}
+
+func (p *Plant) newTx(ctx context.Context, tx pgx.Tx, readOnly bool) *Tx {
+	return &Tx{ctx: ctx, tx: tx, plant: p, readOnly: readOnly,
+		ids: map[uuid.UUID]struct{}{}, marks: map[string]*replicaMark{}, folds: map[domain.EntityKey]*folded{}}
 }
 
 // Err is the first failure of a method that returns no error; nil while
@@ -110,10 +122,14 @@ func (t *Tx) writable(what string) error {
 	return t.err
 }
 
-// finish writes what the transaction buffered: the events, the filings,
+// finish writes what the transaction buffered: the events, the states
+// folded at once (Ingest), the filings,
 // the replicas' marks, the log's length.
 func (t *Tx) finish() error {
 	if err := t.flush(); err != nil {
+		return err
+	}
+	if err := t.writeFolds(); err != nil {
 		return err
 	}
 	// One round trip for the rest.
