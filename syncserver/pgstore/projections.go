@@ -15,7 +15,7 @@ import (
 // The projections: every entity's state folded from the plant's log, in
 // the bbolt store's binary encoding (boltstore.EncodeState), with the
 // rows and keys the views walk (complaint_rows, action_keys; schema
-// 0003). Events appended by a push are folded later, in log order, by
+// 0004). Events appended by a push are folded later, in log order, by
 // Project; reference data is folded at once by Ingest.
 //
 // Several server instances share the database, so the projection is
