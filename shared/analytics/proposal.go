@@ -194,8 +194,20 @@ func (ps *Problems) queryOf(p int32) query {
 		q.partNear = ps.partNeighbours(f.supplier, q.partKey)
 	}
 	q.causePart = ps.causePart(f.supplier, c)
+	ps.partFromCause(&q)
 	q.not = ps.notProblems(c.NotProblems)
 	return q
+}
+
+// partFromCause takes the part a complaint's cause names as its part when
+// the operator wrote none ("?", "voir photo"): the engineer who analysed
+// it says which part it was.
+func (ps *Problems) partFromCause(q *query) {
+	if q.partKey != "" || q.causePart < 0 {
+		return
+	}
+	q.part, q.partKey = q.causePart, ps.ds.parts.names[q.causePart]
+	q.partNear = ps.partNeighbours(q.supplier, q.partKey)
 }
 
 func (ps *Problems) notProblems(ids []string) []ProblemID {
@@ -579,6 +591,7 @@ func (ps *Problems) queryFor(c *domain.Complaint) query {
 	q.desc = ps.widen(ps.model.vector(countTerms(c.Description)))
 	q.cause = ps.model.vector(countTerms(causeTexts(c)...))
 	q.causePart = ps.causePart(q.supplier, c)
+	ps.partFromCause(&q)
 	q.not = ps.notProblems(c.NotProblems)
 	return q
 }
