@@ -101,3 +101,18 @@ func awkward(raw []byte) [][]byte {
 	add(append(raw[:len(raw)-1:len(raw)-1], ",}"...))
 	return out
 }
+
+// A decoded payload owns its text: goccy/go-json decodes from a buffer it
+// reuses for the next payload, and the fold keeps the strings in states.
+func TestDecodedPayloadOwnsItsText(t *testing.T) {
+	first, ok := domain.DecodePayloadFast(domain.ComplaintMessagePosted, []byte(`{"text":"Bavures sur le bord, tri \u00e0 100 %"}`))
+	if !ok {
+		t.Fatal("a plain message refused")
+	}
+	for range 100 {
+		domain.DecodePayloadFast(domain.ComplaintMessagePosted, []byte(`{"text":"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"}`))
+	}
+	if got := first.(*domain.MessagePayload).Text; got != "Bavures sur le bord, tri à 100 %" {
+		t.Fatalf("the first message now reads %q", got)
+	}
+}
