@@ -52,6 +52,11 @@ func newGapError(replica string, expected, got uint64) *gapError {
 		Message: fmt.Sprintf("replica %s: expected sequence %d, got %d", replica, expected, got)}}
 }
 
+// unavailableRetryAfter is the wait a 503 asks for when the store cannot
+// be reached: long enough for a database's failover to end, short enough
+// that workstations are back in sync soon after.
+const unavailableRetryAfter = 5 * time.Second
+
 // rateLimitError is a 429 with the wait before the next attempt.
 type rateLimitError struct{ retryAfter time.Duration }
 
@@ -109,6 +114,13 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	case errors.As(err, &busy):
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(busy.retryAfter.Seconds()))))
 		c.JSON(status, syncproto.ErrorBody{Code: code, Message: busy.Error()})
+		return
+	case code == domain.EUnavailable:
+		// The store cannot be reached (a database down or failing over):
+		// the workstation keeps its outbox and tries again then.
+		c.Header("Retry-After", strconv.Itoa(int(unavailableRetryAfter.Seconds())))
+		log.Warn("store unavailable", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		c.JSON(status, syncproto.ErrorBody{Code: code, Message: domain.AsError(err).Message})
 		return
 	case status == http.StatusInternalServerError:
 		log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)

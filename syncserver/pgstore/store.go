@@ -48,11 +48,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	if _, _, err := Migrate(ctx, pool); err != nil {
 		pool.Close()
-		var unreachable *pgconn.ConnectError
-		if errors.As(err, &unreachable) {
+		var connect *pgconn.ConnectError
+		if isUnreachable(err) && errors.As(err, &connect) {
 			c := cfg.ConnConfig
 			return nil, domain.Errorf(domain.EUnavailable, "cannot reach PostgreSQL at %s:%d (database %q, user %q): %v",
-				c.Host, c.Port, c.Database, c.User, unreachable.Unwrap())
+				c.Host, c.Port, c.Database, c.User, connect.Unwrap())
 		}
 		return nil, err
 	}

@@ -27,20 +27,21 @@ func unavailable(err error) error {
 // isUnreachable reports whether err says the database could not be
 // reached or went away.
 func isUnreachable(err error) bool {
+	var pgErr *pgconn.PgError
 	var connect *pgconn.ConnectError
 	var netErr net.Error
-	var pgErr *pgconn.PgError
 	switch {
+	case errors.As(err, &pgErr):
+		// The server answered. Class 08: connection exception;
+		// 57P01-57P03: it shuts down, crashed, or is starting up. Any
+		// other (a refused password, an unknown database) is no outage:
+		// waiting would not mend it.
+		return pgErr.Code[:2] == "08" || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
 	case errors.As(err, &connect), errors.As(err, &netErr), pgconn.Timeout(err):
 		return true
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
-		return true
-	case errors.As(err, &pgErr):
-		// Class 08: connection exception; 57P01-57P03: the server shuts
-		// down, crashed, or cannot accept connections yet.
-		return pgErr.Code[:2] == "08" || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
 	}
-	return false
+	// ErrConnClosed: the connection was lost under a previous statement.
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, pgconn.ErrConnClosed)
 }
 
 // errDatabaseUnreachable is what the client is told; the cause is logged.
