@@ -9,11 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"boucle/internal/pgtest"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/syncserver"
 	"boucle/syncserver/boltserver"
 	"boucle/syncserver/credential"
+	"boucle/syncserver/pgstore"
 
 	"github.com/google/uuid"
 )
@@ -29,6 +31,26 @@ var storeAdapters = []struct {
 	open func(t *testing.T) syncserver.Store
 }{
 	{"bbolt", openBoltAccess},
+	{"postgres", openPostgres},
+}
+
+// openPostgres opens a fresh plant on a database of its own, as the
+// server would (pgstore.Store.Server).
+func openPostgres(t *testing.T) syncserver.Store {
+	t.Helper()
+	s, err := pgstore.Open(ctx, pgtest.DB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if _, err := s.CreatePlant(ctx, "p1"); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := s.Server(ctx, "p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return syncserver.StoreOn(srv)
 }
 
 func openBoltAccess(t *testing.T) syncserver.Store {

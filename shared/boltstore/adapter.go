@@ -108,3 +108,7 @@ func DecodeCursor(cursor string) ([]byte, error) {
 
 // PageSize is the page size a query's limit gives.
 func PageSize(limit int) int { return pageSize(limit) }
+
+// CheckEntityClock refuses a new event stamped before the entity's last
+// change (rule RuleRecordAhead), as Record does.
+func CheckEntityClock(st *domain.State, e *domain.Event) error { return checkEntityClock(st, e) }

@@ -116,6 +116,19 @@ var ErrNoAuthorKey = domain.RuleError(domain.EForbidden, "sync.author_key",
 // prepare fills what the store knows better than the caller (the complaint
 // number) and checks references to other entities, naming the field.
 func (t *Tx) prepare(actor Actor, cmd *Command) error {
+	return PrepareCommand(t.state, actor, cmd, t.nextNumber)
+}
+
+// StateReader reads an entity's current state, nil when it has none.
+type StateReader func(k domain.EntityKey) (*domain.State, error)
+
+// PrepareCommand is what Record checks and fills of a command before it
+// becomes an event, on any store that reads states (the server's
+// PostgreSQL adapter records with it too): the complainant rule, the
+// references to other entities (naming the field), and a new complaint's
+// number, from nextNumber.
+func PrepareCommand(read StateReader, actor Actor, cmd *Command, nextNumber func(station string) (string, error)) error {
+	t := stateChecks(read)
 	if err := t.checkComplainant(actor, cmd); err != nil {
 		return err
 	}
@@ -135,7 +148,7 @@ func (t *Tx) prepare(actor Actor, cmd *Command) error {
 			return err
 		}
 		if p.Number == "" {
-			n, err := t.nextNumber(p.FilingStation)
+			n, err := nextNumber(p.FilingStation)
 			if err != nil {
 				return err
 			}
@@ -185,23 +198,26 @@ func (t *Tx) prepare(actor Actor, cmd *Command) error {
 
 // checkComplainant refuses an operator acting as the complainant of
 // another station's complaint (domain.CheckComplainant).
-func (t *Tx) checkComplainant(actor Actor, cmd *Command) error {
+// stateChecks are the checks of references, on a store's states.
+type stateChecks StateReader
+
+func (t stateChecks) checkComplainant(actor Actor, cmd *Command) error {
 	if actor.Role != domain.RoleOperator || !domain.ComplainantAct(cmd.Type) {
 		return nil
 	}
-	user, err := t.state(domain.EntityKey{Type: domain.EntityUser, ID: actor.Login})
+	user, err := t(domain.EntityKey{Type: domain.EntityUser, ID: actor.Login})
 	if err != nil || user == nil || user.User == nil || user.User.Station == "" {
 		return err
 	}
-	c, err := t.state(domain.EntityKey{Type: domain.EntityComplaint, ID: cmd.EntityID})
+	c, err := t(domain.EntityKey{Type: domain.EntityComplaint, ID: cmd.EntityID})
 	if err != nil || c == nil || c.Complaint == nil {
 		return err // the fold names the missing complaint
 	}
 	return domain.CheckComplainant(cmd.Type, actor.Role, actor.Login, user.User.Station, c.Complaint.FilingStation, c.Complaint.Number)
 }
 
-func (t *Tx) requireEntity(field string, k domain.EntityKey) error {
-	st, err := t.state(k)
+func (t stateChecks) requireEntity(field string, k domain.EntityKey) error {
+	st, err := t(k)
 	if err != nil {
 		return err
 	}
@@ -211,8 +227,8 @@ func (t *Tx) requireEntity(field string, k domain.EntityKey) error {
 	return nil
 }
 
-func (t *Tx) requireStation(field, code string) error {
-	st, err := t.state(domain.EntityKey{Type: domain.EntityStation, ID: code})
+func (t stateChecks) requireStation(field, code string) error {
+	st, err := t(domain.EntityKey{Type: domain.EntityStation, ID: code})
 	if err != nil {
 		return err
 	}
@@ -222,8 +238,8 @@ func (t *Tx) requireStation(field, code string) error {
 	return nil
 }
 
-func (t *Tx) requireCategory(field, code string) error {
-	st, err := t.state(domain.EntityKey{Type: domain.EntityCategory, ID: code})
+func (t stateChecks) requireCategory(field, code string) error {
+	st, err := t(domain.EntityKey{Type: domain.EntityCategory, ID: code})
 	if err != nil {
 		return err
 	}
@@ -233,8 +249,8 @@ func (t *Tx) requireCategory(field, code string) error {
 	return nil
 }
 
-func (t *Tx) requireUser(field, login string) error {
-	st, err := t.state(domain.EntityKey{Type: domain.EntityUser, ID: login})
+func (t stateChecks) requireUser(field, login string) error {
+	st, err := t(domain.EntityKey{Type: domain.EntityUser, ID: login})
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"boucle/shared/domain"
+	"boucle/shared/hlc"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -29,6 +30,9 @@ type Store struct {
 	copyHook func(pid uint32, n int)
 	// quarantine tells of the events newly quarantined (integrity.go).
 	quarantine quarantineHook
+	// clock is this process's hybrid logical clock: it stamps the events
+	// the server records, and observes those it logs.
+	clock *hlc.Clock
 }
 
 // Open connects to the database at url (postgres://...) and migrates its
@@ -56,7 +60,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		}
 		return nil, err
 	}
-	return &Store{pool: pool, now: time.Now}, nil
+	return &Store{pool: pool, now: time.Now, clock: hlc.NewClock(time.Now, 0)}, nil
 }
 
 // Close closes the store's connections.

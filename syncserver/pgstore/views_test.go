@@ -424,7 +424,7 @@ func TestBackupPointsToTheDatabasesTools(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = srv.Backup(t.TempDir()+"/copy", func(*Tx) error { return errors.New("prepare must not run") })
+	err = srv.Backup(context.Background(), t.TempDir()+"/copy", func(*Tx) error { return errors.New("prepare must not run") })
 	if err == nil || !strings.Contains(err.Error(), "pg_dump") || !strings.Contains(err.Error(), "docs/deployment.md") {
 		t.Errorf("Backup = %v; want the refusal naming pg_dump and docs/deployment.md", err)
 	}
@@ -432,7 +432,7 @@ func TestBackupPointsToTheDatabasesTools(t *testing.T) {
 	if err != nil || again.Replica() != srv.Replica() || srv.Replica() == "" {
 		t.Errorf("the plant's server replica: %q then %q (%v); want one id, kept", srv.Replica(), again.Replica(), err)
 	}
-	if err := srv.Health(); err != nil {
+	if err := srv.Health(context.Background()); err != nil {
 		t.Errorf("Health() = %v", err)
 	}
 }
