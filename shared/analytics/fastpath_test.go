@@ -135,6 +135,8 @@ func sameProblems(t *testing.T, got, want *analytics.Dataset, in analytics.Input
 		"recurrences":   {got.Recurrences(s).All(), want.Recurrences(s).All()},
 		"indicators":    {got.Indicators(analytics.Filter{}, s, now), want.Indicators(analytics.Filter{}, s, now)},
 		"effectiveness": {got.Effectiveness(analytics.Filter{}, s, now), want.Effectiveness(analytics.Filter{}, s, now)},
+		"themes": {got.Themes(analytics.Filter{From: now.AddDate(0, 0, -90), To: now}, s, analytics.ThemeOptions{}),
+			want.Themes(analytics.Filter{From: now.AddDate(0, 0, -90), To: now}, s, analytics.ThemeOptions{})},
 	} {
 		if !reflect.DeepEqual(pair[0], pair[1]) {
 			t.Fatalf("at %s: the %s differ from those found from scratch", now.Format(time.DateOnly), what)
@@ -172,6 +174,7 @@ func TestAdoptedProblemsAreFoundFromScratchOnTheBenchPlant(t *testing.T) {
 	p := benchFixture(t)
 	prev := analytics.NewDataset(p.in)
 	_ = prev.Problems()
+	_ = prev.Themes(analytics.Filter{}, analytics.Settings{}, analytics.ThemeOptions{}) // its tokens are adopted too
 	in := p.in
 	in.Complaints = slices.Clone(p.in.Complaints)
 	for i := 0; i < len(in.Complaints); i += 7 {

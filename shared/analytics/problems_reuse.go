@@ -16,7 +16,8 @@ import (
 // than a second over 100k), are then not found again, and the answer is
 // the one finding them would give, since it is a function of what was
 // compared. Only what depends on actions and plans (when prevention first
-// came to each problem) is measured again.
+// came to each problem) is measured again. The descriptions' tokens for
+// the themes, if the earlier dataset had them, are taken too.
 //
 // It must be called before anything asks ds for its problems; it reports
 // whether the problems were adopted (false: ds finds its own when asked).
@@ -33,6 +34,9 @@ func (ds *Dataset) AdoptProblems(prev *Dataset) bool {
 		ds.problems, adopted = &ps, true
 		ds.problemsFound.Store(true)
 	})
+	if adopted {
+		ds.themes.adopt(&prev.themes) // the same descriptions, in the same order
+	}
 	return adopted
 }
 

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"boucle/shared/domain"
 )
@@ -15,10 +16,11 @@ import (
 // pipeline and hashing strings over every complaint of the period again.
 type themeTexts struct {
 	once    sync.Once
-	terms   dict    // term ids: the stems
-	phrases dict    // phrase ids: two stems joined by a space
-	forms   dict    // written forms, of terms and phrases
-	start   []int32 // by position: the complaint's occurrences are occ[start[p]:start[p+1]]
+	built   atomic.Bool // the fields below are set (adopt reads them from another dataset)
+	terms   dict        // term ids: the stems
+	phrases dict        // phrase ids: two stems joined by a space
+	forms   dict        // written forms, of terms and phrases
+	start   []int32     // by position: the complaint's occurrences are occ[start[p]:start[p+1]]
 	occ     []themeOcc
 }
 
@@ -33,8 +35,24 @@ type themeOcc struct {
 // built at the first call.
 func (ds *Dataset) themeTexts() *themeTexts {
 	t := &ds.themes
-	t.once.Do(func() { t.build(ds.complaints) })
+	t.once.Do(func() {
+		t.build(ds.complaints)
+		t.built.Store(true)
+	})
 	return t
+}
+
+// adopt takes the tokens of an earlier dataset whose complaints have the
+// same descriptions in the same order (see AdoptProblems), if it had
+// built them and t has not.
+func (t *themeTexts) adopt(prev *themeTexts) {
+	if !prev.built.Load() {
+		return
+	}
+	t.once.Do(func() {
+		t.terms, t.phrases, t.forms, t.start, t.occ = prev.terms, prev.phrases, prev.forms, prev.start, prev.occ
+		t.built.Store(true)
+	})
 }
 
 // writtenOcc is an occurrence before numbering.
