@@ -62,8 +62,8 @@ func (s *Server) requireAdmin(c *gin.Context) {
 		c.Next()
 		return
 	}
-	if wait := s.limiter.take("admin:" + c.ClientIP()); wait > 0 {
-		fail(c, &rateLimitError{retryAfter: wait})
+	if err := spend(c.Request.Context(), s.limiter, "admin:"+c.ClientIP()); err != nil {
+		fail(c, err)
 		return
 	}
 	fail(c, errNotAdmin)

@@ -56,10 +56,12 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	req.Login = strings.ToLower(strings.TrimSpace(req.Login))
-	attempt, wait := s.takeLoginAttempt(req.Login, c.ClientIP())
-	if wait > 0 {
-		s.metrics.loginFailures.WithLabelValues("rate_limited").Inc()
-		_ = c.Error(&rateLimitError{retryAfter: wait})
+	attempt, err := s.takeLoginAttempt(c.Request.Context(), req.Login, c.ClientIP())
+	if err != nil {
+		if codeOf(err) == domain.ERateLimited {
+			s.metrics.loginFailures.WithLabelValues("rate_limited").Inc()
+		}
+		_ = c.Error(err)
 		return
 	}
 	u, rehash, err := s.authenticate(c.Request.Context(), req.Login, req.Password)
@@ -71,7 +73,7 @@ func (s *Server) login(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	attempt.refund()
+	attempt.refund(c.Request.Context())
 	var tokens syncproto.Tokens
 	err = s.access.UpdateAccess(c.Request.Context(), func(t AccessTx) error {
 		device, err := optionalDevice(t, c)
@@ -244,8 +246,9 @@ func (s *Server) enrolDevice(c *gin.Context) {
 		return
 	}
 	key := "enrol:" + c.ClientIP()
-	if wait := s.limiter.take(key); wait > 0 {
-		_ = c.Error(&rateLimitError{retryAfter: wait})
+	ctx := c.Request.Context()
+	if err := spend(ctx, s.limiter, key); err != nil {
+		_ = c.Error(err)
 		return
 	}
 	var resp syncproto.EnrolResponse
@@ -263,12 +266,12 @@ func (s *Server) enrolDevice(c *gin.Context) {
 	})
 	if err != nil {
 		if domain.ErrorCode(err) != domain.EUnauthorized {
-			s.limiter.refund(key) // only wrong codes count
+			s.refundAttempt(ctx, s.limiter, key) // only wrong codes count
 		}
 		_ = c.Error(err)
 		return
 	}
-	s.limiter.refund(key)
+	s.refundAttempt(ctx, s.limiter, key)
 	s.log.Info("device enrolled", "device", resp.DeviceID, "name", req.Name, "station", req.Station, "replica", req.Replica)
 	c.JSON(http.StatusOK, resp)
 }

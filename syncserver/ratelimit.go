@@ -1,6 +1,7 @@
 package syncserver
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -8,7 +9,8 @@ import (
 // limiter is a token bucket per key (a login, a client address) that only
 // failures drain: burst failures are allowed at once, then one more every
 // refill. It lives in memory: a restart forgives, which is acceptable for
-// a limit measured in minutes.
+// a limit measured in minutes. It is the AttemptLimit of a store one
+// process serves (attempts.go).
 type limiter struct {
 	mu      sync.Mutex
 	burst   float64
@@ -75,9 +77,14 @@ func (l *limiter) fill(key string) *bucket {
 	if !ok {
 		return &bucket{tokens: l.burst, at: now}
 	}
-	b.tokens = min(l.burst, b.tokens+float64(now.Sub(b.at))/float64(l.refill))
-	b.at = now
+	b.tokens, b.at = refilled(b.tokens, b.at, now, l.burst, l.refill), now
 	return b
+}
+
+// refilled is a bucket's attempts at now: those left at at, plus one per
+// refill since, up to burst.
+func refilled(tokens float64, at, now time.Time, burst float64, refill time.Duration) float64 {
+	return min(burst, tokens+float64(now.Sub(at))/float64(refill))
 }
 
 // prune drops the buckets that have filled up again: they hold no state.
@@ -103,19 +110,19 @@ type loginAttempt struct {
 // out, not the colleague at hers. The address's limit is looser (30 a
 // minute): it stops spraying one guess over many logins. A distributed
 // attacker is left to argon2id's cost and the log.
-func (s *Server) takeLoginAttempt(login, addr string) (loginAttempt, time.Duration) {
+func (s *Server) takeLoginAttempt(ctx context.Context, login, addr string) (loginAttempt, error) {
 	a := loginAttempt{s: s, pair: "login:" + login + "|" + addr, addr: "addr:" + addr}
-	if wait := s.limiter.take(a.pair); wait > 0 {
-		return a, wait
+	if err := spend(ctx, s.limiter, a.pair); err != nil {
+		return a, err
 	}
-	if wait := s.addrLimiter.take(a.addr); wait > 0 {
-		s.limiter.refund(a.pair)
-		return a, wait
+	if err := spend(ctx, s.addrLimiter, a.addr); err != nil {
+		s.refundAttempt(ctx, s.limiter, a.pair)
+		return a, err
 	}
-	return a, 0
+	return a, nil
 }
 
-func (a loginAttempt) refund() {
-	a.s.limiter.refund(a.pair)
-	a.s.addrLimiter.refund(a.addr)
+func (a loginAttempt) refund(ctx context.Context) {
+	a.s.refundAttempt(ctx, a.s.limiter, a.pair)
+	a.s.refundAttempt(ctx, a.s.addrLimiter, a.addr)
 }

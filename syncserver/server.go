@@ -69,6 +69,9 @@ type Config struct {
 	// verdicts when several serve the plant (instances.go); nil: this
 	// process is the only one, as on bbolt.
 	Leadership Leadership
+	// AttemptLimits makes the limits of failed attempts (attempts.go);
+	// nil: counted in this process's memory, as on bbolt.
+	AttemptLimits func(burst int, per time.Duration) AttemptLimit
 }
 
 // Defaults.
@@ -147,9 +150,9 @@ type Server struct {
 	now       func() time.Time
 	keys      *Keyring
 	conf      *confidential.Keyring // the plant's confidential keys, from keys
-	limiter   *limiter              // per (login, address), and per address for enrolment codes
+	limiter   AttemptLimit          // per (login, address), and per address for enrolment codes
 	// addrLimiter is the looser limit of failed logins per address.
-	addrLimiter *limiter
+	addrLimiter AttemptLimit
 	// pushBudget bounds the bytes of pushes in flight (memory.go).
 	pushBudget *byteBudget
 	metrics    *metrics
@@ -193,7 +196,7 @@ func newOn(ports Store, keyDir string, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{access: ports, evidence: ports, views: ports, integrity: ports, events: ports, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
-		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.Now), addrLimiter: newLimiter(cfg.AddressFailures, cfg.LoginWindow, cfg.Now),
+		limiter: cfg.attemptLimit(cfg.LoginFailures, cfg.LoginWindow), addrLimiter: cfg.attemptLimit(cfg.AddressFailures, cfg.LoginWindow),
 		metrics: newMetrics(), pushBudget: newByteBudget(cfg.PushMemory),
 		admin: NewAdminOn(ports, cfg.Now), projector: newProjector(ports, cfg.Logger), reports: newReportCache(ports, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {
