@@ -436,3 +436,49 @@ func TestBackupPointsToTheDatabasesTools(t *testing.T) {
 		t.Errorf("Health() = %v", err)
 	}
 }
+
+// Two instances record the server's events in one replica, one after the
+// other: the sequence numbers follow each other, none reused, and each
+// event is folded at once.
+func TestServerEventsOfTwoInstancesAreNumberedInTurn(t *testing.T) {
+	stores := newStores(t, 2)
+	newPlant(t, stores[0], "p1")
+	ctx := context.Background()
+	var servers [2]*Server
+	for i, s := range stores {
+		srv, err := s.Server(ctx, "p1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		servers[i] = srv
+	}
+	admin := boltstore.Actor{Login: "admin", Role: domain.RoleAdmin}
+	for i := range 6 {
+		err := servers[i%2].Update(ctx, func(tx *Tx) error {
+			return tx.RecordServerEvent(admin, boltstore.Command{Type: domain.StationDefined, EntityID: fmt.Sprintf("S%d", i),
+				Payload: &domain.StationPayload{Name: "Station"}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := servers[1].View(ctx, func(tx *Tx) error {
+		logged, _, err := tx.LogAfter(0, 10)
+		if err != nil {
+			return err
+		}
+		for i, l := range logged {
+			if l.Event.Replica != servers[0].Replica() || l.Event.Seq != uint64(i+1) {
+				t.Errorf("event %d: replica %s seq %d; want %s seq %d", i, l.Event.Replica, l.Event.Seq, servers[0].Replica(), i+1)
+			}
+		}
+		stations, err := tx.Stations()
+		if len(logged) != 6 || err != nil || len(stations) != 6 || tx.Backlog() != 0 {
+			t.Errorf("%d events, stations %v (%v), backlog %d; want 6 folded at once", len(logged), stations, err, tx.Backlog())
+		}
+		return tx.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
