@@ -152,6 +152,7 @@ func (t *Tx) AppendNew(e *domain.Event, filing *boltstore.ComplaintFiling) error
 	if err := t.writable("appending an event"); err != nil {
 		return err
 	}
+	t.plant.store.clock.Observe(e.HLC) // the server's next events sort after it
 	t.logLen++
 	t.pending = append(t.pending, appended{pos: t.logLen, e: e, body: domain.EncodeEvent(e)})
 	t.ids[e.ID] = struct{}{}

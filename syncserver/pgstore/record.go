@@ -46,6 +46,13 @@ func (t *Tx) RecordServerEvent(actor boltstore.Actor, cmd boltstore.Command) err
 	if err != nil {
 		return err
 	}
+	// The entity's last change may come from a push another instance
+	// logged, whose clock this process never observed: observe it, so that
+	// the new event sorts after it (as bbolt's one clock observes every
+	// push) rather than being refused as recorded before it.
+	if f.state.Meta.Events > 0 {
+		t.plant.store.clock.Observe(f.state.Meta.Last.HLC)
+	}
 	e.ID, e.HLC = uuid.Must(uuid.NewV7()), t.plant.store.clock.Now()
 	e.Replica, e.Seq = replica, t.ReplicaSeq(replica)+1
 	e.Author, e.Role = actor.Login, actor.Role

@@ -12,8 +12,11 @@ import (
 
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
+	"boucle/shared/hlc"
 	"boucle/syncserver"
 	"boucle/syncserver/demo"
+
+	"github.com/google/uuid"
 )
 
 // viewReads are the reads the views port asks of a transaction, which
@@ -480,5 +483,36 @@ func TestServerEventsOfTwoInstancesAreNumberedInTurn(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A station defined by a push on one instance, stamped a little ahead of
+// the clocks, is then changed by the server on another instance: the
+// server's event is stamped after it, not refused as recorded before it.
+func TestServerEventAfterAnotherInstancesPush(t *testing.T) {
+	stores := newStores(t, 2)
+	newPlant(t, stores[0], "p1")
+	ctx := context.Background()
+	srv, err := stores[1].Server(ctx, "p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := boltstore.Actor{Login: "admin", Role: domain.RoleAdmin}
+	pushed, err := domain.NewEvent(domain.StationDefined, "S1", &domain.StationPayload{Name: "Pressing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pushed.ID, pushed.HLC = uuid.Must(uuid.NewV7()), hlc.New(time.Now().Add(10*time.Minute).UnixMilli(), 0)
+	pushed.Replica, pushed.Seq, pushed.Author, pushed.Role = "ws-1", 1, "admin", domain.RoleAdmin
+	err = stores[0].Plant("p1").Update(ctx, func(tx *Tx) error { _, err := tx.Ingest(&pushed); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = srv.Update(ctx, func(tx *Tx) error {
+		return tx.RecordServerEvent(admin, boltstore.Command{Type: domain.StationUpdated, EntityID: "S1",
+			Payload: &domain.StationPayload{Name: "Pressing 2"}})
+	})
+	if err != nil {
+		t.Fatalf("the server's change after another instance's push: %v", err)
 	}
 }
