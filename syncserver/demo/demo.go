@@ -267,7 +267,8 @@ func (g *gen) finish(admin *syncserver.Admin, clock *Clock) (Result, error) {
 	res := Result{Stations: len(stations), Users: users, Complaints: len(g.filed), Plans: 3, From: g.start, To: g.end,
 		Problems: map[string]string{}}
 	for _, l := range g.filed {
-		res.Problems[l.id] = l.d.supplier + "/" + l.d.part + "/" + l.d.root[0]
+		d := trueProblem(l.d)
+		res.Problems[l.id] = d.supplier + "/" + d.part + "/" + d.root[0]
 	}
 	for range 3 {
 		en, err := admin.EnrolDevice(context.Background(), "demo workstation", 0)

@@ -345,10 +345,13 @@ func (l *life) action(kind domain.ActionKind, title string, due time.Duration, q
 // loop is the whole loop: acknowledged, analysed, solved, resolved,
 // verified and rated; reopened once when it comes back.
 func (l *life) loop(reopened bool) {
-	if !l.acknowledge() || !l.analyse() {
+	if !l.acknowledge() {
 		return
 	}
 	l.moveOnce()
+	if !l.analyse() {
+		return
+	}
 	if l.g.chance(0.15) {
 		l.deadline = l.deadline.Add(5 * day)
 		l.step(hour, day, l.engineer, l.cmd(domain.ComplaintDeadlineRescheduled, &domain.ReschedulePayload{Deadline: l.deadline, Reason: l.text(rescheduleBy)}))

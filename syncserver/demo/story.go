@@ -21,8 +21,12 @@ import (
 //     comes again, and gets a preventive action on its second complaint;
 //     three weeks after the action is done it is back: a recurrence after
 //     prevention, and the action is ineffective;
-//   - in between, spatter written otherwise (beads): the engineer links it
-//     to the spatter's problem, which the software had missed.
+//   - in between, spatter written otherwise (beads), the part unknown:
+//     when it is filed the software, which knows nothing of its cause yet,
+//     does not see the spatter in it; the engineer who acknowledges it
+//     moves it to the spatter's problem there and then, saying why. (Once
+//     its analysis names the spatter's cause the software would find it
+//     too: the correction is worth something only before that.)
 //
 // Everything else is drawn at random: one complaint in ten is one of the
 // plant's chronic defects, the rest one-off problems of the catalogue of
@@ -44,9 +48,10 @@ var (
 )
 
 // beads is the link an engineer corrects: weld spatter again, written by
-// another operator in other words, in English, the part unknown — the
-// software does not recognise the spatter in it; the engineer who
-// analyses it moves it to the spatter's problem (complaint.problem_moved).
+// another operator in other words, in English, the part unknown — until
+// its cause is known the software does not recognise the spatter in it;
+// the engineer who acknowledges it moves it to the spatter's problem
+// (complaint.problem_moved).
 var beads = defect{supplier: "WELD3", category: "surface", part: "?",
 	desc: bi{"Billes de métal collées côté visible du cadre, on les voit à travers la poudre.",
 		"Metal beads stuck on the visible side of the frame, they show through the powder coat."},
@@ -184,14 +189,25 @@ func (l *life) preventOnce() {
 	l.at = at
 }
 
-// moveOnce records, once the complaint is analysed, the engineer's move
-// of it to the problem the software missed.
+// moveOnce records the engineer's move of the complaint to the problem
+// the software missed, right after acknowledging it: the moment the link
+// is wrong, before the analysis names the cause.
 func (l *life) moveOnce() {
 	if l.moveTo == "" {
 		return
 	}
-	l.step(2*hour, day, l.engineer, l.cmd(domain.ComplaintProblemMoved, &domain.ProblemDecisionPayload{Problem: l.moveTo,
-		Note: l.text(bi{"Ce sont des projections de soudure : même problème.", "That is weld spatter: the same problem."})}))
+	l.step(10*time.Minute, hour, l.engineer, l.cmd(domain.ComplaintProblemMoved, &domain.ProblemDecisionPayload{Problem: l.moveTo,
+		Note: l.text(bi{"Des billes de métal sur le cadre, ce sont des projections de soudure de WELD3 : même problème que les projections.",
+			"Metal beads on the frame are weld spatter from WELD3: the same problem as the spatter."})}))
+}
+
+// trueProblem is the defect whose problem d truly is: the beads are the
+// spatter written otherwise.
+func trueProblem(d *defect) *defect {
+	if d == &beads {
+		return &defects[spatter]
+	}
+	return d
 }
 
 // storyDefect reports whether a defect belongs to the story.
