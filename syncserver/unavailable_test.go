@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
@@ -88,5 +89,31 @@ func TestStoreUnreachableIs503WithRetryAfter(t *testing.T) {
 	}
 	if res := other.do(http.MethodGet, "/complaints", nil, ws.headers(true)); res.StatusCode != http.StatusOK {
 		t.Fatalf("list once the store is back: %d", res.StatusCode)
+	}
+}
+
+// unreachableLimit is a rate limit whose database cannot be reached.
+type unreachableLimit struct{}
+
+func (unreachableLimit) Take(context.Context, ...string) (time.Duration, error) {
+	return 0, domain.Errorf(domain.EUnavailable, "the database cannot be reached: try again shortly")
+}
+
+func (unreachableLimit) Refund(context.Context, ...string) error { return nil }
+
+// A sign-in whose rate limit cannot be counted is refused 503, never let
+// through uncounted; so is an enrolment code.
+func TestSignInWithItsLimitUnreachableIs503(t *testing.T) {
+	h := openHarness(t, t.TempDir(), true, func(c *syncserver.Config) {
+		c.AttemptLimits = func(int, time.Duration) syncserver.AttemptLimit { return unreachableLimit{} }
+	})
+	for what, res := range map[string]*http.Response{
+		"login": h.do(http.MethodPost, syncproto.RouteLogin, syncproto.LoginRequest{Login: "op1", Password: pw}, nil),
+		"enrol": h.post(syncproto.RouteEnrol, syncproto.EnrolRequest{Code: "ABCD-EFGH-JKLM", Name: "ws", Station: "PRESS2", Replica: "ws-x"}),
+	} {
+		h.mustError(res, http.StatusServiceUnavailable, domain.EUnavailable)
+		if res.Header.Get("Retry-After") != "5" {
+			t.Errorf("%s: Retry-After %q, want 5", what, res.Header.Get("Retry-After"))
+		}
 	}
 }
