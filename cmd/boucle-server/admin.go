@@ -22,6 +22,13 @@ import (
 // running server's, through its admin socket, or the store's, opened here
 // when no server runs. The store must exist: serve or demo creates it.
 func (m *Main) admin() (syncserver.AdminAPI, func(), error) {
+	if m.cfg.Postgres != "" {
+		p, err := m.openPostgres(context.Background(), false, m.cfg.logger(m.Stderr))
+		if err != nil {
+			return nil, nil, err
+		}
+		return syncserver.NewAdminOn(p.ports, nil), p.Close, nil
+	}
 	if c, err := syncserver.DialAdmin(m.cfg.Data); err == nil {
 		return c, func() {}, nil
 	}

@@ -16,8 +16,11 @@ import (
 // config is every setting, from flags over BOUCLE_* environment variables
 // over defaults.
 type config struct {
-	Store     string // --store: a directory (bbolt) or a postgres:// URL (store.go)
-	Data      string
+	Store string // --store: a directory (bbolt) or a postgres:// URL (store.go)
+	Data  string
+	// Postgres is the database URL when --store names one (resolveStore):
+	// the plant --plant names is in it, and --data only keeps the key file.
+	Postgres  string
 	LogFormat string
 	LogLevel  string
 
@@ -113,7 +116,7 @@ func commonFlags(fs *flag.FlagSet, c *config, env func(string) string) {
 	c.RefreshTTL = c.envDuration(env, "BOUCLE_REFRESH_TTL", syncserver.DefaultRefreshTTL)
 	c.RefreshGrace = c.envDuration(env, "BOUCLE_REFRESH_GRACE", syncserver.DefaultRefreshGrace)
 	c.MaxClockDrift = c.envDuration(env, "BOUCLE_MAX_CLOCK_DRIFT", syncserver.DefaultMaxClockDrift)
-	c.Plant = envString(env, "BOUCLE_PLANT", syncserver.DefaultPlant)
+	fs.StringVar(&c.Plant, "plant", envString(env, "BOUCLE_PLANT", syncserver.DefaultPlant), "plant name, in the tokens' plant claim; on PostgreSQL, the plant of the database the command works on (BOUCLE_PLANT)")
 	c.TrustedProxies = env("BOUCLE_TRUSTED_PROXIES")
 	c.MetricsAddr, c.MetricsToken = env("BOUCLE_METRICS_ADDR"), env("BOUCLE_METRICS_TOKEN")
 	c.MemoryLimitMiB = c.envInt(env, "BOUCLE_MEMORY_LIMIT", DefaultMemoryLimitMiB)
@@ -131,7 +134,6 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.DurationVar(&c.RefreshTTL, "refresh-ttl", c.RefreshTTL, "refresh token lifetime, renewed at each use (BOUCLE_REFRESH_TTL)")
 	fs.DurationVar(&c.RefreshGrace, "refresh-grace", c.RefreshGrace, "how long a used refresh token is honoured once more, for a workstation whose answer was lost; 0 never (BOUCLE_REFRESH_GRACE)")
 	fs.DurationVar(&c.MaxClockDrift, "max-clock-drift", c.MaxClockDrift, "how far ahead of the server's clock a workstation may stamp its events; later ones are refused (BOUCLE_MAX_CLOCK_DRIFT)")
-	fs.StringVar(&c.Plant, "plant", c.Plant, "plant name, in the tokens' plant claim (BOUCLE_PLANT)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated proxy addresses whose X-Forwarded-For is believed (BOUCLE_TRUSTED_PROXIES)")
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", c.MemoryLimitMiB, "soft memory limit of the Go runtime, in MiB; 0: none (BOUCLE_MEMORY_LIMIT; GOMEMLIMIT wins)")
 	fs.IntVar(&c.PushMemoryMiB, "push-memory", c.PushMemoryMiB, "bytes of push bodies in flight, server-wide, in MiB; more pushes wait, then get 503 (BOUCLE_PUSH_MEMORY)")
@@ -207,12 +209,17 @@ func (c *config) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// keyFile is the path of the server's key file.
-func (c *config) keyFile() string {
+// keyFile is the path of the server's key file. A PostgreSQL store has no
+// directory to keep it beside: --key-file or --data must name one (the
+// secrets never go into the database, whose backups are not theirs).
+func (c *config) keyFile() (string, error) {
 	if c.KeyFile != "" {
-		return c.KeyFile
+		return c.KeyFile, nil
 	}
-	return filepath.Join(c.Data, syncserver.DefaultKeyFile)
+	if c.Data == "" {
+		return "", fmt.Errorf("--store %s: the server's key file is not in the database: pass --key-file FILE (or --data DIR, a directory that keeps it), or set BOUCLE_KEY_FILE", redactStore(c.Store))
+	}
+	return filepath.Join(c.Data, syncserver.DefaultKeyFile), nil
 }
 
 func (c *config) trustedProxies() []string {

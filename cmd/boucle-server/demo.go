@@ -33,7 +33,11 @@ func (m *Main) runDemo(context.Context) error {
 	defer store.Close()
 	// The notes are sealed with the keys of the server that will serve
 	// this store: its key file, created now if need be.
-	serverKeys, _, err := syncserver.LoadKeyFile(m.cfg.keyFile(), time.Now())
+	keyFile, err := m.cfg.keyFile()
+	if err != nil {
+		return err
+	}
+	serverKeys, _, err := syncserver.LoadKeyFile(keyFile, time.Now())
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,11 @@ import (
 // at start, so a rotation or a retirement takes effect at its next start.
 
 func (m *Main) runKeysList(context.Context) error {
-	keys, _, err := syncserver.LoadKeyFile(m.cfg.keyFile(), time.Now())
+	path, err := m.cfg.keyFile()
+	if err != nil {
+		return err
+	}
+	keys, _, err := syncserver.LoadKeyFile(path, time.Now())
 	if err != nil {
 		return err
 	}
@@ -30,7 +34,11 @@ func (m *Main) runKeysList(context.Context) error {
 }
 
 func (m *Main) runKeysRotate(context.Context) error {
-	kid, err := syncserver.RotateKeys(m.cfg.keyFile(), time.Now())
+	path, err := m.cfg.keyFile()
+	if err != nil {
+		return err
+	}
+	kid, err := syncserver.RotateKeys(path, time.Now())
 	if err != nil {
 		return err
 	}
@@ -39,7 +47,11 @@ func (m *Main) runKeysRotate(context.Context) error {
 }
 
 func (m *Main) runKeysRetire(context.Context) error {
-	if err := syncserver.RetireKey(m.cfg.keyFile(), m.args[0]); err != nil {
+	path, err := m.cfg.keyFile()
+	if err != nil {
+		return err
+	}
+	if err := syncserver.RetireKey(path, m.args[0]); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "Retired key %s: from the server's next start, its sessions and author keys are refused; their users sign in online again.\n", m.args[0])

@@ -98,10 +98,12 @@ var commands = []*command{
 	{name: "keys list", help: "list the server's keys (kid and date; the newest signs)", run: (*Main).runKeysList},
 	{name: "keys rotate", help: "add a new key that signs from the next start; older keys still verify", run: (*Main).runKeysRotate},
 	{name: "keys retire", args: "KID", nargs: 1, help: "remove an older key: its tokens and author keys stop working", run: (*Main).runKeysRetire},
-	{name: "check", help: "verify the store offline (server stopped): bbolt's consistency, every event's checksum, every state against its refold", run: (*Main).runCheck},
+	{name: "check", help: "verify the store offline (server stopped): bbolt's consistency, every event's checksum, every state against its refold", run: (*Main).runCheck,
+		refuse: bboltOnly("check", "check reads a bbolt store's file with the server stopped; a PostgreSQL store is checked by PostgreSQL (data checksums, amcheck) and, while it serves, by /healthz and 'boucle-server quarantine list --store URL'")},
 	{name: "quarantine list", help: "list the events whose stored bytes failed their check (pulls skip them)", run: (*Main).runQuarantineList},
 	{name: "backup", args: "DEST", nargs: 1, help: "write a hot copy of the store to DEST (a new file); on PostgreSQL, use the database's backups", run: (*Main).runBackup, refuse: backupOfDatabase},
-	{name: "demo", help: "seed a demo plant into an empty store", run: (*Main).runDemo},
+	{name: "demo", help: "seed a demo plant into an empty store", run: (*Main).runDemo,
+		refuse: bboltOnly("demo", "the demo seeds a bbolt store; seed it in a directory (--store DIR)")},
 }
 
 // ParseFlags picks the subcommand and reads its flags, over the BOUCLE_*
@@ -193,6 +195,6 @@ func (m *Main) usage() {
 	for _, c := range commands {
 		fmt.Fprintf(m.Stderr, "  %-28s %s\n", c.name+" "+c.args, c.help)
 	}
-	fmt.Fprintln(m.Stderr, "\nEvery command takes --store DIR or --data DIR (or BOUCLE_STORE, BOUCLE_DATA). Run 'boucle-server COMMAND -h' for its flags.")
+	fmt.Fprintln(m.Stderr, "\nEvery command takes --store DIR or --data DIR (or BOUCLE_STORE, BOUCLE_DATA); --store postgres://… with --plant names a plant on PostgreSQL. Run 'boucle-server COMMAND -h' for its flags.")
 	fmt.Fprintln(m.Stderr, "Administration commands work whether or not the server runs (through its admin socket when it does).")
 }

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"boucle/internal/pgtest"
 	"boucle/shared/authorship"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv("BOUCLE_BENCH_SERVE"); args != "" {
 		os.Exit(serveForBenchmark(strings.Fields(args)))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m))
 }
 
 // serveForBenchmark runs serve like main does and prints its address.

@@ -11,14 +11,13 @@ import (
 	"sync"
 	"time"
 
-	"boucle/shared/boltstore"
 	"boucle/syncserver"
 )
 
 // serving is a running server.
 type serving struct {
 	log     *slog.Logger
-	store   *boltstore.Store
+	store   *openedStore
 	http    *http.Server
 	ln      net.Listener
 	stop    context.CancelFunc // ends the admin socket, the sweeper and the server's background work
@@ -38,16 +37,20 @@ const shutdownGrace = 15 * time.Second
 func (m *Main) runServe(ctx context.Context) error {
 	log := m.cfg.logger(m.Stderr)
 	applyMemoryLimit(m.cfg.MemoryLimitMiB, m.Getenv, log)
-	keys, created, err := syncserver.LoadKeyFile(m.cfg.keyFile(), time.Now())
+	keyFile, err := m.cfg.keyFile()
+	if err != nil {
+		return err
+	}
+	keys, created, err := syncserver.LoadKeyFile(keyFile, time.Now())
 	if err != nil {
 		return err
 	}
 	if created {
-		log.Info("created the server's key file: keep it out of backups of the store, and back it up apart", "path", m.cfg.keyFile(), "kid", keys.Current())
+		log.Info("created the server's key file: keep it out of backups of the store, and back it up apart", "path", keyFile, "kid", keys.Current())
 	}
-	store, err := syncserver.OpenStore(m.cfg.Data, boltstore.Options{}, log)
+	store, err := m.openServeStore(ctx, log)
 	if err != nil {
-		return lockedHint(err)
+		return err
 	}
 	srv, err := m.newServer(store, keys, log)
 	if err != nil {
@@ -73,34 +76,36 @@ func (m *Main) runServe(ctx context.Context) error {
 			WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 			TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}}
 	m.serve = s
-	if s.stopAdmin, err = syncserver.ServeAdmin(bg, m.cfg.Data, srv.Admin(), log); err != nil {
-		log.Warn("no admin socket: administration commands need the server stopped", "err", err)
+	if store.pg == nil { // on PostgreSQL, commands open the database beside the servers
+		if s.stopAdmin, err = syncserver.ServeAdmin(bg, m.cfg.Data, srv.Admin(), log); err != nil {
+			log.Warn("no admin socket: administration commands need the server stopped", "err", err)
+		}
 	}
 	s.bg.Go(func() { sweep(bg, srv, log) })
 	s.bg.Go(func() { srv.Run(bg) }) // effectiveness measured from the data; the reports' dataset
 	go s.run(m.cfg.TLSCert, m.cfg.TLSKey)
-	log.Info("serving", "addr", ln.Addr().String(), "tls", m.cfg.TLSCert != "", "data", m.cfg.Data,
-		"epoch", srv.Epoch().ID, "plant", m.cfg.Plant, "replica", store.Replica())
+	log.Info("serving", "addr", ln.Addr().String(), "tls", m.cfg.TLSCert != "", "store", store.name,
+		"epoch", srv.Epoch().ID, "plant", m.cfg.Plant, "replica", store.ports.Replica())
 	return nil
 }
 
 // newServer bootstraps a new plant (printing the administrator's password
 // once, on standard output, never in the log) and builds the server.
-func (m *Main) newServer(store *boltstore.Store, keys *syncserver.Keyring, log *slog.Logger) (*syncserver.Server, error) {
+func (m *Main) newServer(store *openedStore, keys *syncserver.Keyring, log *slog.Logger) (*syncserver.Server, error) {
 	metricsElsewhere, warning := m.cfg.metricsElsewhere()
 	if warning != "" {
 		log.Warn(warning)
 	}
-	password, err := syncserver.NewAdmin(store, nil).Bootstrap()
+	password, err := syncserver.NewAdminOn(store.ports, nil).Bootstrap()
 	if err != nil {
 		return nil, err
 	}
 	if password != "" {
 		fmt.Fprintf(m.Stdout, "New plant: created the administrator account.\n  login:    admin\n  password: %s\n"+
-			"This password is shown only this once. Change it with: boucle-server user reset-password admin --data %s\n", password, m.cfg.Data)
+			"This password is shown only this once. Change it with: boucle-server user reset-password admin %s\n", password, store.flags)
 		log.Info("new plant: administrator account created and default categories and severities seeded")
 	}
-	return syncserver.New(store, syncserver.Config{Plant: m.cfg.Plant, AccessTTL: m.cfg.AccessTTL, RefreshTTL: m.cfg.RefreshTTL,
+	return syncserver.NewOn(store.ports, syncserver.Config{Plant: m.cfg.Plant, Leadership: store.leadership, AccessTTL: m.cfg.AccessTTL, RefreshTTL: m.cfg.RefreshTTL,
 		RefreshGrace: refreshGrace(m.cfg.RefreshGrace), MaxClockDrift: m.cfg.MaxClockDrift,
 		Keys: keys, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log,
 		MetricsToken: m.cfg.MetricsToken, MetricsElsewhere: metricsElsewhere, PushMemory: int64(m.cfg.PushMemoryMiB) << 20,
@@ -134,7 +139,7 @@ func (s *serving) close() error {
 	s.stop()
 	<-s.stopped
 	s.bg.Wait()
-	if cerr := s.store.Close(); err == nil {
+	if cerr := s.store.close(); err == nil {
 		err = cerr
 	}
 	s.log.Info("stopped")

@@ -35,10 +35,10 @@ func (c *config) resolveStore() error {
 	}
 	switch {
 	case kind == storePostgres:
-		// The PostgreSQL adapter (syncserver/pgstore) does not serve a
-		// plant yet: the server's log, evidence and views still run on
-		// bbolt only (docs/architecture.md, "The server's storage port").
-		return fmt.Errorf("--store %s: this boucle-server cannot run a plant on PostgreSQL yet; pass --store DIR (or --data DIR), a directory for the plant's bbolt store", redactStore(c.Store))
+		// The plant is in the database (--plant names it); --data, when
+		// given, is only where the key file is kept (keyFile).
+		c.Postgres = c.Store
+		return nil
 	case c.dataFlag && c.Data != c.Store:
 		return fmt.Errorf("--store %s and --data %s name two different stores: pass one of them", c.Store, c.Data)
 	}

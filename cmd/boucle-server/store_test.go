@@ -2,36 +2,115 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"boucle/internal/pgtest"
 )
 
-// Every command takes --store; a postgres:// URL is refused, naming the
-// flag and never showing the URL's password, until the PostgreSQL store
-// can run a plant.
-func TestStorePostgresRefusedOnEveryCommand(t *testing.T) {
+// The commands that work on a bbolt store's file refuse a postgres://
+// store before opening anything, naming the command and the store and
+// never the URL's password; so does a PostgreSQL store with no place for
+// the key file, and a plant name PostgreSQL's store cannot hold.
+func TestStorePostgresRefusals(t *testing.T) {
 	const url = "postgres://boucle:s3cret@db.plant.example:5432/plant?sslmode=require"
-	for _, c := range commands {
-		t.Run(c.name, func(t *testing.T) {
-			args := append(strings.Fields(c.name), "--store", url)
-			for range c.nargs {
-				args = append(args, "x")
-			}
-			err := parse(nil, args...)
-			if err == nil || !strings.Contains(err.Error(), "--store") || !strings.Contains(err.Error(), "PostgreSQL") {
-				t.Fatalf("%s --store postgres://…: err = %v; want a refusal naming --store and PostgreSQL", c.name, err)
+	cases := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want []string
+	}{
+		{"Check", nil, []string{"check", "--store", url}, []string{"check --store", "amcheck"}},
+		{"Demo", nil, []string{"demo", "--store", url}, []string{"demo --store", "--store DIR"}},
+		{"Backup", nil, []string{"backup", "x", "--store", url}, []string{"backup --store", "pg_dump"}},
+		{"DemoFromTheEnvironment", map[string]string{"BOUCLE_STORE": url}, []string{"demo"}, []string{"demo --store"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := parse(tc.env, tc.args...)
+			for _, w := range tc.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Fatalf("%v: err = %v; want %q", tc.args, err, w)
+				}
 			}
 			if strings.Contains(err.Error(), "s3cret") {
 				t.Fatalf("the refusal shows the password: %v", err)
 			}
 		})
 	}
-	t.Run("FromTheEnvironment", func(t *testing.T) {
-		err := parse(map[string]string{"BOUCLE_STORE": "postgresql://boucle:s3cret@db/plant"}, "serve")
-		if err == nil || !strings.Contains(err.Error(), "--store") || strings.Contains(err.Error(), "s3cret") {
-			t.Fatalf("BOUCLE_STORE=postgresql://…: err = %v; want a refusal naming --store, no password", err)
+	t.Run("NoKeyFile", func(t *testing.T) {
+		_, _, err := run(t, nil, "", "serve", "--store", url, "--addr", "127.0.0.1:0")
+		if err == nil || !strings.Contains(err.Error(), "--key-file") || strings.Contains(err.Error(), "s3cret") {
+			t.Fatalf("serve --store postgres://… without --key-file or --data: %v; want --key-file named, no password", err)
 		}
 	})
+	t.Run("BadPlant", func(t *testing.T) {
+		_, _, err := run(t, nil, "", "station", "list", "--store", url, "--plant", "Works 1")
+		if err == nil || !strings.Contains(err.Error(), "--plant") {
+			t.Fatalf("--plant 'Works 1': %v; want --plant named", err)
+		}
+	})
+}
+
+// The commands on a plant in PostgreSQL (internal/pgtest's server): serve
+// migrates the database and creates the plant named by --plant on its
+// first start, with its administrator; the administration commands work
+// on the same plant beside the running server (no admin socket: they
+// open the database); --store and --plant come from flags or from
+// BOUCLE_STORE and BOUCLE_PLANT; a second plant in the database sees
+// nothing of the first; a plant no serve created is refused by name.
+func TestStorePostgresRunsTheCommands(t *testing.T) {
+	url := pgtest.DB(t)
+	keyFile := filepath.Join(t.TempDir(), "server.keys")
+	quiet := map[string]string{"BOUCLE_LOG_LEVEL": "warn"}
+	pg := func(plant string, args ...string) []string {
+		return append(args, "--store", url, "--plant", plant, "--key-file", keyFile)
+	}
+
+	if _, _, err := run(t, quiet, "", pg("works-1", "station", "list")...); err == nil || !strings.Contains(err.Error(), `no plant "works-1"`) || !strings.Contains(err.Error(), "serve") {
+		t.Fatalf("station list before serve: %v; want the plant named missing, and serve", err)
+	}
+	_, out, err := run(t, quiet, "", pg("works-1", "serve", "--addr", "127.0.0.1:0")...)
+	if err != nil || !strings.Contains(out, "login:    admin") {
+		t.Fatalf("serve --store postgres://…: %v\n%s\nwant the administrator created", err, out)
+	}
+	mustRun(t, quiet, pg("works-1", "station", "add", "WELD5", "--name", "Welding 5")...)
+	if _, _, err := run(t, quiet, "s3cret-password\n", pg("works-1", "user", "add", "bob", "--name", "Bob", "--role", "operator", "--station", "WELD5", "--password-stdin")...); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, quiet, "", pg("works-1", "user", "add", "olga", "--name", "Olga", "--role", "operator", "--station", "NOPE")...); err == nil || !strings.Contains(err.Error(), "station") {
+		t.Errorf("an operator of an unknown station: %v; want the field station named", err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{pg("works-1", "station", "list"), "WELD5"},
+		{pg("works-1", "user", "list"), "bob"},
+		{pg("works-1", "device", "enrol", "--note", "press line"), "enrolment code:"},
+		{pg("works-1", "category", "list"), "dimensional"},
+		{pg("works-1", "quarantine", "list"), "no quarantined event"},
+		{pg("works-1", "keys", "list"), "signs and verifies"},
+	} {
+		if out := mustRun(t, quiet, c.args...); !strings.Contains(out, c.want) {
+			t.Errorf("%v:\n%s\nwant %q", c.args[:2], out, c.want)
+		}
+	}
+	env := map[string]string{"BOUCLE_LOG_LEVEL": "warn", "BOUCLE_STORE": url, "BOUCLE_PLANT": "works-1"}
+	if out := mustRun(t, env, "station", "list"); !strings.Contains(out, "WELD5") {
+		t.Errorf("station list with BOUCLE_STORE and BOUCLE_PLANT:\n%s", out)
+	}
+
+	if _, out, err := run(t, quiet, "", pg("works-2", "serve", "--addr", "127.0.0.1:0")...); err != nil || !strings.Contains(out, "login:    admin") {
+		t.Fatalf("serve --plant works-2 on the same database: %v\n%s", err, out)
+	}
+	if out := mustRun(t, quiet, pg("works-2", "station", "list")...); strings.Contains(out, "WELD5") {
+		t.Errorf("works-2 lists works-1's station:\n%s", out)
+	}
+	if out := mustRun(t, quiet, pg("works-2", "user", "list")...); strings.Contains(out, "bob") {
+		t.Errorf("works-2 lists works-1's user:\n%s", out)
+	}
 }
 
 func TestStoreFlagErrors(t *testing.T) {

@@ -37,7 +37,12 @@ func password(login string) string { return login + "-long-secret" }
 func newPlant(t *testing.T, serveFlags ...string) *plant {
 	t.Helper()
 	needServer(t)
-	srv := startServer(t, t.TempDir(), serveFlags...)
+	return plantOn(t, startServer(t, t.TempDir(), serveFlags...))
+}
+
+// plantOn gives a started server the test plant's stations and users.
+func plantOn(t *testing.T, srv *realServer) *plant {
+	t.Helper()
 	for _, st := range []struct{ code, name string }{{"PRESS2", "Press 2"}, {"CUT1", "Cutting 1"}, {"PAINT", "Paint shop"}} {
 		srv.mustAdmin("", "station", "add", st.code, "--name", st.name)
 	}

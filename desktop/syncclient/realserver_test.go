@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"boucle/internal/pgtest"
 	"boucle/shared/syncproto"
 )
 
@@ -46,7 +47,7 @@ func runTests(m *testing.M) int {
 	if !testing.Short() {
 		serverBin, serverMissing, serverBuild = buildServer(dir)
 	}
-	return m.Run()
+	return pgtest.Main(m)
 }
 
 // buildServer builds ./cmd/boucle-server of this module into dir.
@@ -87,6 +88,7 @@ type realServer struct {
 	tb    testing.TB
 	dir   string
 	extra []string // flags given to serve
+	env   []string // BOUCLE_* variables of serve and of the admin commands (a PostgreSQL store), over the process's
 	addr  string   // kept across restarts, so that clients find it again
 
 	mu      sync.Mutex
@@ -107,7 +109,14 @@ type logWaiter struct {
 // startServer starts boucle-server serve on 127.0.0.1, port 0, in dir.
 func startServer(tb testing.TB, dir string, extra ...string) *realServer {
 	tb.Helper()
-	s := &realServer{tb: tb, dir: dir, extra: extra, addr: "127.0.0.1:0"}
+	return startServerEnv(tb, dir, nil, extra...)
+}
+
+// startServerEnv starts boucle-server serve as startServer does, with
+// env (BOUCLE_STORE=postgres://…) given to it and to the admin commands.
+func startServerEnv(tb testing.TB, dir string, env []string, extra ...string) *realServer {
+	tb.Helper()
+	s := &realServer{tb: tb, dir: dir, extra: extra, env: env, addr: "127.0.0.1:0"}
 	if err := s.start(); err != nil {
 		tb.Fatal(err)
 	}
@@ -120,6 +129,7 @@ func startServer(tb testing.TB, dir string, extra ...string) *realServer {
 func (s *realServer) start() error {
 	args := append([]string{"serve", "--data", s.dir, "--addr", s.addr, "--log-format", "json", "--log-level", "info"}, s.extra...)
 	cmd := exec.Command(serverBin, args...)
+	cmd.Env = append(os.Environ(), s.env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return err
@@ -286,6 +296,7 @@ func (s *realServer) restart() {
 // (through its admin socket while it runs) and returns its output.
 func (s *realServer) admin(stdin string, args ...string) (string, error) {
 	cmd := exec.Command(serverBin, append(args, "--data", s.dir)...)
+	cmd.Env = append(os.Environ(), s.env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
