@@ -85,15 +85,19 @@ func bboltOnly(command, why string) func(*config) error {
 type openedStore struct {
 	ports      syncserver.Store
 	leadership syncserver.Leadership // nil on bbolt: its one process leads
-	name       string                // for the log, without a password
-	flags      string                // the flags that name it again, for the hints printed
-	pg         *pgPlant              // nil on bbolt
-	close      func() error
+	// attempts counts failed sign-ins where every instance sees them (in
+	// the database); nil on bbolt: in the process's memory.
+	attempts func(burst int, per time.Duration) syncserver.AttemptLimit
+	name     string   // for the log, without a password
+	flags    string   // the flags that name it again, for the hints printed
+	pg       *pgPlant // nil on bbolt
+	close    func() error
 }
 
 // openServeStore opens the plant serve runs: on PostgreSQL, its row
 // created on first start, the recorder of verdicts elected among the
-// instances by the plant's advisory lock.
+// instances by the plant's advisory lock, the failed sign-ins counted in
+// the database so that the instances share one limit.
 func (m *Main) openServeStore(ctx context.Context, log *slog.Logger) (*openedStore, error) {
 	if m.cfg.Postgres == "" {
 		store, err := syncserver.OpenStore(m.cfg.Data, boltstore.Options{}, log)
@@ -109,7 +113,10 @@ func (m *Main) openServeStore(ctx context.Context, log *slog.Logger) (*openedSto
 	}
 	leader := p.db.Leader(m.cfg.Plant)
 	name := redactStore(m.cfg.Postgres)
-	return &openedStore{ports: p.ports, leadership: leader, name: name, pg: p,
+	attempts := func(burst int, per time.Duration) syncserver.AttemptLimit {
+		return p.db.AttemptLimit(m.cfg.Plant, time.Now, burst, per)
+	}
+	return &openedStore{ports: p.ports, leadership: leader, attempts: attempts, name: name, pg: p,
 		flags: fmt.Sprintf("--store %s --plant %s", name, m.cfg.Plant),
 		close: func() error { leader.Close(); p.Close(); return nil }}, nil
 }
