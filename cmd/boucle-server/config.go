@@ -55,6 +55,7 @@ type config struct {
 	LabelFR       string
 	AckHours      int
 	ResolveHours  int
+	Migrate       migrateSettings // migrate --from, --to (migrate.go)
 
 	// dataFlag: --data was given on the command line (not only by
 	// BOUCLE_DATA), so a different --store is a contradiction.

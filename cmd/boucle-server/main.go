@@ -102,6 +102,7 @@ var commands = []*command{
 		refuse: bboltOnly("check", "check reads a bbolt store's file with the server stopped; a PostgreSQL store is checked by PostgreSQL (data checksums, amcheck) and, while it serves, by /healthz and 'boucle-server quarantine list --store URL'")},
 	{name: "quarantine list", help: "list the events whose stored bytes failed their check (pulls skip them)", run: (*Main).runQuarantineList},
 	{name: "backup", args: "DEST", nargs: 1, help: "write a hot copy of the store to DEST (a new file); on PostgreSQL, use the database's backups", run: (*Main).runBackup, refuse: backupOfDatabase},
+	{name: "migrate", help: "copy the plant of a bbolt store (--from DIR, server stopped) to PostgreSQL (--to postgres://…), then check the copy", flags: migrateFlags, run: (*Main).runMigrate, refuse: migrateStores},
 	{name: "demo", help: "seed a demo plant into an empty store", run: (*Main).runDemo,
 		refuse: bboltOnly("demo", "the demo seeds a bbolt store; seed it in a directory (--store DIR)")},
 }

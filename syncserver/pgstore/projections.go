@@ -258,31 +258,7 @@ func (t *Tx) queueState(b *pgx.Batch, st *domain.State) {
 func (p *Plant) Project(ctx context.Context, limit int) (remaining uint64, err error) {
 	var found []boltstore.Quarantined
 	err = p.project(ctx, func(t *Tx) error {
-		if err := t.lockProjection(); err != nil {
-			return err
-		}
-		batch, last, err := t.readBatch(t.projected, limit, &found)
-		if err != nil {
-			return err
-		}
-		keys := make([]domain.EntityKey, len(batch))
-		for i := range batch {
-			keys[i] = batch[i].Key()
-		}
-		if err := t.loadStates(keys); err != nil {
-			return err
-		}
-		for i := range batch {
-			if batch[i].Known() {
-				if err := t.foldEvent(&batch[i]); err != nil {
-					return err
-				}
-			}
-		}
-		if last > t.projected {
-			t.projected, t.projectedMoved = last, true
-		}
-		if err := t.writeFolds(); err != nil {
+		if err := t.foldNext(limit, &found); err != nil {
 			return err
 		}
 		var logLen int64
@@ -296,6 +272,36 @@ func (p *Plant) Project(ctx context.Context, limit int) (remaining uint64, err e
 		p.store.quarantine.tell(found)
 	}
 	return remaining, err
+}
+
+// foldNext folds up to limit events past the projection's mark, under
+// the projection's lock, and writes the states and the mark.
+func (t *Tx) foldNext(limit int, found *[]boltstore.Quarantined) error {
+	if err := t.lockProjection(); err != nil {
+		return err
+	}
+	batch, last, err := t.readBatch(t.projected, limit, found)
+	if err != nil {
+		return err
+	}
+	keys := make([]domain.EntityKey, len(batch))
+	for i := range batch {
+		keys[i] = batch[i].Key()
+	}
+	if err := t.loadStates(keys); err != nil {
+		return err
+	}
+	for i := range batch {
+		if batch[i].Known() {
+			if err := t.foldEvent(&batch[i]); err != nil {
+				return err
+			}
+		}
+	}
+	if last > t.projected {
+		t.projected, t.projectedMoved = last, true
+	}
+	return t.writeFolds()
 }
 
 // project runs fn in a read-committed transaction that takes no lock of
