@@ -46,12 +46,15 @@ func (s *Server) ReportBuilds() int64 { return s.reports.builds.Load() }
 func (s *Server) BuildReports() error {
 	s.reports.mu.Lock()
 	defer s.reports.mu.Unlock()
-	_, err := s.reports.build()
+	_, err := s.reports.build(true)
 	return err
 }
 
 // WarmReports runs one tick of Run's background rebuild at now.
 func (s *Server) WarmReports(now time.Time) error { return s.reports.warm(now) }
+
+// ReportsCached tells whether the server keeps a reports' dataset.
+func (s *Server) ReportsCached() bool { return s.reports.snap.Load() != nil }
 
 // DropReports forgets the reports' dataset: the next report reads every
 // state from the store.

@@ -110,7 +110,7 @@ func (rc *reportCache) version() (folded uint64, backlog bool, err error) {
 // not the log's length: a push logging events between the catch-up and
 // the build would otherwise be counted in a snapshot that lacks them, and
 // never rebuilt. A request marks the snapshot used (see warm); the
-// server's own evaluation does not.
+// server's own evaluation does not, and keeps nothing (see keep).
 func (rc *reportCache) get(request bool) (*snapshot, error) {
 	if request {
 		rc.used.Store(true)
@@ -127,7 +127,18 @@ func (rc *reportCache) get(request bool) (*snapshot, error) {
 	if sn := rc.snap.Load(); sn != nil && sn.version >= v { // built while this request waited
 		return sn, nil
 	}
-	return rc.build()
+	return rc.build(rc.keep(request))
+}
+
+// keep tells whether a snapshot built now stays cached. A request's does.
+// The server's own evaluation (at start, then hourly) keeps its snapshot
+// only when reports are in use, a snapshot already cached: otherwise the
+// dataset of a large plant would stay in the heap for nobody (265 MB for
+// 100k complaints, over the server's soft memory limit, so that the
+// garbage collector ran all through the pulls it served). The first
+// report after start reads the states itself.
+func (rc *reportCache) keep(request bool) bool {
+	return request || rc.snap.Load() != nil
 }
 
 // maxPatch is the most events a snapshot is patched with; past it, every
@@ -135,7 +146,8 @@ func (rc *reportCache) get(request bool) (*snapshot, error) {
 const maxPatch = 20_000
 
 // build reads the states in one read transaction, indexes them and
-// publishes the snapshot. Called with mu held.
+// publishes the snapshot, or only returns it when not keep. Called with mu
+// held.
 //
 // Reading every state back is the slow part (their bookkeeping is decoded
 // too): about a second per 10k complaint cases on two cores. When the log
@@ -144,7 +156,7 @@ const maxPatch = 20_000
 // the previous input; the dataset is then indexed afresh and the text
 // index, if built, updated in place: about half a second for 100k
 // complaints (BenchmarkReportDatasetBuild).
-func (rc *reportCache) build() (*snapshot, error) {
+func (rc *reportCache) build(keep bool) (*snapshot, error) {
 	start := time.Now()
 	prev := rc.snap.Load()
 	sn := &snapshot{}
@@ -181,9 +193,11 @@ func (rc *reportCache) build() (*snapshot, error) {
 		sn.ixOnce.Do(func() { sn.ix = prev.ix })
 		sn.indexed.Store(true)
 	}
-	rc.snap.Store(sn)
+	if keep {
+		rc.snap.Store(sn)
+	}
 	rc.builds.Add(1)
-	rc.log.Debug("reports: dataset built", "log_position", sn.version, "patched", patched, "complaints", len(sn.in.Complaints),
+	rc.log.Debug("reports: dataset built", "log_position", sn.version, "patched", patched, "kept", keep, "complaints", len(sn.in.Complaints),
 		"actions", len(sn.in.Actions), "plans", len(sn.in.Plans), "took", time.Since(start))
 	return sn, nil
 }
@@ -321,7 +335,7 @@ func (rc *reportCache) warm(now time.Time) error {
 	hadIndex := sn.indexed.Load()
 	rc.used.Store(false)
 	rc.lastBuild = now
-	fresh, err := rc.build()
+	fresh, err := rc.build(true)
 	if err == nil && hadIndex {
 		fresh.index() // the similar-complaint look-ups were used: index now, not at the next keystroke
 	}
