@@ -1,10 +1,12 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"boucle/internal/pgtest"
+	"boucle/syncserver"
 )
 
 // migrate copies the demo plant to PostgreSQL and says what it copied;
@@ -23,6 +25,30 @@ func TestMigrateCommand(t *testing.T) {
 	out = mustRun(t, map[string]string{"BOUCLE_STORE": url, "BOUCLE_PLANT": "lyon"}, "migrate", "--from", dir)
 	if !strings.Contains(out, "already holds this log") {
 		t.Fatalf("second migrate said:\n%s", out)
+	}
+
+	// The copy serves: no new administrator (the accounts came along),
+	// the demo's people and the bbolt plant's key, from its key file.
+	quiet := map[string]string{"BOUCLE_LOG_LEVEL": "warn"}
+	pg := func(args ...string) []string {
+		return append(args, "--store", url, "--plant", "lyon", "--key-file", filepath.Join(dir, syncserver.DefaultKeyFile))
+	}
+	_, out, err := run(t, quiet, "", pg("serve", "--addr", "127.0.0.1:0")...)
+	if err != nil || strings.Contains(out, "login:    admin") {
+		t.Fatalf("serve on the copy: %v\n%s\nwant it served without a new administrator", err, out)
+	}
+	bboltKeys := mustRun(t, quiet, "keys", "list", "--data", dir)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{pg("user", "list"), "marc.dubois"},
+		{pg("station", "list"), "PRESS"},
+		{pg("keys", "list"), strings.Fields(strings.Split(bboltKeys, "\n")[1])[0]},
+	} {
+		if out := mustRun(t, quiet, c.args...); !strings.Contains(out, c.want) {
+			t.Errorf("%v on the copy:\n%s\nwant %q", c.args[:2], out, c.want)
+		}
 	}
 }
 
