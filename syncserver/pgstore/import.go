@@ -21,12 +21,14 @@ import (
 // PlantNotEmptyError refuses to import into a plant whose log holds
 // events: an import never mixes two logs.
 type PlantNotEmptyError struct {
-	Plant  string
-	Events uint64
+	Plant   string
+	Events  uint64
+	Records int64 // accounts, devices, settings, evidence files
 }
 
 func (e *PlantNotEmptyError) Error() string {
-	return fmt.Sprintf("plant %q of this database already holds %d events: a plant is copied only into a plant that does not exist or holds no event", e.Plant, e.Events)
+	return fmt.Sprintf("plant %q of this database already holds %d events and %d records (accounts, devices, settings, evidence files): "+
+		"a plant is copied only into a plant that does not exist or holds nothing (one a server started on creates its administrator)", e.Plant, e.Events, e.Records)
 }
 
 // Unwrap gives the domain code: the plant is in the way (EConflict).
@@ -48,8 +50,8 @@ type Import struct {
 // ImportPlant creates plant id in one transaction, fills it with fill,
 // folds its whole log, and commits if check, given the transaction with
 // everything written and folded, returns nil. A plant that exists with events is refused
-// (*PlantNotEmptyError); one that exists without events is filled (its
-// records are overwritten by the copy's). replica is the server's own
+// (*PlantNotEmptyError), and so is one holding records; one that exists
+// empty is filled. replica is the server's own
 // replica id in the copied log.
 func (s *Store) ImportPlant(ctx context.Context, id, replica string, fill func(*Import) error, check func(*Tx) error) error {
 	if err := ValidatePlantID(id); err != nil {
@@ -88,8 +90,14 @@ func (t *Tx) claimPlant(replica string) error {
 	if err := t.tx.QueryRow(t.ctx, "SELECT log_len FROM plants WHERE id = $1 FOR UPDATE", t.plant.id).Scan(&logLen); err != nil {
 		return err
 	}
-	if logLen > 0 {
-		return &PlantNotEmptyError{Plant: t.plant.id, Events: uint64(logLen)}
+	var records int64
+	err = t.tx.QueryRow(t.ctx, `SELECT (SELECT count(*) FROM accounts WHERE plant = $1) + (SELECT count(*) FROM devices WHERE plant = $1)
+		+ (SELECT count(*) FROM settings WHERE plant = $1) + (SELECT count(*) FROM evidence WHERE plant = $1)`, t.plant.id).Scan(&records)
+	if err != nil {
+		return err
+	}
+	if logLen > 0 || records > 0 {
+		return &PlantNotEmptyError{Plant: t.plant.id, Events: uint64(logLen), Records: records}
 	}
 	return t.exec("UPDATE plants SET replica = $2 WHERE id = $1", replica)
 }

@@ -297,6 +297,27 @@ func TestMigrateRefuses(t *testing.T) {
 			t.Fatalf("events %d after the refusal, %d before", after, before)
 		}
 	})
+	t.Run("a plant a server started on", func(t *testing.T) {
+		url := pgtest.DB(t)
+		target := openTarget(t, url)
+		if _, err := target.CreatePlant(ctx, "lyon"); err != nil {
+			t.Fatal(err)
+		}
+		err := target.Plant("lyon").Update(ctx, func(tx *pgstore.Tx) error {
+			return tx.PutAccount(&credential.Account{Login: "admin"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = plantmove.Migrate(ctx, demoPlant(t, 7), url, "lyon", plantmove.Options{})
+		var notEmpty *pgstore.PlantNotEmptyError
+		if !errors.As(err, &notEmpty) || notEmpty.Records != 1 || !strings.Contains(err.Error(), "holds 0 events and 1 records") {
+			t.Fatalf("migrate into a plant holding an administrator: %v", err)
+		}
+		if n := rowsOf(t, target.Pool(), "accounts"); n != 1 {
+			t.Fatalf("%d accounts after the refusal, want the 1 there before", n)
+		}
+	})
 	t.Run("a damaged source", func(t *testing.T) {
 		dir, url := demoPlant(t, 7), pgtest.DB(t)
 		path := filepath.Join(dir, syncserver.StoreFile)
