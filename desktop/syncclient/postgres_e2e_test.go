@@ -1,14 +1,18 @@
 package syncclient_test
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"boucle/desktop/syncclient"
 	"boucle/internal/pgtest"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // A plant on PostgreSQL, end to end: the real boucle-server serves
@@ -22,7 +26,8 @@ import (
 func TestE2EPlantOnPostgreSQL(t *testing.T) {
 	needServer(t)
 	dir := t.TempDir()
-	env := []string{"BOUCLE_STORE=" + pgtest.DB(t), "BOUCLE_PLANT=works-1"}
+	url := pgtest.DB(t)
+	env := []string{"BOUCLE_STORE=" + url, "BOUCLE_PLANT=works-1"}
 	p := plantOn(t, startServerEnv(t, dir, env))
 
 	w1, s1 := p.signedIn(t, "w1", "op1", nil)
@@ -59,6 +64,7 @@ func TestE2EPlantOnPostgreSQL(t *testing.T) {
 	if _, err := os.Stat(p.srv.storePath()); !os.IsNotExist(err) {
 		t.Errorf("a bbolt store in the data directory (%v): the plant must be in PostgreSQL only", err)
 	}
+	failedSignInCounted(t, w1, p.srv.URL(), url)
 	if out := p.srv.mustAdmin("", "user", "list"); !strings.Contains(out, "op1") || !strings.Contains(out, "eng1") {
 		t.Errorf("user list on the database:\n%s", out)
 	}
@@ -71,4 +77,30 @@ func complaintStatus(t *testing.T, w *workstation, id string) domain.ComplaintSt
 		t.Fatal(err)
 	}
 	return st.Complaint.Status
+}
+
+// failedSignInCounted signs in with a wrong password from w and checks
+// that the failure is counted in the database, where every instance of
+// the plant reads it (not in the serving process's memory).
+func failedSignInCounted(t *testing.T, w *workstation, serverURL, dbURL string) {
+	t.Helper()
+	c, err := syncclient.NewClient(serverURL, syncclient.ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dev boltstore.Device
+	_ = w.store.View(func(tx *boltstore.Tx) error { dev = tx.Device(); return nil })
+	c.SetDevice(dev.ID, dev.Key)
+	if _, err := c.Login(context.Background(), "eng1", "not-the-password"); err == nil {
+		t.Fatal("a wrong password signed in")
+	}
+	db, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(context.Background())
+	var n int
+	if err := db.QueryRow(context.Background(), "SELECT count(*) FROM sign_in_attempts WHERE plant = 'works-1'").Scan(&n); err != nil || n == 0 {
+		t.Errorf("failed sign-ins counted in the database: %d (%v); want the failure counted there", n, err)
+	}
 }
