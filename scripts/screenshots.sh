@@ -133,8 +133,8 @@ screens=(
 mkdir -p "$out" "$tmp/xdg"
 chmod 700 "$tmp/xdg"
 
-# shoot NAME LANG DATA [ENV...] -- ARGS: one app run, one PNG of its window.
-shoot() {
+# shoot_once NAME LANG DATA [ENV...] -- ARGS: one app run, one PNG of its window.
+shoot_once() {
 	local name=$1 lang=$2 data=$3
 	shift 3
 	local envs=()
@@ -166,10 +166,21 @@ shoot() {
 		cat "$tmp/shot.log" >>"$tmp/app.log"
 		echo "screenshots: $lang-$name failed; the app's log ends with:" >&2
 		tail -n 40 "$tmp/shot.log" >&2
-		exit 1
+		return 1
 	}
 	cat "$tmp/shot.log" >>"$tmp/app.log"
 	echo "screenshots: wrote ${png#"$root"/}"
+}
+
+# shoot takes a shot, once more when the first attempt fails: xvfb-run -a
+# picks a free display, but another X server started at the same moment
+# (a test run beside it) can take that display first, and the app then
+# finds no display at all (GLFW: PlatformUnavailable). A second failure
+# is the app's and stops the run.
+shoot() {
+	shoot_once "$@" && return
+	echo "screenshots: trying $2-$1 once more" >&2
+	shoot_once "$@" || exit 1
 }
 
 locale_of() { [[ $1 == fr ]] && echo fr_FR.UTF-8 || echo en_US.UTF-8; }
