@@ -3,6 +3,7 @@ package syncserver_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"boucle/shared/domain"
 )
@@ -57,5 +58,39 @@ func TestEvaluationKeepsNoDatasetUntilReportsAreAsked(t *testing.T) {
 	}
 	if n := h.srv.ReportBuilds() - builds; n != 1 {
 		t.Fatalf("%d builds for one new state of the log, want 1", n)
+	}
+}
+
+// A dataset that no report has read for reportIdle (15 minutes, by Run's
+// clock) is dropped: the next report reads the states again, and is right.
+func TestIdleReportDatasetIsDropped(t *testing.T) {
+	h := newHarness(t)
+	newReportPlant(t, h)
+	mgr := bearer(h.login("mgr", nil).AccessToken)
+	tick := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) // Run's clock: only the gaps matter
+	warm := func(after time.Duration, wantCached bool) {
+		t.Helper()
+		tick = tick.Add(after)
+		if err := h.srv.WarmReports(tick); err != nil {
+			t.Fatal(err)
+		}
+		if got := h.srv.ReportsCached(); got != wantCached {
+			t.Fatalf("at %s: dataset cached %v, want %v", tick.Format(time.TimeOnly), got, wantCached)
+		}
+	}
+	h.getOK("/reports/indicators", mgr)
+	warm(10*time.Second, true) // asked since the last tick
+	warm(14*time.Minute, true)
+	h.getOK("/reports/scorecards", mgr) // read again: the idle time starts over
+	warm(10*time.Second, true)
+	warm(14*time.Minute, true)
+	warm(time.Minute, false) // 15 minutes unread
+	var r struct{ Filed int }
+	_, body := h.getOK("/reports/indicators", mgr)
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Filed != 4 || !h.srv.ReportsCached() {
+		t.Fatalf("after the drop: %d filed, cached %v; want 4, true", r.Filed, h.srv.ReportsCached())
 	}
 }
