@@ -88,54 +88,21 @@ func (t *Tx) ForEachState(typ domain.EntityType, fn func(*domain.State)) error {
 }
 
 // Users lists the user directory.
-func (t *Tx) Users() ([]domain.User, error) {
-	var out []domain.User
-	err := t.ForEachState(domain.EntityUser, func(st *domain.State) { out = append(out, *st.User) })
-	return out, err
-}
+func (t *Tx) Users() ([]domain.User, error) { return boltstore.ReadUsers(t) }
 
 // Stations lists the stations, retired ones included.
-func (t *Tx) Stations() ([]domain.Station, error) {
-	var out []domain.Station
-	err := t.ForEachState(domain.EntityStation, func(st *domain.State) { out = append(out, *st.Station) })
-	return out, err
-}
+func (t *Tx) Stations() ([]domain.Station, error) { return boltstore.ReadStations(t) }
 
 // Categories lists the defect categories.
-func (t *Tx) Categories() ([]domain.Category, error) {
-	var out []domain.Category
-	err := t.ForEachState(domain.EntityCategory, func(st *domain.State) { out = append(out, *st.Category) })
-	return out, err
-}
+func (t *Tx) Categories() ([]domain.Category, error) { return boltstore.ReadCategories(t) }
 
 // Severities returns the handling times of every severity, configured or
 // default.
-func (t *Tx) Severities() ([]domain.SeverityConfig, error) {
-	out := slices.Clone(domain.DefaultSeverities)
-	for i, s := range out {
-		st, err := t.state(domain.EntityKey{Type: domain.EntitySeverity, ID: string(s.Severity)})
-		if err != nil {
-			return nil, err
-		}
-		if st != nil && st.Severity != nil {
-			out[i] = *st.Severity
-		}
-	}
-	return out, nil
-}
+func (t *Tx) Severities() ([]domain.SeverityConfig, error) { return boltstore.ReadSeverities(t) }
 
 // Severity returns the handling times of one severity.
 func (t *Tx) Severity(s domain.Severity) (domain.SeverityConfig, error) {
-	all, err := t.Severities()
-	if err != nil {
-		return domain.SeverityConfig{}, err
-	}
-	for _, c := range all {
-		if c.Severity == s {
-			return c, nil
-		}
-	}
-	return domain.DefaultSeverity(s), nil
+	return boltstore.ReadSeverity(t, s)
 }
 
 // UserHistory folds a user's events in fold order and returns the entry
