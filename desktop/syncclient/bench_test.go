@@ -31,6 +31,7 @@ import (
 	"boucle/desktop/syncclient"
 	"boucle/desktop/ui/model"
 	"boucle/desktop/viewmodel"
+	"boucle/internal/pgtest"
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/hlc"
@@ -333,7 +334,9 @@ func firstSyncFixture(b *testing.B, cases int) string {
 // -fleet.interval on average. It reports the p99 latency of the requests,
 // the errors and the server's peak memory. Targets (60 s, 200
 // workstations): p99 < 50 ms, no errors, server memory < 300 MB.
-func BenchmarkFleet(b *testing.B) { benchFleet(b, *fleetClients, *fleetDuration) }
+func BenchmarkFleet(b *testing.B) {
+	benchFleet(b, *fleetClients, *fleetDuration, func(tb testing.TB) []*realServer { return []*realServer{startServer(tb, tb.TempDir())} })
+}
 
 // BenchmarkFleet60s is the target's full 60 s run; it runs only with
 // -fleet.60s.
@@ -341,14 +344,36 @@ func BenchmarkFleet60s(b *testing.B) {
 	if !*fleetLong {
 		b.Skip("the 60 s fleet run needs -fleet.60s")
 	}
-	benchFleet(b, 200, time.Minute)
+	benchFleet(b, 200, time.Minute, func(tb testing.TB) []*realServer { return []*realServer{startServer(tb, tb.TempDir())} })
 }
 
-func benchFleet(b *testing.B, clients int, d time.Duration) {
+// BenchmarkFleetPostgres is BenchmarkFleet against a plant on PostgreSQL
+// (internal/pgtest: fsync and synchronous_commit on) served by two
+// boucle-server instances sharing its database and key file, as behind a
+// load balancer: each request of each workstation goes to one or the
+// other at random. server-MB is the larger instance's peak.
+func BenchmarkFleetPostgres(b *testing.B) {
+	benchFleet(b, *fleetClients, *fleetDuration, func(tb testing.TB) []*realServer { return postgresInstances(tb, 2) })
+}
+
+// postgresInstances starts n boucle-server instances of one plant on a
+// fresh PostgreSQL database, one after the other (the first creates the
+// plant and the key file the others read).
+func postgresInstances(tb testing.TB, n int) []*realServer {
+	dir := tb.TempDir()
+	env := []string{"BOUCLE_STORE=" + pgtest.DB(tb), "BOUCLE_PLANT=fleet"}
+	out := make([]*realServer, n)
+	for i := range out {
+		out[i] = startServerEnv(tb, dir, env)
+	}
+	return out
+}
+
+func benchFleet(b *testing.B, clients int, d time.Duration, servers func(testing.TB) []*realServer) {
 	needServer(b)
 	for range b.N {
 		b.StopTimer()
-		f := newFleet(b, clients)
+		f := newFleet(b, clients, servers(b))
 		b.StartTimer()
 		res := f.run(d)
 		b.StopTimer()
@@ -356,17 +381,18 @@ func benchFleet(b *testing.B, clients int, d time.Duration) {
 	}
 }
 
-// fleet is a server and the simulated workstations enrolled with it.
+// fleet is the instances of a plant's server and the simulated
+// workstations enrolled with them.
 type fleet struct {
 	tb      testing.TB
-	srv     *realServer
+	srvs    []*realServer
 	clients []*simWorkstation
 }
 
 var fleetOperators = []string{"op1", "op2", "op3", "op4"}
 
-func newFleet(tb testing.TB, n int) *fleet {
-	srv := startServer(tb, tb.TempDir())
+func newFleet(tb testing.TB, n int, srvs []*realServer) *fleet {
+	srv := srvs[0] // the administration commands reach the plant through any instance
 	for _, code := range []string{"PRESS2", "CUT1"} {
 		srv.mustAdmin("", "station", "add", code, "--name", "Station "+code)
 	}
@@ -383,7 +409,7 @@ func newFleet(tb testing.TB, n int) *fleet {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	f := &fleet{tb: tb, srv: srv, clients: make([]*simWorkstation, n)}
+	f := &fleet{tb: tb, srvs: srvs, clients: make([]*simWorkstation, n)}
 	var wg sync.WaitGroup
 	// At most 4 enrolments at a time: the server counts attempts in
 	// flight against the address's limit of 5 a minute.
@@ -393,7 +419,7 @@ func newFleet(tb testing.TB, n int) *fleet {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			f.clients[i], errs[i] = newSimWorkstation(srv, i, tokens.AccessToken)
+			f.clients[i], errs[i] = newSimWorkstation(srvs, i, tokens.AccessToken)
 		})
 	}
 	wg.Wait()
@@ -404,9 +430,10 @@ func newFleet(tb testing.TB, n int) *fleet {
 }
 
 // simWorkstation speaks the protocol like a Syncer without a store: it
-// pushes events it makes up and pulls (and decodes) the plant's log.
+// pushes events it makes up and pulls (and decodes) the plant's log,
+// each request to one of the plant's instances at random.
 type simWorkstation struct {
-	c       *syncclient.Client
+	cs      []*syncclient.Client // one per instance
 	clock   *hlc.Clock
 	replica string
 	author  string
@@ -415,24 +442,38 @@ type simWorkstation struct {
 	rng     *rand.Rand
 }
 
-func newSimWorkstation(srv *realServer, i int, access string) (*simWorkstation, error) {
-	c, err := syncclient.NewClient(srv.URL(), syncclient.ClientOptions{})
-	if err != nil {
-		return nil, err
+func newSimWorkstation(srvs []*realServer, i int, access string) (*simWorkstation, error) {
+	w := &simWorkstation{clock: hlc.NewClock(nil, 0), replica: uuid.Must(uuid.NewV7()).String(), author: fleetOperators[i%len(fleetOperators)], rng: rand.New(rand.NewPCG(uint64(i), 7))}
+	for _, srv := range srvs {
+		c, err := syncclient.NewClient(srv.URL(), syncclient.ClientOptions{})
+		if err != nil {
+			return nil, err
+		}
+		w.cs = append(w.cs, c)
 	}
-	w := &simWorkstation{c: c, clock: hlc.NewClock(nil, 0), replica: uuid.Must(uuid.NewV7()).String(), author: fleetOperators[i%len(fleetOperators)], rng: rand.New(rand.NewPCG(uint64(i), 7))}
-	out, err := srv.admin("", "device", "enrol")
+	out, err := srvs[i%len(srvs)].admin("", "device", "enrol")
 	m := enrolmentCodeRe.FindStringSubmatch(out)
 	if err != nil || m == nil {
 		return nil, fmt.Errorf("enrolment code %d: %v", i, err)
 	}
-	resp, err := c.Enrol(context.Background(), syncproto.EnrolRequest{Code: m[1], Name: fmt.Sprintf("sim-%03d", i), Station: "PRESS2", Replica: w.replica})
+	resp, err := w.client().Enrol(context.Background(), syncproto.EnrolRequest{Code: m[1], Name: fmt.Sprintf("sim-%03d", i), Station: "PRESS2", Replica: w.replica})
 	if err != nil {
 		return nil, fmt.Errorf("enrol %d: %w", i, err)
 	}
-	c.SetDevice(resp.DeviceID, resp.DeviceKey)
-	c.SetAccessToken(access)
+	for _, c := range w.cs {
+		c.SetDevice(resp.DeviceID, resp.DeviceKey)
+		c.SetAccessToken(access)
+	}
 	return w, nil
+}
+
+// client is the instance the next request goes to (with one instance,
+// the workstation's random sequence is BenchmarkFleet's as before).
+func (w *simWorkstation) client() *syncclient.Client {
+	if len(w.cs) == 1 {
+		return w.cs[0]
+	}
+	return w.cs[w.rng.IntN(len(w.cs))]
 }
 
 // events makes k events: a complaint filed, then messages on it.
@@ -469,7 +510,7 @@ func (w *simWorkstation) cycle(ctx context.Context, rec *latencies) {
 	if w.rng.Float64() < 0.5 {
 		batch := w.events(1 + w.rng.IntN(3))
 		start := time.Now()
-		_, err := w.c.Push(ctx, batch)
+		_, err := w.client().Push(ctx, batch)
 		rec.add("push", time.Since(start), err)
 		if err != nil {
 			w.seq -= uint64(len(batch)) // not stored: the numbers are free again
@@ -477,7 +518,7 @@ func (w *simWorkstation) cycle(ctx context.Context, rec *latencies) {
 	}
 	for {
 		start := time.Now()
-		page, err := w.c.Pull(ctx, w.cursor, syncproto.DefaultPull)
+		page, err := w.client().Pull(ctx, w.cursor, syncproto.DefaultPull)
 		rec.add("pull", time.Since(start), err)
 		if err != nil {
 			return
@@ -495,8 +536,10 @@ func (f *fleet) run(d time.Duration) fleetResult {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	rec := &latencies{byKind: map[string][]time.Duration{}}
-	var peak atomic.Int64
-	go sampleRSS(ctx, f.srv.pid(), &peak)
+	peaks := make([]atomic.Int64, len(f.srvs))
+	for i, srv := range f.srvs {
+		go sampleRSS(ctx, srv.pid(), &peaks[i])
+	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for _, w := range f.clients {
@@ -513,7 +556,11 @@ func (f *fleet) run(d time.Duration) fleetResult {
 		})
 	}
 	wg.Wait()
-	return fleetResult{lat: rec, elapsed: time.Since(start), peakRSS: max(peak.Load(), vmHWM(f.srv.pid())), clients: len(f.clients)}
+	res := fleetResult{lat: rec, elapsed: time.Since(start), clients: len(f.clients)}
+	for i, srv := range f.srvs {
+		res.peakRSS = max(res.peakRSS, peaks[i].Load(), vmHWM(srv.pid()))
+	}
+	return res
 }
 
 // latencies collects request durations and errors.
@@ -535,7 +582,7 @@ func (l *latencies) add(kind string, d time.Duration, err error) {
 type fleetResult struct {
 	lat     *latencies
 	elapsed time.Duration
-	peakRSS int64 // bytes
+	peakRSS int64 // bytes, of the largest instance
 	clients int
 }
 

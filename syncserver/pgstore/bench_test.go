@@ -14,6 +14,7 @@ import (
 	"boucle/shared/domain"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 )
 
 // The log's speed on PostgreSQL beside the bbolt server store's, on the
@@ -113,9 +114,11 @@ func BenchmarkLogRead100k(b *testing.B) {
 // round, and reports the events per second of the timed parts, with the
 // CPU time per event of this process (the adapter, pgx, bbolt) and, for
 // PostgreSQL, of the server's processes: the machine's load disturbs
-// these much less than wall time.
+// these much less than wall time; and the bytes written to PostgreSQL's
+// write-ahead log per event.
 func timed(b *testing.B, n int, setup func() func()) {
 	var total, client, server time.Duration
+	var wal int64
 	rounds := 0
 	pg := strings.HasSuffix(b.Name(), "/postgres")
 	for b.Loop() {
@@ -124,14 +127,16 @@ func timed(b *testing.B, n int, setup func() func()) {
 		b.StartTimer()
 		start, cpu := time.Now(), processCPU()
 		var pgCPU time.Duration
+		var lsn int64
 		if pg {
-			pgCPU = serverCPU(b)
+			pgCPU, lsn = serverCPU(b), serverWAL(b)
 		}
 		work()
 		total += time.Since(start)
 		client += processCPU() - cpu
 		if pg {
 			server += serverCPU(b) - pgCPU
+			wal += serverWAL(b) - lsn
 		}
 		rounds++
 	}
@@ -140,6 +145,7 @@ func timed(b *testing.B, n int, setup func() func()) {
 	b.ReportMetric(float64(client.Nanoseconds())/events, "cpu-ns/event")
 	if pg {
 		b.ReportMetric(float64(server.Nanoseconds())/events, "pg-cpu-ns/event")
+		b.ReportMetric(float64(wal)/events, "wal-B/event")
 	}
 }
 
@@ -157,6 +163,22 @@ func serverCPU(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return d
+}
+
+// serverWAL is the position of the server's write-ahead log, in bytes:
+// what a benchmark writes to it per event, as the disk will have to
+// sync it, whatever the machine's load.
+func serverWAL(b *testing.B) int64 {
+	conn, err := pgx.Connect(context.Background(), pgtest.Server(b).AdminURL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var lsn int64
+	if err := conn.QueryRow(context.Background(), "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint").Scan(&lsn); err != nil {
+		b.Fatal(err)
+	}
+	return lsn
 }
 
 var readBytes int
