@@ -45,9 +45,10 @@ type Problems struct {
 	index map[ProblemID]int32
 	merge map[ProblemID]ProblemID // merged → into, cycles removed
 
-	parts   map[int32]*partition    // by home supplier station: the proposal's look-ups
-	variant map[variantKey][]int32  // part dict ids one deletion away (see partVariants)
-	near    map[supplierKey][]int32 // the parts within one typo of a part, itself first
+	parts     map[int32]*partition    // by home supplier station: the proposal's look-ups
+	variant   map[variantKey][]int32  // part dict ids one deletion away (see partVariants)
+	near      map[supplierKey][]int32 // the parts within one typo of a part, itself first
+	partCount map[supplierKey]int32   // complaints per supplier station and part (twoParts)
 
 	synonyms map[uint32]vec // term → the terms the problems associate with it (synonyms.go)
 

@@ -36,7 +36,7 @@ func (ds *Dataset) findProblems() *Problems {
 	n := len(ds.complaints)
 	ps := &Problems{ds: ds, problem: make([]int32, n), prev: make([]int32, n), best: make([]int32, n),
 		feat: make([]features, n), decided: make([]bool, n), index: map[ProblemID]int32{},
-		parts: map[int32]*partition{}, variant: map[variantKey][]int32{}, near: map[supplierKey][]int32{}}
+		parts: map[int32]*partition{}, variant: map[variantKey][]int32{}, near: map[supplierKey][]int32{}, partCount: map[supplierKey]int32{}}
 	ps.model, ps.desc, ps.cause = buildTextModel(ds.complaints)
 	ps.merge = mergeMap(ds.in.Problems)
 	ps.indexPartVariants()
@@ -70,7 +70,11 @@ func (ps *Problems) indexPartVariants() {
 	for p := range ps.ds.facts {
 		f := &ps.ds.facts[p]
 		k := supplierKey{f.supplier, f.part}
-		if f.part < 0 || seen[k] {
+		if f.part < 0 {
+			continue
+		}
+		ps.partCount[k]++
+		if seen[k] {
 			continue
 		}
 		seen[k] = true

@@ -314,13 +314,30 @@ func (ps *Problems) partNeighbours(supplier int32, key string) []int32 {
 	}
 	for _, v := range partVariants(key) {
 		for _, other := range ps.variant[variantKey{supplier, v}] {
-			if len(out) < maxPartNeighbours && !slices.Contains(out, other) && partsClose(key, ps.ds.parts.names[other]) {
+			if len(out) < maxPartNeighbours && !slices.Contains(out, other) && partsClose(key, ps.ds.parts.names[other]) &&
+				!ps.twoParts(supplier, part, other) {
 				out = append(out, other)
 			}
 		}
 	}
 	return out
 }
+
+// twoParts reports whether two references one slip apart are two parts
+// of the station rather than one part and a slip: each was written at
+// least minDistinctPart times, the rarer at least 1/20 of the other (a
+// slip is seldom typed the same way three times, and never as often as
+// the reference itself). ENS-7700 and ENS-7710 are then two assemblies;
+// a part met once or twice is a slip of its neighbour.
+func (ps *Problems) twoParts(supplier, a, b int32) bool {
+	if a < 0 || b < 0 {
+		return false
+	}
+	na, nb := ps.partCount[supplierKey{supplier, a}], ps.partCount[supplierKey{supplier, b}]
+	return min(na, nb) >= minDistinctPart && 20*min(na, nb) >= max(na, nb)
+}
+
+const minDistinctPart = 3
 
 // lighter orders weighted terms: a before b when a weighs less, or as
 // much with a greater id (heaviest first, smallest id on a tie).
