@@ -155,42 +155,54 @@ func pushAll(b testing.TB, h *harness, d *device, bodies [][]byte) {
 // logged once they pause, so each round waits for it outside the timer,
 // reports how long the fold took apart (fold-events/s), and closes its
 // server, so that no round's fold runs into the next round's pushes.
-func benchmarkPush(b *testing.B, wave int) {
-	var total, cpu, fold time.Duration
-	var pages int64
+// open serves a fresh plant (newHarness: bbolt; pgHarness: PostgreSQL).
+func benchmarkPush(b *testing.B, wave int, open func(testing.TB) *harness) {
+	var total, cpu, fold, pgCPU time.Duration
+	var pages, wal int64
 	for b.Loop() {
 		b.StopTimer()
-		h := newHarness(b)
+		h := open(b)
 		d := h.workstation("op1")
 		h.signIn(d, historyAuthors...)
 		bodies := batches(history(d, benchEvents, wave))
 		b.StartTimer()
-		start, cpu0, pages0 := time.Now(), processCPU(), pagesWritten(h)
+		start, cpu0, pages0, pg0, wal0 := time.Now(), processCPU(), pagesWritten(h), h.pgCPU(), h.walPosition()
 		pushAll(b, h, d, bodies)
 		total += time.Since(start)
 		cpu += processCPU() - cpu0
 		pages += pagesWritten(h) - pages0
+		pgCPU += h.pgCPU() - pg0
+		wal += h.walPosition() - wal0
 		b.StopTimer()
 		start = time.Now()
-		if err := h.store.CatchUp(); err != nil {
+		if err := h.catchUp(); err != nil {
 			b.Fatal(err)
 		}
 		fold += time.Since(start)
-		h.http.Close() // closed again by the harness's cleanup: both are idempotent
-		h.store.Close()
+		h.closed() // closed again by the harness's cleanup: at most once
 		b.StartTimer()
 	}
-	b.ReportMetric(float64(benchEvents*b.N)/total.Seconds(), "events/s")
+	events := float64(benchEvents * b.N)
+	b.ReportMetric(events/total.Seconds(), "events/s")
 	// The CPU time of client and server for each event: on a shared
 	// machine, wall time tells the load as much as the cost.
-	b.ReportMetric(float64(cpu.Nanoseconds())/float64(benchEvents*b.N), "cpu-ns/event")
-	b.ReportMetric(float64(benchEvents*b.N)/fold.Seconds(), "fold-events/s")
-	// The bytes of the pages the pushes' commits wrote, for each event.
-	b.ReportMetric(float64(pages)/float64(benchEvents*b.N), "page-B/event")
+	b.ReportMetric(float64(cpu.Nanoseconds())/events, "cpu-ns/event")
+	b.ReportMetric(events/fold.Seconds(), "fold-events/s")
+	if pages > 0 { // bbolt: the bytes of the pages the pushes' commits wrote, for each event
+		b.ReportMetric(float64(pages)/events, "page-B/event")
+	}
+	if wal > 0 { // PostgreSQL: its processes' CPU and the write-ahead log's bytes, for each event
+		b.ReportMetric(float64(pgCPU.Nanoseconds())/events, "pg-cpu-ns/event")
+		b.ReportMetric(float64(wal)/events, "wal-B/event")
+	}
 }
 
-// pagesWritten is the bytes of the pages the store's commits have written.
+// pagesWritten is the bytes of the pages the bbolt store's commits have
+// written; 0 on PostgreSQL.
 func pagesWritten(h *harness) int64 {
+	if h.store == nil {
+		return 0
+	}
 	st := h.store.DB().Stats().TxStats
 	return st.GetPageAlloc()
 }
@@ -204,11 +216,16 @@ func processCPU() time.Duration {
 
 // BenchmarkPush100k: a workstation's outbox of 100k events, 50 complaint
 // cases in hand at a time.
-func BenchmarkPush100k(b *testing.B) { benchmarkPush(b, 50) }
+func BenchmarkPush100k(b *testing.B) { benchmarkPush(b, 50, newHarness) }
 
 // BenchmarkPush100kScattered: the worst case for the fold, every batch
 // touching 5000 different entities (each case's steps 10k events apart).
-func BenchmarkPush100kScattered(b *testing.B) { benchmarkPush(b, 10_000) }
+func BenchmarkPush100kScattered(b *testing.B) { benchmarkPush(b, 10_000, newHarness) }
+
+// BenchmarkPush100kPostgres: BenchmarkPush100k's outbox pushed to a
+// server on PostgreSQL (internal/pgtest: fsync and synchronous_commit
+// on), every check on.
+func BenchmarkPush100kPostgres(b *testing.B) { benchmarkPush(b, 50, pgHarness) }
 
 // BenchmarkPull100k: a new workstation pulls a log of 100k events, in
 // pages of 5000, and decodes them.

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"boucle/internal/pgtest"
 	"boucle/shared/authorship"
 	"boucle/shared/boltstore"
 	"boucle/shared/confidential"
@@ -22,6 +23,7 @@ import (
 	"boucle/shared/hlc"
 	"boucle/shared/syncproto"
 	"boucle/syncserver"
+	"boucle/syncserver/pgstore"
 
 	"github.com/google/uuid"
 )
@@ -53,7 +55,9 @@ type harness struct {
 	t      testing.TB
 	dir    string
 	clock  *clock
-	store  *boltstore.Store
+	store  *boltstore.Store // nil on PostgreSQL
+	pg     *pgstore.Server  // the plant on PostgreSQL, nil on bbolt
+	closed func()           // closes the server and its store, once
 	srv    *syncserver.Server
 	http   *httptest.Server
 	admin  *syncserver.Admin
@@ -120,14 +124,48 @@ func openHarness(tb testing.TB, dir string, seed bool, opts ...func(*syncserver.
 	}
 	h.admin = h.srv.Admin()
 	h.http = httptest.NewServer(h.srv.Handler())
-	tb.Cleanup(func() {
+	h.closed = sync.OnceFunc(func() {
 		h.http.Close()
 		store.Close()
 	})
+	tb.Cleanup(h.closed)
 	if seed {
 		h.seed()
 	}
 	return h
+}
+
+// catchUp folds every logged event, on either store.
+func (h *harness) catchUp() error {
+	if h.pg != nil {
+		return h.pg.CatchUp(context.Background())
+	}
+	return h.store.CatchUp()
+}
+
+// pgCPU is the CPU time PostgreSQL's processes have used, 0 on bbolt.
+func (h *harness) pgCPU() time.Duration {
+	if h.pg == nil {
+		return 0
+	}
+	d, err := pgtest.Server(h.t).CPUTime()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return d
+}
+
+// walPosition is how many bytes PostgreSQL has written to its
+// write-ahead log, 0 on bbolt.
+func (h *harness) walPosition() int64 {
+	if h.pg == nil {
+		return 0
+	}
+	n, err := pgtest.Server(h.t).WALPosition()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return n
 }
 
 func (h *harness) seed() {

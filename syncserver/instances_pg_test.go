@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,7 +24,7 @@ import (
 // PostgreSQL database, each with its own connections, sharing the key
 // file's keys, as n instances behind a load balancer; the first seeds the
 // plant.
-func instancesOnOneDatabase(t *testing.T, n int) []*harness {
+func instancesOnOneDatabase(t testing.TB, n int) []*harness {
 	t.Helper()
 	ctx := context.Background()
 	url := pgtest.DB(t)
@@ -46,7 +47,7 @@ func instancesOnOneDatabase(t *testing.T, n int) []*harness {
 			t.Fatal(err)
 		}
 		leader := st.Leader("p1")
-		h := &harness{t: t, clock: clock, logBuf: &syncBuffer{}}
+		h := &harness{t: t, clock: clock, logBuf: &syncBuffer{}, pg: plant}
 		h.srv, err = syncserver.NewOn(syncserver.StoreOn(plant), syncserver.Config{Plant: "test-plant", Now: clock.Now, Keys: keys,
 			Logger: slog.New(slog.NewTextHandler(h.logBuf, nil)), Leadership: leader,
 			AttemptLimits: func(burst int, per time.Duration) syncserver.AttemptLimit {
@@ -57,12 +58,16 @@ func instancesOnOneDatabase(t *testing.T, n int) []*harness {
 		}
 		h.admin = h.srv.Admin()
 		h.http = httptest.NewServer(h.srv.Handler())
-		t.Cleanup(func() { h.http.Close(); leader.Close(); st.Close() })
+		h.closed = sync.OnceFunc(func() { h.http.Close(); leader.Close(); st.Close() })
+		t.Cleanup(h.closed)
 		out[i] = h
 	}
 	out[0].seed()
 	return out
 }
+
+// pgHarness serves a fresh plant on PostgreSQL, as one instance.
+func pgHarness(tb testing.TB) *harness { return instancesOnOneDatabase(tb, 1)[0] }
 
 // Two instances on one database, workstations going to one or the other
 // at random for each push and each pull, answers lost and pushes sent

@@ -366,6 +366,17 @@ func (s *Cluster) CPUTime() (time.Duration, error) {
 	return time.Duration(ticks) * time.Second / clockTicks, nil
 }
 
+// WALPosition is how many bytes the cluster has written to its
+// write-ahead log so far: the benchmarks report the log's bytes per
+// event, what the disk must sync, whatever the machine's load.
+func (s *Cluster) WALPosition() (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var lsn int64
+	err := s.admin.QueryRow(context.Background(), "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint").Scan(&lsn)
+	return lsn, err
+}
+
 // clockTicks is the kernel's USER_HZ, the unit of /proc's CPU times: 100
 // on every Linux architecture Go supports.
 const clockTicks = 100

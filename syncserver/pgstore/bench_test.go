@@ -14,7 +14,6 @@ import (
 	"boucle/shared/domain"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // The log's speed on PostgreSQL beside the bbolt server store's, on the
@@ -165,20 +164,12 @@ func serverCPU(b *testing.B) time.Duration {
 	return d
 }
 
-// serverWAL is the position of the server's write-ahead log, in bytes:
-// what a benchmark writes to it per event, as the disk will have to
-// sync it, whatever the machine's load.
 func serverWAL(b *testing.B) int64 {
-	conn, err := pgx.Connect(context.Background(), pgtest.Server(b).AdminURL())
+	n, err := pgtest.Server(b).WALPosition()
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer conn.Close(context.Background())
-	var lsn int64
-	if err := conn.QueryRow(context.Background(), "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint").Scan(&lsn); err != nil {
-		b.Fatal(err)
-	}
-	return lsn
+	return n
 }
 
 var readBytes int
