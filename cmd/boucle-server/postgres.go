@@ -64,6 +64,10 @@ func (m *Main) openPostgres(ctx context.Context, create bool, log *slog.Logger) 
 		db.Close()
 		return nil, err
 	}
+	if r := srv.Restored(); r != nil {
+		log.Warn("plant opened in a copy of its database (a restore): new epoch; workstations will re-push what it lacks",
+			"epoch", r.Epoch, "previous_epoch", r.Previous, "replica", r.Replica)
+	}
 	return &pgPlant{db: db, srv: srv, ports: syncserver.StoreOn(srv)}, nil
 }
 

@@ -10,8 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
+	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,11 +20,14 @@ import (
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
+
+	"github.com/google/uuid"
 )
 
 // plant is a real server with three stations and four users.
 type plant struct {
 	srv *realServer
+	db  string // the PostgreSQL database's URL; "" on bbolt
 }
 
 var plantUsers = []struct{ login, role, station string }{
@@ -34,6 +37,8 @@ var plantUsers = []struct{ login, role, station string }{
 // password is a user's password in the test plants (10 characters at least).
 func password(login string) string { return login + "-long-secret" }
 
+// newPlant starts the real server on a bbolt store (onEachStore's tests
+// use serverStore.plant instead).
 func newPlant(t *testing.T, serveFlags ...string) *plant {
 	t.Helper()
 	needServer(t)
@@ -100,12 +105,15 @@ func serverState(t *testing.T, w *workstation, url string) syncproto.ServerState
 func (p *plant) serverHash(t *testing.T) [32]byte {
 	t.Helper()
 	p.srv.stop()
+	if p.db != "" {
+		return p.postgresHash(t)
+	}
 	s := p.serverStore(t)
 	defer s.Close()
 	return statesHash(s)
 }
 
-// serverStore opens the stopped server's store, its backlog folded.
+// serverStore opens the stopped server's bbolt store, its backlog folded.
 func (p *plant) serverStore(t *testing.T) *boltstore.Store {
 	t.Helper()
 	s := openStore(t, p.srv.storePath(), "")
@@ -120,58 +128,63 @@ func (p *plant) serverStore(t *testing.T) *boltstore.Store {
 // hold the same projections.
 func TestE2EConvergesAfterRandomOutages(t *testing.T) {
 	t.Parallel()
-	p := newPlant(t)
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
-	var desks []*desk
-	for i, login := range []string{"op1", "eng1", "eng2"} {
-		proxy := newProxy(t, p.srv.URL())
-		w, s := p.signedIn(t, fmt.Sprintf("ws%d", i+1), login, proxy)
-		desks = append(desks, &desk{w: w, proxy: proxy, login: login, sess: s, rng: rand.New(rand.NewPCG(seed, uint64(i))), index: i})
-	}
-	offline := 0
-	for round := range 8 {
-		errs := make(chan error, len(desks))
-		var wg sync.WaitGroup
-		for _, d := range desks {
-			wg.Go(func() {
-				if err := d.round(round); err != nil {
-					errs <- fmt.Errorf("%s, round %d: %w", d.w.name, round, err)
+	onEachStore(t, func(t *testing.T, on serverStore) {
+		p := on.plant(t)
+		seed := uint64(time.Now().UnixNano())
+		t.Logf("seed %d", seed)
+		var desks []*desk
+		for i, login := range []string{"op1", "eng1", "eng2"} {
+			proxy := newProxy(t, p.srv.URL())
+			w, s := p.signedIn(t, fmt.Sprintf("ws%d", i+1), login, proxy)
+			desks = append(desks, &desk{w: w, proxy: proxy, login: login, sess: s, rng: rand.New(rand.NewPCG(seed, uint64(i))), index: i})
+		}
+		offline := 0
+		for round := range 8 {
+			errs := make(chan error, len(desks))
+			var wg sync.WaitGroup
+			for _, d := range desks {
+				wg.Go(func() {
+					if err := d.round(round); err != nil {
+						errs <- fmt.Errorf("%s, round %d: %w", d.w.name, round, err)
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Fatal(err)
+			}
+			for _, d := range desks {
+				if d.offline {
+					offline++
 				}
-			})
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		for _, d := range desks {
-			if d.offline {
-				offline++
 			}
 		}
-	}
-	t.Logf("%d offline rounds of %d", offline, 8*len(desks))
-	for _, d := range desks {
-		d.proxy.setOffline(false)
-	}
-	for range 2 { // the first pass pushes everything, the second pulls it
+		t.Logf("%d offline rounds of %d", offline, 8*len(desks))
 		for _, d := range desks {
-			d.w.syncOnce(t)
+			d.proxy.setOffline(false)
 		}
-	}
-	want := desks[0].w.hash()
-	t.Logf("%d events, %d entities with concurrent writes to settle", desks[0].w.logLen(), desks[0].w.sync.Status().OpenConflicts)
-	for _, d := range desks {
-		st := d.w.sync.Status()
-		if st.Pending != 0 || len(st.Rejected) != 0 || d.w.hash() != want {
-			t.Fatalf("%s: pending %d, rejected %+v, converged %v", d.w.name, st.Pending, st.Rejected, d.w.hash() == want)
+		for range 2 { // the first pass pushes everything, the second pulls it
+			for _, d := range desks {
+				d.w.syncOnce(t)
+			}
 		}
-	}
-	if p.serverHash(t) != want {
-		s := p.serverStore(t)
-		t.Fatalf("the server's projections differ from the workstations': %s", diffStates(s, desks[0].w.store))
-	}
+		want := desks[0].w.hash()
+		t.Logf("%d events, %d entities with concurrent writes to settle", desks[0].w.logLen(), desks[0].w.sync.Status().OpenConflicts)
+		for _, d := range desks {
+			st := d.w.sync.Status()
+			if st.Pending != 0 || len(st.Rejected) != 0 || d.w.hash() != want {
+				t.Fatalf("%s: pending %d, rejected %+v, converged %v", d.w.name, st.Pending, st.Rejected, d.w.hash() == want)
+			}
+		}
+		if p.serverHash(t) != want {
+			if p.db != "" {
+				t.Fatal("the server's projections (PostgreSQL) differ from the workstations'")
+			}
+			s := p.serverStore(t)
+			t.Fatalf("the server's projections differ from the workstations': %s", diffStates(s, desks[0].w.store))
+		}
+	})
 }
 
 // desk is a workstation and the person at it, in the random-outage test.
@@ -268,24 +281,26 @@ func (d *desk) handle(r boltstore.ComplaintRow) error {
 // event once.
 func TestE2ELostAnswerRetryCreatesNoDuplicate(t *testing.T) {
 	t.Parallel()
-	p := newPlant(t)
-	proxy := newProxy(t, p.srv.URL())
-	w, s := p.signedIn(t, "ws1", "op1", proxy)
-	id := w.fileComplaint(t, s, "burrs")
-	w.postMessages(t, s, id, 49)
-	before := serverState(t, w, p.srv.URL())
-	proxy.dropAnswers(syncproto.RoutePush, 1)
-	if err := w.sync.SyncOnce(context.Background()); !syncclient.IsOffline(err) || w.pending() != 50 {
-		t.Fatalf("lost answer: %v, pending %d", err, w.pending())
-	}
-	if mid := serverState(t, w, p.srv.URL()); mid.LogLen != before.LogLen+50 {
-		t.Fatalf("the server did not apply the push whose answer was lost: %d → %d", before.LogLen, mid.LogLen)
-	}
-	w.syncOnce(t)
-	after := serverState(t, w, p.srv.URL())
-	if w.pending() != 0 || after.LogLen != before.LogLen+50 || after.Replicas[w.store.Replica()] != 50 {
-		t.Fatalf("after the retry: pending %d, server log %d → %d, replica at %d", w.pending(), before.LogLen, after.LogLen, after.Replicas[w.store.Replica()])
-	}
+	onEachStore(t, func(t *testing.T, on serverStore) {
+		p := on.plant(t)
+		proxy := newProxy(t, p.srv.URL())
+		w, s := p.signedIn(t, "ws1", "op1", proxy)
+		id := w.fileComplaint(t, s, "burrs")
+		w.postMessages(t, s, id, 49)
+		before := serverState(t, w, p.srv.URL())
+		proxy.dropAnswers(syncproto.RoutePush, 1)
+		if err := w.sync.SyncOnce(context.Background()); !syncclient.IsOffline(err) || w.pending() != 50 {
+			t.Fatalf("lost answer: %v, pending %d", err, w.pending())
+		}
+		if mid := serverState(t, w, p.srv.URL()); mid.LogLen != before.LogLen+50 {
+			t.Fatalf("the server did not apply the push whose answer was lost: %d → %d", before.LogLen, mid.LogLen)
+		}
+		w.syncOnce(t)
+		after := serverState(t, w, p.srv.URL())
+		if w.pending() != 0 || after.LogLen != before.LogLen+50 || after.Replicas[w.store.Replica()] != 50 {
+			t.Fatalf("after the retry: pending %d, server log %d → %d, replica at %d", w.pending(), before.LogLen, after.LogLen, after.Replicas[w.store.Replica()])
+		}
+	})
 }
 
 // (c) The server killed (SIGKILL) while it receives or applies a big push
@@ -294,53 +309,55 @@ func TestE2ELostAnswerRetryCreatesNoDuplicate(t *testing.T) {
 // a delay: a kill timer can fire after the restart and kill the new server.
 func TestE2EServerKilledDuringPushKeepsBatchWhole(t *testing.T) {
 	t.Parallel()
-	p := newPlant(t, "--log-level", "debug") // debug: the server logs "push received"
-	proxy := newProxy(t, p.srv.URL())
-	w, s := p.signedIn(t, "ws1", "op1", proxy)
-	const absent, whole, either = "absent", "whole", "absent or whole"
-	moments := []struct {
-		name string
-		arm  func() <-chan struct{} // arms the kill; closed once it is over
-		want string
-	}{
-		{"with half the batch uploaded", func() <-chan struct{} { return proxy.at(syncproto.RoutePush, halfSent, p.srv.kill) }, absent},
-		{"once the server has read the batch", func() <-chan struct{} { return p.srv.onLog("push received", p.srv.kill) }, either},
-		{"with the answer on its way back", func() <-chan struct{} { return proxy.at(syncproto.RoutePush, answered, p.srv.kill) }, whole},
-	}
-	pushed := uint64(0)
-	for _, m := range moments {
-		id := w.fileComplaint(t, s, "big batch")
-		w.postMessages(t, s, id, syncproto.MaxBatchEvents-1)
-		before := serverState(t, w, p.srv.URL())
-		killed := m.arm()
-		err := w.sync.SyncOnce(context.Background())
-		select {
-		case <-killed:
-		case <-time.After(2 * time.Minute): // a bound for a failure, not a wait for success
-			t.Fatalf("killing %s: the moment never came (sync: %v)", m.name, err)
+	onEachStore(t, func(t *testing.T, on serverStore) {
+		p := on.plant(t, "--log-level", "debug") // debug: the server logs "push received"
+		proxy := newProxy(t, p.srv.URL())
+		w, s := p.signedIn(t, "ws1", "op1", proxy)
+		const absent, whole, either = "absent", "whole", "absent or whole"
+		moments := []struct {
+			name string
+			arm  func() <-chan struct{} // arms the kill; closed once it is over
+			want string
+		}{
+			{"with half the batch uploaded", func() <-chan struct{} { return proxy.at(syncproto.RoutePush, halfSent, p.srv.kill) }, absent},
+			{"once the server has read the batch", func() <-chan struct{} { return p.srv.onLog("push received", p.srv.kill) }, either},
+			{"with the answer on its way back", func() <-chan struct{} { return proxy.at(syncproto.RoutePush, answered, p.srv.kill) }, whole},
 		}
-		p.srv.restart()
-		after := serverState(t, w, p.srv.URL())
-		got, grown := after.Replicas[w.store.Replica()]-pushed, after.LogLen-before.LogLen
-		outcome := ""
-		switch {
-		case got == 0 && grown == 0:
-			outcome = absent
-		case got == syncproto.MaxBatchEvents && grown == syncproto.MaxBatchEvents:
-			outcome = whole
-		default:
-			t.Fatalf("killed %s: half a batch, replica moved by %d, log grew by %d", m.name, got, grown)
+		pushed := uint64(0)
+		for _, m := range moments {
+			id := w.fileComplaint(t, s, "big batch")
+			w.postMessages(t, s, id, syncproto.MaxBatchEvents-1)
+			before := serverState(t, w, p.srv.URL())
+			killed := m.arm()
+			err := w.sync.SyncOnce(context.Background())
+			select {
+			case <-killed:
+			case <-time.After(2 * time.Minute): // a bound for a failure, not a wait for success
+				t.Fatalf("killing %s: the moment never came (sync: %v)", m.name, err)
+			}
+			p.srv.restart()
+			after := serverState(t, w, p.srv.URL())
+			got, grown := after.Replicas[w.store.Replica()]-pushed, after.LogLen-before.LogLen
+			outcome := ""
+			switch {
+			case got == 0 && grown == 0:
+				outcome = absent
+			case got == syncproto.MaxBatchEvents && grown == syncproto.MaxBatchEvents:
+				outcome = whole
+			default:
+				t.Fatalf("killed %s: half a batch, replica moved by %d, log grew by %d", m.name, got, grown)
+			}
+			t.Logf("killed %s (sync: %v): the batch is %s", m.name, err, outcome)
+			if m.want != either && outcome != m.want {
+				t.Fatalf("killed %s: the batch is %s, want %s", m.name, outcome, m.want)
+			}
+			w.syncOnce(t)
+			pushed += syncproto.MaxBatchEvents
+			if final := serverState(t, w, p.srv.URL()); final.Replicas[w.store.Replica()] != pushed || w.pending() != 0 {
+				t.Fatalf("after the restart: replica at %d, want %d; pending %d", final.Replicas[w.store.Replica()], pushed, w.pending())
+			}
 		}
-		t.Logf("killed %s (sync: %v): the batch is %s", m.name, err, outcome)
-		if m.want != either && outcome != m.want {
-			t.Fatalf("killed %s: the batch is %s, want %s", m.name, outcome, m.want)
-		}
-		w.syncOnce(t)
-		pushed += syncproto.MaxBatchEvents
-		if final := serverState(t, w, p.srv.URL()); final.Replicas[w.store.Replica()] != pushed || w.pending() != 0 {
-			t.Fatalf("after the restart: replica at %d, want %d; pending %d", final.Replicas[w.store.Replica()], pushed, w.pending())
-		}
-	}
+	})
 }
 
 // (d) A workstation stopped in the middle of a pull (its context
@@ -348,61 +365,124 @@ func TestE2EServerKilledDuringPushKeepsBatchWhole(t *testing.T) {
 // nothing missing, nothing twice.
 func TestE2EPullResumesAfterTheWorkstationStops(t *testing.T) {
 	t.Parallel()
-	p := newPlant(t)
-	a, sa := p.signedIn(t, "ws1", "op1", nil)
-	for i := range 40 {
-		id := a.fileComplaint(t, sa, fmt.Sprintf("case %d", i))
-		a.postMessages(t, sa, id, 299)
-	}
-	a.syncOnce(t)
+	onEachStore(t, func(t *testing.T, on serverStore) {
+		p := on.plant(t)
+		a := p.history(t, 40, 300)
 
-	cfg := testConfig()
-	cfg.PullLimit = 1000
-	b := p.workstation(t, "ws2", nil, cfg)
-	b.login(t, "eng1", password("eng1"))
-	ctx, cancel := context.WithCancel(context.Background())
-	b.sync.Subscribe(func(s syncclient.Status) {
-		if s.Progress.Pulled >= 4000 {
-			cancel()
+		cfg := testConfig()
+		cfg.PullLimit = 1000
+		b := p.workstation(t, "ws2", nil, cfg)
+		b.login(t, "eng1", password("eng1"))
+		ctx, cancel := context.WithCancel(context.Background())
+		b.sync.Subscribe(func(s syncclient.Status) {
+			if s.Progress.Pulled >= 4000 {
+				cancel()
+			}
+		})
+		if err := b.sync.SyncOnce(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("stopped pull: %v", err)
+		}
+		var cur syncproto.Cursor
+		_ = b.store.View(func(tx *boltstore.Tx) error { cur, _ = syncproto.ParseCursor(tx.Cursor()); return nil })
+		total := serverState(t, a, p.srv.URL()).LogLen
+		if cur.Seq < 4000 || cur.Seq >= total || b.logLen() != cur.Seq {
+			t.Fatalf("stopped at cursor %d with %d events here, server %d", cur.Seq, b.logLen(), total)
+		}
+		b.store.Close()
+		b.open(t, cfg)
+		b.syncOnce(t)
+		a.syncOnce(t)
+		if b.logLen() != total || b.hash() != a.hash() {
+			t.Fatalf("resumed: %d events here, server %d, same projections %v", b.logLen(), total, b.hash() == a.hash())
 		}
 	})
-	if err := b.sync.SyncOnce(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("stopped pull: %v", err)
+}
+
+// (g) The server killed (SIGKILL) while its answer to a pull page is on
+// its way: the page is lost with it. After the restart the workstation
+// asks again from the cursor it saved, and ends with every event of the
+// server's log exactly once.
+func TestE2EServerKilledDuringPullResumesFromItsCursor(t *testing.T) {
+	t.Parallel()
+	onEachStore(t, func(t *testing.T, on serverStore) {
+		p := on.plant(t)
+		a := p.history(t, 6, 500)
+
+		proxy := newProxy(t, p.srv.URL())
+		cfg := testConfig()
+		cfg.PullLimit = 500
+		b := p.workstation(t, "ws2", proxy, cfg)
+		b.login(t, "eng1", password("eng1"))
+		killed := proxy.atRequest(syncproto.RoutePull, 3, answered, p.srv.kill) // two pages of 500 pulled, the third lost
+		err := b.sync.SyncOnce(context.Background())
+		select {
+		case <-killed:
+		case <-time.After(2 * time.Minute): // a bound for a failure, not a wait for success
+			t.Fatalf("the kill never came (sync: %v)", err)
+		}
+		var cur syncproto.Cursor
+		_ = b.store.View(func(tx *boltstore.Tx) error { cur, _ = syncproto.ParseCursor(tx.Cursor()); return nil })
+		if !syncclient.IsOffline(err) || cur.Seq == 0 || b.logLen() != cur.Seq {
+			t.Fatalf("killed mid-pull: sync %v, cursor %d, %d events here", err, cur.Seq, b.logLen())
+		}
+		p.srv.restart()
+		proxy.asked(syncproto.RoutePull)
+		b.syncOnce(t)
+		if asked := proxy.asked(syncproto.RoutePull); len(asked) == 0 || !strings.Contains(asked[0], "cursor="+url.QueryEscape(cur.String())) {
+			t.Fatalf("after the restart the pull asked %q first, want the saved cursor %s", asked[:min(1, len(asked))], cur)
+		}
+		total := serverState(t, a, p.srv.URL()).LogLen
+		if b.logLen() != total || b.hash() != a.hash() {
+			t.Fatalf("resumed: %d events here, server %d, same projections %v", b.logLen(), total, b.hash() == a.hash())
+		}
+		seen := map[uuid.UUID]bool{}
+		_ = b.store.View(func(tx *boltstore.Tx) error {
+			logged, _, err := tx.LogAfter(0, int(total)+1)
+			for _, l := range logged {
+				if seen[l.Event.ID] {
+					t.Errorf("event %s logged twice", l.Event.ID)
+				}
+				seen[l.Event.ID] = true
+			}
+			return err
+		})
+	})
+}
+
+// history gives the server a log to pull: a workstation of op1 files
+// complaints, each with its messages (events in all), and pushes them.
+// It returns that workstation.
+func (p *plant) history(t *testing.T, complaints, events int) *workstation {
+	t.Helper()
+	a, sa := p.signedIn(t, "ws1", "op1", nil)
+	for i := range complaints {
+		id := a.fileComplaint(t, sa, fmt.Sprintf("case %d", i))
+		a.postMessages(t, sa, id, events-1)
 	}
-	var cur syncproto.Cursor
-	_ = b.store.View(func(tx *boltstore.Tx) error { cur, _ = syncproto.ParseCursor(tx.Cursor()); return nil })
-	total := serverState(t, a, p.srv.URL()).LogLen
-	if cur.Seq < 4000 || cur.Seq >= total || b.logLen() != cur.Seq {
-		t.Fatalf("stopped at cursor %d with %d events here, server %d", cur.Seq, b.logLen(), total)
-	}
-	b.store.Close()
-	b.open(t, cfg)
-	b.syncOnce(t)
 	a.syncOnce(t)
-	if b.logLen() != total || b.hash() != a.hash() {
-		t.Fatalf("resumed: %d events here, server %d, same projections %v", b.logLen(), total, b.hash() == a.hash())
-	}
+	return a
 }
 
 // (e) An access token that expires with 500 events queued: all are
 // uploaded after the refresh.
 func TestE2EExpiredTokenRefreshedWith500Queued(t *testing.T) {
 	t.Parallel()
-	ttl := 2 * time.Second
-	needServer(t)
-	p := newPlant(t, "--access-ttl", ttl.String())
-	w, s := p.signedIn(t, "ws1", "op1", nil)
-	id := w.fileComplaint(t, s, "dent")
-	w.postMessages(t, s, id, 499)
-	time.Sleep(ttl + 1500*time.Millisecond)
-	w.syncOnce(t)
-	st := w.sync.Status()
-	if st.Pending != 0 || st.SignInNeeded || st.LastError != "" {
-		t.Fatalf("status after the refresh: %+v", st)
-	}
-	if got := serverState(t, w, p.srv.URL()).Replicas[w.store.Replica()]; got != 500 {
-		t.Fatalf("server holds %d of the workstation's events", got)
-	}
+	onEachStore(t, func(t *testing.T, on serverStore) {
+		ttl := 2 * time.Second
+		p := on.plant(t, "--access-ttl", ttl.String())
+		w, s := p.signedIn(t, "ws1", "op1", nil)
+		id := w.fileComplaint(t, s, "dent")
+		w.postMessages(t, s, id, 499)
+		time.Sleep(ttl + 1500*time.Millisecond)
+		w.syncOnce(t)
+		st := w.sync.Status()
+		if st.Pending != 0 || st.SignInNeeded || st.LastError != "" {
+			t.Fatalf("status after the refresh: %+v", st)
+		}
+		if got := serverState(t, w, p.srv.URL()).Replicas[w.store.Replica()]; got != 500 {
+			t.Fatalf("server holds %d of the workstation's events", got)
+		}
+	})
 }
 
 // A server restored from a backup begins a new epoch: each workstation
@@ -410,44 +490,39 @@ func TestE2EExpiredTokenRefreshedWith500Queued(t *testing.T) {
 // those it holds), and everyone converges once all are back.
 func TestE2ERestoreFromBackup(t *testing.T) {
 	t.Parallel()
-	p := newPlant(t)
-	a, sa := p.signedIn(t, "ws1", "op1", nil)
-	b, sb := p.signedIn(t, "ws2", "eng1", nil)
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	p.srv.mustAdmin("", "backup", backup)
+	onEachStore(t, func(t *testing.T, on serverStore) {
+		p := on.plant(t)
+		a, sa := p.signedIn(t, "ws1", "op1", nil)
+		b, sb := p.signedIn(t, "ws2", "eng1", nil)
+		restore := p.backup(t)
 
-	id := a.fileComplaint(t, sa, "lost in the restore")
-	a.postMessages(t, sa, id, 5)
-	a.syncOnce(t)
-	b.syncOnce(t)
-	b.postMessages(t, sb, id, 3) // b's events reach the server and a, then the server loses them
-	b.syncOnce(t)
-	a.syncOnce(t)
-	b.store.Close() // b is off during the restore: its events wait for it
+		id := a.fileComplaint(t, sa, "lost in the restore")
+		a.postMessages(t, sa, id, 5)
+		a.syncOnce(t)
+		b.syncOnce(t)
+		b.postMessages(t, sb, id, 3) // b's events reach the server and a, then the server loses them
+		b.syncOnce(t)
+		a.syncOnce(t)
+		b.store.Close() // b is off during the restore: its events wait for it
 
-	p.srv.stop()
-	raw, err := os.ReadFile(backup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p.srv.storePath(), raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p.srv.restart()
-	resync(t, a, "op1")
-	if st := serverState(t, a, p.srv.URL()); st.Replicas[a.store.Replica()] != 6 || st.Replicas[b.store.Replica()] != 0 || st.LogLen != a.logLen()-3 {
-		t.Fatalf("after a's sync the server holds %d of a's and %d of b's events, log %d (a: %d)",
-			st.Replicas[a.store.Replica()], st.Replicas[b.store.Replica()], st.LogLen, a.logLen())
-	}
-	b.open(t, testConfig())
-	resync(t, b, "eng1")
-	resync(t, a, "op1")
-	if a.hash() != b.hash() || a.sync.Status().Pending != 0 || b.sync.Status().Pending != 0 {
-		t.Fatal("the workstations did not converge after the restore")
-	}
-	if p.serverHash(t) != a.hash() {
-		t.Fatal("the restored server did not get back what it lost")
-	}
+		p.srv.stop()
+		restore()
+		p.srv.restart()
+		resync(t, a, "op1")
+		if st := serverState(t, a, p.srv.URL()); st.Replicas[a.store.Replica()] != 6 || st.Replicas[b.store.Replica()] != 0 || st.LogLen != a.logLen()-3 {
+			t.Fatalf("after a's sync the server holds %d of a's and %d of b's events, log %d (a: %d)",
+				st.Replicas[a.store.Replica()], st.Replicas[b.store.Replica()], st.LogLen, a.logLen())
+		}
+		b.open(t, testConfig())
+		resync(t, b, "eng1")
+		resync(t, a, "op1")
+		if a.hash() != b.hash() || a.sync.Status().Pending != 0 || b.sync.Status().Pending != 0 {
+			t.Fatal("the workstations did not converge after the restore")
+		}
+		if p.serverHash(t) != a.hash() {
+			t.Fatal("the restored server did not get back what it lost")
+		}
+	})
 }
 
 // resync syncs once, signing in again if the restored server no longer

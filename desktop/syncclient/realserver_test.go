@@ -351,8 +351,9 @@ type flakyProxy struct {
 	mu      sync.Mutex
 	target  string
 	offline bool
-	drop    map[string]int   // route → answers still to lose
-	trips   map[string]*trip // route → what to do at a stage of its next request
+	drop    map[string]int      // route → answers still to lose
+	trips   map[string]*trip    // route → what to do at a stage of its next request
+	queries map[string][]string // route → the query strings of its requests, in order
 }
 
 // stage is a moment of a request's way through the proxy.
@@ -366,6 +367,7 @@ const (
 // trip is a function called once, when a request reaches a stage.
 type trip struct {
 	at   stage
+	skip int // requests to let through first
 	fn   func()
 	over chan struct{} // closed when fn has returned
 }
@@ -394,7 +396,7 @@ func (w *tripwire) Read(b []byte) (int, error) {
 }
 
 func newProxy(tb testing.TB, target string) *flakyProxy {
-	p := &flakyProxy{target: target, drop: map[string]int{}, trips: map[string]*trip{}, rt: &http.Transport{MaxIdleConnsPerHost: 16}}
+	p := &flakyProxy{target: target, drop: map[string]int{}, trips: map[string]*trip{}, queries: map[string][]string{}, rt: &http.Transport{MaxIdleConnsPerHost: 16}}
 	p.srv = httptest.NewServer(p)
 	tb.Cleanup(p.srv.Close)
 	return p
@@ -419,11 +421,26 @@ func (p *flakyProxy) dropAnswers(route string, n int) {
 // stage, synchronously: the request waits for fn (at answered, its answer
 // is then lost). The channel is closed once fn has returned.
 func (p *flakyProxy) at(route string, s stage, fn func()) <-chan struct{} {
+	return p.atRequest(route, 1, s, fn)
+}
+
+// atRequest is at for the nth next request to route (from 1).
+func (p *flakyProxy) atRequest(route string, n int, s stage, fn func()) <-chan struct{} {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	t := &trip{at: s, fn: fn, over: make(chan struct{})}
+	t := &trip{at: s, skip: n - 1, fn: fn, over: make(chan struct{})}
 	p.trips[route] = t
 	return t.over
+}
+
+// asked returns the query strings of the requests to route so far, and
+// forgets them.
+func (p *flakyProxy) asked(route string) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	q := p.queries[route]
+	delete(p.queries, route)
+	return q
 }
 
 func (p *flakyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -436,7 +453,13 @@ func (p *flakyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if drop {
 		p.drop[route]--
 	}
-	delete(p.trips, route)
+	if trip != nil && trip.skip > 0 {
+		trip.skip--
+		trip = nil
+	} else {
+		delete(p.trips, route)
+	}
+	p.queries[route] = append(p.queries[route], r.URL.RawQuery)
 	p.mu.Unlock()
 	if trip != nil && trip.at == halfSent {
 		r.Body = &tripwire{ReadCloser: r.Body, half: max(r.ContentLength/2, 1), trip: trip}

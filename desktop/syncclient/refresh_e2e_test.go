@@ -16,19 +16,20 @@ import (
 // a sign-in again.
 func TestE2ELostRefreshAnswerKeepsTheWorkstationSignedIn(t *testing.T) {
 	t.Parallel()
-	ttl := time.Second
-	needServer(t)
-	p := newPlant(t, "--access-ttl", ttl.String())
-	proxy := newProxy(t, p.srv.URL())
-	w, s := p.signedIn(t, "ws1", "op1", proxy)
-	w.fileComplaint(t, s, "dent")
-	time.Sleep(ttl + 1500*time.Millisecond) // the access token expires: the next sync refreshes it
-	proxy.dropAnswers(syncproto.RouteRefresh, 1)
-	if err := w.sync.SyncOnce(context.Background()); !syncclient.IsOffline(err) {
-		t.Fatalf("sync with the refresh answer lost: %v", err)
-	}
-	w.syncOnce(t)
-	if st := w.sync.Status(); st.Pending != 0 || st.SignInNeeded || st.LastError != "" {
-		t.Fatalf("status after the retried refresh: %+v", st)
-	}
+	onEachStore(t, func(t *testing.T, on serverStore) {
+		ttl := time.Second
+		p := on.plant(t, "--access-ttl", ttl.String())
+		proxy := newProxy(t, p.srv.URL())
+		w, s := p.signedIn(t, "ws1", "op1", proxy)
+		w.fileComplaint(t, s, "dent")
+		time.Sleep(ttl + 1500*time.Millisecond) // the access token expires: the next sync refreshes it
+		proxy.dropAnswers(syncproto.RouteRefresh, 1)
+		if err := w.sync.SyncOnce(context.Background()); !syncclient.IsOffline(err) {
+			t.Fatalf("sync with the refresh answer lost: %v", err)
+		}
+		w.syncOnce(t)
+		if st := w.sync.Status(); st.Pending != 0 || st.SignInNeeded || st.LastError != "" {
+			t.Fatalf("status after the retried refresh: %+v", st)
+		}
+	})
 }

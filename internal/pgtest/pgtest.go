@@ -404,3 +404,27 @@ func procStat(path string) (pid, ppid int, cpu uint64, ok bool) {
 	stime, _ := strconv.ParseUint(f[12], 10, 64)
 	return pid, ppid, utime + stime, true
 }
+
+// Dump copies the database at url with pg_dump (its custom format, as an
+// administrator backs a plant up: docs/deployment.md) into a file of the
+// test's, and returns the file's path.
+func Dump(tb testing.TB, url string) string {
+	tb.Helper()
+	Server(tb)
+	path := filepath.Join(tb.TempDir(), "backup.dump")
+	if out, err := exec.Command(filepath.Join(binDir(), "pg_dump"), "--format=custom", "--file="+path, "--dbname="+url).CombinedOutput(); err != nil {
+		tb.Fatalf("pgtest: pg_dump: %v: %s", err, out)
+	}
+	return path
+}
+
+// Restore restores a dump of Dump into a fresh database of the test's (an
+// administrator's restore into a new database), and returns its URL.
+func Restore(tb testing.TB, dump string) string {
+	tb.Helper()
+	url := DB(tb)
+	if out, err := exec.Command(filepath.Join(binDir(), "pg_restore"), "--exit-on-error", "--no-owner", "--dbname="+url, dump).CombinedOutput(); err != nil {
+		tb.Fatalf("pgtest: pg_restore: %v: %s", err, out)
+	}
+	return url
+}

@@ -72,6 +72,11 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // SetClock replaces the clock that dates refusals (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
+// SetHLCClock gives the process's hybrid logical clock another physical
+// time, before any plant is served (tests whose time moves, as the bbolt
+// store's Options.Now does).
+func (s *Store) SetHLCClock(now func() time.Time) { s.clock = hlc.NewClock(now, 0) }
+
 var plantID = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 // ValidatePlantID checks a plant id: 1 to 63 lower-case letters, digits,
