@@ -1,6 +1,9 @@
 package syncserver
 
-import "boucle/shared/domain"
+import (
+	"boucle/shared/boltstore"
+	"boucle/shared/domain"
+)
 
 // This file holds the rules a pushed event must keep that depend on what
 // the plant already holds, checked in the push's transaction: complaint
@@ -25,6 +28,22 @@ func (p *pushTx) checkStateRules(e *domain.Event, fc filingCheck) error {
 		return p.checkKeepsAnAdministrator(e)
 	}
 	return nil
+}
+
+// filingKeys are the complaints and numbers the state rules of a push of
+// events will look up (checkFiling, checkComplainant).
+func filingKeys(events []domain.Event) (complaints, numbers []string) {
+	for i := range events {
+		e := &events[i]
+		if e.Type != domain.ComplaintFiled && !domain.ComplainantAct(e.Type) {
+			continue
+		}
+		complaints = append(complaints, e.EntityID)
+		if f := boltstore.FilingOf(e); f != nil {
+			numbers = append(numbers, f.Number)
+		}
+	}
+	return complaints, numbers
 }
 
 // checkKeepsAnAdministrator applies rule user.last_admin to a pushed

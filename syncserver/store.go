@@ -302,6 +302,14 @@ type LogAppend interface {
 	ComplaintWithNumber(number string) (string, bool)
 }
 
+// FilingLookUp is implemented by a log whose reads are round trips to a
+// database (PostgreSQL): a push hands it at once the complaints and the
+// numbers its state rules will ask ComplaintFiling and
+// ComplaintWithNumber about (bbolt reads them from its pages as asked).
+type FilingLookUp interface {
+	LookUpFilings(complaints, numbers []string)
+}
+
 // LogRead is the pull's side of the log.
 type LogRead interface {
 	LogLen() uint64

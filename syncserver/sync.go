@@ -48,6 +48,9 @@ func (s *Server) push(c *gin.Context) {
 	err = s.events.UpdateLog(c.Request.Context(), func(t LogTx) error {
 		pt := pushTx{t: t, device: p.device, subject: p.Login, clock: s.clockLimit(), epoch: readEpoch(t), authors: map[string]authorEntry{}}
 		found := t.LookUpEvents(eventIDs(events))
+		if l, ok := t.(FilingLookUp); ok {
+			l.LookUpFilings(filingKeys(events))
+		}
 		for i := range events {
 			r, err := pt.apply(&events[i], found[i], checks.result(i))
 			if err != nil {

@@ -47,6 +47,7 @@ type Tx struct {
 	ids      map[uuid.UUID]struct{} // the ids in pending
 	marks    map[string]*replicaMark
 	filings  pendingFilings
+	logged   loggedFilings // read at once for a push (LookUpFilings)
 	// The projections (projections.go): the states loaded and folded,
 	// the projection's mark, whether this transaction holds its lock and
 	// moved it.

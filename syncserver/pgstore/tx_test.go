@@ -109,15 +109,43 @@ func TestComplaintFilingsAreKeptWithTheLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = p.View(ctx, func(tx *Tx) error {
+	logged := func(tx *Tx, how string) {
 		if f, ok := tx.ComplaintFiling(events[0].EntityID); !ok || f != (boltstore.ComplaintFiling{Station: "press-1", Number: "Q-1"}) {
-			t.Fatalf("first filing: %+v, %v", f, ok)
+			t.Fatalf("first filing, %s: %+v, %v", how, f, ok)
 		}
 		if id, ok := tx.ComplaintWithNumber("Q-1"); !ok || id != events[2].EntityID {
-			t.Fatalf("Q-1 holder %q, want the complaint logged last with it", id)
+			t.Fatalf("Q-1 holder, %s: %q, want the complaint logged last with it", how, id)
 		}
 		if _, ok := tx.ComplaintFiling("nobody"); ok {
-			t.Fatal("a filing of a complaint never filed")
+			t.Fatalf("a filing of a complaint never filed, %s", how)
+		}
+	}
+	err = p.View(ctx, func(tx *Tx) error {
+		logged(tx, "read as asked")
+		return tx.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Looked up at once for a push, they answer the same, and the
+	// transaction's own filings still count.
+	err = p.Update(ctx, func(tx *Tx) error {
+		tx.LookUpFilings([]string{events[0].EntityID, "nobody"}, []string{"Q-1", "Q-9"})
+		logged(tx, "looked up at once")
+		if _, ok := tx.ComplaintWithNumber("Q-9"); ok {
+			t.Fatal("looked up at once: a holder of a number never given")
+		}
+		late := (&replica{id: "ws-2"}).next(1)[0]
+		late.EntityID = "nobody"
+		_ = tx.AppendNew(&late, &boltstore.ComplaintFiling{Station: "press-4", Number: "Q-9"})
+		if f, ok := tx.ComplaintFiling("nobody"); !ok || f.Number != "Q-9" {
+			t.Fatalf("a filing of the transaction after the look-up: %+v, %v", f, ok)
+		}
+		if id, ok := tx.ComplaintWithNumber("Q-9"); !ok || id != "nobody" {
+			t.Fatalf("a number of the transaction after the look-up: %q, %v", id, ok)
+		}
+		if f, ok := tx.ComplaintFiling(events[1].EntityID); ok { // not looked up: read as asked
+			t.Fatalf("a complaint never filed, not looked up: %+v", f)
 		}
 		return tx.Err()
 	})
