@@ -26,6 +26,10 @@ type Proposal struct {
 	// problem that came closest, with Score and Reasons about it.
 	New  bool      `json:"new,omitempty"`
 	Best ProblemID `json:"best,omitempty"`
+	// Likelihood, in a list of proposals (Propose), is the ranking's
+	// estimate that the complaint belongs to this problem rather than to
+	// another problem of the list: what orders the list.
+	Likelihood float64 `json:"likelihood,omitempty"`
 }
 
 // Reason is one named reason of a score, for a screen to show in the
@@ -233,19 +237,27 @@ type candidateScratch struct {
 
 // Candidate limits: how many problems each look-up brings. Problems are
 // listed in the order they were last met, so the most recent come first.
-const (
-	candidatesPerPart = 8
-	maxPartNeighbours = 6 // the part and the first typo neighbours met
-	candidatesPerTypo = 2
-	candidatesByPart  = 16
-	candidatesPerTerm = 8
-	candidateTerms    = 3 // the rarest terms of the description bring candidates
-)
+const maxPartNeighbours = 6 // the part and the first typo neighbours met
+
+// candidateLimits says how many problems each look-up brings: per part
+// (the part itself, each typo neighbour), in all through the parts, per
+// term, and how many of the rarest terms of the description and of the
+// cause bring some.
+type candidateLimits struct{ perPart, perTypo, byPart, perTerm, terms int }
+
+// joinLimits are the limits of finding the problems, complaint after
+// complaint.
+var joinLimits = candidateLimits{perPart: 8, perTypo: 2, byPart: 16, perTerm: 8, terms: 3}
 
 // candidates gathers the problems (local indices) of the partition that
 // share the query's part (or one a typo away) or one of the rarest words
 // of its description or of its cause.
 func (pt *partition) candidates(q *query, sc *candidateScratch) []int32 {
+	return pt.candidatesWithin(q, sc, joinLimits)
+}
+
+// candidatesWithin is candidates with other limits.
+func (pt *partition) candidatesWithin(q *query, sc *candidateScratch, lim candidateLimits) []int32 {
 	if len(sc.stamp) < len(pt.list) {
 		sc.stamp = append(sc.stamp, make([]int32, len(pt.list)-len(sc.stamp))...)
 		sc.via = append(sc.via, make([]int32, len(pt.list)-len(sc.via))...)
@@ -262,26 +274,26 @@ func (pt *partition) candidates(q *query, sc *candidateScratch) []int32 {
 		}
 	}
 	for k, part := range q.partNear {
-		n := candidatesPerPart // the part itself
+		n := lim.perPart // the part itself
 		if k > 0 || part != q.part {
-			n = candidatesPerTypo
+			n = lim.perTypo
 		}
 		take(pt.byPart[part], n, part)
-		if len(sc.list) >= candidatesByPart {
+		if len(sc.list) >= lim.byPart {
 			break
 		}
 	}
-	takeRarest(q.desc, pt.byTerm, take)
-	takeRarest(q.cause, pt.byCause, take) // the same cause in other words or on another part
+	takeRarest(q.desc, pt.byTerm, take, lim)
+	takeRarest(q.cause, pt.byCause, take, lim) // the same cause in other words or on another part
 	return sc.list
 }
 
 // takeRarest brings the problems holding the rarest words of v that some
 // problem holds, heaviest first (id on a tie): a selection, the vector is
 // short and few are needed.
-func takeRarest(v vec, byTerm map[uint32][]int32, take func(l []int32, n int, via int32)) {
+func takeRarest(v vec, byTerm map[uint32][]int32, take func(l []int32, n int, via int32), lim candidateLimits) {
 	used, last := 0, tw{w: float32(math.Inf(1))}
-	for used < candidateTerms {
+	for used < lim.terms {
 		next, found := tw{}, false
 		for _, t := range v {
 			if lighter(t, last) && (!found || lighter(next, t)) {
@@ -293,7 +305,7 @@ func takeRarest(v vec, byTerm map[uint32][]int32, take func(l []int32, n int, vi
 		}
 		last = next
 		if l := byTerm[next.id]; len(l) > 0 {
-			take(l, candidatesPerTerm, -1)
+			take(l, lim.perTerm, -1)
 			used++
 		}
 	}
@@ -554,42 +566,24 @@ func (ps *Problems) proposalAt(p int32) Proposal {
 }
 
 // Propose scores a complaint being filed (or any complaint) against the
-// problems of the dataset as they stand, and returns the best proposals,
-// best first (at most k, those scoring above zero), for the filing form
-// and the complaint's page. An empty list means it would start a problem.
-// c needs its supplier station, part, category and description; its cause
-// counts once known. A complaint of the dataset is compared without the
-// problems an engineer said it is not.
+// problems of the dataset as they stand, and returns the problems it most
+// likely belongs to, most likely first (at most k), for the filing form
+// and the complaint's page: ordered by the ranking (proposal_rank.go),
+// each with its join score and reasons. An empty list means it would
+// start a problem. c needs its supplier station, part, category and
+// description; its lot and its cause count once known. A complaint of the
+// dataset is compared without the problems an engineer said it is not.
 func (ps *Problems) Propose(c *domain.Complaint, k int) []Proposal {
 	q := ps.queryFor(c)
-	pt := ps.parts[q.supplier]
-	if pt == nil || q.supplier < 0 {
-		return []Proposal{}
-	}
-	var sc candidateScratch
-	type scored struct {
-		i int32
-		f features
-		s float64
-	}
-	var all []scored
-	for _, local := range pt.candidates(&q, &sc) {
-		i := pt.global[local]
-		if slices.ContainsFunc(all, func(x scored) bool { return x.i == i }) || ps.excluded(&q, ps.list[i]) {
-			continue // two problems merged into one, or one it is not
-		}
-		f := ps.compare(&q, ps.list[i])
-		if s := f.score(); s > 0 {
-			all = append(all, scored{i, f, s})
-		}
-	}
-	slices.SortFunc(all, func(a, b scored) int {
+	all := ps.rankCandidates(&q, nanos(c.FiledAt))
+	slices.SortFunc(all, func(a, b rankCandidate) int {
 		la, lb := ps.list[a.i].members[len(ps.list[a.i].members)-1], ps.list[b.i].members[len(ps.list[b.i].members)-1]
-		return cmp.Or(cmp.Compare(b.s, a.s), cmp.Compare(lb, la), cmp.Compare(a.i, b.i))
+		return cmp.Or(cmp.Compare(b.rank, a.rank), cmp.Compare(lb, la), cmp.Compare(a.i, b.i))
 	})
 	out := make([]Proposal, 0, min(k, len(all)))
 	for _, x := range all[:min(k, len(all))] {
-		out = append(out, Proposal{Problem: ps.list[x.i].id, Score: x.s, Reasons: ps.reasons(x.f, &q, ps.list[x.i])})
+		out = append(out, Proposal{Problem: ps.list[x.i].id, Score: x.f.score(), Likelihood: likelihood(x.rank, all),
+			Reasons: ps.reasons(x.f, &q, ps.list[x.i])})
 	}
 	return out
 }
@@ -605,7 +599,7 @@ func (ps *Problems) queryFor(c *domain.Complaint) query {
 	if q.partKey != "" {
 		q.partNear = ps.partNeighbours(q.supplier, q.partKey)
 	}
-	q.desc = ps.widen(ps.model.vector(countTerms(c.Description)))
+	q.desc = ps.widen(ps.model.vector(ps.model.correctSlips(countTerms(c.Description))))
 	q.cause = ps.model.vector(countTerms(causeTexts(c)...))
 	q.causePart = ps.causePart(q.supplier, c)
 	ps.partFromCause(&q)

@@ -85,10 +85,14 @@ func countTerms(texts ...string) []termCount {
 // textModel numbers the terms of a dataset and holds their idf.
 type textModel struct {
 	ids   map[string]uint32
+	terms []string // by term id
 	forms []string // by term id: the first surface form met
 	df    []int32
 	idf   []float64
 	n     int
+
+	written [][]string // by term id: its written forms, accents folded (at most maxWritten, the first in byte order)
+	slips   slipIndex  // built on the first query (proposal_typos.go)
 }
 
 // complaintTexts are one complaint's counted terms: its description and
@@ -112,9 +116,10 @@ func buildTextModel(cs []*domain.Complaint) (*textModel, []vec, []vec) {
 	texts := make([]complaintTexts, len(cs))
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(cs)/1000+1))
 	type seen struct {
-		df    int32
-		first int    // position where the term was first met
-		form  string // its surface form there
+		df      int32
+		first   int    // position where the term was first met
+		form    string // its surface form there
+		written []string
 	}
 	local := make([]map[string]*seen, workers)
 	forEach := func(work func(w, i int)) {
@@ -135,11 +140,14 @@ func buildTextModel(cs []*domain.Complaint) (*textModel, []vec, []vec) {
 		texts[i] = complaintTexts{desc: countTerms(cs[i].Description), cause: countTerms(causeTexts(cs[i])...)}
 		for _, list := range [2][]termCount{texts[i].desc, texts[i].cause} {
 			for _, t := range list {
-				if x := local[w][t.term]; x != nil {
+				x := local[w][t.term]
+				if x != nil {
 					x.df++
 				} else {
-					local[w][t.term] = &seen{df: 1, first: i, form: t.form}
+					x = &seen{df: 1, first: i, form: t.form}
+					local[w][t.term] = x
 				}
+				x.written = addWritten(x.written, t.form)
 			}
 		}
 	})
@@ -153,14 +161,19 @@ func buildTextModel(cs []*domain.Complaint) (*textModel, []vec, []vec) {
 				if x.first < y.first {
 					y.first, y.form = x.first, x.form
 				}
+				for _, f := range x.written {
+					y.written = addWritten(y.written, f)
+				}
 			}
 		}
 	}
 	m := &textModel{ids: make(map[string]uint32, len(all)), n: len(cs)}
 	for _, term := range sortedKeys(all) {
 		m.ids[term] = uint32(len(m.forms))
+		m.terms = append(m.terms, term)
 		m.forms = append(m.forms, all[term].form)
 		m.df = append(m.df, all[term].df)
+		m.written = append(m.written, all[term].written)
 	}
 	m.idf = make([]float64, len(m.df))
 	for i, df := range m.df {

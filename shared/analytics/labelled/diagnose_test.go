@@ -23,15 +23,7 @@ import (
 // reasons, and the score the true problem got. Seeds the evaluation keeps
 // held out are refused.
 func TestDiagnoseProblemLinks(t *testing.T) {
-	s := os.Getenv("BOUCLE_DIAGNOSE")
-	if s == "" {
-		t.Skip("set BOUCLE_DIAGNOSE=<seed> to list the wrong and missed links")
-	}
-	seed, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || seed == 0 || seed == 7 {
-		t.Fatalf("BOUCLE_DIAGNOSE=%q: a seed other than the held-out 0 and 7", s)
-	}
-	p := labelled.Generate(seed)
+	p := labelled.Generate(diagnosedSeed(t, "BOUCLE_DIAGNOSE", "to list the wrong and missed links"))
 	in := input(p)
 	ds := analytics.NewDataset(in)
 	ps := ds.Problems()
@@ -97,6 +89,27 @@ func TestDiagnoseProblemLinks(t *testing.T) {
 		lines = append(lines, fmt.Sprintf("%s / %s: %q part %q %s\n    proposal: %.3f %s\n    true problem: %s (%s)",
 			kind, part, c.Description, c.PartRef, c.Category, pr.Score, reasons(pr.Reasons), trueScore, firstOf(in, ps, tr, truth, c.ID)))
 	}
+	logDiagnosis(t, classes, lines, "\n")
+}
+
+// diagnosedSeed is the seed a diagnostic is asked for in the variable
+// env; it skips the test when none is, and refuses the held-out 0 and 7.
+func diagnosedSeed(t *testing.T, env, what string) uint64 {
+	t.Helper()
+	s := os.Getenv(env)
+	if s == "" {
+		t.Skipf("set %s=<seed> %s", env, what)
+	}
+	seed, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || seed == 0 || seed == 7 {
+		t.Fatalf("%s=%q: a seed other than the held-out 0 and 7", env, s)
+	}
+	return seed
+}
+
+// logDiagnosis logs the count of each class, then the lines, both sorted.
+func logDiagnosis(t *testing.T, classes map[string]int, lines []string, sep string) {
+	t.Helper()
 	keys := make([]string, 0, len(classes))
 	for k := range classes {
 		keys = append(keys, k)
@@ -106,7 +119,7 @@ func TestDiagnoseProblemLinks(t *testing.T) {
 		t.Logf("%4d  %s", classes[k], k)
 	}
 	sort.Strings(lines)
-	t.Log("\n" + strings.Join(lines, "\n"))
+	t.Log("\n" + strings.Join(lines, sep))
 }
 
 func reasons(rs []analytics.Reason) string {

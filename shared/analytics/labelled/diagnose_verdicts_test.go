@@ -2,10 +2,7 @@ package labelled_test
 
 import (
 	"fmt"
-	"os"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -20,15 +17,7 @@ import (
 // flags, with the complaints that made them: their link (score, decided)
 // and their true problem. Seeds the evaluation keeps held out are refused.
 func TestDiagnoseVerdicts(t *testing.T) {
-	s := os.Getenv("BOUCLE_DIAGNOSE_VERDICTS")
-	if s == "" {
-		t.Skip("set BOUCLE_DIAGNOSE_VERDICTS=<seed> to list the wrong verdicts and flags")
-	}
-	seed, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || seed == 0 || seed == 7 {
-		t.Fatalf("BOUCLE_DIAGNOSE_VERDICTS=%q: a seed other than the held-out 0 and 7", s)
-	}
-	p := labelled.Generate(seed)
+	p := labelled.Generate(diagnosedSeed(t, "BOUCLE_DIAGNOSE_VERDICTS", "to list the wrong verdicts and flags"))
 	in := input(p)
 	ds := analytics.NewDataset(in)
 	ps := ds.Problems()
@@ -98,14 +87,5 @@ func TestDiagnoseVerdicts(t *testing.T) {
 		}
 		lines = append(lines, b.String())
 	}
-	keys := make([]string, 0, len(classes))
-	for k := range classes {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		t.Logf("%4d  %s", classes[k], k)
-	}
-	sort.Strings(lines)
-	t.Log("\n" + strings.Join(lines, ""))
+	logDiagnosis(t, classes, lines, "")
 }

@@ -154,35 +154,15 @@ func heardAt(p *labelled.Plant, now time.Time) time.Time {
 //     complaint's problem when most of its complaints are.
 func replayed(p *labelled.Plant) (serverRight, server, top1, top5, queries int) {
 	tr := &p.Truth
-	var filings []int // filing events, in the order received
-	for i, e := range p.Events {
-		if e.Type == domain.ComplaintFiled {
-			filings = append(filings, i)
-		}
-	}
-	final := map[string]*domain.Complaint{}
-	in := input(p)
-	for i := range in.Complaints {
-		final[in.Complaints[i].ID] = &in.Complaints[i]
-	}
-	known := map[string]int{} // true problem → complaints held
-	next := 0
+	walk := newProposalQueries(p)
 	rec := p.Replay(24*time.Hour, func(now time.Time, states []*domain.State) []labelled.Command {
 		held := analytics.FromStates(states)
 		ds := analytics.NewDataset(held)
-		for next < len(filings) && !p.Received[filings[next]].After(now) {
-			known[tr.ProblemOf[p.Events[filings[next]].EntityID]]++
-			next++
-		}
-		for j := next; j < len(filings) && !p.Received[filings[j]].After(now.Add(24*time.Hour)); j++ {
-			c := filedComplaint(&p.Events[filings[j]], final)
-			if known[tr.ProblemOf[c.ID]] == 0 {
-				continue
-			}
+		walk.at(now, func(c *domain.Complaint, truth string) {
 			queries++
 			ps := ds.Problems()
 			for k, pr := range ps.Propose(c, 5) {
-				if majority(tr, ps.Complaints(pr.Problem)) == tr.ProblemOf[c.ID] {
+				if majority(tr, ps.Complaints(pr.Problem)) == truth {
 					if k == 0 {
 						top1++
 					}
@@ -190,7 +170,7 @@ func replayed(p *labelled.Plant) (serverRight, server, top1, top5, queries int) 
 					break
 				}
 			}
-		}
+		})
 		var out []labelled.Command
 		for _, c := range syncserver.DueVerdicts(ds, held, settings, now, heardAt(p, now)) {
 			out = append(out, labelled.Command{Type: c.Type, EntityID: c.EntityID, Payload: c.Payload})
@@ -199,6 +179,47 @@ func replayed(p *labelled.Plant) (serverRight, server, top1, top5, queries int) 
 	})
 	serverRight, server = tr.JudgeRecorded(rec)
 	return serverRight, server, top1, top5, queries
+}
+
+// proposalQueries walks, day after day of a replay, the complaints the
+// proposal figure asks about: those received the next day whose problem
+// the server already holds a complaint of, as filed.
+type proposalQueries struct {
+	p       *labelled.Plant
+	filings []int // filing events, in the order received
+	final   map[string]*domain.Complaint
+	known   map[string]int // true problem → complaints held
+	next    int
+}
+
+func newProposalQueries(p *labelled.Plant) *proposalQueries {
+	w := &proposalQueries{p: p, final: map[string]*domain.Complaint{}, known: map[string]int{}}
+	for i, e := range p.Events {
+		if e.Type == domain.ComplaintFiled {
+			w.filings = append(w.filings, i)
+		}
+	}
+	in := input(p)
+	for i := range in.Complaints {
+		w.final[in.Complaints[i].ID] = &in.Complaints[i]
+	}
+	return w
+}
+
+// at counts the complaints received by now as held and calls ask for
+// each query of the next day, with its true problem.
+func (w *proposalQueries) at(now time.Time, ask func(c *domain.Complaint, truth string)) {
+	p, tr := w.p, &w.p.Truth
+	for w.next < len(w.filings) && !p.Received[w.filings[w.next]].After(now) {
+		w.known[tr.ProblemOf[p.Events[w.filings[w.next]].EntityID]]++
+		w.next++
+	}
+	for j := w.next; j < len(w.filings) && !p.Received[w.filings[j]].After(now.Add(24*time.Hour)); j++ {
+		c := filedComplaint(&p.Events[w.filings[j]], w.final)
+		if w.known[tr.ProblemOf[c.ID]] > 0 {
+			ask(c, tr.ProblemOf[c.ID])
+		}
+	}
 }
 
 // filedComplaint is the complaint as its filing event says, as the
@@ -328,7 +349,7 @@ func decisions(p *labelled.Plant, share float64, seed uint64) []labelled.Decisio
 // figure reaches its goal, raise its floor here to the goal.
 var reached = map[uint64][]float64{
 	// precision, recall, after prevention found, flags right, actions, plans, server, top-1, top-5
-	seed:        {90, 84, 82, 90, 90, 95, 91, 65, 84},
+	seed:        {90, 84, 82, 90, 90, 95, 91, 74, 89},
 	heldOutSeed: {90, 85, 85, 90, 90, 95, 90, 62, 84},
 }
 
