@@ -64,14 +64,23 @@ type TermWeight struct {
 // link by link, are their neighbours. The groups depend only on the set of
 // complaints, not on any order. Clusters come largest first, then by their
 // first filing and first id; each is described by the terms with the
-// largest sum of normalised weights over its members.
+// largest sum of normalised weights over its members. The groups of a
+// supplier station are kept until the index changes (cluster_cache.go).
 func (ix *Index) Clusters(opts ClusterOptions) []Cluster {
 	opts = opts.withDefaults()
 	ix.rlockFresh()
 	defer ix.mu.RUnlock()
+	parts := ix.clusterPartitions(opts)
+	groups, found := ix.cachedGroups(parts, opts, ix.generation)
+	if slices.Contains(found, false) {
+		ix.clusterPartitionsOnEveryCore(parts, groups, found, opts)
+		ix.keepGroups(parts, groups, found, opts, ix.generation)
+	}
 	var out []Cluster
-	for _, cs := range ix.clusterPartitionsOnEveryCore(ix.clusterPartitions(opts), opts) {
-		out = append(out, cs...)
+	for _, cs := range groups {
+		for _, c := range cs {
+			out = append(out, c.cloned())
+		}
 	}
 	slices.SortFunc(out, func(a, b Cluster) int {
 		return cmp.Or(cmp.Compare(len(b.Complaints), len(a.Complaints)), a.First.Compare(b.First),

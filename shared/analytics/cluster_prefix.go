@@ -71,27 +71,27 @@ type weightedTerm struct {
 	a  float64
 }
 
-// clusterPartitionsOnEveryCore groups each part on its own, the largest
-// first, on every core; the groups come back by part.
-func (ix *Index) clusterPartitionsOnEveryCore(parts [][]uint32, opts ClusterOptions) [][]Cluster {
-	out := make([][]Cluster, len(parts))
-	order := make([]int, len(parts))
-	for i := range order {
-		order[i] = i
+// clusterPartitionsOnEveryCore groups each part not found yet on its
+// own, the largest first, on every core, into groups (by part).
+func (ix *Index) clusterPartitionsOnEveryCore(parts [][]uint32, groups [][]Cluster, found []bool, opts ClusterOptions) {
+	var order []int
+	for i := range parts {
+		if !found[i] {
+			order = append(order, i)
+		}
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(parts[b]), len(parts[a])) })
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(parts)) {
+	for range min(runtime.GOMAXPROCS(0), len(order)) {
 		wg.Go(func() {
 			sc := ix.newClusterScratch()
 			for k := int(next.Add(1) - 1); k < len(order); k = int(next.Add(1) - 1) {
-				out[order[k]] = ix.clusterPartition(parts[order[k]], opts, sc)
+				groups[order[k]] = ix.clusterPartition(parts[order[k]], opts, sc)
 			}
 		})
 	}
 	wg.Wait()
-	return out
 }
 
 // clusterPartition links every pair of the part reaching the threshold

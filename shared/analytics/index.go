@@ -48,6 +48,12 @@ type Index struct {
 	live   int
 	dirty  bool
 	pool   sync.Pool
+	// generation counts the changes: what was found from the index
+	// (clusterCache) holds while it stays the same
+	generation uint64
+
+	clusterMu    sync.Mutex
+	clusterCache clusterCache
 }
 
 // IndexOptions tunes the index. Zero fields take their defaults.
@@ -261,6 +267,7 @@ func (ix *Index) insert(a analysed) {
 	ix.slot[a.c.ID] = s
 	ix.live++
 	ix.dirty = true
+	ix.generation++
 }
 
 func (ix *Index) allocSlot() uint32 {
@@ -318,6 +325,7 @@ func (ix *Index) remove(id string) {
 	ix.free = append(ix.free, s)
 	ix.live--
 	ix.dirty = true
+	ix.generation++
 }
 
 // refresh recomputes idf and norms after changes. Called with the write
