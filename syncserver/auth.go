@@ -127,18 +127,32 @@ func (s *Server) authenticate(ctx context.Context, login, password string) (u *d
 	if err != nil {
 		return nil, "", err
 	}
-	if acc == nil || len(password) > maxPasswordLen {
-		checkPassword(dummyHash(), password)
-		return nil, "", refused
+	var hash string
+	if acc != nil {
+		hash = acc.Hash
 	}
-	ok, stale := checkPassword(acc.Hash, password)
+	ok, rehash := checkSecret(hash, password)
 	if !ok || u == nil || u.Disabled {
 		return nil, "", refused
 	}
-	if stale {
+	return u, rehash, nil
+}
+
+// checkSecret checks a password against an account's hash, "" when there
+// is no account: an unknown login costs a hash like a wrong password.
+// rehash is the password hashed with the current parameters when the
+// stored hash uses older ones (the caller stores it, once the account is
+// found active).
+func checkSecret(hash, password string) (ok bool, rehash string) {
+	if hash == "" || len(password) > maxPasswordLen {
+		checkPassword(dummyHash(), password)
+		return false, ""
+	}
+	ok, stale := checkPassword(hash, password)
+	if ok && stale {
 		rehash = hashPassword(password)
 	}
-	return u, rehash, nil
+	return ok, rehash
 }
 
 // optionalDevice returns the device of valid credential headers, nil
@@ -178,8 +192,7 @@ func (s *Server) refresh(c *gin.Context) {
 	var reused bool
 	err := s.access.UpdateAccess(c.Request.Context(), func(t AccessTx) error {
 		fam, next, err := s.rotateRefresh(t, req.RefreshToken)
-		if errors.Is(err, errRefreshReused) {
-			reused = true
+		if reused = isReuse(err); reused {
 			s.log.Warn("refresh token reused: family revoked", "login", fam.Login, "family", fam.ID, "addr", c.ClientIP())
 			return nil // commit the revocation
 		}
@@ -200,6 +213,16 @@ func (s *Server) refresh(c *gin.Context) {
 		tokens = syncproto.Tokens{AccessToken: access, RefreshToken: next, ExpiresIn: int(s.cfg.AccessTTL.Seconds()), User: *u}
 		return err
 	})
+	answerRefresh(c, err, reused, tokens)
+}
+
+// isReuse tells rotateRefresh's errRefreshReused: the family is revoked,
+// which the transaction commits before answering 401.
+func isReuse(err error) bool { return errors.Is(err, errRefreshReused) }
+
+// answerRefresh answers a refresh: the error, the 401 of a reused token
+// (its revocation committed), or the new tokens.
+func answerRefresh(c *gin.Context, err error, reused bool, tokens any) {
 	switch {
 	case err != nil:
 		_ = c.Error(err)
@@ -218,22 +241,26 @@ func (s *Server) logout(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	err := s.access.UpdateAccess(c.Request.Context(), func(t AccessTx) error {
-		rt, err := t.RefreshToken(tokenHash(req.RefreshToken))
-		if err != nil || rt == nil {
-			return err
-		}
-		fam, err := t.RefreshFamily(rt.Family)
-		if err != nil || fam == nil || fam.Revoked {
-			return err
-		}
-		return s.revokeFamily(t, fam, whySignedOut)
-	})
+	err := s.access.UpdateAccess(c.Request.Context(), func(t AccessTx) error { return s.signOut(t, req.RefreshToken) })
 	if err != nil {
 		_ = c.Error(err)
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// signOut revokes the family of a refresh token; an unknown or revoked one
+// changes nothing.
+func (s *Server) signOut(t RefreshTokens, token string) error {
+	rt, err := t.RefreshToken(tokenHash(token))
+	if err != nil || rt == nil {
+		return err
+	}
+	fam, err := t.RefreshFamily(rt.Family)
+	if err != nil || fam == nil || fam.Revoked {
+		return err
+	}
+	return s.revokeFamily(t, fam, whySignedOut)
 }
 
 // enrolDevice turns a one-time enrolment code into a device credential
@@ -302,6 +329,9 @@ func (s *Server) requireUser(c *gin.Context) {
 		return
 	}
 	claims, err := s.parseAccess(token)
+	if err == nil {
+		err = s.plantSession(claims)
+	}
 	if err != nil {
 		fail(c, err)
 		return

@@ -266,6 +266,7 @@ func (s *Server) Run(ctx context.Context) {
 			s.evaluateIfLeading(ctx)
 		case <-warm.C:
 			s.background("rebuilding the reports' dataset", func() error { return s.reports.warm(s.now()) })
+			s.groupReports.dropIdle(s.now())
 		}
 	}
 }

@@ -291,9 +291,9 @@ var openAPIDoc = sync.OnceValue(func() []byte {
 		"info": obj{"title": "Boucle plant server", "version": "1",
 			"description": "Sync protocol for workstations and plant-wide views. Errors are {code, message} with stable codes; see docs/sync-protocol.md."},
 		"servers": []obj{{"url": "/"}},
-		"paths":   merge(openAPIPaths(), adminOpenAPIPaths()),
+		"paths":   merge(merge(openAPIPaths(), adminOpenAPIPaths()), groupOpenAPIPaths()),
 		"components": obj{
-			"schemas": merge(openAPISchemas(), adminOpenAPISchemas()),
+			"schemas": merge(merge(openAPISchemas(), adminOpenAPISchemas()), groupOpenAPISchemas()),
 			"securitySchemes": obj{
 				"bearer":    obj{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
 				"deviceId":  obj{"type": "apiKey", "in": "header", "name": syncproto.HeaderDevice},

@@ -72,6 +72,11 @@ type Config struct {
 	// AttemptLimits makes the limits of failed attempts (attempts.go);
 	// nil: counted in this process's memory, as on bbolt.
 	AttemptLimits func(burst int, per time.Duration) AttemptLimit
+	// Group is the group the plant belongs to, on a database holding
+	// several plants (group.go): its accounts and every plant's reports,
+	// served under /api/v1/group. nil (bbolt: one plant per store): those
+	// routes answer not_found.
+	Group GroupStore
 }
 
 // Defaults.
@@ -162,6 +167,8 @@ type Server struct {
 	projector *projector
 	// reports keeps the dataset the reports are computed from.
 	reports *reportCache
+	// groupReports keeps those of the group's plants (group.go).
+	groupReports groupReportCaches
 	// led is whether this instance led at the last look (instances.go),
 	// to log the changes.
 	led atomic.Bool
@@ -298,6 +305,7 @@ func (s *Server) routes(e *gin.Engine) {
 	user.GET("/categories", s.listCategories)
 	user.GET("/severities", s.listSeverities)
 	s.adminRoutes(user)
+	s.groupRoutes(api)
 
 	sync := user.Group("", s.requireDevice)
 	sync.POST(syncproto.RoutePush, s.push)

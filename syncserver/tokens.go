@@ -17,9 +17,12 @@ import (
 
 // Claims are the claims of an access token.
 type Claims struct {
-	Role   domain.Role `json:"role"`
-	Plant  string      `json:"plant"`
-	Device string      `json:"device,omitempty"` // the enrolled device signed in from, if any
+	Role  domain.Role `json:"role"`
+	Plant string      `json:"plant,omitempty"` // a plant's session: the plant
+	// Group is the group's id on a group's session (group.go), which has
+	// no plant: it reads every plant's reports and writes nothing.
+	Group  string `json:"group,omitempty"`
+	Device string `json:"device,omitempty"` // the enrolled device signed in from, if any
 	// Session is the sign-in (refresh family) the token belongs to: when
 	// it is revoked, the token stops working (sessions.go).
 	Session string `json:"sid"`
@@ -53,16 +56,19 @@ func dropStoredJWTKey(store AccessStore, log interface{ Warn(string, ...any) }) 
 	return err
 }
 
-// issueAccess signs an access token for a user with the newest key,
-// named by the kid header.
+// issueAccess signs an access token for a user of the plant.
 func (s *Server) issueAccess(u *domain.User, fam *refreshFamily) (string, error) {
+	return s.signAccess(Claims{Role: u.Role, Plant: s.cfg.Plant, Device: fam.Device, Session: fam.ID,
+		RegisteredClaims: jwt.RegisteredClaims{Subject: u.Login}})
+}
+
+// signAccess dates claims (now, expiring after the access TTL), gives
+// them an id and signs them with the newest key, named by the kid header.
+func (s *Server) signAccess(claims Claims) (string, error) {
 	now := s.now()
-	claims := Claims{Role: u.Role, Plant: s.cfg.Plant, Device: fam.Device, Session: fam.ID, RegisteredClaims: jwt.RegisteredClaims{
-		Subject:   u.Login,
-		IssuedAt:  jwt.NewNumericDate(now),
-		ExpiresAt: jwt.NewNumericDate(now.Add(s.cfg.AccessTTL)),
-		ID:        uuid.NewString(),
-	}}
+	claims.IssuedAt = jwt.NewNumericDate(now)
+	claims.ExpiresAt = jwt.NewNumericDate(now.Add(s.cfg.AccessTTL))
+	claims.ID = uuid.NewString()
 	kid := s.keys.Current()
 	key, _ := s.keys.jwtKey(kid)
 	t := jwt.NewWithClaims(signingMethod, claims)
@@ -74,7 +80,8 @@ func (s *Server) issueAccess(u *domain.User, fam *refreshFamily) (string, error)
 // and checked again in the key function, so that neither "none" nor a
 // public-key algorithm fed our key as a secret is ever honoured), signed
 // with the key its kid names, unexpired, living no longer than the
-// configured TTL, for this plant.
+// configured TTL. Whose session it is (this plant's, the group's) is the
+// caller's check: plantSession, groupSession (group.go).
 func (s *Server) parseAccess(token string) (*Claims, error) {
 	var claims Claims
 	_, err := jwt.ParseWithClaims(token, &claims, func(t *jwt.Token) (any, error) {
@@ -100,10 +107,24 @@ func (s *Server) parseAccess(token string) (*Claims, error) {
 		return nil, errUnauthorized("invalid access token")
 	case claims.IssuedAt == nil || claims.ExpiresAt.Sub(claims.IssuedAt.Time) > s.cfg.AccessTTL+time.Second:
 		return nil, errUnauthorized("access token lives longer than this server allows")
-	case claims.Subject == "" || claims.Plant != s.cfg.Plant:
-		return nil, errUnauthorized("access token not issued by this plant's server")
+	case claims.Subject == "":
+		return nil, errUnauthorized("invalid access token")
 	}
 	return &claims, nil
+}
+
+// plantSession refuses a token that is not a session of this plant: the
+// group's reads the group's reports only (403), another plant's is not
+// this server's (401).
+func (s *Server) plantSession(c *Claims) error {
+	switch {
+	case c.Group != "":
+		return &domain.Error{Code: domain.EForbidden, Rule: "group.read_only",
+			Message: "a group session reads the group's reports only (/api/v1/group/…): it opens no plant's records and writes nothing"}
+	case c.Plant != s.cfg.Plant:
+		return errUnauthorized("access token not issued by this plant's server")
+	}
+	return nil
 }
 
 // Refresh tokens rotate: each use marks the token used and issues the next
@@ -208,7 +229,7 @@ func revokeUserTokens(tx RefreshTokens, login string, now time.Time, why string)
 }
 
 // Sweep deletes what has expired: refresh tokens and families a day past
-// their expiry, enrolment codes past theirs, and evidence no complaint
+// their expiry (the group's too, on a store with a group), enrolment codes past theirs, and evidence no complaint
 // referenced within Config.UnreferencedBlobTTL of its upload
 // (blobquota.go). The server runs it hourly; it returns how many records
 // it deleted.
@@ -230,6 +251,17 @@ func (s *Server) Sweep() (int, error) {
 	})
 	if err != nil {
 		return 0, err
+	}
+	if s.cfg.Group != nil { // the group's sign-ins: every instance's sweep, one transaction under the group's lock
+		var group int
+		err = s.cfg.Group.UpdateGroup(ctx, func(t GroupTx) (err error) {
+			group, err = t.SweepRefreshTokens(s.now().Add(-24 * time.Hour))
+			return err
+		})
+		if err != nil {
+			return 0, err
+		}
+		tokens += group
 	}
 	var blobs int
 	err = s.evidence.UpdateEvidence(ctx, func(t EvidenceTx) (err error) {

@@ -14,6 +14,7 @@ import (
 
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
+	"boucle/shared/syncproto"
 	"boucle/syncserver"
 
 	"github.com/gin-gonic/gin"
@@ -375,26 +376,34 @@ func TestAdminSocket(t *testing.T) {
 	h.mustError(h.post("/auth/login", map[string]string{"login": "op2", "password": creds.Password}), http.StatusUnauthorized, domain.EUnauthorized)
 }
 
-// Every route but the public ones needs an access token.
+// Every route but the public ones needs an access token. The group's
+// routes, on a bbolt store (one plant, no group), answer not_found with
+// their rule, whatever the token (group_pg_test.go tries them on a group).
 func TestEveryPrivateRouteNeedsAToken(t *testing.T) {
 	h := newHarness(t)
 	public := map[string]bool{"/healthz": true, "/metrics": true, "/api/v1/openapi.json": true, "/api/v1/auth/login": true,
 		"/api/v1/auth/refresh": true, "/api/v1/auth/logout": true, "/api/v1/devices/enrol": true}
+	groups := 0
 	for _, r := range h.srv.Handler().(*gin.Engine).Routes() {
 		if public[r.Path] {
 			continue
 		}
 		path := strings.Replace(strings.Replace(r.Path, ":sha256", strings.Repeat("0", 64), 1), ":id", "x", 1)
-		req, _ := http.NewRequest(r.Method, h.http.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer nope")
-		res, err := h.http.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
+		res := h.do(r.Method, strings.TrimPrefix(path, syncproto.Prefix), nil, bearer("nope"))
+		if strings.HasPrefix(r.Path, "/api/v1/group/") {
+			groups++
+			if eb := h.mustError(res, http.StatusNotFound, domain.ENotFound); eb.Rule != "group.single_plant" {
+				t.Errorf("%s %s on bbolt: rule %q, want group.single_plant", r.Method, r.Path, eb.Rule)
+			}
+			continue
 		}
 		res.Body.Close()
 		if res.StatusCode != http.StatusUnauthorized {
 			t.Errorf("%s %s without a valid token: %d", r.Method, r.Path, res.StatusCode)
 		}
+	}
+	if groups != 6 {
+		t.Errorf("%d group routes tried, want 6", groups)
 	}
 }
 

@@ -92,10 +92,13 @@ type openedStore struct {
 	// attempts counts failed sign-ins where every instance sees them (in
 	// the database); nil on bbolt: in the process's memory.
 	attempts func(burst int, per time.Duration) syncserver.AttemptLimit
-	name     string   // for the log, without a password
-	flags    string   // the flags that name it again, for the hints printed
-	pg       *pgPlant // nil on bbolt
-	close    func() error
+	// group is the group of the database's plants (group.go); nil on
+	// bbolt: one plant, no group.
+	group syncserver.GroupStore
+	name  string   // for the log, without a password
+	flags string   // the flags that name it again, for the hints printed
+	pg    *pgPlant // nil on bbolt
+	close func() error
 }
 
 // openServeStore opens the plant serve runs: on PostgreSQL, its row
@@ -115,12 +118,17 @@ func (m *Main) openServeStore(ctx context.Context, log *slog.Logger) (*openedSto
 	if err != nil {
 		return nil, err
 	}
+	group, err := groupOf(ctx, p.db)
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
 	leader := p.db.Leader(m.cfg.Plant)
 	name := redactStore(m.cfg.Postgres)
 	attempts := func(burst int, per time.Duration) syncserver.AttemptLimit {
 		return p.db.AttemptLimit(m.cfg.Plant, time.Now, burst, per)
 	}
-	return &openedStore{ports: p.ports, leadership: leader, attempts: attempts, name: name, pg: p,
+	return &openedStore{ports: p.ports, leadership: leader, attempts: attempts, group: group, name: name, pg: p,
 		flags: fmt.Sprintf("--store %s --plant %s", name, m.cfg.Plant),
 		close: func() error { leader.Close(); p.Close(); return nil }}, nil
 }

@@ -1,6 +1,7 @@
 // Package credential holds the server's own records of who may sign in
 // and from where: accounts (password hashes), enrolled devices, one-time
-// enrolment codes, refresh tokens and their families. They never leave the
+// enrolment codes, refresh tokens and their families; on a database
+// holding several plants, the group's accounts and the list of the plants. They never leave the
 // server and are not events: the directory itself (names, roles) is folded
 // from the log.
 //
@@ -87,4 +88,30 @@ type RefreshFamily struct {
 	Revoked   bool      `json:"revoked,omitempty"`
 	RevokedAt time.Time `json:"revoked_at,omitzero"`
 	Why       string    `json:"why,omitempty"`
+}
+
+// GroupAccount is an account of the group's quality staff, on a database
+// holding several plants (PostgreSQL): it reads every plant's reports side
+// by side and writes nothing. It belongs to no plant's directory, and no
+// plant's session reads it.
+type GroupAccount struct {
+	Login       string    `json:"login"`
+	DisplayName string    `json:"display_name"`
+	Role        string    `json:"role"` // GroupQuality, the one group role so far
+	Hash        string    `json:"hash"` // PHC string, see syncserver/password.go
+	Created     time.Time `json:"created"`
+	Changed     time.Time `json:"changed"` // the password's
+	Disabled    bool      `json:"disabled,omitempty"`
+}
+
+// GroupQuality is the role of the group's quality staff: read-only, across
+// plants.
+const GroupQuality = "group_quality"
+
+// Plant is one plant of a database holding several: its id, when it was
+// created and how many events its log holds.
+type Plant struct {
+	ID      string    `json:"id"`
+	Created time.Time `json:"created"`
+	Events  uint64    `json:"events"`
 }

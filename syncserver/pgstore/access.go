@@ -93,9 +93,20 @@ func (t *Tx) SweepEnrolments(before time.Time) (int, error) {
 	return t.sweep("DELETE FROM enrolments WHERE plant = $1 AND expires < $2", before)
 }
 
+// signIns names the tables of a transaction's refresh tokens and
+// families, and the column their owner's id is in: a plant's, or the
+// group's (group.go), which keeps its sign-ins apart from every plant's.
+type signIns struct{ tokens, families, owner string }
+
+var (
+	plantSignIns = signIns{tokens: "refresh_tokens", families: "refresh_families", owner: "plant"}
+	groupSignIns = signIns{tokens: "group_refresh_tokens", families: "group_refresh_families", owner: "grp"}
+)
+
 // RefreshToken returns the token hashed to hash, nil when unknown.
 func (t *Tx) RefreshToken(hash string) (*credential.RefreshToken, error) {
-	return getRecord[credential.RefreshToken](t, "SELECT record FROM refresh_tokens WHERE plant = $1 AND hash = $2", hash)
+	in := t.signIns
+	return getRecord[credential.RefreshToken](t, "SELECT record FROM "+in.tokens+" WHERE "+in.owner+" = $1 AND hash = $2", hash)
 }
 
 // PutRefreshToken stores a token under its hash.
@@ -103,13 +114,15 @@ func (t *Tx) PutRefreshToken(hash string, rt *credential.RefreshToken) error {
 	if hash == "" {
 		return domain.FieldError("refresh_token", "has no hash")
 	}
-	return t.putRecord("refresh token", rt, `INSERT INTO refresh_tokens (plant, hash, record, expires) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (plant, hash) DO UPDATE SET record = excluded.record, expires = excluded.expires`, hash, unixNanos(rt.Expires))
+	in := t.signIns
+	return t.putRecord("refresh token", rt, "INSERT INTO "+in.tokens+" ("+in.owner+`, hash, record, expires) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (`+in.owner+", hash) DO UPDATE SET record = excluded.record, expires = excluded.expires", hash, unixNanos(rt.Expires))
 }
 
 // RefreshFamily returns the family id, nil when unknown.
 func (t *Tx) RefreshFamily(id string) (*credential.RefreshFamily, error) {
-	return getRecord[credential.RefreshFamily](t, "SELECT record FROM refresh_families WHERE plant = $1 AND id = $2", id)
+	in := t.signIns
+	return getRecord[credential.RefreshFamily](t, "SELECT record FROM "+in.families+" WHERE "+in.owner+" = $1 AND id = $2", id)
 }
 
 // PutRefreshFamily creates or replaces the family f.ID.
@@ -117,25 +130,28 @@ func (t *Tx) PutRefreshFamily(f *credential.RefreshFamily) error {
 	if f.ID == "" {
 		return domain.FieldError("family", "is required")
 	}
-	return t.putRecord("refresh family", f, `INSERT INTO refresh_families (plant, id, record, login, expires) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (plant, id) DO UPDATE SET record = excluded.record, login = excluded.login, expires = excluded.expires`,
+	in := t.signIns
+	return t.putRecord("refresh family", f, "INSERT INTO "+in.families+" ("+in.owner+`, id, record, login, expires) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (`+in.owner+", id) DO UPDATE SET record = excluded.record, login = excluded.login, expires = excluded.expires",
 		f.ID, f.Login, unixNanos(f.Expires))
 }
 
 // RefreshFamiliesOf lists login's families, revoked ones included, in id
 // order.
 func (t *Tx) RefreshFamiliesOf(login string) ([]credential.RefreshFamily, error) {
-	return listRecords[credential.RefreshFamily](t, "SELECT record FROM refresh_families WHERE plant = $1 AND login = $2 ORDER BY id", login)
+	in := t.signIns
+	return listRecords[credential.RefreshFamily](t, "SELECT record FROM "+in.families+" WHERE "+in.owner+" = $1 AND login = $2 ORDER BY id", login)
 }
 
 // SweepRefreshTokens deletes the tokens and families that expired before
 // before, and returns how many.
 func (t *Tx) SweepRefreshTokens(before time.Time) (int, error) {
-	tokens, err := t.sweep("DELETE FROM refresh_tokens WHERE plant = $1 AND expires < $2", before)
+	in := t.signIns
+	tokens, err := t.sweep("DELETE FROM "+in.tokens+" WHERE "+in.owner+" = $1 AND expires < $2", before)
 	if err != nil {
 		return 0, err
 	}
-	families, err := t.sweep("DELETE FROM refresh_families WHERE plant = $1 AND expires < $2", before)
+	families, err := t.sweep("DELETE FROM "+in.families+" WHERE "+in.owner+" = $1 AND expires < $2", before)
 	return tokens + families, err
 }
 

@@ -41,8 +41,9 @@ type Tx struct {
 	tx       pgx.Tx
 	plant    *Plant
 	readOnly bool
-	err      error  // the first failure, sticky
-	logLen   uint64 // positions handed out, this transaction's included
+	signIns  signIns // where its refresh tokens and families are
+	err      error   // the first failure, sticky
+	logLen   uint64  // positions handed out, this transaction's included
 	pending  []appended
 	ids      map[uuid.UUID]struct{} // the ids in pending
 	marks    map[string]*replicaMark
@@ -99,7 +100,7 @@ func (p *Plant) run(ctx context.Context, opts pgx.TxOptions, head string, fn fun
 }
 
 func (p *Plant) newTx(ctx context.Context, tx pgx.Tx, readOnly bool) *Tx {
-	return &Tx{ctx: ctx, tx: tx, plant: p, readOnly: readOnly,
+	return &Tx{ctx: ctx, tx: tx, plant: p, readOnly: readOnly, signIns: plantSignIns,
 		ids: map[uuid.UUID]struct{}{}, marks: map[string]*replicaMark{}, folds: map[domain.EntityKey]*folded{}}
 }
 
