@@ -26,6 +26,13 @@ import (
 // plant.
 func instancesOnOneDatabase(t testing.TB, n int) []*harness {
 	t.Helper()
+	return instancesOnOneDatabaseWith(t, n, func(s syncserver.Store) syncserver.Store { return s })
+}
+
+// instancesOnOneDatabaseWith starts them on ports changed by wrap (their
+// evidence in a bucket: evidence_s3_test.go).
+func instancesOnOneDatabaseWith(t testing.TB, n int, wrap func(syncserver.Store) syncserver.Store) []*harness {
+	t.Helper()
 	ctx := context.Background()
 	url := pgtest.DB(t)
 	clock := newClock()
@@ -48,7 +55,7 @@ func instancesOnOneDatabase(t testing.TB, n int) []*harness {
 		}
 		leader := st.Leader("p1")
 		h := &harness{t: t, clock: clock, logBuf: &syncBuffer{}, pg: plant}
-		h.srv, err = syncserver.NewOn(syncserver.StoreOn(plant), syncserver.Config{Plant: "test-plant", Now: clock.Now, Keys: keys,
+		h.srv, err = syncserver.NewOn(wrap(syncserver.StoreOn(plant)), syncserver.Config{Plant: "test-plant", Now: clock.Now, Keys: keys,
 			Logger: slog.New(slog.NewTextHandler(h.logBuf, nil)), Leadership: leader,
 			AttemptLimits: func(burst int, per time.Duration) syncserver.AttemptLimit {
 				return st.AttemptLimit("p1", clock.Now, burst, per)

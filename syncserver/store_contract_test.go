@@ -492,8 +492,10 @@ func viewEvidence(t *testing.T, s syncserver.EvidenceStore, fn func(syncserver.E
 	}
 }
 
+// shaA is the SHA-256 of "photo", the bytes stored under it: an adapter
+// may check them (the bucket's does, s3evidence).
 const (
-	shaA = "aaaa000000000000000000000000000000000000000000000000000000000000"
+	shaA = "55c64d0fcd6f9d5f7c828093857e3fdfda68478bb4e9bd24d481ef391c7804e8"
 	shaB = "bbbb000000000000000000000000000000000000000000000000000000000000"
 	shaC = "cccc000000000000000000000000000000000000000000000000000000000000"
 )

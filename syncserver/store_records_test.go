@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"boucle/internal/pgtest"
+	"boucle/internal/s3test"
 	"boucle/syncserver"
 	"boucle/syncserver/credential"
 	"boucle/syncserver/pgstore"
@@ -42,6 +43,9 @@ var recordAdapters = []struct {
 }{
 	{"bbolt", func(t *testing.T) recordStore { return portRecords{openBoltAccess(t)} }},
 	{"postgres", func(t *testing.T) recordStore { return openPostgresRecords(t, 1)[0] }},
+	// The evidence bytes in a bucket, the records in the store.
+	{"bbolt+s3", func(t *testing.T) recordStore { return portRecords{overS3(t, s3test.Start(t), openBoltAccess(t))} }},
+	{"postgres+s3", func(t *testing.T) recordStore { return portRecords{overS3(t, s3test.Start(t), openPostgres(t))} }},
 }
 
 func TestStoreRecordsContract(t *testing.T) {

@@ -41,6 +41,7 @@ type config struct {
 	BlobTTL        time.Duration
 	MetricsToken   string
 	Dev            bool
+	Evidence       evidenceSettings // --evidence and its object store (evidence.go)
 
 	// subcommands
 	Name          string
@@ -125,6 +126,7 @@ func commonFlags(fs *flag.FlagSet, c *config, env func(string) string) {
 	c.BlobQuotaMiB = c.envInt(env, "BOUCLE_BLOB_QUOTA", syncserver.DefaultBlobQuota>>20)
 	c.BlobTTL = c.envDuration(env, "BOUCLE_UNREFERENCED_BLOB_TTL", syncserver.DefaultUnreferencedBlobTTL)
 	c.Dev = envBool(env, "BOUCLE_DEV")
+	c.Evidence.fromEnv(env)
 }
 
 func serveFlags(fs *flag.FlagSet, c *config) {
@@ -143,6 +145,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address only, not on --addr (BOUCLE_METRICS_ADDR)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token /metrics asks for; prefer the variable, flags show in ps (BOUCLE_METRICS_TOKEN)")
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "development mode: Gin's debug output (BOUCLE_DEV)")
+	c.Evidence.flags(fs)
 }
 
 func userAddFlags(fs *flag.FlagSet, c *config) {

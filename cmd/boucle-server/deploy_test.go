@@ -211,7 +211,7 @@ func TestComposeFileRunsRealCommands(t *testing.T) {
 	}
 }
 
-var guideVariable = regexp.MustCompile(`BOUCLE_[A-Z_]+`)
+var guideVariable = regexp.MustCompile(`BOUCLE_[A-Z0-9_]+`)
 
 // The guide's command lines (in its code blocks) and the variables it
 // names exist.

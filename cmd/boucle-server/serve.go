@@ -52,6 +52,10 @@ func (m *Main) runServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := m.withEvidenceBucket(ctx, store, log); err != nil {
+		store.Close()
+		return err
+	}
 	srv, err := m.newServer(store, keys, log)
 	if err != nil {
 		store.Close()
