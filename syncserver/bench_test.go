@@ -2,7 +2,6 @@ package syncserver_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -137,9 +136,12 @@ func pushAll(b testing.TB, h *harness, d *device, bodies [][]byte) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var resp syncproto.PushResponse
-		err = json.NewDecoder(res.Body).Decode(&resp)
+		raw, err := io.ReadAll(res.Body)
 		res.Body.Close()
+		var resp syncproto.PushResponse
+		if err == nil {
+			resp, err = syncproto.DecodePushResponse(raw) // as the workstation reads it (syncclient.Client.Push)
+		}
 		if err != nil || res.StatusCode != http.StatusOK {
 			b.Fatalf("push: %d %v", res.StatusCode, err)
 		}

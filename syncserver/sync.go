@@ -71,7 +71,9 @@ func (s *Server) push(c *gin.Context) {
 	}
 	resp.ServerTime = s.events.Clock().Now()
 	s.metrics.countPush(resp.Results)
-	c.JSON(http.StatusOK, resp)
+	// Written by hand, not by reflection: 5000 results cost 1.2 µs each
+	// through encoding/json (syncproto/pushresponse.go).
+	c.Data(http.StatusOK, gin.MIMEJSON+"; charset=utf-8", resp.AppendJSON(make([]byte, 0, 64*len(resp.Results)+128)))
 }
 
 // pushTx is one push being applied.

@@ -150,7 +150,11 @@ func (c *Client) Push(ctx context.Context, events []domain.Event) (syncproto.Pus
 		return out, err
 	}
 	defer resp.Body.Close()
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 32<<20)).Decode(&out); err != nil {
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err == nil {
+		out, err = syncproto.DecodePushResponse(raw)
+	}
+	if err != nil {
 		return out, &OfflineError{Err: fmt.Errorf("push answer cut short: %w", err)}
 	}
 	return out, nil

@@ -85,3 +85,83 @@ func TestParseCursor(t *testing.T) {
 		}
 	}
 }
+
+// The push's answer is written by hand: the bytes json.Marshal writes, for
+// every kind of result and every string a refusal may carry, and it reads
+// back as it was written.
+func TestPushResponseJSON(t *testing.T) {
+	reasons := []string{"", "sync.author: author op9 is not in the plant's directory", `quote " and \ backslash`,
+		"<script>&amp;</script>", "accents é ü, 漢字, emoji 🙂", "control \x00\x01\t\n", "invalid \xff\xfe UTF-8", "line\u2028separator\u2029"}
+	for _, results := range [][]syncproto.EventResult{nil, {}} {
+		check(t, syncproto.PushResponse{Results: results, ServerTime: 1, Epoch: ""})
+	}
+	r := syncproto.PushResponse{ServerTime: hlc.New(1_760_000_000_000, 7), Epoch: "0192f3a4-<epoch>"}
+	for i, reason := range reasons {
+		r.Results = append(r.Results,
+			syncproto.EventResult{ID: uuid.Must(uuid.NewV7()), Result: syncproto.Accepted},
+			syncproto.EventResult{ID: uuid.Must(uuid.NewRandom()), Result: syncproto.Duplicate},
+			syncproto.EventResult{ID: uuid.UUID{byte(i), 0xff}, Result: syncproto.Rejected, Code: domain.EForbidden, Reason: reason},
+			syncproto.EventResult{ID: uuid.Nil, Result: syncproto.Result(reason), Code: domain.Code(reason)})
+	}
+	check(t, r)
+}
+
+func check(t *testing.T, r syncproto.PushResponse) {
+	t.Helper()
+	want, _ := json.Marshal(r)
+	got := r.AppendJSON([]byte("prefix"))
+	if string(got[len("prefix"):]) != string(want) {
+		t.Fatalf("AppendJSON\n got %s\nwant %s", got[len("prefix"):], want)
+	}
+	var std syncproto.PushResponse
+	if err := json.Unmarshal(want, &std); err != nil {
+		t.Fatal(err)
+	}
+	back, err := syncproto.DecodePushResponse(want)
+	if err != nil || !reflect.DeepEqual(back, std) {
+		t.Fatalf("DecodePushResponse = %+v, %v; encoding/json read %+v", back, err, std)
+	}
+}
+
+// An answer cut short is refused, in encoding/json's words.
+func TestDecodePushResponseRefusesCutShort(t *testing.T) {
+	r := syncproto.PushResponse{Results: []syncproto.EventResult{{ID: uuid.Must(uuid.NewV7()), Result: syncproto.Accepted}}, Epoch: "e"}
+	raw := r.AppendJSON(nil)
+	for _, cut := range []int{1, len(raw) / 2, len(raw) - 1} {
+		_, err := syncproto.DecodePushResponse(raw[:cut])
+		var std syncproto.PushResponse
+		want := json.Unmarshal(raw[:cut], &std)
+		if err == nil || err.Error() != want.Error() {
+			t.Fatalf("cut at %d: %v, want %v", cut, err, want)
+		}
+	}
+}
+
+func BenchmarkPushResponse5000(b *testing.B) {
+	r := syncproto.PushResponse{Results: make([]syncproto.EventResult, 5000), Epoch: "e1", ServerTime: 1}
+	for i := range r.Results {
+		r.Results[i] = syncproto.EventResult{ID: uuid.Must(uuid.NewV7()), Result: syncproto.Accepted}
+	}
+	raw := r.AppendJSON(nil)
+	b.Run("AppendJSON", func(b *testing.B) {
+		for b.Loop() {
+			raw = r.AppendJSON(raw[:0])
+		}
+	})
+	b.Run("json.Marshal", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = json.Marshal(r)
+		}
+	})
+	b.Run("DecodePushResponse", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = syncproto.DecodePushResponse(raw)
+		}
+	})
+	b.Run("json.Unmarshal", func(b *testing.B) {
+		for b.Loop() {
+			var out syncproto.PushResponse
+			_ = json.Unmarshal(raw, &out)
+		}
+	})
+}
