@@ -273,6 +273,7 @@ func (t *Tx) writeEntityPuts() error {
 	slices.SortFunc(t.entityPuts, func(a, b entityPut) int { return bytes.Compare(a.key, b.key) })
 	b := t.tx.Bucket(bucketEntityEvents)
 	for _, p := range t.entityPuts {
+		t.entityAppends.put(b, p.key, p.key[:bytes.IndexByte(p.key, 0)+1]) // an entity type's keys are a range
 		if err := b.Put(p.key, p.pos); err != nil {
 			return err
 		}

@@ -134,7 +134,9 @@ func (t *Tx) appendFiled(e *domain.Event, folded, indexed bool, filing *Complain
 	if err := events.Put(at, sealedEvent(pos, e)); err != nil {
 		return err
 	}
-	if err := t.tx.Bucket(bucketEventIDs).Put(e.ID[:], at); err != nil {
+	ids := t.tx.Bucket(bucketEventIDs)
+	t.idPuts.put(ids, e.ID[:], nil)
+	if err := ids.Put(e.ID[:], at); err != nil {
 		return err
 	}
 	if indexed {

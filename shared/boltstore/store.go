@@ -214,6 +214,9 @@ type Tx struct {
 	// transaction commits (entityindex.go).
 	entityPuts []entityPut
 	bulk       *bulkLogged // entries of the events AppendBulk logged in this transaction
+	// idPuts and entityAppends tell whether the transaction only appended
+	// to the id index and the per-entity index (appendfill.go).
+	idPuts, entityAppends appendWatch
 }
 
 type cachedState struct {
@@ -268,6 +271,8 @@ func (s *Store) Update(fn func(*Tx) error) (err error) {
 				return err
 			}
 		}
+		t.idPuts.fill(btx.Bucket(bucketEventIDs))
+		t.entityAppends.fill(btx.Bucket(bucketEntityEvents))
 		return btx.Bucket(bucketMeta).Put(keyHLC, u64(uint64(s.clock.Last())))
 	})
 }
