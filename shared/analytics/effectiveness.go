@@ -139,7 +139,8 @@ func (ds *Dataset) EffectivenessOf(kind SubjectKind, id string, s Settings, now 
 }
 
 func (ds *Dataset) effectiveness(sub *subject, window time.Duration, now time.Time) Effectiveness {
-	v, evidence, count := ds.measure(sub, int64(window), unixNano(now), MaxEvidence)
+	problems := ds.subjectProblems(sub)
+	v, evidence, count := ds.measure(sub, problems, int64(window), unixNano(now), MaxEvidence)
 	e := Effectiveness{Subject: sub.kind, ID: ds.subjectID(sub), SupplierStation: ds.stations.names[sub.scope.supplier],
 		Verdict: v, EvidenceCount: count}
 	if sub.kind == SubjectPlan {
@@ -156,11 +157,18 @@ func (ds *Dataset) effectiveness(sub *subject, window time.Duration, now time.Ti
 	for _, c := range sub.scope.categories {
 		e.Categories = append(e.Categories, ds.categories.names[c])
 	}
-	for _, p := range evidence {
-		e.Evidence = append(e.Evidence, ds.complaints[p].ID)
+	if len(evidence) > 0 {
+		e.Evidence = make([]string, len(evidence))
+		for k, p := range evidence {
+			e.Evidence[k] = ds.complaints[p].ID
+		}
 	}
-	for _, i := range ds.subjectProblems(sub) {
-		e.Problems = append(e.Problems, ds.Problems().list[i].id)
+	if len(problems) > 0 {
+		ps := ds.Problems()
+		e.Problems = make([]ProblemID, len(problems))
+		for k, i := range problems {
+			e.Problems[k] = ps.list[i].id
+		}
 	}
 	if v == Pending {
 		e.DaysLeft = ceilDays(e.WindowEnd.Sub(now))
@@ -170,16 +178,17 @@ func (ds *Dataset) effectiveness(sub *subject, window time.Duration, now time.Ti
 
 // measure computes the verdict of a subject and lists the positions of the
 // first limit proving complaints: the countable complaints of the problems
-// it addresses filed in (doneAt, end], not after now. A problem's
-// complaints are sorted by filing time: two binary searches per problem.
+// it addresses (subjectProblems) filed in (doneAt, end], not after now. A
+// problem's complaints are sorted by filing time: two binary searches per
+// problem.
 // A subject that addresses no known problem (a plan naming no complaint,
 // an action whose complaint is not countable) falls back on its scope:
 // the complaints against its supplier station in its categories.
-func (ds *Dataset) measure(sub *subject, window, now int64, limit int) (v Verdict, evidence []int32, count int) {
+func (ds *Dataset) measure(sub *subject, problems []int32, window, now int64, limit int) (v Verdict, evidence []int32, count int) {
 	end := sub.doneAt + window
 	last := min(end, now)
 	ps := ds.Problems()
-	lists := ps.membersOf(ds.subjectProblems(sub))
+	lists := ps.membersOf(problems)
 	if lists == nil {
 		for _, cat := range sub.scope.categories {
 			lists = append(lists, ds.groups[groupKey{sub.scope.supplier, cat}])

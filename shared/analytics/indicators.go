@@ -243,7 +243,7 @@ func (ds *Dataset) prevention(f Filter, s Settings, now int64) PreventionSummary
 		if !c.inPeriod(sub.doneAt) || !c.matchScope(ds, sub.scope) {
 			continue
 		}
-		v, _, _ := ds.measure(sub, int64(s.EffectivenessWindow), now, 0)
+		v, _, _ := ds.measure(sub, ds.subjectProblems(sub), int64(s.EffectivenessWindow), now, 0)
 		if sub.kind == SubjectPlan {
 			out.Plans.add(v)
 		} else {
