@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -29,6 +30,34 @@ import (
 // Candidate limits of the ranking: wider than the join's, a filing form
 // asks once.
 var rankLimits = candidateLimits{perPart: 32, perTypo: 8, byPart: 64, perTerm: 16, terms: 5}
+
+// rankPerCategory is how many of the problems of the query's category
+// last met are candidates besides: a wording no problem met and an
+// unknown part bring none otherwise.
+const rankPerCategory = 16
+
+// recentOfCategory lists the n problems (local indices) holding the
+// category whose last complaint is the latest, leaving out those sc
+// already gathered.
+func (pt *partition) recentOfCategory(category int32, sc *candidateScratch, n int) []int32 {
+	if category < 0 {
+		return nil
+	}
+	var out []int32 // by last complaint, latest first
+	last := func(i int32) int32 { m := pt.list[i].members; return m[len(m)-1] }
+	for i, st := range pt.list {
+		if len(st.members) == 0 || sc.stamp[i] == sc.gen || !slices.Contains(st.categories, category) {
+			continue
+		}
+		if len(out) == n && last(out[n-1]) >= last(int32(i)) {
+			continue
+		}
+		j, _ := slices.BinarySearchFunc(out, last(int32(i)), func(x, t int32) int { return cmp.Compare(t, last(x)) })
+		out = slices.Insert(out, j, int32(i))
+		out = out[:min(len(out), n)]
+	}
+	return out
+}
 
 // rankMembers is how many of a problem's latest complaints the
 // description is compared with one by one.
@@ -61,7 +90,7 @@ var rankFeatureNames = [rfCount]string{"text", "member", "kin", "same_part", "pa
 	"spread", "same_cat", "other_cat", "size", "recent"}
 
 // rankWeights are fitted by TestLearnProposalRanking on seeds 2 to 5.
-var rankWeights = [rfCount]float64{2.452, 2.495, 4.347, 1.263, 0.536, 0.641, -1.949, -2.167, -0.746, -0.016, 3.128, -3.128, -0.480, 2.244}
+var rankWeights = [rfCount]float64{2.436, 2.664, 4.234, 1.453, 0.653, 0.921, -1.727, -1.845, -0.628, 0.150, 3.150, -3.150, -0.573, 2.322}
 
 // rankCandidate is one problem (global index) with its features.
 type rankCandidate struct {
@@ -80,7 +109,9 @@ func (ps *Problems) rankCandidates(q *query, filed int64) []rankCandidate {
 	}
 	var sc candidateScratch
 	var out []rankCandidate
-	for _, local := range pt.candidatesWithin(q, &sc, rankLimits) {
+	locals := pt.candidatesWithin(q, &sc, rankLimits)
+	locals = append(locals, pt.recentOfCategory(q.category, &sc, rankPerCategory)...)
+	for _, local := range locals {
 		i := pt.global[local]
 		if slices.ContainsFunc(out, func(x rankCandidate) bool { return x.i == i }) || ps.excluded(q, ps.list[i]) {
 			continue // two problems merged into one, or one it is not
