@@ -76,10 +76,10 @@ func (ds *Dataset) Themes(f Filter, s Settings, opts ThemeOptions) []ThemePeriod
 	wide.From = prevPeriod(starts[0], opts.Period)
 	tally := newThemeTally(ds)
 	for _, p := range ds.selected(wide) {
-		c := ds.complaints[p]
+		filed := ds.filedTime(p)
 		// Before From, only the period before the first one is read.
-		if c.FiledAt.Before(starts[0]) || f.InPeriod(c.FiledAt) {
-			tally.add(p, periodStart(c.FiledAt, opts.Period, s.Location).Unix())
+		if filed.Before(starts[0]) || f.InPeriod(filed) {
+			tally.add(p, periodStart(filed, opts.Period, s.Location).Unix())
 		}
 	}
 	tally.count()
