@@ -92,26 +92,37 @@ func (ix *Index) Clusters(opts ClusterOptions) []Cluster {
 // clusterPartitions selects the complaints and splits them by supplier
 // when only same-supplier links count, each part by (FiledAt, ID).
 func (ix *Index) clusterPartitions(opts ClusterOptions) [][]uint32 {
-	f := Filter{From: opts.From, To: opts.To}
+	order := ix.docsInOrder(ix.generation)
+	lo, hi := 0, len(order)
+	if !opts.From.IsZero() {
+		lo, _ = slices.BinarySearchFunc(order, opts.From, ix.filedBefore)
+	}
+	if !opts.To.IsZero() {
+		hi, _ = slices.BinarySearchFunc(order, opts.To, ix.filedBefore)
+	}
 	parts := map[string][]uint32{}
-	for s := range ix.docs {
+	for _, s := range order[lo:max(lo, hi)] {
 		d := &ix.docs[s]
-		if !d.alive || !f.InPeriod(d.filedAt) || !countableStatus(d) {
+		if !countableStatus(d) {
 			continue
 		}
 		key := ""
 		if opts.SameSupplier {
 			key = d.supplier
 		}
-		parts[key] = append(parts[key], uint32(s))
+		parts[key] = append(parts[key], s)
 	}
 	out := make([][]uint32, 0, len(parts))
 	for _, k := range sortedKeys(parts) {
-		p := parts[k]
-		slices.SortFunc(p, ix.compareDocs)
-		out = append(out, p)
+		out = append(out, parts[k])
 	}
 	return out
+}
+
+// filedBefore compares a complaint's filing with t, for the binary
+// searches of a period's bounds ([From, To)).
+func (ix *Index) filedBefore(s uint32, t time.Time) int {
+	return ix.docs[s].filedAt.Compare(t)
 }
 
 // countableStatus is countable (dataset.go) for an indexed complaint.

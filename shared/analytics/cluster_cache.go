@@ -20,7 +20,8 @@ const maxCachedSlots = 1 << 20
 // clusterCache holds the groups of the parts clustered since the index
 // last changed.
 type clusterCache struct {
-	generation uint64 // the index's, when the groups were found
+	generation uint64   // the index's, when the groups were found
+	order      []uint32 // every complaint's slot by (FiledAt, ID), nil until asked for
 	parts      map[partKey][]cachedPart
 	slots      int
 	hits       int // parts given from the cache, for the tests
@@ -49,10 +50,7 @@ func (ix *Index) cachedGroups(parts [][]uint32, opts ClusterOptions, generation 
 	groups, found := make([][]Cluster, len(parts)), make([]bool, len(parts))
 	ix.clusterMu.Lock()
 	defer ix.clusterMu.Unlock()
-	cc := &ix.clusterCache
-	if cc.generation != generation {
-		return groups, found
-	}
+	cc := ix.clusterCacheAt(generation)
 	for i, part := range parts {
 		for _, c := range cc.parts[keyOf(part, opts)] {
 			if slices.Equal(c.slots, part) {
@@ -69,12 +67,9 @@ func (ix *Index) cachedGroups(parts [][]uint32, opts ClusterOptions, generation 
 func (ix *Index) keepGroups(parts [][]uint32, groups [][]Cluster, found []bool, opts ClusterOptions, generation uint64) {
 	ix.clusterMu.Lock()
 	defer ix.clusterMu.Unlock()
-	cc := &ix.clusterCache
-	if generation < cc.generation {
-		return // found on weights that have since changed
-	}
-	if generation > cc.generation || cc.parts == nil || cc.slots > maxCachedSlots {
-		*cc = clusterCache{generation: generation, parts: map[partKey][]cachedPart{}, hits: cc.hits}
+	cc := ix.clusterCacheAt(generation)
+	if cc.slots > maxCachedSlots {
+		cc.parts, cc.slots = map[partKey][]cachedPart{}, 0
 	}
 	for i, part := range parts {
 		if !found[i] {
@@ -83,6 +78,35 @@ func (ix *Index) keepGroups(parts [][]uint32, groups [][]Cluster, found []bool, 
 			cc.slots += len(part)
 		}
 	}
+}
+
+// clusterCacheAt returns the cache, emptied if the index changed since
+// it was filled. Called with ix.mu read-locked at that generation (so no
+// later one can have filled it) and clusterMu held.
+func (ix *Index) clusterCacheAt(generation uint64) *clusterCache {
+	cc := &ix.clusterCache
+	if cc.generation != generation || cc.parts == nil {
+		*cc = clusterCache{generation: generation, parts: map[partKey][]cachedPart{}, hits: cc.hits}
+	}
+	return cc
+}
+
+// docsInOrder returns every complaint's slot by (FiledAt, ID), sorted once
+// per generation. Called with ix.mu read-locked.
+func (ix *Index) docsInOrder(generation uint64) []uint32 {
+	ix.clusterMu.Lock()
+	defer ix.clusterMu.Unlock()
+	cc := ix.clusterCacheAt(generation)
+	if cc.order == nil {
+		cc.order = make([]uint32, 0, ix.live)
+		for s := range ix.docs {
+			if ix.docs[s].alive {
+				cc.order = append(cc.order, uint32(s))
+			}
+		}
+		slices.SortFunc(cc.order, ix.compareDocs)
+	}
+	return cc.order
 }
 
 // cloned copies a cluster's lists, so that a caller changing them does not
