@@ -17,6 +17,13 @@ import (
 // copies them to the table: a push of 5000 events is one COPY.
 const flushEvery = 5000
 
+// smallAppend is the most events a transaction inserts with the rest of
+// its commit's writes (finish) rather than copies on their own: a COPY is
+// two round trips, made while the plant's lock is held, and the small
+// pushes of a fleet of workstations wait for that lock one after the
+// other.
+const smallAppend = 64
+
 // appended is an event handed a position, not yet copied to the table.
 type appended struct {
 	pos  uint64
@@ -186,6 +193,28 @@ func (t *Tx) flush() error {
 	t.pending = t.pending[:0]
 	clear(t.ids) // in the table now: HasEvent finds them there
 	return nil
+}
+
+// queueSmallAppend queues the insert of the buffered events when they are
+// few (smallAppend): one statement in the commit's round trip.
+func (t *Tx) queueSmallAppend(b *pgx.Batch) {
+	n := len(t.pending)
+	if n == 0 || n > smallAppend {
+		return
+	}
+	pos, seq := make([]int64, n), make([]int64, n)
+	ids := make([][16]byte, n)
+	replicas, types, entities := make([]string, n), make([]string, n), make([]string, n)
+	bodies := make([][]byte, n)
+	for i, a := range t.pending {
+		pos[i], ids[i], replicas[i], seq[i] = int64(a.pos), a.e.ID, a.e.Replica, int64(a.e.Seq)
+		types[i], entities[i], bodies[i] = string(a.e.EntityType), a.e.EntityID, a.body
+	}
+	b.Queue(`INSERT INTO events (plant, pos, id, replica, seq, entity_type, entity_id, body)
+		SELECT $1, * FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::bytea[])`,
+		t.plant.id, pos, ids, replicas, seq, types, entities, bodies)
+	t.pending = t.pending[:0]
+	clear(t.ids)
 }
 
 // appendedRows feeds the buffered events to COPY.

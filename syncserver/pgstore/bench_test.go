@@ -59,6 +59,29 @@ func BenchmarkLogAppend100k(b *testing.B) {
 	b.ReportMetric(float64(len(domain.EncodeEvent(&events[0]))), "bytes/event")
 }
 
+// BenchmarkLogAppendSmall is the log's part of a fleet's pushes: 1000
+// pushes of two events each, one after the other, each one transaction
+// with its durable commit. Its figures per event are half a push's.
+func BenchmarkLogAppendSmall(b *testing.B) {
+	const pushes, size = 1000, 2
+	events := (&replica{id: "ws-bench"}).next(pushes * size)
+	s := newStore(b)
+	plants := 0
+	b.Run("postgres", func(b *testing.B) {
+		timed(b, len(events), func() func() {
+			plants++
+			p := newPlant(b, s, fmt.Sprintf("small-%d", plants))
+			return func() {
+				for i := 0; i < len(events); i += size {
+					if _, err := p.Append(context.Background(), events[i:i+size]); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	})
+}
+
 func BenchmarkLogRead100k(b *testing.B) {
 	events := (&replica{id: "ws-bench"}).next(benchEvents)
 	b.Run("bbolt", func(b *testing.B) {

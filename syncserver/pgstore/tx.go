@@ -128,14 +128,17 @@ func (t *Tx) writable(what string) error {
 // folded at once (Ingest), the filings,
 // the replicas' marks, the log's length.
 func (t *Tx) finish() error {
-	if err := t.flush(); err != nil {
-		return err
+	if len(t.pending) > smallAppend {
+		if err := t.flush(); err != nil {
+			return err
+		}
 	}
 	if err := t.writeFolds(); err != nil {
 		return err
 	}
-	// One round trip for the rest.
+	// One round trip for the rest, a small push's events included.
 	var b pgx.Batch
+	t.queueSmallAppend(&b)
 	t.queueFilings(&b)
 	t.queueMarks(&b)
 	b.Queue("UPDATE plants SET log_len = $2 WHERE id = $1", t.plant.id, int64(t.logLen))
