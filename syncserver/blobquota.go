@@ -43,9 +43,13 @@ func blobUploader(p *principal) string {
 func (s *Server) storeBlob(ctx context.Context, sha string, data []byte, uploader string, settle bool) error {
 	return s.evidence.UpdateEvidence(ctx, func(t EvidenceTx) error {
 		if t.HasBlob(sha) {
-			return nil
-		}
-		if t.BlobReferenced(sha) {
+			// Bytes recorded nowhere (a failed upload's,
+			// strayevidence.go) are recorded now, as if new, so that
+			// the stray sweep keeps them.
+			if kept, err := blobKept(t, sha); err != nil || kept {
+				return err
+			}
+		} else if t.BlobReferenced(sha) {
 			return t.PutBlob(sha, data)
 		}
 		pending, err := pendingBytes(t, uploader, settle)
@@ -60,6 +64,16 @@ func (s *Server) storeBlob(ctx context.Context, sha string, data []byte, uploade
 		}
 		return t.PutBlob(sha, data)
 	})
+}
+
+// blobKept reports whether a complaint references sha or an upload
+// records it.
+func blobKept(t EvidenceTx, sha string) (bool, error) {
+	if t.BlobReferenced(sha) {
+		return true, nil
+	}
+	recorded, err := uploadedFiles(t)
+	return recorded[sha], err
 }
 
 // putChecked stores evidence, folding the log and settling the uploader's

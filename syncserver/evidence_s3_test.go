@@ -238,3 +238,86 @@ func TestEvidenceInS3SharedByInstances(t *testing.T) {
 		t.Fatalf("bucket holds %q; want one object", keys)
 	}
 }
+
+// Bytes left in the bucket by an upload whose transaction failed are
+// recorded nowhere: the hourly sweep deletes them once they are an hour
+// old, and keeps the objects an upload records, those a complaint
+// references, one written within the hour (an upload in flight), and
+// keys that are no file's or are under another prefix. A workstation
+// uploading a file whose stray bytes are in place records it, and the
+// sweep then keeps it.
+func TestEvidenceInS3StrayObjectsSwept(t *testing.T) {
+	h := newHarness(t)
+	s3 := s3test.StartWithClock(t, h.clock.Now)
+	on := h.onS3(s3)
+	ws := h.workstation("op1")
+	recorded, recordedData := evidence(20, 1000)
+	on.mustPutBlob(ws, recorded, recordedData)
+	referenced, referencedData := evidence(21, 1000)
+	filed := filing(1, "Rayure")
+	filed.Attachments = []domain.Attachment{attached(referenced, 1000)}
+	if r := on.push(ws, on.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", filed)).Results[0]; r.Result != syncproto.Accepted {
+		t.Fatalf("filing: %+v", r)
+	}
+	on.mustPutBlob(ws, referenced, referencedData)
+	stray, strayData := evidence(22, 1000)
+	again, againData := evidence(23, 1000)
+	s3.Put(s3Prefix+"/"+stray, strayData) // a failed upload's bytes
+	s3.Put(s3Prefix+"/"+again, againData)
+	s3.Put(s3Prefix+"/notes.txt", []byte("not a file's"))
+	s3.Put(s3Prefix+"/other/"+stray, strayData) // another plant's
+
+	h.clock.Advance(StrayGraceAndAMinute)
+	ws.tokens = h.login("op1", ws)
+	inFlight, inFlightData := evidence(24, 1000)
+	s3.Put(s3Prefix+"/"+inFlight, inFlightData) // written, its record not yet committed
+	if res := on.putBlob(ws, again, againData); res.StatusCode != http.StatusNoContent { // the workstation's upload of the stray bytes
+		t.Fatalf("upload over stray bytes: %d\n%s", res.StatusCode, h.logBuf.String())
+	}
+
+	if n, err := on.srv.Sweep(); err != nil || n != 1 {
+		t.Fatalf("sweep: %d records, %v; want the one stray object", n, err)
+	}
+	want := []string{s3Prefix + "/" + recorded, s3Prefix + "/" + referenced, s3Prefix + "/" + again,
+		s3Prefix + "/notes.txt", s3Prefix + "/other/" + stray, s3Prefix + "/" + inFlight}
+	if keys := s3.Keys(); !sameSet(keys, want) {
+		t.Fatalf("bucket after the sweep: %q; want %q", keys, want)
+	}
+	if status, got := on.getBlob(ws, again); status != http.StatusOK || !bytes.Equal(got, againData) {
+		t.Fatalf("the file uploaded over stray bytes: %d; want it served", status)
+	}
+}
+
+// StrayGraceAndAMinute makes bytes old enough for the stray sweep, and no
+// upload record old enough for the sweep of unreferenced uploads.
+const StrayGraceAndAMinute = syncserver.StrayEvidenceGrace + time.Minute
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+// Two instances of a plant share the bucket: only the plant's leader
+// sweeps it of stray bytes.
+func TestEvidenceInS3StraySweptByTheLeaderOnly(t *testing.T) {
+	bucketClock := newClock()
+	s3 := s3test.StartWithClock(t, bucketClock.Now)
+	instances := instancesOnOneDatabaseWith(t, 2, func(s syncserver.Store) syncserver.Store { return overS3(t, s3, s) })
+	a, b := instances[0], instances[1]
+	if _, err := a.srv.Sweep(); err != nil { // a leads from now on
+		t.Fatal(err)
+	}
+	stray, strayData := evidence(25, 1000)
+	s3.Put(s3Prefix+"/"+stray, strayData)
+	a.clock.Advance(StrayGraceAndAMinute)
+	bucketClock.Advance(StrayGraceAndAMinute)
+
+	if n, err := b.srv.Sweep(); err != nil || n != 0 || len(s3.Keys()) != 1 {
+		t.Fatalf("the other instance's sweep: %d, %v, bucket %q; want the object left to the leader", n, err, s3.Keys())
+	}
+	if n, err := a.srv.Sweep(); err != nil || n != 1 || len(s3.Keys()) != 0 {
+		t.Fatalf("the leader's sweep: %d, %v, bucket %q; want the object deleted", n, err, s3.Keys())
+	}
+}

@@ -268,5 +268,9 @@ func (s *Server) Sweep() (int, error) {
 		blobs, err = sweepUnreferencedBlobs(t, s.now(), s.cfg.UnreferencedBlobTTL)
 		return err
 	})
-	return tokens + codes + blobs, err
+	if err != nil {
+		return 0, err
+	}
+	stray, err := s.sweepStrayEvidence(ctx)
+	return tokens + codes + blobs + stray, err
 }

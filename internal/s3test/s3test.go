@@ -7,8 +7,10 @@ package s3test
 
 import (
 	"bytes"
+	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"boucle/syncserver/s3evidence"
 
@@ -22,6 +24,7 @@ const BucketName = "evidence"
 // Server is an S3 server for one test.
 type Server struct {
 	t       testing.TB
+	now     func() time.Time
 	backend *s3mem.Backend
 	http    *httptest.Server
 }
@@ -29,13 +32,31 @@ type Server struct {
 // Start serves a new, empty bucket until the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	backend := s3mem.New()
+	return start(t, time.Now, s3mem.New())
+}
+
+// StartWithClock is Start with the objects' times (LastModified) read
+// from now, the test's clock, so that a test tells which objects are old
+// by moving its clock, not by waiting. Requests' signatures are still
+// checked against the machine's clock.
+func StartWithClock(t testing.TB, now func() time.Time) *Server {
+	t.Helper()
+	return start(t, now, s3mem.New(s3mem.WithTimeSource(clock(now))))
+}
+
+// clock is a test's clock as gofakes3's time source.
+type clock func() time.Time
+
+func (c clock) Now() time.Time                  { return c() }
+func (c clock) Since(t time.Time) time.Duration { return c().Sub(t) }
+
+func start(t testing.TB, now func() time.Time, backend *s3mem.Backend) *Server {
 	if err := backend.CreateBucket(BucketName); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(gofakes3.New(backend).Server()) // 127.0.0.1, port 0
 	t.Cleanup(srv.Close)
-	return &Server{t: t, backend: backend, http: srv}
+	return &Server{t: t, now: now, backend: backend, http: srv}
 }
 
 // Settings reach the bucket under prefix, with keys this server accepts
@@ -49,10 +70,12 @@ func (s *Server) Settings(prefix string) s3evidence.Settings {
 // Stop stops serving: the bucket can no longer be reached.
 func (s *Server) Stop() { s.http.Close() }
 
-// Put writes an object behind the adapter's back (a damaged copy).
+// Put writes an object behind the adapter's back (a damaged copy, a
+// failed upload's bytes), with the headers a PUT would have given it.
 func (s *Server) Put(key string, data []byte) {
 	s.t.Helper()
-	if _, err := s.backend.PutObject(BucketName, key, map[string]string{}, bytes.NewReader(data), int64(len(data)), nil); err != nil {
+	meta := map[string]string{"Last-Modified": s.now().UTC().Format(http.TimeFormat)}
+	if _, err := s.backend.PutObject(BucketName, key, meta, bytes.NewReader(data), int64(len(data)), nil); err != nil {
 		s.t.Fatal(err)
 	}
 }

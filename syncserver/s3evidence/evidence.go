@@ -11,6 +11,8 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"strings"
+	"time"
 
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
@@ -251,3 +253,23 @@ func unreachable(err error) bool {
 
 // errUnreachable is what the client is told; the cause is logged.
 var errUnreachable = &domain.Error{Code: domain.EUnavailable, Message: "the evidence store cannot be reached: try again shortly"}
+
+// BlobsWrittenBefore lists the objects directly under the bucket's prefix
+// that are named by a SHA-256 and were last written before t, by the
+// bucket's clock (syncserver.StrayEvidence). Other keys, and the keys
+// under a deeper prefix (another plant's), are never listed, so never
+// deleted.
+func (p ports) BlobsWrittenBefore(ctx context.Context, t time.Time) ([]string, error) {
+	b := p.bucket
+	var shas []string
+	for obj := range b.client.ListObjects(ctx, b.name, minio.ListObjectsOptions{Prefix: b.prefix}) {
+		if obj.Err != nil {
+			return nil, fmt.Errorf("listing the evidence bucket %s: %w", b.name, storeError(obj.Err))
+		}
+		sha := strings.TrimPrefix(obj.Key, b.prefix)
+		if checkSHA(sha) == nil && obj.LastModified.Before(t) {
+			shas = append(shas, sha)
+		}
+	}
+	return shas, nil
+}
