@@ -540,7 +540,7 @@ func (f *fleet) run(d time.Duration) fleetResult {
 	for i, srv := range f.srvs {
 		go sampleRSS(ctx, srv.pid(), &peaks[i])
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), f.serverCPU()
 	var wg sync.WaitGroup
 	for _, w := range f.clients {
 		wg.Go(func() {
@@ -556,7 +556,7 @@ func (f *fleet) run(d time.Duration) fleetResult {
 		})
 	}
 	wg.Wait()
-	res := fleetResult{lat: rec, elapsed: time.Since(start), clients: len(f.clients)}
+	res := fleetResult{lat: rec, elapsed: time.Since(start), clients: len(f.clients), serverCPU: f.serverCPU() - cpu0}
 	for i, srv := range f.srvs {
 		res.peakRSS = max(res.peakRSS, peaks[i].Load(), vmHWM(srv.pid()))
 	}
@@ -580,10 +580,29 @@ func (l *latencies) add(kind string, d time.Duration, err error) {
 }
 
 type fleetResult struct {
-	lat     *latencies
-	elapsed time.Duration
-	peakRSS int64 // bytes, of the largest instance
-	clients int
+	lat       *latencies
+	elapsed   time.Duration
+	peakRSS   int64 // bytes, of the largest instance
+	clients   int
+	serverCPU time.Duration // the instances' and their database's
+}
+
+// serverCPU is the CPU time the plant's instances have used so far, and
+// the test's PostgreSQL when they serve a plant there: on a loaded
+// machine the latencies follow the load, the CPU per request much less.
+func (f *fleet) serverCPU() time.Duration {
+	var d time.Duration
+	for _, srv := range f.srvs {
+		d += procCPU(srv.pid())
+	}
+	if slices.ContainsFunc(f.srvs[0].env, func(v string) bool { return strings.HasPrefix(v, "BOUCLE_STORE=postgres") }) {
+		pg, err := pgtest.Server(f.tb).CPUTime()
+		if err != nil {
+			f.tb.Fatal(err)
+		}
+		d += pg
+	}
+	return d
 }
 
 func (r fleetResult) report(b *testing.B) {
@@ -599,6 +618,7 @@ func (r fleetResult) report(b *testing.B) {
 	b.ReportMetric(float64(len(all))/r.elapsed.Seconds(), "req/s")
 	b.ReportMetric(float64(len(r.lat.errs)), "errors")
 	b.ReportMetric(float64(r.peakRSS)/(1<<20), "server-MB")
+	b.ReportMetric(float64(r.serverCPU.Microseconds())/float64(len(all)), "server-cpu-us/req")
 	if len(r.lat.errs) > 0 {
 		b.Logf("%d errors, first: %s", len(r.lat.errs), r.lat.errs[0])
 	}
