@@ -54,6 +54,8 @@ func (h *harness) reopen() *harness {
 // of the bucket list) or started, answered /healthz 200 and every pull 500
 // (a page of the log). Now the start refuses the store, without a panic,
 // with what to run to restore a backup.
+// bbolt only: it damages the bbolt file (PostgreSQL: pgstore/views_test.go,
+// TestUndecodableEventIsQuarantined).
 func TestDamagedPageIsRefusedAtStart(t *testing.T) {
 	for name, page := range map[string]func(*bolt.Tx) uint64{
 		"bucket list": storefault.TopRoot,
@@ -98,6 +100,7 @@ func describeServing(t *testing.T, dir string, ws *device) string {
 
 // /healthz reads the store: a log whose last page went bad under a running
 // server is not reported healthy. Before: 200.
+// bbolt only: it damages the bbolt file (PostgreSQL: pgstore/reach_test.go).
 func TestHealthzReadsTheStore(t *testing.T) {
 	h := newHarness(t)
 	plantWithMessages(h, 60)
@@ -116,6 +119,8 @@ func TestHealthzReadsTheStore(t *testing.T) {
 // pull stalled on it (the page no longer decoded). One flipped byte of a
 // message text: before, it was served as if written so. Now the event is
 // quarantined, reported, and skipped: the pull goes on past it.
+// bbolt only: it damages the bbolt file (PostgreSQL: pgstore/views_test.go,
+// TestUndecodableEventIsQuarantined).
 func TestPullSkipsADamagedEvent(t *testing.T) {
 	for name, c := range map[string]struct {
 		needle func(e *domain.Event) []byte

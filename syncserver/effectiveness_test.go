@@ -28,11 +28,7 @@ func preventionPlant(t *testing.T, h *harness) (t0 time.Time, c2 string) {
 	t.Helper()
 	rec := func(login string, role domain.Role, typ domain.EventType, id string, p domain.Payload) string {
 		t.Helper()
-		evs, err := h.store.Record(boltstore.Actor{Login: login, Role: role}, boltstore.Command{Type: typ, EntityID: id, Payload: p})
-		if err != nil {
-			t.Fatalf("%s %s: %v", typ, id, err)
-		}
-		return evs[0].EntityID
+		return h.record(boltstore.Actor{Login: login, Role: role}, boltstore.Command{Type: typ, EntityID: id, Payload: p})[0]
 	}
 	eng := func(typ domain.EventType, id string, p domain.Payload) string {
 		return rec("eng1", domain.RoleEngineer, typ, id, p)
@@ -81,18 +77,19 @@ func preventionPlant(t *testing.T, h *harness) (t0 time.Time, c2 string) {
 func investigate(t *testing.T, h *harness, id string) {
 	t.Helper()
 	cause := "worn nozzle"
-	for _, c := range []boltstore.Command{
-		{Type: domain.ComplaintAcknowledged, EntityID: id, Payload: &domain.AcknowledgePayload{Deadline: h.clock.Now().Add(5 * 24 * time.Hour), Assignee: "eng1"}},
-		{Type: domain.ComplaintAnalysisRecorded, EntityID: id, Payload: &domain.AnalysisPayload{RootCause: &cause}},
-		{Type: domain.ComplaintSolutionProposed, EntityID: id, Payload: &domain.ProposeSolutionPayload{Options: []domain.SolutionOption{{ID: "s1", Text: "rework"}}}},
-	} {
-		if _, err := h.store.Record(boltstore.Actor{Login: "eng1", Role: domain.RoleEngineer}, c); err != nil {
-			t.Fatalf("%s %s: %v", c.Type, id, err)
-		}
-	}
+	h.record(boltstore.Actor{Login: "eng1", Role: domain.RoleEngineer},
+		boltstore.Command{Type: domain.ComplaintAcknowledged, EntityID: id, Payload: &domain.AcknowledgePayload{Deadline: h.clock.Now().Add(5 * 24 * time.Hour), Assignee: "eng1"}},
+		boltstore.Command{Type: domain.ComplaintAnalysisRecorded, EntityID: id, Payload: &domain.AnalysisPayload{RootCause: &cause}},
+		boltstore.Command{Type: domain.ComplaintSolutionProposed, EntityID: id, Payload: &domain.ProposeSolutionPayload{Options: []domain.SolutionOption{{ID: "s1", Text: "rework"}}}})
 }
 
-func state(t *testing.T, store *boltstore.Store, typ domain.EntityType, id string) *domain.State {
+func state(t *testing.T, h *harness, typ domain.EntityType, id string) *domain.State {
+	t.Helper()
+	return h.state(domain.EntityKey{Type: typ, ID: id})
+}
+
+// storeState reads an entity's state in a workstation's store.
+func storeState(t *testing.T, store *boltstore.Store, typ domain.EntityType, id string) *domain.State {
 	t.Helper()
 	var st *domain.State
 	if err := store.View(func(tx *boltstore.Tx) (err error) {
@@ -105,10 +102,10 @@ func state(t *testing.T, store *boltstore.Store, typ domain.EntityType, id strin
 }
 
 // lastEvent returns the latest event of an entity.
-func lastEvent(t *testing.T, store *boltstore.Store, typ domain.EntityType, id string) domain.Event {
+func lastEvent(t *testing.T, h *harness, typ domain.EntityType, id string) domain.Event {
 	t.Helper()
 	var last domain.Event
-	err := store.View(func(tx *boltstore.Tx) error {
+	err := h.ports.ViewProjections(t.Context(), func(tx syncserver.ProjectionTx) error {
 		evs, _, err := tx.LogAfter(0, 100000)
 		for _, le := range evs {
 			if le.Event.EntityType == typ && le.Event.EntityID == id {
@@ -124,118 +121,122 @@ func lastEvent(t *testing.T, store *boltstore.Store, typ domain.EntityType, id s
 }
 
 func TestEvaluateEffectiveness(t *testing.T) {
-	h := newHarness(t)
-	t0, c2 := preventionPlant(t, h)
-	evaluate := func(want int) {
-		t.Helper()
-		if n, err := h.srv.EvaluateEffectiveness(h.clock.Now()); err != nil || n != want {
-			t.Fatalf("evaluate at %s: %d recorded, %v; want %d", h.clock.Now().Sub(t0), n, err, want)
+	onEachStore(t, func(t *testing.T, on adapter) {
+		h := on.harness(t)
+		t0, c2 := preventionPlant(t, h)
+		evaluate := func(want int) {
+			t.Helper()
+			if n, err := h.srv.EvaluateEffectiveness(h.clock.Now()); err != nil || n != want {
+				t.Fatalf("evaluate at %s: %d recorded, %v; want %d", h.clock.Now().Sub(t0), n, err, want)
+			}
 		}
-	}
 
-	t.Run("IneffectiveAtOnce", func(t *testing.T) {
-		// given C2, against CUT1 in dimensional, two days after prev-a and plan-bad
-		// when the server evaluates
-		evaluate(2)
-		// then prev-a is measured ineffective, its status left to people
-		a := state(t, h.store, domain.EntityAction, "prev-a").Action
-		if a.Status != domain.ActionStatusDone || a.MeasuredEffective == nil || *a.MeasuredEffective || !slices.Equal(a.MeasuredEvidence, []string{c2}) {
-			t.Fatalf("prev-a = status %s, measured %v, evidence %v", a.Status, a.MeasuredEffective, a.MeasuredEvidence)
-		}
-		// and plan-bad is evaluated ineffective, with the evidence and a note
-		pl := state(t, h.store, domain.EntityPlan, "plan-bad").Plan
-		if pl.Status != domain.PlanStatusIneffective || !slices.Equal(pl.Evidence, []string{c2}) || !strings.Contains(pl.Verdict, "1 complaint") {
-			t.Fatalf("plan-bad = %s, evidence %v, note %q", pl.Status, pl.Evidence, pl.Verdict)
-		}
-		for _, k := range []struct {
-			typ domain.EntityType
-			id  string
-		}{{domain.EntityAction, "prev-a"}, {domain.EntityPlan, "plan-bad"}} {
-			if e := lastEvent(t, h.store, k.typ, k.id); e.Author != syncserver.SystemLogin || e.Role != domain.RoleSystem {
-				t.Fatalf("%s recorded by %s (%s)", k.id, e.Author, e.Role)
+		t.Run("IneffectiveAtOnce", func(t *testing.T) {
+			// given C2, against CUT1 in dimensional, two days after prev-a and plan-bad
+			// when the server evaluates
+			evaluate(2)
+			// then prev-a is measured ineffective, its status left to people
+			a := state(t, h, domain.EntityAction, "prev-a").Action
+			if a.Status != domain.ActionStatusDone || a.MeasuredEffective == nil || *a.MeasuredEffective || !slices.Equal(a.MeasuredEvidence, []string{c2}) {
+				t.Fatalf("prev-a = status %s, measured %v, evidence %v", a.Status, a.MeasuredEffective, a.MeasuredEvidence)
 			}
-		}
-		// and the rest is pending
-		for _, id := range []string{"prev-b"} {
-			if a := state(t, h.store, domain.EntityAction, id).Action; a.MeasuredEffective != nil {
-				t.Fatalf("%s measured before its window ended", id)
+			// and plan-bad is evaluated ineffective, with the evidence and a note
+			pl := state(t, h, domain.EntityPlan, "plan-bad").Plan
+			if pl.Status != domain.PlanStatusIneffective || !slices.Equal(pl.Evidence, []string{c2}) || !strings.Contains(pl.Verdict, "1 complaint") {
+				t.Fatalf("plan-bad = %s, evidence %v, note %q", pl.Status, pl.Evidence, pl.Verdict)
 			}
-		}
-		if pl := state(t, h.store, domain.EntityPlan, "plan-ok").Plan; pl.Status != domain.PlanStatusInProgress {
-			t.Fatalf("plan-ok = %s before its window ended", pl.Status)
-		}
-	})
-	t.Run("Idempotent", func(t *testing.T) {
-		before := h.logLen()
-		evaluate(0)
-		if h.logLen() != before {
-			t.Fatal("a second evaluation recorded events")
-		}
-	})
-	t.Run("EffectiveWhenTheWindowEnds", func(t *testing.T) {
-		// one day short of the window: still pending
-		h.clock.Advance(87 * 24 * time.Hour)
-		evaluate(0)
-		// the window (90 days after t0) has ended
-		h.clock.Advance(2 * 24 * time.Hour)
-		evaluate(2)
-		if a := state(t, h.store, domain.EntityAction, "prev-b").Action; a.MeasuredEffective == nil || !*a.MeasuredEffective || a.Status != domain.ActionStatusDone {
-			t.Fatalf("prev-b = %s, measured %v", a.Status, a.MeasuredEffective)
-		}
-		if pl := state(t, h.store, domain.EntityPlan, "plan-ok").Plan; pl.Status != domain.PlanStatusEffective || len(pl.Evidence) != 0 {
-			t.Fatalf("plan-ok = %s, evidence %v", pl.Status, pl.Evidence)
-		}
-		// plan-hand was judged by people: the system leaves it; prev-c is not done; corr-a is not preventive
-		if pl := state(t, h.store, domain.EntityPlan, "plan-hand").Plan; pl.Status != domain.PlanStatusIneffective || pl.Verdict != "judged by hand" {
-			t.Fatalf("plan-hand = %s %q", pl.Status, pl.Verdict)
-		}
-		for _, id := range []string{"prev-c", "corr-a"} {
-			if a := state(t, h.store, domain.EntityAction, id).Action; a.MeasuredEffective != nil {
-				t.Fatalf("%s was measured", id)
+			for _, k := range []struct {
+				typ domain.EntityType
+				id  string
+			}{{domain.EntityAction, "prev-a"}, {domain.EntityPlan, "plan-bad"}} {
+				if e := lastEvent(t, h, k.typ, k.id); e.Author != syncserver.SystemLogin || e.Role != domain.RoleSystem {
+					t.Fatalf("%s recorded by %s (%s)", k.id, e.Author, e.Role)
+				}
 			}
-		}
-		evaluate(0)
-	})
-	t.Run("WorkstationsReceiveTheVerdicts", func(t *testing.T) {
-		ws := h.workstation("eng1")
-		events, _ := h.pullAll(ws, "")
-		store, err := boltstore.Open(filepath.Join(t.TempDir(), "ws.db"), boltstore.Options{Now: h.clock.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
-		if _, err := store.Ingest(events); err != nil {
-			t.Fatal(err)
-		}
-		if a := state(t, store, domain.EntityAction, "prev-a").Action; a.MeasuredEffective == nil || *a.MeasuredEffective {
-			t.Fatalf("the workstation's prev-a: measured %v", a.MeasuredEffective)
-		}
-		if pl := state(t, store, domain.EntityPlan, "plan-ok").Plan; pl.Status != domain.PlanStatusEffective {
-			t.Fatalf("the workstation's plan-ok: %s", pl.Status)
-		}
+			// and the rest is pending
+			for _, id := range []string{"prev-b"} {
+				if a := state(t, h, domain.EntityAction, id).Action; a.MeasuredEffective != nil {
+					t.Fatalf("%s measured before its window ended", id)
+				}
+			}
+			if pl := state(t, h, domain.EntityPlan, "plan-ok").Plan; pl.Status != domain.PlanStatusInProgress {
+				t.Fatalf("plan-ok = %s before its window ended", pl.Status)
+			}
+		})
+		t.Run("Idempotent", func(t *testing.T) {
+			before := h.logLen()
+			evaluate(0)
+			if h.logLen() != before {
+				t.Fatal("a second evaluation recorded events")
+			}
+		})
+		t.Run("EffectiveWhenTheWindowEnds", func(t *testing.T) {
+			// one day short of the window: still pending
+			h.clock.Advance(87 * 24 * time.Hour)
+			evaluate(0)
+			// the window (90 days after t0) has ended
+			h.clock.Advance(2 * 24 * time.Hour)
+			evaluate(2)
+			if a := state(t, h, domain.EntityAction, "prev-b").Action; a.MeasuredEffective == nil || !*a.MeasuredEffective || a.Status != domain.ActionStatusDone {
+				t.Fatalf("prev-b = %s, measured %v", a.Status, a.MeasuredEffective)
+			}
+			if pl := state(t, h, domain.EntityPlan, "plan-ok").Plan; pl.Status != domain.PlanStatusEffective || len(pl.Evidence) != 0 {
+				t.Fatalf("plan-ok = %s, evidence %v", pl.Status, pl.Evidence)
+			}
+			// plan-hand was judged by people: the system leaves it; prev-c is not done; corr-a is not preventive
+			if pl := state(t, h, domain.EntityPlan, "plan-hand").Plan; pl.Status != domain.PlanStatusIneffective || pl.Verdict != "judged by hand" {
+				t.Fatalf("plan-hand = %s %q", pl.Status, pl.Verdict)
+			}
+			for _, id := range []string{"prev-c", "corr-a"} {
+				if a := state(t, h, domain.EntityAction, id).Action; a.MeasuredEffective != nil {
+					t.Fatalf("%s was measured", id)
+				}
+			}
+			evaluate(0)
+		})
+		t.Run("WorkstationsReceiveTheVerdicts", func(t *testing.T) {
+			ws := h.workstation("eng1")
+			events, _ := h.pullAll(ws, "")
+			store, err := boltstore.Open(filepath.Join(t.TempDir(), "ws.db"), boltstore.Options{Now: h.clock.Now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer store.Close()
+			if _, err := store.Ingest(events); err != nil {
+				t.Fatal(err)
+			}
+			if a := storeState(t, store, domain.EntityAction, "prev-a").Action; a.MeasuredEffective == nil || *a.MeasuredEffective {
+				t.Fatalf("the workstation's prev-a: measured %v", a.MeasuredEffective)
+			}
+			if pl := storeState(t, store, domain.EntityPlan, "plan-ok").Plan; pl.Status != domain.PlanStatusEffective {
+				t.Fatalf("the workstation's plan-ok: %s", pl.Status)
+			}
+		})
 	})
 }
 
 // Run evaluates at once, and stops when its context ends.
 func TestRunEvaluatesUntilStopped(t *testing.T) {
-	h := openHarness(t, t.TempDir(), true, func(c *syncserver.Config) { c.EvaluateEvery = 10 * time.Millisecond })
-	preventionPlant(t, h)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); h.srv.Run(ctx) }()
-	// Polls the store; the bound only turns a hang into a failure, and is
-	// wide because the machine may be busy with other tests.
-	deadline := time.Now().Add(time.Minute)
-	for state(t, h.store, domain.EntityPlan, "plan-bad").Plan.Status != domain.PlanStatusIneffective {
-		if time.Now().After(deadline) {
-			t.Fatal("Run did not record the verdict")
+	onEachStore(t, func(t *testing.T, on adapter) {
+		h := on.harness(t, func(c *syncserver.Config) { c.EvaluateEvery = 10 * time.Millisecond })
+		preventionPlant(t, h)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); h.srv.Run(ctx) }()
+		// Polls the store; the bound only turns a hang into a failure, and is
+		// wide because the machine may be busy with other tests.
+		deadline := time.Now().Add(time.Minute)
+		for state(t, h, domain.EntityPlan, "plan-bad").Plan.Status != domain.PlanStatusIneffective {
+			if time.Now().After(deadline) {
+				t.Fatal("Run did not record the verdict")
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(time.Minute):
-		t.Fatal("Run did not stop")
-	}
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(time.Minute):
+			t.Fatal("Run did not stop")
+		}
+	})
 }

@@ -17,7 +17,6 @@ import (
 	"boucle/shared/domain"
 	"boucle/shared/syncproto"
 	"boucle/syncserver"
-	"boucle/syncserver/boltserver"
 	"boucle/syncserver/s3evidence"
 )
 
@@ -52,7 +51,7 @@ func (h *harness) onS3(s3 *s3test.Server) *harness {
 		h.t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(h.logBuf, nil))
-	srv, err := syncserver.NewOn(overS3(h.t, s3, h.ports(), log), syncserver.Config{Plant: "test-plant", Now: h.clock.Now, Keys: keys, Logger: log})
+	srv, err := syncserver.NewOn(overS3(h.t, s3, h.ports, log), syncserver.Config{Plant: "test-plant", Now: h.clock.Now, Keys: keys, Logger: log})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -61,9 +60,6 @@ func (h *harness) onS3(s3 *s3test.Server) *harness {
 	h.t.Cleanup(other.http.Close)
 	return &other
 }
-
-// ports are the ports of h's bbolt store.
-func (h *harness) ports() syncserver.Store { return syncserver.StoreOn(boltserver.New(h.store)) }
 
 // plantOnS3 is a plant (h, on bbolt alone) served again with its
 // evidence in a bucket (on), and op1's workstation.
@@ -79,7 +75,7 @@ func plantOnS3(t *testing.T) (s3 *s3test.Server, h, on *harness, ws *device) {
 // uploads hold anything.
 func mustHoldNothing(t *testing.T, s3 *s3test.Server, h *harness, when string) {
 	t.Helper()
-	if keys, ups := s3.Keys(), uploadsOf(t, h.ports(), ""); len(keys) != 0 || len(ups) != 0 {
+	if keys, ups := s3.Keys(), uploadsOf(t, h.ports, ""); len(keys) != 0 || len(ups) != 0 {
 		t.Fatalf("%s: objects %q, uploads %+v; want none", when, keys, ups)
 	}
 }
@@ -107,7 +103,7 @@ func TestEvidenceInS3RoundTrip(t *testing.T) {
 	if keys := s3.Keys(); !slices.Equal(keys, []string{s3Prefix + "/" + sha}) {
 		t.Fatalf("bucket holds %q; want the one object", keys)
 	}
-	if got := uploadsOf(t, h.ports(), ""); len(got) != 1 || got[0].sha != sha || got[0].size != int64(len(data)) || got[0].uploader != "device:"+ws.id {
+	if got := uploadsOf(t, h.ports, ""); len(got) != 1 || got[0].sha != sha || got[0].size != int64(len(data)) || got[0].uploader != "device:"+ws.id {
 		t.Fatalf("uploads recorded: %+v; want one of %d bytes by the device", got, len(data))
 	}
 	if status, body := on.getBlob(ws, sha); status != http.StatusOK || !bytes.Equal(body, data) {
@@ -185,7 +181,7 @@ func TestEvidenceInS3UnreachableIs503WithRetryAfter(t *testing.T) {
 		}
 		res.Body.Close()
 	}
-	if got := uploadsOf(t, h.ports(), ""); len(got) != 1 || got[0].sha != kept {
+	if got := uploadsOf(t, h.ports, ""); len(got) != 1 || got[0].sha != kept {
 		t.Fatalf("uploads after the refused one: %+v; want only the first", got)
 	}
 }

@@ -56,7 +56,9 @@ type harness struct {
 	dir    string
 	clock  *clock
 	store  *boltstore.Store // nil on PostgreSQL
+	ports  syncserver.Store // the store through the server's ports, on either adapter
 	pg     *pgstore.Server  // the plant on PostgreSQL, nil on bbolt
+	pgOpen *pgPlace         // how to open the PostgreSQL plant again; nil on bbolt
 	closed func()           // closes the server and its store, once
 	srv    *syncserver.Server
 	http   *httptest.Server
@@ -110,7 +112,7 @@ func openHarness(tb testing.TB, dir string, seed bool, opts ...func(*syncserver.
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h.store = store
+	h.store, h.ports = store, boltserverPorts(store)
 	cfg := syncserver.Config{Plant: "test-plant", Now: h.clock.Now, Logger: log}
 	for _, o := range opts {
 		o(&cfg)
@@ -122,17 +124,23 @@ func openHarness(tb testing.TB, dir string, seed bool, opts ...func(*syncserver.
 	if h.conf, err = syncserver.PlantKeys(store, cfg); err != nil {
 		tb.Fatal(err)
 	}
+	h.listen(func() { store.Close() }, seed)
+	return h
+}
+
+// listen serves the harness's server on 127.0.0.1, closes it and its
+// store (closeStore) at the test's end, and seeds the plant when seed.
+func (h *harness) listen(closeStore func(), seed bool) {
 	h.admin = h.srv.Admin()
 	h.http = httptest.NewServer(h.srv.Handler())
 	h.closed = sync.OnceFunc(func() {
 		h.http.Close()
-		store.Close()
+		closeStore()
 	})
-	tb.Cleanup(h.closed)
+	h.t.Cleanup(h.closed)
 	if seed {
 		h.seed()
 	}
-	return h
 }
 
 // catchUp folds every logged event, on either store.
@@ -398,7 +406,7 @@ func (h *harness) unsigned(d *device, author string, role domain.Role, typ domai
 func (h *harness) forge(d *device, author string, role domain.Role, typ domain.EventType, entity string, p domain.Payload) domain.Event {
 	h.t.Helper()
 	e := h.unsigned(d, author, role, typ, entity, p)
-	e.HLC = h.store.Clock().Now() + 1
+	e.HLC = h.ports.Clock().Now() + 1
 	authorship.Sign(h.authorKey(d, d.tokens.User.Login), &e)
 	return e
 }
@@ -467,7 +475,9 @@ func (h *harness) pullAll(d *device, cursor string) ([]domain.Event, string) {
 
 func (h *harness) logLen() uint64 {
 	var n uint64
-	_ = h.store.View(func(t *boltstore.Tx) error { n = t.LogLen(); return nil })
+	if err := h.ports.ViewLog(context.Background(), func(t syncserver.LogTx) error { n = t.LogLen(); return nil }); err != nil {
+		h.t.Fatal(err)
+	}
 	return n
 }
 

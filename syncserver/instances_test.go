@@ -37,22 +37,24 @@ func TestOnlyTheLeaderRecordsVerdicts(t *testing.T) {
 		{"Follower", false, nil, domain.PlanStatusInProgress},
 		{"DatabaseUnreachable", false, domain.Errorf(domain.EUnavailable, "the database cannot be reached"), domain.PlanStatusInProgress},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			election := &electedOnce{lead: tc.lead, err: tc.err, stop: cancel}
-			h := openHarness(t, t.TempDir(), true, func(c *syncserver.Config) { c.Leadership = election })
-			preventionPlant(t, h) // plan-bad's verdict is due: ineffective
+	onEachStore(t, func(t *testing.T, on adapter) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				election := &electedOnce{lead: tc.lead, err: tc.err, stop: cancel}
+				h := on.harness(t, func(c *syncserver.Config) { c.Leadership = election })
+				preventionPlant(t, h) // plan-bad's verdict is due: ineffective
 
-			h.srv.Run(ctx) // returns once the election has answered
+				h.srv.Run(ctx) // returns once the election has answered
 
-			if election.called != 1 {
-				t.Fatalf("the election was asked %d times, want 1", election.called)
-			}
-			if got := state(t, h.store, domain.EntityPlan, "plan-bad").Plan.Status; got != tc.outcome {
-				t.Fatalf("plan-bad = %s, want %s", got, tc.outcome)
-			}
-		})
-	}
+				if election.called != 1 {
+					t.Fatalf("the election was asked %d times, want 1", election.called)
+				}
+				if got := state(t, h, domain.EntityPlan, "plan-bad").Plan.Status; got != tc.outcome {
+					t.Fatalf("plan-bad = %s, want %s", got, tc.outcome)
+				}
+			})
+		}
+	})
 }

@@ -53,6 +53,8 @@ func TestKeyFile(t *testing.T) {
 // Rotation: tokens signed by the previous key still verify after a
 // restart with a new key, new tokens name the new kid; once the old key
 // is retired, its tokens are refused.
+// bbolt only: it rotates the key file beside the bbolt store (on
+// PostgreSQL the command reads --key-file: cmd/boucle-server).
 func TestKeyRotation(t *testing.T) {
 	dir := t.TempDir()
 	h := openHarness(t, dir, true)
@@ -83,6 +85,7 @@ func TestKeyRotation(t *testing.T) {
 
 // A store of an older version kept its JWT key inside (so inside every
 // backup): the server removes it at start and says so.
+// bbolt only: the key older versions kept was in the bbolt file.
 func TestStoredJWTKeyIsRemoved(t *testing.T) {
 	dir := t.TempDir()
 	h := openHarness(t, dir, true)
@@ -131,6 +134,7 @@ func parseUnverifiedHeader(t *testing.T, token string) string {
 // key issued under the previous kid still verify and new sign-ins bring
 // keys of the new kid; once the old kid is retired, its events are
 // refused with the reason to sign in online again.
+// bbolt only: it rotates the key file beside the bbolt store.
 func TestAuthorKeysFollowRotation(t *testing.T) {
 	dir := t.TempDir()
 	h := openHarness(t, dir, true)

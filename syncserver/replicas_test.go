@@ -2,8 +2,6 @@ package syncserver_test
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"boucle/shared/domain"
@@ -16,18 +14,10 @@ import (
 func restoredPlant(t *testing.T, h *harness, ws *device, others ...*device) (*harness, domain.Event) {
 	t.Helper()
 	h.push(ws, h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", filing(1, "kept")))
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	if _, err := h.admin.Backup(t.Context(), backup); err != nil {
-		t.Fatal(err)
-	}
+	restore := h.backup()
 	lost := h.event(ws, "op1", domain.RoleOperator, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "after the backup"})
 	h.push(ws, lost)
-	dir := t.TempDir()
-	if err := os.Rename(backup, storePath(dir)); err != nil {
-		t.Fatal(err)
-	}
-	h.copyKeyFile(dir) // kept apart from the store's backups
-	r := openHarness(t, dir, false)
+	r := restore()
 	ws.tokens = r.login("op1", ws)
 	for _, d := range others {
 		d.tokens = r.login("eng1", d)
@@ -40,43 +30,49 @@ func restoredPlant(t *testing.T, h *harness, ws *device, others ...*device) (*ha
 // accepted, and B's genuine event was then refused for good as
 // sync.sequence_reused.
 func TestRestoredServerRefusesAnotherReplicasEvents(t *testing.T) {
-	h := newHarness(t)
-	b, a := h.workstation("op1"), h.workstation("eng1")
-	r, lost := restoredPlant(t, h, b, a)
+	onEachStore(t, func(t *testing.T, on adapter) {
+		h := on.harness(t)
+		b, a := h.workstation("op1"), h.workstation("eng1")
+		r, lost := restoredPlant(t, h, b, a)
 
-	forger := &device{replica: b.replica, seq: lost.Seq - 1}
-	forged := r.event(forger, "eng1", domain.RoleEngineer, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "forged"})
-	eb := r.mustError(r.pushRaw(a, syncproto.AppendBatch(nil, []domain.Event{forged})), http.StatusForbidden, domain.EForbidden)
-	if eb.Field != "replica" {
-		t.Fatalf("foreign replica refused with field %q, want replica", eb.Field)
-	}
-	if res := r.push(b, lost); res.Results[0].Result != syncproto.Accepted {
-		t.Fatalf("b's own lost event after a's attempt: %+v", res.Results[0])
-	}
+		forger := &device{replica: b.replica, seq: lost.Seq - 1}
+		forged := r.event(forger, "eng1", domain.RoleEngineer, domain.ComplaintMessagePosted, "c1", &domain.MessagePayload{Text: "forged"})
+		eb := r.mustError(r.pushRaw(a, syncproto.AppendBatch(nil, []domain.Event{forged})), http.StatusForbidden, domain.EForbidden)
+		if eb.Field != "replica" {
+			t.Fatalf("foreign replica refused with field %q, want replica", eb.Field)
+		}
+		if res := r.push(b, lost); res.Results[0].Result != syncproto.Accepted {
+			t.Fatalf("b's own lost event after a's attempt: %+v", res.Results[0])
+		}
+	})
 }
 
 // Even its genuine events, relayed by another device, are refused: only
 // the replica's own device pushes them, and a refused relay never moves
 // the replica's high-water mark.
 func TestRelayedEventsNeverAdvanceAnotherReplica(t *testing.T) {
-	h := newHarness(t)
-	b, a := h.workstation("op1"), h.workstation("eng1")
-	r, lost := restoredPlant(t, h, b, a)
+	onEachStore(t, func(t *testing.T, on adapter) {
+		h := on.harness(t)
+		b, a := h.workstation("op1"), h.workstation("eng1")
+		r, lost := restoredPlant(t, h, b, a)
 
-	r.mustError(r.pushRaw(a, syncproto.AppendBatch(nil, []domain.Event{lost})), http.StatusForbidden, domain.EForbidden)
-	var st syncproto.ServerState
-	r.mustJSON(r.do(http.MethodGet, syncproto.RouteState, nil, a.headers(true)), http.StatusOK, &st)
-	if st.Replicas[b.replica] != lost.Seq-1 {
-		t.Fatalf("b's mark after a relay = %d, want %d", st.Replicas[b.replica], lost.Seq-1)
-	}
+		r.mustError(r.pushRaw(a, syncproto.AppendBatch(nil, []domain.Event{lost})), http.StatusForbidden, domain.EForbidden)
+		var st syncproto.ServerState
+		r.mustJSON(r.do(http.MethodGet, syncproto.RouteState, nil, a.headers(true)), http.StatusOK, &st)
+		if st.Replicas[b.replica] != lost.Seq-1 {
+			t.Fatalf("b's mark after a relay = %d, want %d", st.Replicas[b.replica], lost.Seq-1)
+		}
+	})
 }
 
 // Outside a restore too, a device never pushes another replica's events,
 // even ones the server already holds.
 func TestADeviceNeverPushesAnotherReplicasStoredEvents(t *testing.T) {
-	h := newHarness(t)
-	b, a := h.workstation("op1"), h.workstation("eng1")
-	filed := h.event(b, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", filing(1, "kept"))
-	h.push(b, filed)
-	h.mustError(h.pushRaw(a, syncproto.AppendBatch(nil, []domain.Event{filed})), http.StatusForbidden, domain.EForbidden)
+	onEachStore(t, func(t *testing.T, on adapter) {
+		h := on.harness(t)
+		b, a := h.workstation("op1"), h.workstation("eng1")
+		filed := h.event(b, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", filing(1, "kept"))
+		h.push(b, filed)
+		h.mustError(h.pushRaw(a, syncproto.AppendBatch(nil, []domain.Event{filed})), http.StatusForbidden, domain.EForbidden)
+	})
 }

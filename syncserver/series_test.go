@@ -43,27 +43,30 @@ func (h *harness) seriesOf(d *device) string {
 // Each enrolled workstation gets a series of its own, told at enrolment
 // and on every pull; the same replica enrolled again keeps its series.
 func TestEnrolmentGivesEachWorkstationItsOwnSeries(t *testing.T) {
-	h := newHarness(t)
-	first, second := h.workstation("op1"), h.workstation("op1")
-	if a, b := h.seriesOf(first), h.seriesOf(second); a != "A" || b != "B" {
-		t.Fatalf("series = %q, %q; want A, B", a, b)
-	}
-	en, err := h.admin.EnrolReplacement(t.Context(), second.id, "set up again", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var resp syncproto.EnrolResponse
-	h.mustJSON(h.post(syncproto.RouteEnrol, syncproto.EnrolRequest{Code: en.Code, Name: "ws", Station: "PRESS2", Replica: second.replica}), http.StatusOK, &resp)
-	if resp.Series != "B" {
-		t.Fatalf("the same replica enrolled again: series %q, want B", resp.Series)
-	}
-	if third := h.workstation("op1"); h.seriesOf(third) != "C" {
-		t.Fatalf("a new replica: series %q, want C", h.seriesOf(third))
-	}
+	onEachStore(t, func(t *testing.T, on adapter) {
+		h := on.harness(t)
+		first, second := h.workstation("op1"), h.workstation("op1")
+		if a, b := h.seriesOf(first), h.seriesOf(second); a != "A" || b != "B" {
+			t.Fatalf("series = %q, %q; want A, B", a, b)
+		}
+		en, err := h.admin.EnrolReplacement(t.Context(), second.id, "set up again", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var resp syncproto.EnrolResponse
+		h.mustJSON(h.post(syncproto.RouteEnrol, syncproto.EnrolRequest{Code: en.Code, Name: "ws", Station: "PRESS2", Replica: second.replica}), http.StatusOK, &resp)
+		if resp.Series != "B" {
+			t.Fatalf("the same replica enrolled again: series %q, want B", resp.Series)
+		}
+		if third := h.workstation("op1"); h.seriesOf(third) != "C" {
+			t.Fatalf("a new replica: series %q, want C", h.seriesOf(third))
+		}
+	})
 }
 
 // Workstations enrolled before series existed get one, in enrolment
 // order, when the server starts, and learn it from their next pull.
+// bbolt only: it writes a bbolt store of the version before series.
 func TestWorkstationsEnrolledBeforeSeriesGetOne(t *testing.T) {
 	dir := t.TempDir()
 	h := openHarness(t, dir, true)
@@ -113,20 +116,22 @@ func stripSeries(tx *bolt.Tx) error {
 
 // Numbers of a series are looked up like the bare ones.
 func TestNumberOfASeriesIsLookedUp(t *testing.T) {
-	h := newHarness(t)
-	ws := h.workstation("op1")
-	bare, series := filing(1, "bare series"), filing(1, "series B")
-	series.Number = "PRESS2-2026-B0001"
-	for i, r := range h.push(ws, h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", bare),
-		h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c2", series)).Results {
-		if r.Result != syncproto.Accepted {
-			t.Fatalf("filing %d: %+v", i, r)
+	onEachStore(t, func(t *testing.T, on adapter) {
+		h := on.harness(t)
+		ws := h.workstation("op1")
+		bare, series := filing(1, "bare series"), filing(1, "series B")
+		series.Number = "PRESS2-2026-B0001"
+		for i, r := range h.push(ws, h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c1", bare),
+			h.event(ws, "op1", domain.RoleOperator, domain.ComplaintFiled, "c2", series)).Results {
+			if r.Result != syncproto.Accepted {
+				t.Fatalf("filing %d: %+v", i, r)
+			}
 		}
-	}
-	if c := h.complaint(ws, "PRESS2-2026-B0001"); c.ID != "c2" {
-		t.Fatalf("PRESS2-2026-B0001 → %s", c.ID)
-	}
-	if c := h.complaint(ws, "PRESS2-2026-0001"); c.ID != "c1" {
-		t.Fatalf("PRESS2-2026-0001 → %s", c.ID)
-	}
+		if c := h.complaint(ws, "PRESS2-2026-B0001"); c.ID != "c2" {
+			t.Fatalf("PRESS2-2026-B0001 → %s", c.ID)
+		}
+		if c := h.complaint(ws, "PRESS2-2026-0001"); c.ID != "c1" {
+			t.Fatalf("PRESS2-2026-0001 → %s", c.ID)
+		}
+	})
 }

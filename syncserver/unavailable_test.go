@@ -47,6 +47,8 @@ func (s *cutStore) UpdateLog(ctx context.Context, fn func(syncserver.LogTx) erro
 // While the store cannot be reached, requests are answered 503 with
 // Retry-After, which the workstations' sync client waits for, keeping
 // their outbox; once it is back, the same requests succeed.
+// bbolt only: it cuts a bbolt store's ports (PostgreSQL lost for real:
+// pgstore/reach_test.go).
 func TestStoreUnreachableIs503WithRetryAfter(t *testing.T) {
 	h := newHarness(t)
 	ws := h.workstation("op1")
@@ -104,16 +106,18 @@ func (unreachableLimit) Refund(context.Context, ...string) error { return nil }
 // A sign-in whose rate limit cannot be counted is refused 503, never let
 // through uncounted; so is an enrolment code.
 func TestSignInWithItsLimitUnreachableIs503(t *testing.T) {
-	h := openHarness(t, t.TempDir(), true, func(c *syncserver.Config) {
-		c.AttemptLimits = func(int, time.Duration) syncserver.AttemptLimit { return unreachableLimit{} }
-	})
-	for what, res := range map[string]*http.Response{
-		"login": h.do(http.MethodPost, syncproto.RouteLogin, syncproto.LoginRequest{Login: "op1", Password: pw}, nil),
-		"enrol": h.post(syncproto.RouteEnrol, syncproto.EnrolRequest{Code: "ABCD-EFGH-JKLM", Name: "ws", Station: "PRESS2", Replica: "ws-x"}),
-	} {
-		h.mustError(res, http.StatusServiceUnavailable, domain.EUnavailable)
-		if res.Header.Get("Retry-After") != "5" {
-			t.Errorf("%s: Retry-After %q, want 5", what, res.Header.Get("Retry-After"))
+	onEachStore(t, func(t *testing.T, on adapter) {
+		h := on.harness(t, func(c *syncserver.Config) {
+			c.AttemptLimits = func(int, time.Duration) syncserver.AttemptLimit { return unreachableLimit{} }
+		})
+		for what, res := range map[string]*http.Response{
+			"login": h.do(http.MethodPost, syncproto.RouteLogin, syncproto.LoginRequest{Login: "op1", Password: pw}, nil),
+			"enrol": h.post(syncproto.RouteEnrol, syncproto.EnrolRequest{Code: "ABCD-EFGH-JKLM", Name: "ws", Station: "PRESS2", Replica: "ws-x"}),
+		} {
+			h.mustError(res, http.StatusServiceUnavailable, domain.EUnavailable)
+			if res.Header.Get("Retry-After") != "5" {
+				t.Errorf("%s: Retry-After %q, want 5", what, res.Header.Get("Retry-After"))
+			}
 		}
-	}
+	})
 }

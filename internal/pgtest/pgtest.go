@@ -90,6 +90,32 @@ func DB(tb testing.TB) string {
 	return s.url(name)
 }
 
+// SharedDB returns the URL of one database shared by every test of the
+// binary that asks for it, created on the first call and left to the
+// server's removal at the end: for tests that keep apart by a key of
+// their own (a plant id) and would otherwise spend most of their time
+// creating and dropping databases.
+func SharedDB(tb testing.TB) string {
+	tb.Helper()
+	s := Server(tb)
+	sharedOnce.Do(func() {
+		name := fmt.Sprintf("shared%d", os.Getpid())
+		if sharedErr = s.exec(context.Background(), "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); sharedErr == nil {
+			sharedURL = s.url(name)
+		}
+	})
+	if sharedErr != nil {
+		tb.Fatalf("pgtest: creating the shared database: %v", sharedErr)
+	}
+	return sharedURL
+}
+
+var (
+	sharedOnce sync.Once
+	sharedURL  string
+	sharedErr  error
+)
+
 // Server returns the test binary's server, starting it on first use.
 func Server(tb testing.TB) *Cluster {
 	tb.Helper()
