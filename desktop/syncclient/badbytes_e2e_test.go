@@ -14,6 +14,7 @@ import (
 // written (a flipped version byte stalled every workstation's pull). Now
 // the server quarantines the event and pulls skip it: a new workstation
 // gets everything else, and the author's workstation keeps syncing.
+// bbolt only: it damages the server's bbolt file.
 func TestE2EADamagedEventOnTheServerStallsNoWorkstation(t *testing.T) {
 	t.Parallel()
 	p := newPlant(t)

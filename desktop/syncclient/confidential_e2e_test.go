@@ -21,6 +21,8 @@ var demoNotes = []string{
 // On a demo plant, an operator's workstation pulls the whole log and its
 // file holds no internal note's text; an engineer signing in online on
 // the same workstation receives the keys and opens every note.
+// bbolt only: the demo plant is seeded into a bbolt store (demo is
+// refused on PostgreSQL).
 func TestE2EOperatorWorkstationHoldsNoInternalNote(t *testing.T) {
 	needServer(t)
 	dir := t.TempDir()

@@ -26,6 +26,8 @@ import (
 // and the part pulled after it are folded by rebuilding the entities
 // (boltstore's CatchUp), not event by event. Nothing is pulled twice,
 // nothing is missing, and the projections are the server's, byte for byte.
+// bbolt only: its server is the fake on a bbolt store (60 000 events
+// ingested); the real server on both: TestE2EPullResumesAfterTheWorkstationStops.
 func TestInterruptedFirstSyncResumesWhereItStopped(t *testing.T) {
 	dir := t.TempDir()
 	s := openStore(t, filepath.Join(dir, "server.db"), "server")
@@ -91,6 +93,9 @@ func backlog(w *workstation) uint64 {
 // workstation runs in a child process (TestKilledFirstSyncChild) that
 // halts once 25 000 events are logged, and is killed there: its pages
 // logged but neither indexed nor folded, and what it held in memory lost.
+// bbolt only: its server is the fake on a bbolt store (the workstation
+// is killed); the real server killed mid-pull on both stores:
+// TestE2EServerKilledDuringPullResumesFromItsCursor.
 func TestKilledFirstSyncResumesToAStraightSync(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
