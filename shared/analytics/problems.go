@@ -52,6 +52,8 @@ type Problems struct {
 
 	synonyms map[uint32]vec // term → the terms the problems associate with it (synonyms.go)
 
+	byCategory map[supplierKey][]int32 // (home station, category) → its problems last met, latest first (proposal_rank.go)
+
 	firstPrevention []int64 // by problem: earliest preventive action done or plan approved on any of its complaints
 }
 

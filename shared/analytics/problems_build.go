@@ -45,6 +45,7 @@ func (ds *Dataset) findProblems() *Problems {
 	ps.collect()
 	ps.applyMerges()
 	ps.learnSynonyms()
+	ps.indexCategories()
 	ps.measurePrevention()
 	return ps
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
 )
 
 // Ranking the problems a new complaint looks like. Joining a problem
@@ -36,27 +37,28 @@ var rankLimits = candidateLimits{perPart: 32, perTypo: 8, byPart: 64, perTerm: 1
 // unknown part bring none otherwise.
 const rankPerCategory = 16
 
-// recentOfCategory lists the n problems (local indices) holding the
-// category whose last complaint is the latest, leaving out those sc
-// already gathered.
-func (pt *partition) recentOfCategory(category int32, sc *candidateScratch, n int) []int32 {
-	if category < 0 {
-		return nil
-	}
-	var out []int32 // by last complaint, latest first
-	last := func(i int32) int32 { m := pt.list[i].members; return m[len(m)-1] }
-	for i, st := range pt.list {
-		if len(st.members) == 0 || sc.stamp[i] == sc.gen || !slices.Contains(st.categories, category) {
-			continue
+// categoryListed is how many problems of each station and category
+// indexCategories keeps: enough for rankPerCategory once those the other
+// look-ups brought are left out.
+const categoryListed = 2 * rankPerCategory
+
+// indexCategories lists, per home station and category, the problems
+// holding it whose last complaint is the latest.
+func (ps *Problems) indexCategories() {
+	ps.byCategory = map[supplierKey][]int32{}
+	last := func(i int32) int32 { m := ps.list[i].members; return m[len(m)-1] }
+	for i, st := range ps.list {
+		for _, c := range st.categories {
+			k := supplierKey{st.supplier, c}
+			l := ps.byCategory[k]
+			if len(l) == categoryListed && last(l[len(l)-1]) >= last(int32(i)) {
+				continue
+			}
+			j, _ := slices.BinarySearchFunc(l, last(int32(i)), func(x, t int32) int { return cmp.Compare(t, last(x)) })
+			l = slices.Insert(l, j, int32(i))
+			ps.byCategory[k] = l[:min(len(l), categoryListed)]
 		}
-		if len(out) == n && last(out[n-1]) >= last(int32(i)) {
-			continue
-		}
-		j, _ := slices.BinarySearchFunc(out, last(int32(i)), func(x, t int32) int { return cmp.Compare(t, last(x)) })
-		out = slices.Insert(out, j, int32(i))
-		out = out[:min(len(out), n)]
 	}
-	return out
 }
 
 // rankMembers is how many of a problem's latest complaints the
@@ -100,6 +102,10 @@ type rankCandidate struct {
 	rank float64
 }
 
+// scratchPool keeps the proposal's scratch between calls: its marks
+// grow to the largest partition once, not on every call.
+var scratchPool = sync.Pool{New: func() any { return new(candidateScratch) }}
+
 // rankCandidates gathers the problems of the query's supplier station
 // worth ranking, with their features (unsorted).
 func (ps *Problems) rankCandidates(q *query, filed int64) []rankCandidate {
@@ -107,12 +113,21 @@ func (ps *Problems) rankCandidates(q *query, filed int64) []rankCandidate {
 	if pt == nil || q.supplier < 0 {
 		return nil
 	}
-	var sc candidateScratch
-	var out []rankCandidate
-	locals := pt.candidatesWithin(q, &sc, rankLimits)
-	locals = append(locals, pt.recentOfCategory(q.category, &sc, rankPerCategory)...)
+	sc := scratchPool.Get().(*candidateScratch)
+	defer scratchPool.Put(sc)
+	locals := pt.candidatesWithin(q, sc, rankLimits)
+	globals := make([]int32, 0, len(locals)+rankPerCategory)
 	for _, local := range locals {
-		i := pt.global[local]
+		globals = append(globals, pt.global[local])
+	}
+	n := len(globals)
+	for _, i := range ps.byCategory[supplierKey{q.supplier, q.category}] {
+		if len(globals)-n < rankPerCategory && !slices.Contains(globals[:n], i) {
+			globals = append(globals, i)
+		}
+	}
+	out := make([]rankCandidate, 0, len(globals))
+	for _, i := range globals {
 		if slices.ContainsFunc(out, func(x rankCandidate) bool { return x.i == i }) || ps.excluded(q, ps.list[i]) {
 			continue // two problems merged into one, or one it is not
 		}
