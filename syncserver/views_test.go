@@ -131,6 +131,7 @@ func TestComplaintViews(t *testing.T) {
 			"?filing_station=PRESS2":          {ids[2], ids[0]},
 			"?status=acknowledged&status=new": {ids[2], ids[1], ids[0]},
 			"?status=acknowledged":            {ids[0]},
+			"?status=new&status=new":          {ids[2], ids[1]}, // once each, on both stores
 			"?assignee=eng1":                  {ids[0]},
 			"?overdue=true":                   {ids[0]},
 			"?q=rayure":                       {ids[0]},

@@ -102,8 +102,10 @@ func (t *Tx) drivingIndex(f ComplaintFilter) (*bolt.Bucket, [][]byte) {
 	switch {
 	case len(f.Statuses) > 0:
 		var ps [][]byte
-		for _, s := range f.Statuses {
-			ps = append(ps, []byte(string(s)+"\x00"))
+		for i, s := range f.Statuses {
+			if !slices.Contains(f.Statuses[:i], s) { // a status asked twice is walked once
+				ps = append(ps, []byte(string(s)+"\x00"))
+			}
 		}
 		return t.tx.Bucket(idxComplaintStatus), ps
 	case f.SupplierStation != "":
