@@ -267,7 +267,8 @@ func TestEvidenceInS3StrayObjectsSwept(t *testing.T) {
 	ws.tokens = h.login("op1", ws)
 	inFlight, inFlightData := evidence(24, 1000)
 	s3.Put(s3Prefix+"/"+inFlight, inFlightData) // written, its record not yet committed
-	if res := on.putBlob(ws, again, againData); res.StatusCode != http.StatusNoContent { // the workstation's upload of the stray bytes
+	// The workstation's upload of the stray bytes:
+	if res := on.putBlob(ws, again, againData); res.StatusCode != http.StatusNoContent {
 		t.Fatalf("upload over stray bytes: %d\n%s", res.StatusCode, h.logBuf.String())
 	}
 

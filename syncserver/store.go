@@ -158,6 +158,15 @@ type Evidence interface {
 	BlobReferenced(sha string) bool
 }
 
+// BlobList is implemented by the evidence transactions of the adapters
+// that hold the files' bytes themselves (bbolt, PostgreSQL), so that they
+// can be moved elsewhere (s3evidence.Bucket.MoveFrom).
+type BlobList interface {
+	// BlobsAfter returns the SHA-256 of up to limit files the store
+	// holds, in order, after after ("": from the first).
+	BlobsAfter(after string, limit int) ([]string, error)
+}
+
 // Uploads are the evidence files no complaint referenced when they were
 // uploaded, by uploader and SHA-256.
 type Uploads interface {

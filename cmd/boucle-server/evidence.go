@@ -2,11 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
+	"boucle/syncserver"
+	"boucle/syncserver/boltserver"
 	"boucle/syncserver/s3evidence"
 )
 
@@ -68,4 +75,61 @@ func (m *Main) withEvidenceBucket(ctx context.Context, store *openedStore, log *
 	store.ports = bucket.Over(store.ports)
 	store.name += ", evidence in " + settings.String()
 	return nil
+}
+
+func evidenceMoveFlags(fs *flag.FlagSet, c *config) { c.Evidence.flags(fs) }
+
+// runEvidenceMove copies the files the store held before --evidence was
+// set to the bucket, dropping each from the store once its object reads
+// back whole (s3evidence.Bucket.MoveFrom). On bbolt the server is stopped
+// (the file is locked); on PostgreSQL the instances may go on serving.
+func (m *Main) runEvidenceMove(ctx context.Context) error {
+	if m.cfg.Evidence.URL == "" {
+		return errors.New("--evidence s3://BUCKET/PREFIX is required: the bucket the files go to (BOUCLE_EVIDENCE)")
+	}
+	log := m.cfg.logger(m.Stderr)
+	settings := m.cfg.Evidence.settings(log)
+	bucket, err := s3evidence.Open(settings)
+	if err != nil {
+		return err
+	}
+	if err := bucket.Check(ctx); err != nil {
+		return fmt.Errorf("--evidence %s: %w", settings, err)
+	}
+	store, done, err := m.openEvidenceStore(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer done()
+	moved, err := bucket.MoveFrom(ctx, store)
+	fmt.Fprintf(m.Stdout, "evidence to %s: %d files copied (%d bytes), %d found whole in the bucket already; each dropped from the store\n",
+		settings, moved.Files, moved.Bytes, moved.There)
+	if err != nil {
+		return fmt.Errorf("%w\nWhat was moved stays moved: run the command again to go on", err)
+	}
+	if len(moved.Damaged) > 0 {
+		return fmt.Errorf("%d files in the store do not match their SHA-256 and were left there: %s (see 'boucle-server check')",
+			len(moved.Damaged), strings.Join(moved.Damaged, ", "))
+	}
+	return nil
+}
+
+// openEvidenceStore opens the plant's store, which must exist, for a
+// command that works on its evidence.
+func (m *Main) openEvidenceStore(ctx context.Context, log *slog.Logger) (syncserver.EvidenceStore, func(), error) {
+	if m.cfg.Postgres != "" {
+		p, err := m.openPostgres(ctx, false, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.ports, p.Close, nil
+	}
+	if _, err := os.Stat(filepath.Join(m.cfg.Data, syncserver.StoreFile)); err != nil {
+		return nil, nil, fmt.Errorf("no plant in %s: %w", m.cfg.Data, err)
+	}
+	store, err := syncserver.OpenStore(m.cfg.Data, boltstore.Options{}, log)
+	if err != nil {
+		return nil, nil, lockedHint(err)
+	}
+	return syncserver.StoreOn(boltserver.New(store)), func() { store.Close() }, nil
 }

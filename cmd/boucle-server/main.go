@@ -105,6 +105,7 @@ var commands = []*command{
 	{name: "keys retire", args: "KID", nargs: 1, help: "remove an older key: its tokens and author keys stop working", run: (*Main).runKeysRetire},
 	{name: "check", help: "verify the store: every event, every state against its refold (bbolt: offline, server stopped, and the file's consistency; PostgreSQL: one snapshot, beside the instances)", run: (*Main).runCheck},
 	{name: "quarantine list", help: "list the events whose stored bytes failed their check (pulls skip them)", run: (*Main).runQuarantineList},
+	{name: "evidence move-to-s3", help: "copy the evidence files the store holds to the bucket of --evidence, each checked, then dropped from the store (bbolt: server stopped); run again to resume", flags: evidenceMoveFlags, run: (*Main).runEvidenceMove},
 	{name: "backup", args: "DEST", nargs: 1, help: "write a hot copy of the store to DEST (a new file); on PostgreSQL, use the database's backups", run: (*Main).runBackup, refuse: backupOfDatabase},
 	{name: "migrate", help: "copy the plant of a bbolt store (--from DIR, server stopped) to PostgreSQL (--to postgres://…), then check the copy", flags: migrateFlags, run: (*Main).runMigrate, refuse: migrateStores},
 	{name: "demo", help: "seed a demo plant into an empty store", run: (*Main).runDemo,

@@ -7,6 +7,7 @@ package s3test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -78,6 +79,21 @@ func (s *Server) Put(key string, data []byte) {
 	if _, err := s.backend.PutObject(BucketName, key, meta, bytes.NewReader(data), int64(len(data)), nil); err != nil {
 		s.t.Fatal(err)
 	}
+}
+
+// Object returns the bytes of key; nil when absent.
+func (s *Server) Object(key string) []byte {
+	s.t.Helper()
+	obj, err := s.backend.GetObject(BucketName, key, nil)
+	if err != nil {
+		return nil
+	}
+	defer obj.Contents.Close()
+	data, err := io.ReadAll(obj.Contents)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return data
 }
 
 // Keys lists the bucket's objects.

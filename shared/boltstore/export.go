@@ -32,3 +32,17 @@ func (t *Tx) NumberCounters() map[string]uint64 {
 	}
 	return out
 }
+
+// BlobsAfter returns the SHA-256 of up to limit evidence files, in order,
+// after after ("": from the first), without reading their bytes.
+func (t *Tx) BlobsAfter(after string, limit int) ([]string, error) {
+	var shas []string
+	c := t.tx.Bucket(bucketBlobs).Cursor()
+	k, _ := c.Seek([]byte(after))
+	for ; k != nil && len(shas) < limit; k, _ = c.Next() {
+		if string(k) != after {
+			shas = append(shas, string(k))
+		}
+	}
+	return shas, nil
+}

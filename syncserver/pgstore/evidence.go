@@ -76,6 +76,21 @@ func (t *Tx) DeleteBlob(sha string) error {
 	return t.exec("DELETE FROM evidence WHERE plant = $1 AND sha = $2", sha)
 }
 
+// BlobsAfter returns the SHA-256 of up to limit of the plant's files, in
+// order, after after ("": from the first), without reading their bytes.
+func (t *Tx) BlobsAfter(after string, limit int) ([]string, error) {
+	if t.err != nil {
+		return nil, t.err
+	}
+	rows, err := t.tx.Query(t.ctx, "SELECT sha FROM evidence WHERE plant = $1 AND sha > $2 ORDER BY sha LIMIT $3",
+		t.plant.id, after, limit)
+	if err != nil {
+		return nil, t.fail(err)
+	}
+	shas, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return shas, t.fail(err)
+}
+
 // BlobReferenced reports whether a complaint event of the plant's log
 // attaches sha. Attachments are only ever added (complaint.filed,
 // complaint.attachment_added) and a refused event is not in the log, so

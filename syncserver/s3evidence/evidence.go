@@ -135,10 +135,8 @@ func (t *tx) PutBlob(sha string, data []byte) error {
 		return t.fail(err)
 	}
 	created := err != nil
-	_, err = t.b.client.PutObject(t.ctx, t.b.name, t.b.key(sha), bytes.NewReader(data), int64(len(data)),
-		minio.PutObjectOptions{ContentType: "application/octet-stream", SendContentMd5: true})
-	if err != nil {
-		return fmt.Errorf("writing evidence %s to the bucket: %w", sha, t.fail(err))
+	if err := t.b.write(t.ctx, sha, data); err != nil {
+		return t.fail(err)
 	}
 	if created {
 		t.created = append(t.created, sha)
@@ -175,6 +173,17 @@ func (t *tx) DeleteBlob(sha string) error {
 		return t.fail(err)
 	}
 	return t.EvidenceTx.DeleteBlob(sha)
+}
+
+// write stores the bytes of sha, which the caller has checked, as its
+// object.
+func (b *Bucket) write(ctx context.Context, sha string, data []byte) error {
+	_, err := b.client.PutObject(ctx, b.name, b.key(sha), bytes.NewReader(data), int64(len(data)),
+		minio.PutObjectOptions{ContentType: "application/octet-stream", SendContentMd5: true})
+	if err != nil {
+		return fmt.Errorf("writing evidence %s to the bucket: %w", sha, storeError(err))
+	}
+	return nil
 }
 
 // read fetches the object of sha and checks it.
@@ -237,7 +246,7 @@ func notFound(err error) bool {
 // missing bucket is no outage (waiting would not mend it): it stays an
 // internal error, logged.
 func storeError(err error) error {
-	if err == nil || !unreachable(err) {
+	if err == nil || domain.ErrorCode(err) == domain.EUnavailable || !unreachable(err) {
 		return err
 	}
 	return fmt.Errorf("%w (%w)", errUnreachable, err)
