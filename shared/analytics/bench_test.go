@@ -131,18 +131,27 @@ func BenchmarkIndexBuild(b *testing.B) {
 
 // BenchmarkClusters groups the complaints of the last quarter (~25k).
 func BenchmarkClusters(b *testing.B) {
-	plant(b)
+	p := plant(b)
 	from := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)
-	b.Run("same-supplier", func(b *testing.B) {
-		for b.Loop() {
-			_ = benchIndex.Clusters(analytics.ClusterOptions{From: from, SameSupplier: true})
-		}
-	})
-	b.Run("all-suppliers", func(b *testing.B) {
-		for b.Loop() {
-			_ = benchIndex.Clusters(analytics.ClusterOptions{From: from})
-		}
-	})
+	for _, bc := range []struct {
+		name string
+		opts analytics.ClusterOptions
+	}{
+		{"same-supplier", analytics.ClusterOptions{From: from, SameSupplier: true}},
+		{"all-suppliers", analytics.ClusterOptions{From: from}},
+		{"same-supplier-12-months", analytics.ClusterOptions{From: p.now.AddDate(-1, 0, 0), To: p.now, SameSupplier: true}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			// found afresh each time, as after a change of the index
+			// (BenchmarkIndicators1M gets them from the cache)
+			cpu := cpuTime()
+			for b.Loop() {
+				benchIndex.ForgetClusters()
+				_ = benchIndex.Clusters(bc.opts)
+			}
+			reportCPU(b, cpu)
+		})
+	}
 }
 
 // BenchmarkThemes lists the monthly themes of the year.

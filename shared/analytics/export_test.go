@@ -10,3 +10,11 @@ func (ix *Index) ClusterCacheHits() int {
 	defer ix.clusterMu.Unlock()
 	return ix.clusterCache.hits
 }
+
+// ForgetClusters empties the clusters' cache, so that the next Clusters
+// finds them afresh.
+func (ix *Index) ForgetClusters() {
+	ix.clusterMu.Lock()
+	defer ix.clusterMu.Unlock()
+	ix.clusterCache = clusterCache{}
+}
