@@ -142,45 +142,76 @@ func (ix *Index) compareDocs(a, b uint32) int {
 	return strings.Compare(da.id, db.id)
 }
 
-func (ix *Index) groups(part []uint32, uf *unionFind, opts ClusterOptions) []Cluster {
-	members := map[int][]uint32{}
-	var roots []int
-	for i, s := range part { // part is in (FiledAt, ID) order, and so is each group
-		r := uf.find(i)
-		if members[r] == nil {
-			roots = append(roots, r)
-		}
-		members[r] = append(members[r], s)
+// groups lists the groups of the part with at least MinSize complaints.
+// A group's root is its first position (union by index), so the groups
+// come in the order of their first complaint, and each lists its members
+// in the part's (FiledAt, ID) order.
+func (ix *Index) groups(part []uint32, uf *unionFind, opts ClusterOptions, sc *describeScratch) []Cluster {
+	root := make([]int32, len(part))
+	first := make([]int32, len(part)) // by root: its size, then where its members start
+	for i := range part {
+		root[i] = int32(uf.find(i))
+		first[root[i]]++
+	}
+	start := int32(0)
+	for r, n := range first {
+		first[r] = start
+		start += n
+	}
+	members := make([]uint32, len(part))
+	end := slices.Clone(first) // by root: where its next member goes
+	for i, s := range part {
+		members[end[root[i]]] = s
+		end[root[i]]++
 	}
 	var out []Cluster
-	for _, r := range roots {
-		if m := members[r]; len(m) >= opts.MinSize {
-			out = append(out, ix.describe(m, opts.TopTerms))
+	for r := range part {
+		if m := members[first[r]:end[r]]; len(m) >= opts.MinSize {
+			out = append(out, ix.describe(m, opts.TopTerms, sc))
 		}
 	}
 	return out
 }
 
-func (ix *Index) describe(members []uint32, top int) Cluster {
-	c := Cluster{First: ix.docs[members[0]].filedAt, Last: ix.docs[members[len(members)-1]].filedAt}
-	weights := map[uint32]float64{}
+// describeScratch holds the sums of a group's term weights, by term id.
+type describeScratch struct {
+	sum    []float64
+	summed []uint32 // the terms with a sum
+	ranked []TermWeight
+}
+
+func (ix *Index) newDescribeScratch() *describeScratch {
+	return &describeScratch{sum: make([]float64, len(ix.terms))}
+}
+
+func (ix *Index) describe(members []uint32, top int, sc *describeScratch) Cluster {
+	c := Cluster{First: ix.docs[members[0]].filedAt, Last: ix.docs[members[len(members)-1]].filedAt,
+		Complaints: make([]string, len(members))}
 	suppliers := counter{}
-	for _, s := range members {
+	for k, s := range members {
 		d := &ix.docs[s]
-		c.Complaints = append(c.Complaints, d.id)
+		c.Complaints[k] = d.id
 		suppliers[d.supplier]++
 		for _, dt := range d.terms {
-			weights[dt.id] += float64(dt.ltf) * ix.terms[dt.id].idf / d.norm
+			if sc.sum[dt.id] == 0 {
+				sc.summed = append(sc.summed, dt.id)
+			}
+			sc.sum[dt.id] += float64(dt.ltf) * ix.terms[dt.id].idf / d.norm
 		}
 	}
 	c.SupplierStations = suppliers.byCount()
-	for id, w := range weights {
-		c.TopTerms = append(c.TopTerms, TermWeight{Term: ix.terms[id].text, Weight: w})
+	if len(sc.summed) > 0 { // none: a complaint alone with no term (MinSize 1)
+		sc.ranked = sc.ranked[:0]
+		for _, id := range sc.summed {
+			sc.ranked = append(sc.ranked, TermWeight{Term: ix.terms[id].text, Weight: sc.sum[id]})
+			sc.sum[id] = 0
+		}
+		sc.summed = sc.summed[:0]
+		slices.SortFunc(sc.ranked, func(a, b TermWeight) int {
+			return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Term, b.Term))
+		})
+		c.TopTerms = slices.Clone(sc.ranked[:min(top, len(sc.ranked))])
 	}
-	slices.SortFunc(c.TopTerms, func(a, b TermWeight) int {
-		return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Term, b.Term))
-	})
-	c.TopTerms = c.TopTerms[:min(top, len(c.TopTerms))]
 	for i := range c.TopTerms {
 		c.TopTerms[i].Label = ix.label(ix.termID[c.TopTerms[i].Term])
 		c.TopTerms[i].Weight = math.Round(c.TopTerms[i].Weight*1e6) / 1e6

@@ -37,13 +37,14 @@ const prefixMargin = 1e-9
 // clusterScratch holds the arrays by term id one Clusters call reuses for
 // each of its parts.
 type clusterScratch struct {
-	df      []int32   // by term: complaints of the part holding it
-	maxw    []float64 // by term: its largest share of a complaint's unit vector
-	indexed [][]int32 // by term: positions whose indexed rest holds it, increasing
-	weight  []float64 // by term: the current complaint's ltf·idf
-	holder  []int32   // by term: position + 1 of the complaint weight is about
-	touched []uint32  // terms with a non-empty indexed list
-	ordered []orderTerm
+	df       []int32   // by term: complaints of the part holding it
+	maxw     []float64 // by term: its largest share of a complaint's unit vector
+	indexed  [][]int32 // by term: positions whose indexed rest holds it, increasing
+	weight   []float64 // by term: the current complaint's ltf·idf
+	holder   []int32   // by term: position + 1 of the complaint weight is about
+	touched  []uint32  // terms with a non-empty indexed list
+	describe *describeScratch
+	ordered  []orderTerm
 }
 
 type orderTerm struct {
@@ -55,7 +56,7 @@ type orderTerm struct {
 func (ix *Index) newClusterScratch() *clusterScratch {
 	n := len(ix.terms)
 	return &clusterScratch{df: make([]int32, n), maxw: make([]float64, n), indexed: make([][]int32, n),
-		weight: make([]float64, n), holder: make([]int32, n)}
+		weight: make([]float64, n), holder: make([]int32, n), describe: ix.newDescribeScratch()}
 }
 
 // clusterPart is one part's complaints with their weights (ltf·idf) in
@@ -125,7 +126,7 @@ func (ix *Index) clusterPartition(part []uint32, opts ClusterOptions, sc *cluste
 		}
 	}
 	sc.reset(cp)
-	return ix.groups(part, uf, opts)
+	return ix.groups(part, uf, opts, sc.describe)
 }
 
 // weighPart lists the part's weights and counts its terms.

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 )
@@ -64,5 +65,53 @@ func (ix *Index) referenceClusterPartition(part []uint32, opts ClusterOptions) [
 		}
 		touched = touched[:0]
 	}
-	return ix.groups(part, uf, opts)
+	return ix.referenceGroups(part, uf, opts)
+}
+
+// referenceGroups and referenceDescribe are groups and describe as they
+// were before their scratch arrays.
+func (ix *Index) referenceGroups(part []uint32, uf *unionFind, opts ClusterOptions) []Cluster {
+	members := map[int][]uint32{}
+	var roots []int
+	for i, s := range part { // part is in (FiledAt, ID) order, and so is each group
+		r := uf.find(i)
+		if members[r] == nil {
+			roots = append(roots, r)
+		}
+		members[r] = append(members[r], s)
+	}
+	var out []Cluster
+	for _, r := range roots {
+		if m := members[r]; len(m) >= opts.MinSize {
+			out = append(out, ix.referenceDescribe(m, opts.TopTerms))
+		}
+	}
+	return out
+}
+
+func (ix *Index) referenceDescribe(members []uint32, top int) Cluster {
+	c := Cluster{First: ix.docs[members[0]].filedAt, Last: ix.docs[members[len(members)-1]].filedAt}
+	weights := map[uint32]float64{}
+	suppliers := counter{}
+	for _, s := range members {
+		d := &ix.docs[s]
+		c.Complaints = append(c.Complaints, d.id)
+		suppliers[d.supplier]++
+		for _, dt := range d.terms {
+			weights[dt.id] += float64(dt.ltf) * ix.terms[dt.id].idf / d.norm
+		}
+	}
+	c.SupplierStations = suppliers.byCount()
+	for id, w := range weights {
+		c.TopTerms = append(c.TopTerms, TermWeight{Term: ix.terms[id].text, Weight: w})
+	}
+	slices.SortFunc(c.TopTerms, func(a, b TermWeight) int {
+		return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Term, b.Term))
+	})
+	c.TopTerms = c.TopTerms[:min(top, len(c.TopTerms))]
+	for i := range c.TopTerms {
+		c.TopTerms[i].Label = ix.label(ix.termID[c.TopTerms[i].Term])
+		c.TopTerms[i].Weight = math.Round(c.TopTerms[i].Weight*1e6) / 1e6
+	}
+	return c
 }
