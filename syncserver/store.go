@@ -208,9 +208,13 @@ type ProjectionTx interface {
 // timeline.
 type Complaints interface {
 	QueryComplaints(q boltstore.ComplaintQuery) (boltstore.ComplaintPage, error)
-	// Complaint and ComplaintByNumber return ENotFound for an unknown one.
+	// Complaint returns ENotFound for an unknown one.
 	Complaint(id string) (*domain.State, error)
-	ComplaintByNumber(number string) (*domain.State, error)
+	// ComplaintWithNumber is the complaint holding a number, from the
+	// filings' index: with Complaint and QueryComplaints, what
+	// boltstore.FindComplaintByNumber finds a complaint by its number
+	// with, on either adapter.
+	ComplaintWithNumber(number string) (id string, ok bool)
 	// Timeline is a complaint's events and its actions', in fold order.
 	Timeline(complaintID string) ([]boltstore.TimelineEntry, error)
 }

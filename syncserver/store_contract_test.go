@@ -653,7 +653,7 @@ func contractEmptyProjections(t *testing.T, s syncserver.Store) {
 		if _, err := tx.Complaint("0190a1b2-0000-7000-8000-000000000000"); domain.ErrorCode(err) != domain.ENotFound {
 			t.Errorf("Complaint(unknown) = %v; want %s", err, domain.ENotFound)
 		}
-		if _, err := tx.ComplaintByNumber("PRESS2-2026-0001"); domain.ErrorCode(err) != domain.ENotFound {
+		if _, err := boltstore.FindComplaintByNumber(tx, "PRESS2-2026-0001"); domain.ErrorCode(err) != domain.ENotFound {
 			t.Errorf("ComplaintByNumber(unknown) = %v; want %s", err, domain.ENotFound)
 		}
 		page, err := tx.QueryComplaints(boltstore.ComplaintQuery{})

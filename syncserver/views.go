@@ -186,7 +186,7 @@ func (s *Server) getComplaint(c *gin.Context) {
 func complaintByRef(t ProjectionTx, ref string) (*domain.State, error) {
 	st, err := t.Complaint(ref)
 	if domain.ErrorCode(err) == domain.ENotFound && strings.Count(ref, "-") >= 2 {
-		st, err = t.ComplaintByNumber(ref)
+		st, err = boltstore.FindComplaintByNumber(t, ref)
 	}
 	return st, err
 }

@@ -229,22 +229,37 @@ func (t *Tx) Complaint(id string) (*domain.State, error) {
 	return t.State(domain.EntityKey{Type: domain.EntityComplaint, ID: id})
 }
 
-// ComplaintByNumber finds a complaint by its human number: from the
-// number index, else by a text search (a number whose index entry went to
-// a filing the server refused).
+// ComplaintByNumber finds a complaint by its human number
+// (FindComplaintByNumber).
 func (t *Tx) ComplaintByNumber(number string) (*domain.State, error) {
-	if id, ok := t.ComplaintWithNumber(number); ok {
-		if st, err := t.Complaint(id); domain.ErrorCode(err) != domain.ENotFound {
+	return FindComplaintByNumber(t, number)
+}
+
+// ComplaintSource is what finding a complaint by its number takes from a
+// store. This store and the server's PostgreSQL adapter both find it
+// through FindComplaintByNumber, so the two answer alike.
+type ComplaintSource interface {
+	Complaint(id string) (*domain.State, error)
+	ComplaintWithNumber(number string) (id string, ok bool)
+	QueryComplaints(q ComplaintQuery) (ComplaintPage, error)
+}
+
+// FindComplaintByNumber finds a complaint by its human number: from the
+// number index, else by a text search (a number whose index entry went to
+// a filing the server refused). ENotFound when none has it.
+func FindComplaintByNumber(s ComplaintSource, number string) (*domain.State, error) {
+	if id, ok := s.ComplaintWithNumber(number); ok {
+		if st, err := s.Complaint(id); domain.ErrorCode(err) != domain.ENotFound {
 			return st, err
 		}
 	}
-	page, err := t.ListComplaints(ComplaintFilter{Text: number, Limit: MaxPageSize})
+	page, err := s.QueryComplaints(ComplaintQuery{ComplaintFilter: ComplaintFilter{Text: number, Limit: MaxPageSize}})
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range page.Rows {
 		if r.Number == number {
-			return t.Complaint(r.ID)
+			return s.Complaint(r.ID)
 		}
 	}
 	return nil, domain.Errorf(domain.ENotFound, "no complaint numbered %s", number)

@@ -133,30 +133,6 @@ func (t *Tx) Complaint(id string) (*domain.State, error) {
 	return t.State(domain.EntityKey{Type: domain.EntityComplaint, ID: id})
 }
 
-// ComplaintByNumber finds a complaint by its human number: from the
-// number index, else by a word search (a number whose index entry went to
-// a filing the server refused).
-func (t *Tx) ComplaintByNumber(number string) (*domain.State, error) {
-	if id, ok := t.ComplaintWithNumber(number); ok {
-		if st, err := t.Complaint(id); domain.ErrorCode(err) != domain.ENotFound {
-			return st, err
-		}
-	}
-	if t.err != nil {
-		return nil, t.err
-	}
-	page, err := t.QueryComplaints(boltstore.ComplaintQuery{ComplaintFilter: boltstore.ComplaintFilter{Text: number, Limit: boltstore.MaxPageSize}})
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range page.Rows {
-		if r.Number == number {
-			return t.Complaint(r.ID)
-		}
-	}
-	return nil, domain.Errorf(domain.ENotFound, "no complaint numbered %s", number)
-}
-
 // Timeline returns every event of a complaint and of its actions, in
 // fold order.
 func (t *Tx) Timeline(complaintID string) ([]boltstore.TimelineEntry, error) {

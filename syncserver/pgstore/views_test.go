@@ -24,7 +24,7 @@ import (
 type viewReads interface {
 	QueryComplaints(q boltstore.ComplaintQuery) (boltstore.ComplaintPage, error)
 	Complaint(id string) (*domain.State, error)
-	ComplaintByNumber(number string) (*domain.State, error)
+	ComplaintWithNumber(number string) (string, bool)
 	Timeline(complaintID string) ([]boltstore.TimelineEntry, error)
 	QueryActions(q boltstore.ActionQuery) (boltstore.ActionPage, error)
 	ListActions(f boltstore.ActionFilter) (boltstore.ActionPage, error)
@@ -161,7 +161,7 @@ func answers(t *testing.T, tx viewReads) map[string]string {
 	for _, r := range all.Rows {
 		st, err := tx.Complaint(r.ID)
 		put("complaint "+r.ID, st, err)
-		st, err = tx.ComplaintByNumber(r.Number)
+		st, err = boltstore.FindComplaintByNumber(tx, r.Number)
 		put("number "+r.Number, st.Meta.Key, err)
 		tl, err := tx.Timeline(r.ID)
 		put("timeline "+r.ID, tl, err)
@@ -173,7 +173,7 @@ func answers(t *testing.T, tx viewReads) map[string]string {
 	}
 	_, err = tx.Complaint("nobody")
 	put("complaint nobody", nil, err)
-	_, err = tx.ComplaintByNumber("NOPE-1")
+	_, err = boltstore.FindComplaintByNumber(tx, "NOPE-1")
 	put("number nobody", nil, err)
 	users, err := tx.Users()
 	put("users", users, err)
