@@ -28,23 +28,42 @@ import (
 // bit. A pair already in one group is not scored at all: single-link
 // groups are the connected parts of the links, which that link would not
 // change.
+//
+// Most pairs met are far from t. x adds up, as it meets y, the share of
+// y's indexed terms in their cosine, then y's prefix terms' share (y keeps
+// its prefix): a pair whose estimate is more than linkMargin from t is
+// decided on it, only the others are scored as before. The estimate sums
+// in another order, with the indexed shares in float32: it errs by under
+// 1e-7, far inside the margin, so every pair is decided as its score
+// decides it.
 
 // prefixMargin keeps the prefix's bound safely under the threshold: the
 // bound holds for the exact cosines, which the computed ones approach to
 // about 1e-15.
 const prefixMargin = 1e-9
 
+// linkMargin is how far from the threshold an estimate must be to decide
+// a pair without its score.
+const linkMargin = 1e-6
+
 // clusterScratch holds the arrays by term id one Clusters call reuses for
 // each of its parts.
 type clusterScratch struct {
 	df       []int32   // by term: complaints of the part holding it
 	maxw     []float64 // by term: its largest share of a complaint's unit vector
-	indexed  [][]int32 // by term: positions whose indexed rest holds it, increasing
+	indexed  [][]share // by term: positions whose indexed rest holds it, increasing
 	weight   []float64 // by term: the current complaint's ltf·idf
 	holder   []int32   // by term: position + 1 of the complaint weight is about
 	touched  []uint32  // terms with a non-empty indexed list
 	describe *describeScratch
 	ordered  []orderTerm
+}
+
+// share is a term's share of a complaint's unit vector: in an indexed
+// list, pos is the complaint's position; in a prefix, the term's id.
+type share struct {
+	pos uint32
+	u   float32
 }
 
 type orderTerm struct {
@@ -55,7 +74,7 @@ type orderTerm struct {
 
 func (ix *Index) newClusterScratch() *clusterScratch {
 	n := len(ix.terms)
-	return &clusterScratch{df: make([]int32, n), maxw: make([]float64, n), indexed: make([][]int32, n),
+	return &clusterScratch{df: make([]int32, n), maxw: make([]float64, n), indexed: make([][]share, n),
 		weight: make([]float64, n), holder: make([]int32, n), describe: ix.newDescribeScratch()}
 }
 
@@ -65,6 +84,10 @@ type clusterPart struct {
 	start []int32 // by position: its terms are terms[start[i]:start[i+1]]
 	terms []weightedTerm
 	norm  []float64
+	// by position, once its turn has passed: its prefix's terms are
+	// prefix[prefixStart[i]:prefixStart[i+1]]
+	prefixStart []int32
+	prefix      []share
 }
 
 type weightedTerm struct {
@@ -100,29 +123,33 @@ func (ix *Index) clusterPartitionsOnEveryCore(parts [][]uint32, groups [][]Clust
 func (ix *Index) clusterPartition(part []uint32, opts ClusterOptions, sc *clusterScratch) []Cluster {
 	cp := ix.weighPart(part, sc)
 	uf := newUnionFind(len(part))
-	met := make([]int32, len(part)) // position + 1 of the complaint that last met it
+	met := make([]int32, len(part))   // position + 1 of the complaint that last met it
+	acc := make([]float64, len(part)) // the share of its indexed terms met
+	var candidates []uint32
 	for i := range part {
 		cur := int32(i + 1)
-		mine := cp.terms[cp.start[i]:cp.start[i+1]]
-		for _, t := range mine {
+		candidates = candidates[:0]
+		for _, t := range cp.terms[cp.start[i]:cp.start[i+1]] {
 			sc.weight[t.id], sc.holder[t.id] = t.a, cur
+			u := t.a / cp.norm[i]
+			for _, e := range sc.indexed[t.id] {
+				if met[e.pos] != cur {
+					met[e.pos], acc[e.pos] = cur, 0
+					candidates = append(candidates, e.pos)
+				}
+				acc[e.pos] += float64(e.u) * u
+			}
 		}
-		for _, t := range mine {
-			for _, j := range sc.indexed[t.id] {
-				if met[j] == cur {
-					continue
-				}
-				met[j] = cur
-				if uf.find(int(j)) != uf.find(i) && cp.score(j, int32(i), sc) >= opts.Threshold {
-					uf.union(int(j), i)
-				}
+		for _, j := range candidates {
+			if uf.find(int(j)) != uf.find(i) && cp.links(int32(j), int32(i), acc[j], opts.Threshold, sc) {
+				uf.union(int(j), i)
 			}
 		}
 		for _, t := range cp.rest(int32(i), opts.Threshold, sc) {
 			if len(sc.indexed[t.id]) == 0 {
 				sc.touched = append(sc.touched, t.id)
 			}
-			sc.indexed[t.id] = append(sc.indexed[t.id], int32(i))
+			sc.indexed[t.id] = append(sc.indexed[t.id], share{uint32(i), float32(t.u)})
 		}
 	}
 	sc.reset(cp)
@@ -135,7 +162,8 @@ func (ix *Index) weighPart(part []uint32, sc *clusterScratch) *clusterPart {
 	for _, s := range part {
 		n += len(ix.docs[s].terms)
 	}
-	cp := &clusterPart{start: make([]int32, len(part)+1), terms: make([]weightedTerm, 0, n), norm: make([]float64, len(part))}
+	cp := &clusterPart{start: make([]int32, len(part)+1), terms: make([]weightedTerm, 0, n), norm: make([]float64, len(part)),
+		prefixStart: make([]int32, len(part)+1)}
 	for i, s := range part {
 		d := &ix.docs[s]
 		cp.norm[i] = d.norm
@@ -148,6 +176,25 @@ func (ix *Index) weighPart(part []uint32, sc *clusterScratch) *clusterPart {
 		cp.start[i+1] = int32(len(cp.terms))
 	}
 	return cp
+}
+
+// links decides whether the earlier complaint j and the current one i
+// reach the threshold, from the share of j's indexed terms met and j's
+// prefix; only when that is within linkMargin of it, from their score.
+func (cp *clusterPart) links(j, i int32, indexed, threshold float64, sc *clusterScratch) bool {
+	var prefix float64
+	for _, t := range cp.prefix[cp.prefixStart[j]:cp.prefixStart[j+1]] {
+		if sc.holder[t.pos] == i+1 {
+			prefix += float64(t.u) * sc.weight[t.pos]
+		}
+	}
+	switch estimate := indexed + prefix/cp.norm[i]; {
+	case estimate < threshold-linkMargin:
+		return false
+	case estimate >= threshold+linkMargin:
+		return true
+	}
+	return cp.score(j, i, sc) >= threshold
 }
 
 // score is the cosine of the earlier complaint j with the current one i,
@@ -163,7 +210,8 @@ func (cp *clusterPart) score(j, i int32, sc *clusterScratch) float64 {
 	return acc / (cp.norm[j] * cp.norm[i])
 }
 
-// rest returns the complaint's terms past its prefix (see above).
+// rest returns the complaint's terms past its prefix (see above) and
+// keeps its prefix.
 func (cp *clusterPart) rest(i int32, threshold float64, sc *clusterScratch) []orderTerm {
 	sc.ordered = sc.ordered[:0]
 	for _, t := range cp.terms[cp.start[i]:cp.start[i+1]] {
@@ -180,6 +228,10 @@ func (cp *clusterPart) rest(i int32, threshold float64, sc *clusterScratch) []or
 		}
 		norm2, maxDot = n2, md
 	}
+	for _, t := range sc.ordered[:prefix] {
+		cp.prefix = append(cp.prefix, share{t.id, float32(t.u)})
+	}
+	cp.prefixStart[i+1] = int32(len(cp.prefix))
 	return sc.ordered[prefix:]
 }
 
