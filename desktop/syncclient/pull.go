@@ -42,6 +42,12 @@ type fetched struct {
 // pages already fetched when the store is free are applied together, in
 // one transaction (see gather).
 func (s *Syncer) pullPages(ctx context.Context, c *Client) (err error) {
+	var restoreGC func() // set once the pull turns out long; the fold below runs before it
+	defer func() {
+		if restoreGC != nil {
+			restoreGC()
+		}
+	}()
 	defer s.foldPulled(&err)
 	cursor, known := s.position()
 	ctx, cancel := context.WithCancel(ctx)
@@ -66,6 +72,9 @@ func (s *Syncer) pullPages(ctx context.Context, c *Client) (err error) {
 				return err
 			}
 			s.track(ctx, c, &prog, batch[len(batch)-1])
+			if prog.long && restoreGC == nil {
+				restoreGC = gcForLongPull()
+			}
 		}
 		if ferr != nil {
 			return ferr
