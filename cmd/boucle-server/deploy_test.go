@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ import (
 const (
 	unitFile    = "../../deploy/boucle-server.service"
 	composeFile = "../../deploy/compose.yaml"
+	composeS3   = "../../deploy/compose.s3.yaml"
 	guideFile   = "../../docs/deployment.md"
 )
 
@@ -177,6 +179,78 @@ type composeService struct {
 	Entrypoint  []string          `yaml:"entrypoint"`
 	Command     []string          `yaml:"command"`
 	Environment map[string]string `yaml:"environment"`
+	Secrets     []string          `yaml:"secrets"`
+}
+
+type composeProject struct {
+	Services map[string]composeService `yaml:"services"`
+	Secrets  map[string]any            `yaml:"secrets"`
+}
+
+func readCompose(t *testing.T, path string) composeProject {
+	t.Helper()
+	body, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file composeProject
+	if err := yaml.Unmarshal(body, &file); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return file
+}
+
+// The optional MinIO file over compose.yaml gives both boucle-server
+// services settings the program takes (each service's command with its
+// environment merged, as compose merges it, passes ParseFlags, and every
+// variable exists): the bucket it names is the one its setup creates, on
+// its own MinIO service, with keys from a secret it declares, never from
+// the environment.
+func TestComposeS3FileGivesRealSettings(t *testing.T) {
+	base, over := readCompose(t, composeFile), readCompose(t, composeS3)
+	setup := strings.Join(over.Services["minio-setup"].Command, " ")
+	servers := 0
+	for name, s := range over.Services {
+		for _, secret := range s.Secrets {
+			if over.Secrets[secret] == nil {
+				t.Errorf("%s: service %s uses the secret %s, which the file does not declare", composeS3, name, secret)
+			}
+		}
+		b, ok := base.Services[name]
+		if !ok || len(b.Entrypoint) == 0 {
+			continue
+		}
+		servers++
+		var names []string
+		env := map[string]string{}
+		for k, v := range b.Environment {
+			env[k] = v
+		}
+		for k, v := range s.Environment {
+			names, env[k] = append(names, k), v
+		}
+		sort.Strings(names)
+		checkVariables(t, name+": environment", names)
+		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }}
+		if err := m.ParseFlags(append(b.Entrypoint[1:], b.Command...)); err != nil {
+			t.Errorf("%s with %s: boucle-server refuses it: %v", name, composeS3, err)
+			continue
+		}
+		ev := m.cfg.Evidence
+		bucket, _, _ := strings.Cut(strings.TrimPrefix(ev.URL, "s3://"), "/")
+		if !strings.HasPrefix(ev.URL, "s3://") || !strings.Contains(setup, "local/"+bucket) {
+			t.Errorf("%s: evidence in %q; want a bucket minio-setup creates", name, ev.URL)
+		}
+		if host := strings.TrimPrefix(ev.Endpoint, "http://"); over.Services[strings.Split(host, ":")[0]].Command == nil {
+			t.Errorf("%s: endpoint %q is no service of %s", name, ev.Endpoint, composeS3)
+		}
+		if ev.accessKey != "" || !slices.Contains(s.Secrets, filepath.Base(ev.credentialsFile)) {
+			t.Errorf("%s: keys from %q; want BOUCLE_S3_CREDENTIALS_FILE, a secret of the service", name, ev.credentialsFile)
+		}
+	}
+	if servers != 2 {
+		t.Fatalf("%s sets the bucket on %d boucle-server services of %s; want both", composeS3, servers, composeFile)
+	}
 }
 
 // Every boucle-server service of the compose file runs a real command
@@ -223,7 +297,7 @@ func TestDeploymentGuideNamesRealCommands(t *testing.T) {
 	checkVariables(t, guideFile, guideVariable.FindAllString(string(body), -1))
 	lines, inCode := 0, false
 	for i, line := range strings.Split(string(body), "\n") {
-		if strings.HasPrefix(line, "```") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") { // a block in a list is indented
 			inCode = !inCode
 			continue
 		}
