@@ -12,7 +12,8 @@ import (
 // on one instance at a time, the leader.
 
 // Leadership elects the instance that does a plant's once-per-plant
-// background work: the hourly recorder of effectiveness verdicts. It is a
+// background work: the hourly recorder of effectiveness verdicts, and the
+// sweep of stray objects from the evidence bucket (strayevidence.go). It is a
 // port: the bbolt store is one process's (its file is locked), which
 // always leads (soleInstance); the PostgreSQL adapter elects one instance
 // with an advisory lock (pgstore.Leader).
