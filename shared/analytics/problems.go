@@ -27,6 +27,11 @@ type ProblemID string
 //     out those an engineer said it is not; it joins the best one scoring
 //     at least ProposalThreshold, or starts a problem of its own.
 //
+// Then each problem of a station is compared as a whole with the others
+// as they became, and joins the best alike one (problems_consolidate.go):
+// a complaint in a wording its problem met only later, through a
+// complaint analysed since, is found with it.
+//
 // Non-countable complaints (rejected, duplicate, withdrawn) belong to no
 // problem; they are still scored, so a screen can show what they look like.
 type Problems struct {
@@ -70,9 +75,11 @@ type problemState struct {
 	supplier   int32   // its home: the supplier station of its first complaint, or of the problem it was first decided into
 	members    []int32 // positions, increasing
 	parts      []int32 // part dict ids met, sorted
+	spread     bool    // seen on two parts of the station, not a part and its slip (spreadOver)
 	categories []int32 // category dict ids met, distinct
 	families   [len(familyNames)]int32
-	causeParts []int32 // the parts its complaints' causes name, sorted
+	causeParts []int32     // the parts its complaints' causes name, sorted
+	not        []ProblemID // the problems an engineer said one of its complaints is not
 	text       centroid
 	cause      centroid
 	into       int32 // after the merges: the index it was merged into, else itself

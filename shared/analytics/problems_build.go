@@ -30,6 +30,7 @@ type partition struct {
 	byTerm    map[uint32][]int32 // term id → local problems whose complaints hold it (duplicates possible)
 	byCause   map[uint32][]int32 // the same for the terms of the causes
 	global    []int32            // local index → global index, once merged
+	into      []int32            // local index → the local problem it was joined to (consolidate), itself if none
 }
 
 func (ds *Dataset) findProblems() *Problems {
@@ -42,9 +43,10 @@ func (ds *Dataset) findProblems() *Problems {
 	ps.indexPartVariants()
 	ps.partition()
 	ps.runPartitions()
+	ps.consolidatePartitions()
 	ps.collect()
 	ps.applyMerges()
-	ps.learnSynonyms()
+	ps.learnSynonyms(ps.list)
 	ps.indexCategories()
 	ps.measurePrevention()
 	return ps
@@ -123,14 +125,25 @@ func (ps *Problems) partition() {
 	}
 }
 
-// runPartitions runs the passes on every core, largest first.
+// runPartitions runs the passes on every core.
 func (ps *Problems) runPartitions() {
-	pts := make([]*partition, 0, len(ps.parts))
 	for _, pt := range ps.parts {
 		n := len(pt.positions)
 		pt.index, pt.byPart, pt.byTerm = make(map[ProblemID]int32, n/2), make(map[int32][]int32, n/8), make(map[uint32][]int32, 1024)
 		pt.byCause = make(map[uint32][]int32, 256)
 		pt.list = make([]*problemState, 0, n/2)
+	}
+	ps.onEveryCore(func(pt *partition, sc *candidateScratch) {
+		for _, p := range pt.positions {
+			ps.assign(pt, p, sc)
+		}
+	})
+}
+
+// onEveryCore runs work on every partition, on every core, largest first.
+func (ps *Problems) onEveryCore(work func(pt *partition, sc *candidateScratch)) {
+	pts := make([]*partition, 0, len(ps.parts))
+	for _, pt := range ps.parts {
 		pts = append(pts, pt)
 	}
 	slices.SortFunc(pts, func(a, b *partition) int {
@@ -142,9 +155,7 @@ func (ps *Problems) runPartitions() {
 		wg.Go(func() {
 			var sc candidateScratch
 			for i := int(next.Add(1) - 1); i < len(pts); i = int(next.Add(1) - 1) {
-				for _, p := range pts[i].positions {
-					ps.assign(pts[i], p, &sc)
-				}
+				work(pts[i], &sc)
 			}
 		})
 	}
@@ -172,7 +183,17 @@ func (ps *Problems) assign(pt *partition, p int32, sc *candidateScratch) {
 		target = pt.problemNamed(ProblemID(c.ID), f.supplier)
 	}
 	ps.problem[p] = target
+	st := pt.list[target]
+	n := len(st.parts)
 	pt.add(target, p, &q)
+	if len(st.parts) > n && !st.spread {
+		st.spread = ps.spreadOver(st.supplier, st.parts)
+	}
+	for _, id := range q.not {
+		if !slices.Contains(st.not, id) {
+			st.not = append(st.not, id)
+		}
+	}
 }
 
 // problemNamed returns the local index of the problem with that id,
@@ -231,7 +252,9 @@ func (ps *Problems) collect() {
 	for _, pt := range ps.parts {
 		pt.global = make([]int32, len(pt.list))
 		for i := range pt.list {
-			all = append(all, ref{pt, int32(i)})
+			if pt.into[i] == int32(i) {
+				all = append(all, ref{pt, int32(i)})
+			}
 		}
 	}
 	slices.SortFunc(all, func(a, b ref) int {
@@ -246,6 +269,9 @@ func (ps *Problems) collect() {
 		ps.index[st.id] = int32(g)
 	}
 	for _, pt := range ps.parts {
+		for i := range pt.list {
+			pt.global[i] = pt.global[pt.final(int32(i))]
+		}
 		for _, p := range pt.positions {
 			if ps.problem[p] >= 0 {
 				ps.problem[p] = pt.global[ps.problem[p]]
@@ -276,6 +302,7 @@ func (ps *Problems) applyMerges() {
 				continue
 			}
 			ps.list[j].absorb(st)
+			ps.list[j].spread = ps.spreadOver(ps.list[j].supplier, ps.list[j].parts)
 			st.into = j
 			delete(ps.index, st.id)
 		}

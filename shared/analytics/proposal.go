@@ -94,7 +94,7 @@ type features struct {
 	text, cause float32 // cosines; -1 when not comparable
 	causePart   int8    // +1 both causes name the same part, -1 other parts, 0 unknown
 	part        int8    // partUnknown, partSame, partTypo, partOther
-	spread      bool    // the problem was seen on several parts
+	spread      bool    // the problem was seen on several parts (problemState.spread)
 	category    int8    // +1 same, -1 other
 	family      int8    // +1 same, -1 other, 0 unknown
 	partID      int32   // the part dict id met in the problem, -1
@@ -256,14 +256,19 @@ func (pt *partition) candidates(q *query, sc *candidateScratch) []int32 {
 	return pt.candidatesWithin(q, sc, joinLimits)
 }
 
-// candidatesWithin is candidates with other limits.
-func (pt *partition) candidatesWithin(q *query, sc *candidateScratch, lim candidateLimits) []int32 {
-	if len(sc.stamp) < len(pt.list) {
-		sc.stamp = append(sc.stamp, make([]int32, len(pt.list)-len(sc.stamp))...)
-		sc.via = append(sc.via, make([]int32, len(pt.list)-len(sc.via))...)
+// begin starts a gathering among n problems: none marked, the list empty.
+func (sc *candidateScratch) begin(n int) {
+	if len(sc.stamp) < n {
+		sc.stamp = append(sc.stamp, make([]int32, n-len(sc.stamp))...)
+		sc.via = append(sc.via, make([]int32, n-len(sc.via))...)
 	}
 	sc.gen++
 	sc.list = sc.list[:0]
+}
+
+// candidatesWithin is candidates with other limits.
+func (pt *partition) candidatesWithin(q *query, sc *candidateScratch, lim candidateLimits) []int32 {
+	sc.begin(len(pt.list))
 	take := func(l []int32, n int, via int32) {
 		for k := len(l) - 1; k >= 0 && n > 0; k-- {
 			if i := l[k]; sc.stamp[i] != sc.gen {
@@ -351,6 +356,20 @@ func (ps *Problems) twoParts(supplier, a, b int32) bool {
 
 const minDistinctPart = 3
 
+// spreadOver reports whether parts (sorted) hold two parts of the
+// station: two not one slip apart, or two parts one slip apart
+// (twoParts). A part and its slip are one part.
+func (ps *Problems) spreadOver(supplier int32, parts []int32) bool {
+	for i, p := range parts {
+		for _, o := range parts[i+1:] {
+			if !partsClose(ps.ds.parts.names[p], ps.ds.parts.names[o]) || ps.twoParts(supplier, p, o) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // lighter orders weighted terms: a before b when a weighs less, or as
 // much with a greater id (heaviest first, smallest id on a tie).
 func lighter(a, b tw) bool { return a.w < b.w || (a.w == b.w && a.id > b.id) }
@@ -426,7 +445,7 @@ func (ps *Problems) compareCheap(q *query, st *problemState, via int32) features
 			near = []int32{q.part} // the same part outranks a typo
 		}
 	}
-	f.spread = len(st.parts) > 1
+	f.spread = st.spread
 	if q.partKey != "" && len(st.parts) > 0 {
 		f.part = partOther
 		for _, p := range near { // the part itself first, if known

@@ -29,11 +29,11 @@ const (
 
 // learnSynonyms computes the associations of the words from the problems
 // of two complaints or more.
-func (ps *Problems) learnSynonyms() {
+func (ps *Problems) learnSynonyms(list []*problemState) {
 	df := map[uint32]int32{}
 	co := map[[2]uint32]int32{}
 	var top vec
-	for _, st := range ps.list {
+	for _, st := range list {
 		if len(st.members) < 2 {
 			continue
 		}
@@ -71,20 +71,24 @@ func (ps *Problems) widen(v vec) vec {
 	if len(ps.synonyms) == 0 || len(v) == 0 {
 		return v
 	}
-	add := map[uint32]float32{}
+	var add vec // the associated words lacking, each as often as it comes
 	for _, t := range v {
 		for _, s := range ps.synonyms[t.id] {
 			if _, held := slices.BinarySearchFunc(v, s.id, func(x tw, id uint32) int { return cmp.Compare(x.id, id) }); !held {
-				add[s.id] = max(add[s.id], synonymWeight*t.w*s.w)
+				add = append(add, tw{s.id, synonymWeight * t.w * s.w})
 			}
 		}
 	}
 	if len(add) == 0 {
 		return v
 	}
-	out := slices.Clone(v)
-	for id, w := range add {
-		out = append(out, tw{id, w})
+	slices.SortFunc(add, func(a, b tw) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(b.w, a.w)) })
+	out := make(vec, len(v), len(v)+len(add))
+	copy(out, v)
+	for k, a := range add {
+		if k == 0 || a.id != add[k-1].id { // the strongest of each word
+			out = append(out, a)
+		}
 	}
 	slices.SortFunc(out, func(a, b tw) int { return cmp.Compare(a.id, b.id) })
 	n := float32(norm(out))
