@@ -86,6 +86,7 @@ screens=(
 	"operator-form-errors|emma.roux|report||report.save"
 	"operator-form-draft-restored|emma.roux|report-draft||report.draft_discard?"
 	"operator-form-leave-dialog|emma.roux|report-draft||report.draft_discard?>menu:mine"
+	"operator-form-known-problem|emma.roux|report-draft:known"
 	# The complaint page: messages, withdrawal, actions, files and photos.
 	"operator-complaint-messages|emma.roux|complaint-mine:acknowledged"
 	"engineer-next-step|julien.moreau|complaint:investigating"

@@ -171,8 +171,8 @@ func openTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, what string, log
 		} else {
 			log.Error("screenshot mode: no complaint with an internal note")
 		}
-	case "report-draft": // screenshot_report.go
-		openReportTestScreen(sh, ws, log)
+	case "report-draft": // screenshot_report.go, arg "known" or none
+		openReportTestScreen(sh, ws, arg, log)
 	case "complaint-mine", "complaint-photo", "complaint-action": // screenshot_detail.go
 		openDetailTestScreen(sh, ws, kind, arg, log)
 	case "problem-complaint", "problem", "recurrences", "problem-decided": // screenshot_problems.go

@@ -7,6 +7,7 @@ import (
 	"boucle/desktop/ui/model"
 	"boucle/desktop/ui/shell"
 	"boucle/desktop/viewmodel"
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 )
 
@@ -16,16 +17,46 @@ import (
 //	    typed by the signed-in user (a photo chosen, no description yet),
 //	    kept from an earlier visit. With BOUCLE_TEST_PRESS=menu:mine the
 //	    form is left, and asks whether to keep the draft.
-func openReportTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, log *slog.Logger) {
-	draft := model.ReportDraft{SupplierStation: "CUT1", PartRef: "BRK-2231", Lot: "L0815", Quantity: "12",
-		Category: "surface", Severity: domain.SeverityMajor, Kind: domain.KindComplaint,
-		Files: []model.File{{Name: "bavure-BRK-2231.jpg", Data: screenshotPhoto}}}
+//	report-draft:known  the same, the draft written like the complaint of
+//	    the newest recurrence (newestRecurrence): the form proposes its
+//	    problem ("Looks like a known problem").
+func openReportTestScreen(sh *shell.Shell, ws *viewmodel.Workstation, arg string, log *slog.Logger) {
+	draft := halfTyped
+	if arg == "known" {
+		draft = likeNewestRecurrence(ws, log)
+	}
 	if _, err := ws.Model().SaveReportDraft(draft); err != nil {
 		log.Error("screenshot mode: no draft to restore", "error", i18n.Error(err))
 	}
 	if !sh.OpenReportForm() {
 		log.Error("screenshot mode: no report form for this role")
 	}
+}
+
+// halfTyped is a complaint half typed: a photo chosen, no description yet.
+var halfTyped = model.ReportDraft{SupplierStation: "CUT1", PartRef: "BRK-2231", Lot: "L0815", Quantity: "12",
+	Category: "surface", Severity: domain.SeverityMajor, Kind: domain.KindComplaint,
+	Files: []model.File{{Name: "bavure-BRK-2231.jpg", Data: screenshotPhoto}}}
+
+// likeNewestRecurrence is a draft with the station, part, category and
+// description of the newest recurrence's complaint.
+func likeNewestRecurrence(ws *viewmodel.Workstation, log *slog.Logger) model.ReportDraft {
+	row, ok := newestRecurrence(ws)
+	var c *domain.Complaint
+	if ok {
+		_ = ws.Store().View(func(t *boltstore.Tx) error {
+			if st, err := t.Complaint(row.ComplaintID); err == nil {
+				c = st.Complaint
+			}
+			return nil
+		})
+	}
+	if c == nil {
+		log.Error("screenshot mode: no recurrence to write like")
+		return halfTyped
+	}
+	return model.ReportDraft{SupplierStation: c.SupplierStation, PartRef: c.PartRef, Category: c.Category,
+		Severity: c.Severity, Kind: domain.KindComplaint, Description: c.Description}
 }
 
 // screenshotPhoto stands for a photo chosen in the draft: its size shows.

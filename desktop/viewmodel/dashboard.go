@@ -63,6 +63,7 @@ type snapshot struct {
 	dir        *report.Directory
 	index      *analytics.Index
 	numbers    map[string]string
+	version    uint64 // the store's log length it was built from
 }
 
 // snapshot returns the dataset, rebuilt only when the log length changed.
@@ -96,7 +97,7 @@ func (m *Model) snapshot() (*snapshot, error) {
 	in := analytics.FromStates(states)
 	s := &snapshot{ds: analytics.NewDataset(in), complaints: in.Complaints, actions: in.Actions, plans: in.Plans,
 		dir: report.NewDirectory(users, in.Stations, in.Categories), index: analytics.NewIndex(analytics.IndexOptions{}),
-		numbers: make(map[string]string, len(in.Complaints))}
+		numbers: make(map[string]string, len(in.Complaints)), version: n}
 	s.index.AddAll(in.Complaints)
 	for _, c := range in.Complaints {
 		s.numbers[c.ID] = c.Number

@@ -32,6 +32,8 @@ type Model struct {
 
 	similar  similar
 	analysis analysis
+	// proposing is the dataset the filing form proposes problems from.
+	proposing proposing
 
 	mu      sync.RWMutex
 	session model.Session

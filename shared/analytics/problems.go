@@ -94,6 +94,10 @@ func (ds *Dataset) Problems() *Problems {
 	return ds.problems
 }
 
+// ProblemsFound reports whether the problems are found: Problems returns
+// at once.
+func (ds *Dataset) ProblemsFound() bool { return ds.problemsFound.Load() }
+
 // Len returns the number of problems.
 func (ps *Problems) Len() int { return len(ps.list) }
 

@@ -59,6 +59,10 @@ const (
 	ReasonOtherCauseFamily ReasonCode = "other_cause_family"
 	ReasonSimilarCause     ReasonCode = "similar_cause"   // root cause and 5 whys alike
 	ReasonDifferentCause   ReasonCode = "different_cause" // root causes known, unlike
+	// Reasons of the ranking only (Propose): their weight is their share
+	// of the ranking's score, not of the join score.
+	ReasonLikeComplaint ReasonCode = "like_complaint" // worded like one of its complaints, more than like the problem as a whole
+	ReasonKinProblem    ReasonCode = "kin_problem"    // worded like a problem of a like cause on another part
 )
 
 // ProposalThreshold is the score from which a complaint joins a problem.
@@ -602,7 +606,7 @@ func (ps *Problems) Propose(c *domain.Complaint, k int) []Proposal {
 	out := make([]Proposal, 0, min(k, len(all)))
 	for _, x := range all[:min(k, len(all))] {
 		out = append(out, Proposal{Problem: ps.list[x.i].id, Score: x.f.score(), Likelihood: likelihood(x.rank, all),
-			Reasons: ps.reasons(x.f, &q, ps.list[x.i])})
+			Reasons: append(ps.reasons(x.f, &q, ps.list[x.i]), rankReasons(&x.x)...)})
 	}
 	return out
 }

@@ -233,6 +233,27 @@ func (ps *Problems) kin(cs []rankCandidate) {
 	}
 }
 
+// What the ranking weighs that the join does not, said as reasons when it
+// counts: one complaint of the problem worded closer than the problem as
+// a whole by likeMember, a problem of a like cause closer by likeKin.
+const (
+	likeMember = 0.1
+	likeKin    = 0.1
+)
+
+// rankReasons are the ranking's own reasons of a candidate's features,
+// weighed by their share of its ranking score.
+func rankReasons(x *[rfCount]float64) []Reason {
+	var out []Reason
+	if x[rfMember] >= x[rfText]+likeMember {
+		out = append(out, Reason{Code: ReasonLikeComplaint, Weight: round3(rankWeights[rfMember] * x[rfMember])})
+	}
+	if x[rfKin] >= likeKin {
+		out = append(out, Reason{Code: ReasonKinProblem, Weight: round3(rankWeights[rfKin] * x[rfKin])})
+	}
+	return out
+}
+
 // likelihood is the share of a candidate's exp(rank) among all of them.
 func likelihood(rank float64, all []rankCandidate) float64 {
 	var sum float64

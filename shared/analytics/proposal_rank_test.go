@@ -1,6 +1,7 @@
 package analytics_test
 
 import (
+	"slices"
 	"testing"
 
 	"boucle/shared/analytics"
@@ -31,6 +32,10 @@ func TestProposeRanksTheFailureOnItsPart(t *testing.T) {
 	}
 	if got[0].Likelihood <= 0 || got[0].Likelihood > 1 || (len(got) > 1 && got[1].Likelihood > got[0].Likelihood) {
 		t.Errorf("likelihoods %v: in (0, 1], the first the highest", got)
+	}
+	// And the reasons say why: A's wording, the same failure on another part
+	if !slices.ContainsFunc(got[0].Reasons, func(r analytics.Reason) bool { return r.Code == analytics.ReasonKinProblem && r.Weight > 0 }) {
+		t.Errorf("reasons of B %v: no %s", got[0].Reasons, analytics.ReasonKinProblem)
 	}
 }
 

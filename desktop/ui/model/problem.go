@@ -166,3 +166,19 @@ type ThemeRow struct {
 	Count    int
 	Problems []ProblemRef
 }
+
+// ProblemQuery is what the filing form knows of the complaint being
+// written, for the problems it looks like.
+type ProblemQuery struct {
+	SupplierStation, PartRef, Category, Description string
+}
+
+// ProblemProposal is a known problem the complaint being filed looks
+// like (analytics.Problems.Propose): the problem, when it was last seen,
+// the ranking's likelihood (0 to 1) and its reasons.
+type ProblemProposal struct {
+	Problem    ProblemRef
+	Last       time.Time
+	Likelihood float64
+	Reasons    []analytics.Reason
+}

@@ -23,6 +23,11 @@ import (
 
 // ReasonText says one reason of a score in words, with its weight.
 func ReasonText(r analytics.Reason) string {
+	return fmt.Sprintf("%s (%+.2f)", ReasonWords(r), r.Weight)
+}
+
+// ReasonWords says one reason of a score in words.
+func ReasonWords(r analytics.Reason) string {
 	d := map[string]any{"Detail": r.Detail}
 	var text string
 	switch r.Code {
@@ -50,10 +55,14 @@ func ReasonText(r analytics.Reason) string {
 		text = lang.X("problem.reason.similar_cause", "root causes alike: {{.Detail}}", d)
 	case analytics.ReasonDifferentCause:
 		text = lang.X("problem.reason.different_cause", "root causes unlike")
+	case analytics.ReasonLikeComplaint:
+		text = lang.X("problem.reason.like_complaint", "worded like one of its complaints")
+	case analytics.ReasonKinProblem:
+		text = lang.X("problem.reason.kin_problem", "worded like the same failure on another part")
 	default:
 		text = string(r.Code)
 	}
-	return fmt.Sprintf("%s (%+.2f)", text, r.Weight)
+	return text
 }
 
 // RuleWords says a refused decision's rule in words; "" for a rule

@@ -235,7 +235,7 @@ func TestRefreshKeepsWhatIsTyped(t *testing.T) {
 	s := fixture.Open(t)
 	fixture.Seed(t, s)
 	m := operatorModel(s)
-	content := Screen(env, m, func(string) {})
+	content := Screen(env, m, func(string) {}, nil)
 	uitest.Show(env, content.Object)
 	f := content.Object.(*ui.Guarded).Guard.(*Form)
 	typeAComplaint(f)

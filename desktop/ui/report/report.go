@@ -21,6 +21,7 @@ import (
 	"boucle/desktop/ui"
 	"boucle/desktop/ui/model"
 	"boucle/desktop/ui/widgets"
+	"boucle/shared/analytics"
 	"boucle/shared/domain"
 )
 
@@ -30,6 +31,8 @@ type Model interface {
 	Reference() (model.Reference, error)
 	FileComplaint(model.NewComplaint) (model.Filed, error)
 	SimilarOpen(supplier, partRef, description string, max int) ([]model.ComplaintRow, error)
+	// The known problems the complaint being written looks like.
+	ProposeProblems(q model.ProblemQuery, max int) ([]model.ProblemProposal, error)
 	// The signed-in user's draft of this form, on this workstation.
 	ReportDraft() (model.ReportDraft, bool, error)
 	SaveReportDraft(model.ReportDraft) (model.ReportDraft, error)
@@ -39,10 +42,14 @@ type Model interface {
 // Opener opens a complaint's detail (the similar ones are links).
 type Opener func(id string)
 
+// ProblemOpener opens a problem's page (the problems proposed are links).
+type ProblemOpener func(id analytics.ProblemID)
+
 // Screen is the form as a menu screen: the operator's home (and the
 // engineer's "File a complaint"), which keeps a draft.
-func Screen(env ui.Env, m Model, open Opener) ui.Content {
+func Screen(env ui.Env, m Model, open Opener, openProblem ProblemOpener) ui.Content {
 	f := NewForm(env, m, open)
+	f.OpenProblem = openProblem
 	f.KeepDrafts()
 	f.Load()
 	return ui.Content{Object: f.Object(), Refresh: f.RefreshReference}
@@ -76,11 +83,13 @@ type Form struct {
 	similar        *fyne.Container
 	similarHead    *widget.Label
 	shown          []string // numbers of the similar complaints shown
+	known          *knownProblems
 	saved          *widget.Label
 	obj            fyne.CanvasObject
 
 	writes  *queue // draft writes, the filing and discards, in order
 	lookups *queue // similar-complaints lookups, the latest wins
+	guesses *queue // known-problem lookups, the latest wins
 	filing  bool   // a filing is under way: Save and its shortcuts wait
 	quiet   bool   // filling or resetting: field changes are not typing
 
@@ -93,11 +102,14 @@ type Form struct {
 	prefill *model.NewComplaint // what to fill the form with once loaded (see Prefill)
 	// OnSaved, when set, is called on the UI goroutine after each save.
 	OnSaved func(model.Filed)
+	// OpenProblem, when set, opens a problem's page.
+	OpenProblem ProblemOpener
 }
 
 // NewForm builds the form; call Load to fill the pickers.
 func NewForm(env ui.Env, m Model, open Opener) *Form {
-	f := &Form{env: env, m: m, open: open, writes: newQueue(env.Async), lookups: newQueue(env.Async)}
+	f := &Form{env: env, m: m, open: open, writes: newQueue(env.Async), lookups: newQueue(env.Async),
+		guesses: newQueue(env.Async)}
 	f.build()
 	return f
 }
@@ -119,7 +131,9 @@ func (f *Form) build() {
 
 	f.similarHead = ui.Heading(lang.X("report.similar", "Similar open complaints"))
 	f.similar = container.NewVBox(ui.Wrapped(lang.X("report.similar_hint", "Pick the supplier station and describe the defect: open complaints that look the same show here, so you can avoid a duplicate.")))
-	side := container.NewVBox(f.similarHead, f.similar)
+	f.known = newKnownProblems(f)
+	side := container.NewVBox(f.known.obj, f.similarHead, f.similar)
+	f.known.side = side
 
 	split := container.NewHSplit(container.NewVScroll(container.NewPadded(left)), container.NewVScroll(container.NewPadded(side)))
 	split.Offset = 0.64
@@ -294,6 +308,7 @@ func (f *Form) fill(d model.ReportDraft) {
 		f.AddFile(file)
 	}
 	f.lookUpSimilar()
+	f.lookUpProblems()
 }
 
 // Values reads the form as it would be saved (tests).
@@ -409,6 +424,9 @@ func (f *Form) edited(field string) {
 	switch field {
 	case "supplier_station", "part_ref", "description":
 		f.lookUpSimilar()
+		f.lookUpProblems()
+	case "category":
+		f.lookUpProblems()
 	}
 	f.keepDraft()
 }
@@ -499,6 +517,7 @@ func (f *Form) reset(all bool) {
 	f.files = nil
 	f.fileList.RemoveAll()
 	f.showSimilar(nil)
+	f.known.show(nil)
 }
 
 // SavedText is the confirmation shown after a save, "" when none.

@@ -27,7 +27,7 @@ var (
 func (s *Shell) index() []ui.Screen {
 	return []ui.Screen{
 		{ID: "report", Title: lang.X("nav.report", "Report a defect"), Icon: theme.ContentAddIcon(), Roles: []domain.Role{operator},
-			View: func(env ui.Env) ui.Content { return report.Screen(env, s.m, s.OpenComplaint) }},
+			View: func(env ui.Env) ui.Content { return report.Screen(env, s.m, s.OpenComplaint, s.OpenProblem) }},
 		{ID: "mine", Title: lang.X("nav.mine", "My complaints"), Icon: theme.ListIcon(), Roles: []domain.Role{operator},
 			View: func(env ui.Env) ui.Content {
 				mi := complaints.NewMine(env, s.m, s.OpenComplaint)
@@ -67,7 +67,7 @@ func (s *Shell) index() []ui.Screen {
 				return l.Content()
 			}},
 		{ID: "file", Title: lang.X("nav.file", "File a complaint"), Icon: theme.ContentAddIcon(), Roles: []domain.Role{engineer},
-			View: func(env ui.Env) ui.Content { return report.Screen(env, s.m, s.OpenComplaint) }},
+			View: func(env ui.Env) ui.Content { return report.Screen(env, s.m, s.OpenComplaint, s.OpenProblem) }},
 		{ID: "admin", Title: lang.X("nav.admin", "Administration"), Icon: theme.AccountIcon(), Roles: []domain.Role{admin},
 			View: func(env ui.Env) ui.Content {
 				a := administration.New(env, s.ws)

@@ -432,6 +432,7 @@ func (s *Shell) OpenReportForm() bool { return s.ShowID("report") || s.ShowID("f
 // server refused, recorded again; saved is called once it is filed.
 func (s *Shell) OpenReportFormWith(nc model.NewComplaint, saved func()) *report.Form {
 	f := report.NewForm(s.env, s.m, s.OpenComplaint)
+	f.OpenProblem = s.OpenProblem
 	f.Prefill(nc)
 	f.OnSaved = func(model.Filed) {
 		if saved != nil {
