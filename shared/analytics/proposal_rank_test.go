@@ -60,3 +60,25 @@ func TestProposeReadsATypingSlip(t *testing.T) {
 	}
 	t.Errorf("reasons %v: the description shares no word with H", got[0].Reasons)
 }
+
+// TestProposeSaysAWordingMetOnce: a problem whose complaints mostly say
+// "arête coupante" once said "bavure au bord du perçage"; a new complaint
+// in those words is closer to that one complaint than to the problem as a
+// whole, and the proposal says so.
+func TestProposeSaysAWordingMetOnce(t *testing.T) {
+	ps := problemsOf(
+		pc("A1", 0, "BRK-2041", "surface", "arête coupante sur la patte de fixation"),
+		pc("A2", 3, "BRK-2041", "surface", "arête coupante, la patte blesse les doigts"),
+		pc("A3", 6, "BRK-2041", "surface", "arête coupante sur la patte, bavure au bord du perçage"),
+		pc("A4", 9, "BRK-2041", "surface", "patte de fixation avec arête coupante"),
+	)
+	c := pc("N", 12, "BRK-2041", "surface", "bavure au bord du perçage")
+	got := ps.Propose(&c, 1)
+	a, _ := ps.ProblemOf("A1")
+	if len(got) == 0 || got[0].Problem != a {
+		t.Fatalf("proposals %v, want A's problem %s", got, a)
+	}
+	if !slices.ContainsFunc(got[0].Reasons, func(r analytics.Reason) bool { return r.Code == analytics.ReasonLikeComplaint && r.Weight > 0 }) {
+		t.Errorf("reasons %v: no %s", got[0].Reasons, analytics.ReasonLikeComplaint)
+	}
+}
