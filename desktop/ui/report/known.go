@@ -1,7 +1,6 @@
 package report
 
 import (
-	"math"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -89,9 +88,17 @@ func (k *knownProblems) relayout() {
 	}
 }
 
-// likelihood says the ranking's likelihood as a percentage.
+// likelihood says the ranking's likelihood in a word, not a percentage:
+// it is a share among the problems compared, and a station with a single
+// problem would read "100 %".
 func likelihood(l float64) string {
-	return lang.X("report.known_likelihood", "{{.Percent}}% likely", map[string]any{"Percent": int(math.Round(l * 100))})
+	switch {
+	case l >= 0.7:
+		return lang.X("report.known_very_likely", "very likely")
+	case l >= 0.4:
+		return lang.X("report.known_likely", "likely")
+	}
+	return lang.X("report.known_possible", "possibly")
 }
 
 // reasonWords lists the reasons for the problem, those against left out:

@@ -39,7 +39,7 @@ func TestKnownProblemWhileTyping(t *testing.T) {
 	if len(got) == 0 || got[0].Problem.ID != analytics.ProblemID(first) {
 		t.Fatalf("known problems = %+v, want %s's first", got, number)
 	}
-	for _, want := range []string{"Looks like a known problem", got[0].Problem.Name(), "2 complaints", "% likely", "descriptions alike"} {
+	for _, want := range []string{"Looks like a known problem", got[0].Problem.Name(), "2 complaints", "very likely", "descriptions alike"} {
 		if !uitest.HasText(f.Object(), want) {
 			t.Errorf("the form does not show %q: %v", want, uitest.Texts(f.Object(), ""))
 		}
