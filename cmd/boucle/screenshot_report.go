@@ -42,21 +42,27 @@ var halfTyped = model.ReportDraft{SupplierStation: "CUT1", PartRef: "BRK-2231", 
 // description of the newest recurrence's complaint.
 func likeNewestRecurrence(ws *viewmodel.Workstation, log *slog.Logger) model.ReportDraft {
 	row, ok := newestRecurrence(ws)
-	var c *domain.Complaint
-	if ok {
-		_ = ws.Store().View(func(t *boltstore.Tx) error {
-			if st, err := t.Complaint(row.ComplaintID); err == nil {
-				c = st.Complaint
-			}
-			return nil
-		})
+	if d, found := draftLike(ws.Store(), row.ComplaintID); ok && found {
+		return d
 	}
+	log.Error("screenshot mode: no recurrence to write like")
+	return halfTyped
+}
+
+// draftLike is a draft written like the complaint id.
+func draftLike(s *boltstore.Store, id string) (model.ReportDraft, bool) {
+	var c *domain.Complaint
+	_ = s.View(func(t *boltstore.Tx) error {
+		if st, err := t.Complaint(id); err == nil {
+			c = st.Complaint
+		}
+		return nil
+	})
 	if c == nil {
-		log.Error("screenshot mode: no recurrence to write like")
-		return halfTyped
+		return model.ReportDraft{}, false
 	}
 	return model.ReportDraft{SupplierStation: c.SupplierStation, PartRef: c.PartRef, Category: c.Category,
-		Severity: c.Severity, Kind: domain.KindComplaint, Description: c.Description}
+		Severity: c.Severity, Kind: domain.KindComplaint, Description: c.Description}, true
 }
 
 // screenshotPhoto stands for a photo chosen in the draft: its size shows.
