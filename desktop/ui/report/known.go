@@ -74,7 +74,7 @@ func (k *knownProblems) show(ps []model.ProblemProposal) {
 		facts := problems.Complaints(p.Problem.Complaints) + " · " +
 			lang.X("report.known_last", "last seen {{.Ago}}", map[string]any{"Ago": i18n.Ago(p.Last, now)}) + " · " +
 			likelihood(p.Likelihood)
-		k.list.Add(container.NewVBox(link, ui.Wrapped(facts), lowWrapped(reasonWords(p))))
+		k.list.Add(container.NewVBox(link, ui.Wrapped(facts), reasonsLabel(reasonWords(p))))
 	}
 	k.obj.Show()
 	k.relayout()
@@ -113,9 +113,11 @@ func reasonWords(p model.ProblemProposal) string {
 	return strings.Join(ws, "; ")
 }
 
-func lowWrapped(text string) *widget.Label {
+// reasonsLabel writes the reasons in italics at full contrast: the low
+// importance grey of the first version could hardly be read on the form.
+func reasonsLabel(text string) *widget.Label {
 	l := ui.Wrapped(text)
-	l.Importance = widget.LowImportance
+	l.TextStyle.Italic = true
 	return l
 }
 
