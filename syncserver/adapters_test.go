@@ -17,6 +17,7 @@ import (
 	"boucle/syncserver/pgstore"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 )
 
 // The server's API tests run on every adapter: a test written
@@ -66,6 +67,7 @@ func (a adapter) open(tb testing.TB, seed bool, opts ...func(*syncserver.Config)
 type pgPlace struct {
 	url, plant string
 	keys       *syncserver.Keyring
+	tracer     pgx.QueryTracer // nil, or told of every statement (roundtrips_test.go)
 }
 
 func newTestKeys(tb testing.TB) *syncserver.Keyring {
@@ -85,7 +87,11 @@ func openPostgresHarness(tb testing.TB, pg *pgPlace, c *clock, seed bool, opts .
 	ctx := context.Background()
 	h := &harness{t: tb, clock: c, logBuf: &syncBuffer{}, pgOpen: pg}
 	log := slog.New(slog.NewTextHandler(h.logBuf, nil))
-	db, err := pgstore.Open(ctx, pg.url)
+	var traced []pgstore.Option
+	if pg.tracer != nil {
+		traced = append(traced, pgstore.WithTracer(pg.tracer))
+	}
+	db, err := pgstore.Open(ctx, pg.url, traced...)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -41,10 +41,13 @@ type Store struct {
 // A URL that does not parse is EInvalid naming the store; a database that
 // cannot be reached is EUnavailable naming its address (the caller
 // retries), never the password.
-func Open(ctx context.Context, url string) (*Store, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, domain.FieldError("store", "is not a PostgreSQL URL (postgres://user@host:port/database): %v", err)
+	}
+	for _, o := range opts {
+		o(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -61,6 +64,16 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, err
 	}
 	return &Store{pool: pool, now: time.Now, clock: hlc.NewClock(time.Now, 0)}, nil
+}
+
+// Option changes the pool's configuration before Open connects.
+type Option func(*pgxpool.Config)
+
+// WithTracer has every statement, batch and copy of the store's
+// connections told to tracer (a test counting the round trips of a
+// request; it may also implement pgx.BatchTracer and pgx.CopyFromTracer).
+func WithTracer(tracer pgx.QueryTracer) Option {
+	return func(cfg *pgxpool.Config) { cfg.ConnConfig.Tracer = tracer }
 }
 
 // Close closes the store's connections.
