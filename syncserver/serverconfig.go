@@ -126,15 +126,28 @@ func putEpoch(t Settings, ep Epoch) error {
 
 // epochIn reads the epoch saved by OpenStore.
 func epochIn(t Settings) (Epoch, error) {
-	var ep Epoch
-	var raw [3][]byte
-	for i, name := range []string{settingEpoch, settingEpochRestored, settingPreviousEpoch} {
-		var err error
-		if raw[i], err = t.Setting(name); err != nil {
-			return ep, err
-		}
+	names := []string{settingEpoch, settingEpochRestored, settingPreviousEpoch}
+	raw, err := settingsOf(t, names...)
+	if err != nil {
+		return Epoch{}, err
 	}
 	return Epoch{ID: string(raw[0]), Restored: string(raw[1]) == "1", Previous: string(raw[2])}, nil
+}
+
+// settingsOf reads names in one round trip where the store can
+// (SettingsReader), one by one otherwise.
+func settingsOf(t Settings, names ...string) ([][]byte, error) {
+	if r, ok := t.(SettingsReader); ok {
+		return r.SettingsOf(names...)
+	}
+	raw := make([][]byte, len(names))
+	for i, name := range names {
+		var err error
+		if raw[i], err = t.Setting(name); err != nil {
+			return nil, err
+		}
+	}
+	return raw, nil
 }
 
 // newEpochID returns a random id without ':' (the cursor separator).

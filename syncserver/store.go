@@ -107,6 +107,14 @@ type Settings interface {
 	DeleteSetting(name string) error
 }
 
+// SettingsReader is what a store whose every read is a round trip
+// (PostgreSQL) adds to Settings: several values read at once, each nil
+// when unset. epochIn reads the epoch's three this way on every push and
+// pull.
+type SettingsReader interface {
+	SettingsOf(names ...string) ([][]byte, error)
+}
+
 // Reference is the folded reference data: users, stations, categories,
 // severities, and any entity's state.
 type Reference interface {

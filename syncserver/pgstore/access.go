@@ -179,6 +179,34 @@ func (t *Tx) Setting(name string) ([]byte, error) {
 	return v, nil
 }
 
+// SettingsOf returns the values of names in one statement, each nil when
+// unset (syncserver.SettingsReader).
+func (t *Tx) SettingsOf(names ...string) ([][]byte, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT $2::text, convert_to(epoch, 'UTF8') FROM plants WHERE id = $1 AND $2::text = ANY($3)
+		UNION ALL SELECT name, value FROM settings WHERE plant = $1 AND name = ANY($3)`, t.plant.id, epochSetting, names)
+	if err != nil {
+		return nil, t.fail(err)
+	}
+	found := map[string][]byte{}
+	for rows.Next() {
+		var name string
+		var v []byte
+		if err := rows.Scan(&name, &v); err != nil {
+			rows.Close()
+			return nil, t.fail(err)
+		}
+		found[name] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail(err)
+	}
+	raw := make([][]byte, len(names))
+	for i, name := range names {
+		raw[i] = found[name]
+	}
+	return raw, nil
+}
+
 // PutSetting sets name.
 func (t *Tx) PutSetting(name string, value []byte) error {
 	if name == "" {

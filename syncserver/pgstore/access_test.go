@@ -354,6 +354,48 @@ func TestEpochIsThePlantsSetting(t *testing.T) {
 	}
 }
 
+// SettingsOf reads in one statement what Setting reads one by one: the
+// epoch from the plant's row, the others from settings, nil when unset,
+// and nothing of another plant.
+func TestSettingsOfReadsAsSettingDoes(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	epoch, err := s.CreatePlant(ctx, "p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreatePlant(ctx, "p2"); err != nil {
+		t.Fatal(err)
+	}
+	put := func(plant, name, value string) {
+		if err := s.Plant(plant).Update(ctx, func(tx *Tx) error { return tx.PutSetting(name, []byte(value)) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("p1", "previous_epoch", "old")
+	put("p1", "empty", "")
+	put("p2", "restored", "1")
+	err = s.Plant("p1").View(ctx, func(tx *Tx) error {
+		got, err := tx.SettingsOf("epoch", "restored", "previous_epoch", "empty")
+		if err != nil {
+			return err
+		}
+		want := []string{epoch, "", "old", ""}
+		for i, w := range want {
+			if string(got[i]) != w {
+				t.Errorf("SettingsOf[%d] = %q; want %q", i, got[i], w)
+			}
+		}
+		if got[1] != nil || got[3] == nil {
+			t.Errorf("unset restored = %v, set empty = %v; want nil and not nil, as Setting reads them", got[1], got[3])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // complaintEvent is a complaint event of replica r (sequence seq) with
 // payload pl.
 func complaintEvent(t *testing.T, typ domain.EventType, id string, seq uint64, pl domain.Payload) domain.Event {
