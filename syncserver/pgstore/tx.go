@@ -2,12 +2,14 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"boucle/shared/domain"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // How appends keep the cursor guarantee (docs/postgresql.md):
@@ -76,13 +78,22 @@ func (p *Plant) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (p *Plant) run(ctx context.Context, opts pgx.TxOptions, head string, fn func(*Tx) error) error {
-	tx, err := p.store.pool.BeginTx(ctx, opts)
+	conn, err := p.store.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
+	// A connection left in a transaction (a failure before COMMIT or
+	// ROLLBACK) is closed by Release, not given back to the pool.
+	defer conn.Release()
+	tx := &batchedTx{conn: conn.Conn()}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	t := p.newTx(ctx, tx, opts.AccessMode == pgx.ReadOnly)
-	if err := tx.QueryRow(ctx, head, p.id).Scan(&t.logLen); err != nil {
+	// BEGIN sent with the head's query: one round trip, where pgx's
+	// BeginTx makes BEGIN one of its own (TestRoundTripsPerRequest).
+	var b pgx.Batch
+	b.Queue(beginSQL(opts))
+	b.Queue(head, p.id).QueryRow(func(row pgx.Row) error { return row.Scan(&t.logLen) })
+	if err := conn.SendBatch(ctx, &b).Close(); err != nil {
 		return p.missing(err)
 	}
 	if err := fn(t); err != nil {
@@ -98,6 +109,75 @@ func (p *Plant) run(ctx context.Context, opts pgx.TxOptions, head string, fn fun
 	}
 	return tx.Commit(ctx)
 }
+
+// beginSQL is the BEGIN of opts (only the isolation level and the access
+// mode, the options run uses).
+func beginSQL(opts pgx.TxOptions) string {
+	sql := "BEGIN"
+	if opts.IsoLevel != "" {
+		sql += " ISOLATION LEVEL " + string(opts.IsoLevel)
+	}
+	if opts.AccessMode != "" {
+		sql += " " + string(opts.AccessMode)
+	}
+	return sql
+}
+
+// batchedTx is a transaction begun in a batch (run): pgx.Tx over the
+// connection, its COMMIT and ROLLBACK sent as statements. It has no
+// savepoints.
+type batchedTx struct {
+	conn *pgx.Conn
+	done bool
+}
+
+func (tx *batchedTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	return tx.conn.Exec(ctx, sql, args...)
+}
+
+func (tx *batchedTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	return tx.conn.Query(ctx, sql, args...)
+}
+
+func (tx *batchedTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	return tx.conn.QueryRow(ctx, sql, args...)
+}
+
+func (tx *batchedTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	return tx.conn.SendBatch(ctx, b)
+}
+
+func (tx *batchedTx) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, rows pgx.CopyFromSource) (int64, error) {
+	return tx.conn.CopyFrom(ctx, table, columns, rows)
+}
+
+func (tx *batchedTx) Prepare(ctx context.Context, name, sql string) (*pgconn.StatementDescription, error) {
+	return tx.conn.Prepare(ctx, name, sql)
+}
+
+func (tx *batchedTx) Begin(context.Context) (pgx.Tx, error) {
+	return nil, errors.New("pgstore: no savepoint in a transaction of a plant's log")
+}
+
+func (tx *batchedTx) Commit(ctx context.Context) error {
+	tx.done = true
+	_, err := tx.Exec(ctx, "COMMIT")
+	return err
+}
+
+// Rollback ends the transaction unless Commit did; once only.
+func (tx *batchedTx) Rollback(ctx context.Context) error {
+	if tx.done {
+		return nil
+	}
+	tx.done = true
+	_, err := tx.Exec(ctx, "ROLLBACK")
+	return err
+}
+
+func (tx *batchedTx) LargeObjects() pgx.LargeObjects { return pgx.LargeObjects{} }
+
+func (tx *batchedTx) Conn() *pgx.Conn { return tx.conn }
 
 func (p *Plant) newTx(ctx context.Context, tx pgx.Tx, readOnly bool) *Tx {
 	return &Tx{ctx: ctx, tx: tx, plant: p, readOnly: readOnly, signIns: plantSignIns,
