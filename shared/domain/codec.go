@@ -277,21 +277,59 @@ var interned = func() map[string]string {
 // stored event this way and decodes the few it must.
 func EncodedTypeIs(b []byte, t EventType) bool {
 	d := decoder{b: b}
+	typ := d.header()
+	return d.err == nil && string(typ) == string(t)
+}
+
+// CheckFrame reports whether the encoded event b holds together as a
+// frame, without copying it (no allocation): a known version, every
+// length within the bytes and none left over, a payload that opens a
+// JSON object. It does not check the fields' content (DecodeEvent does):
+// the server's pull runs it on every stored event it serves, for the
+// price of the header walk it already paid, so that no workstation is
+// handed bytes whose framing its decoder refuses. The error is
+// EMalformed naming the field, as DecodeEvent's.
+func CheckFrame(b []byte) error {
+	d := decoder{b: b}
+	d.header()
+	d.uvarint("schema")
+	n := d.uvarint("parents")
+	if n > MaxParents {
+		d.fail("parents", "too many parents")
+	}
+	d.bytes(16*int(n), "parents")
+	if plen := d.uvarint("payload"); plen > MaxPayloadBytes {
+		d.fail("payload", "payload larger than 48 KiB")
+	} else if p := d.bytes(int(plen), "payload"); d.err == nil && (len(p) == 0 || p[0] != '{') {
+		d.fail("payload", "must be a JSON object")
+	}
+	if d.err == nil && d.off != len(b) {
+		d.fail("payload", "trailing bytes after the event")
+	}
+	if d.err != nil {
+		return d.err
+	}
+	return nil
+}
+
+// header walks the version, the signature and the fixed fields, and
+// returns the type's bytes (the last of the header's strings).
+func (d *decoder) header() (typ []byte) {
 	switch v := d.byte("version"); {
 	case d.err != nil:
-		return false
+		return nil
 	case v == codecVersion:
 		if n := d.uvarint("sig"); n > 0 { // skip the signature: kid, MAC
-			d.bytes(int(min(n, uint64(len(b))))+MACSize, "sig")
+			d.bytes(int(min(n, uint64(len(d.b))))+MACSize, "sig")
 		}
 	case v != codecUnsigned1:
-		return false
+		d.fail("version", "unknown event encoding version")
+		return nil
 	}
 	d.bytes(16+8, "id")
 	d.uvarint("seq")
-	var typ []byte
 	for range 6 { // replica, author, role, entity type, entity id, type
-		typ = d.bytes(int(min(d.uvarint("string"), uint64(len(b)))), "string")
+		typ = d.bytes(int(min(d.uvarint("string"), uint64(len(d.b)))), "string")
 	}
-	return d.err == nil && string(typ) == string(t)
+	return typ
 }

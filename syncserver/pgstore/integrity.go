@@ -16,7 +16,11 @@ import (
 // the id its row names (the bytes cannot be trusted), told to the
 // function set with OnQuarantine, and left out of every fold and
 // timeline, as in the bbolt store. PostgreSQL checks its own pages; what
-// this catches is bytes that were written wrong.
+// this catches is bytes that were written wrong, or changed in the
+// database. The pull skips the quarantined events, and quarantines those
+// it meets whose frame does not hold (domain.CheckFrame, as cheap as the
+// header walk it already does): a workstation is never handed bytes its
+// decoder refuses, which stalled its pull at that position for ever.
 
 // quarantineHook is the function told of each newly quarantined event.
 type quarantineHook struct {
@@ -42,6 +46,39 @@ func (h *quarantineHook) tell(found []boltstore.Quarantined) {
 	for _, q := range found {
 		fn(q)
 	}
+}
+
+// skipQuarantined reports whether the pull leaves out the event at pos:
+// quarantined already, or bytes whose frame does not hold, which it adds
+// to bad with DecodeEvent's reason (the projector's).
+func skipQuarantined(pos uint64, raw []byte, quarantined bool, bad *[]boltstore.Quarantined) bool {
+	if quarantined {
+		return true
+	}
+	if domain.CheckFrame(raw) == nil {
+		return false
+	}
+	_, err := domain.DecodeEvent(raw)
+	*bad = append(*bad, boltstore.Quarantined{Pos: pos, Reason: err.Error()})
+	return true
+}
+
+// recordQuarantine records what a read found, each event with the id its
+// row names, and tells the new ones. It runs after the read, outside its
+// snapshot (a View writes nothing). A failure leaves the record to the
+// next reader or to the projector: the read skipped the event either way.
+func (p *Plant) recordQuarantine(ctx context.Context, bad []boltstore.Quarantined) {
+	var found []boltstore.Quarantined
+	for _, q := range bad {
+		q.Found = p.store.now().UTC()
+		err := p.store.pool.QueryRow(context.WithoutCancel(ctx), `INSERT INTO quarantine (plant, pos, event, reason, found)
+			SELECT plant, pos, id, $3, $4 FROM events WHERE plant = $1 AND pos = $2
+			ON CONFLICT (plant, pos) DO NOTHING RETURNING event`, p.id, int64(q.Pos), q.Reason, q.Found).Scan((*[16]byte)(&q.Event))
+		if err == nil {
+			found = append(found, q)
+		}
+	}
+	p.store.quarantine.tell(found)
 }
 
 // Quarantined lists the plant's quarantined events in log order.

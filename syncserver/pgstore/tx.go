@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 
 	"github.com/google/uuid"
@@ -59,6 +60,7 @@ type Tx struct {
 	projectedRead    bool
 	projectionLocked bool
 	projectedMoved   bool
+	bad              []boltstore.Quarantined // met by LogRaw, recorded when the transaction ends
 }
 
 // Update runs fn in a transaction holding the plant's lock: what fn
@@ -78,6 +80,13 @@ func (p *Plant) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (p *Plant) run(ctx context.Context, opts pgx.TxOptions, head string, fn func(*Tx) error) error {
+	var bad []boltstore.Quarantined
+	err := p.runTx(ctx, opts, head, fn, &bad)
+	p.recordQuarantine(ctx, bad)
+	return err
+}
+
+func (p *Plant) runTx(ctx context.Context, opts pgx.TxOptions, head string, fn func(*Tx) error, bad *[]boltstore.Quarantined) error {
 	conn, err := p.store.pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -88,6 +97,7 @@ func (p *Plant) run(ctx context.Context, opts pgx.TxOptions, head string, fn fun
 	tx := &batchedTx{conn: conn.Conn()}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	t := p.newTx(ctx, tx, opts.AccessMode == pgx.ReadOnly)
+	defer func() { *bad = t.bad }()
 	// BEGIN sent with the head's query: one round trip, where pgx's
 	// BeginTx makes BEGIN one of its own (TestRoundTripsPerRequest).
 	var b pgx.Batch
