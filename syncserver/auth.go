@@ -321,7 +321,16 @@ func principalOf(c *gin.Context) *principal {
 // requireUser authenticates the access token in the Authorization header
 // and checks that its sign-in was not revoked (logout) and its user is
 // still active.
-func (s *Server) requireUser(c *gin.Context) {
+func (s *Server) requireUser(c *gin.Context) { s.authorize(c, false) }
+
+// requireUserAndDevice is requireUser and then the device credential
+// headers of the sync routes, read in the same transaction: on
+// PostgreSQL a transaction is four round trips before its first useful
+// query (TestRoundTripsPerRequest). A token signed in from a device
+// serves that device only.
+func (s *Server) requireUserAndDevice(c *gin.Context) { s.authorize(c, true) }
+
+func (s *Server) authorize(c *gin.Context, withDevice bool) {
 	h := c.GetHeader("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || token == "" {
@@ -337,12 +346,19 @@ func (s *Server) requireUser(c *gin.Context) {
 		return
 	}
 	var u *domain.User
+	var d *Device
+	var deviceErr error
 	err = s.access.ViewAccess(c.Request.Context(), func(t AccessTx) error {
 		if err := checkSession(t, claims.Session); err != nil {
 			return err
 		}
-		u, err = directoryUser(t, claims.Subject)
-		return err
+		if u, err = directoryUser(t, claims.Subject); err != nil || !withDevice {
+			return err
+		}
+		// Kept for after the user's checks: a disabled user is told so
+		// before a revoked device.
+		d, deviceErr = checkDevice(t, c.GetHeader(syncproto.HeaderDevice), c.GetHeader(syncproto.HeaderDeviceKey))
+		return nil
 	})
 	if err != nil {
 		fail(c, err)
@@ -352,28 +368,26 @@ func (s *Server) requireUser(c *gin.Context) {
 		fail(c, errUnauthorized("account disabled"))
 		return
 	}
-	c.Set(principalKey, &principal{Login: u.Login, Role: u.Role, Device: claims.Device})
+	p := &principal{Login: u.Login, Role: u.Role, Device: claims.Device}
+	if withDevice && !s.acceptDevice(c, p, d, deviceErr) {
+		return
+	}
+	c.Set(principalKey, p)
 	c.Next()
 }
 
-// requireDevice authenticates the device credential headers of the sync
-// routes. A token signed in from a device serves that device only.
-func (s *Server) requireDevice(c *gin.Context) {
-	p := principalOf(c)
-	var d *Device
-	err := s.access.ViewAccess(c.Request.Context(), func(t AccessTx) (err error) {
-		d, err = checkDevice(t, c.GetHeader(syncproto.HeaderDevice), c.GetHeader(syncproto.HeaderDeviceKey))
-		return err
-	})
+// acceptDevice refuses the request unless the device credential was
+// accepted and, for a token signed in from a device, is that device's.
+func (s *Server) acceptDevice(c *gin.Context, p *principal, d *Device, err error) bool {
 	switch {
 	case err != nil:
 		fail(c, err)
-		return
+		return false
 	case p.Device != "" && p.Device != d.ID:
 		fail(c, &domain.Error{Code: domain.EForbidden, Field: "device", Message: "this access token was issued to another device"})
-		return
+		return false
 	}
 	p.device = d
 	s.markSeen(c.Request.Context(), d)
-	c.Next()
+	return true
 }

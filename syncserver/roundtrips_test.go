@@ -62,7 +62,7 @@ func (r *roundTrips) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyF
 // request's cost (docs/performance.md). The test fails if they grow
 // back; lower the figures when a change cuts them.
 func TestRoundTripsPerRequest(t *testing.T) {
-	const maxPush, maxPull = 18, 11
+	const maxPush, maxPull = 16, 9
 	trips := &roundTrips{}
 	place := &pgPlace{url: pgtest.SharedDB(t), plant: "t" + strings.ReplaceAll(uuid.NewString(), "-", ""), keys: newTestKeys(t), tracer: trips}
 	h := openPostgresHarness(t, place, newClock(), true)

@@ -307,7 +307,7 @@ func (s *Server) routes(e *gin.Engine) {
 	s.adminRoutes(user)
 	s.groupRoutes(api)
 
-	sync := user.Group("", s.requireDevice)
+	sync := api.Group("", s.requireUserAndDevice)
 	sync.POST(syncproto.RoutePush, s.push)
 	sync.GET(syncproto.RoutePull, s.pull)
 	sync.GET(syncproto.RouteState, s.state)
