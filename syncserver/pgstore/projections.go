@@ -9,6 +9,7 @@ import (
 	"boucle/shared/boltstore"
 	"boucle/shared/domain"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -93,10 +94,12 @@ func (t *Tx) Ingest(e *domain.Event) (boltstore.IngestStatus, error) {
 	if err := t.lockProjection(); err != nil {
 		return boltstore.Stored, err
 	}
-	if e.Known() {
-		if err := t.foldEvent(e); err != nil {
-			return boltstore.Stored, t.fail(err)
-		}
+	fold := t.foldEvent
+	if !t.known(e) {
+		fold = func(e *domain.Event) error { return t.keepUnfolded([]uuid.UUID{e.ID}) }
+	}
+	if err := fold(e); err != nil {
+		return boltstore.Stored, t.fail(err)
 	}
 	if t.projected+1 == t.logLen { // nothing awaits before it
 		t.projected, t.projectedMoved = t.logLen, true
@@ -166,7 +169,7 @@ func (t *Tx) refold(k domain.EntityKey) (*domain.State, error) {
 	}
 	st := domain.NewState(k)
 	for i := range events {
-		if events[i].Known() {
+		if t.known(&events[i]) {
 			if err := st.Apply(&events[i]); err != nil {
 				return nil, err
 			}
@@ -291,12 +294,18 @@ func (t *Tx) foldNext(limit int, found *[]boltstore.Quarantined) error {
 	if err := t.loadStates(keys); err != nil {
 		return err
 	}
+	var unknown []uuid.UUID
 	for i := range batch {
-		if batch[i].Known() {
-			if err := t.foldEvent(&batch[i]); err != nil {
-				return err
-			}
+		if !t.known(&batch[i]) {
+			unknown = append(unknown, batch[i].ID)
+			continue
 		}
+		if err := t.foldEvent(&batch[i]); err != nil {
+			return err
+		}
+	}
+	if err := t.keepUnfolded(unknown); err != nil {
+		return err
 	}
 	if last > t.projected {
 		t.projected, t.projectedMoved = last, true

@@ -90,6 +90,9 @@ func (s *Store) Server(ctx context.Context, id string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := p.foldNewlyKnown(ctx); err != nil {
+		return nil, err
+	}
 	return srv, nil
 }
 

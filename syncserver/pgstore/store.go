@@ -33,6 +33,9 @@ type Store struct {
 	// clock is this process's hybrid logical clock: it stamps the events
 	// the server records, and observes those it logs.
 	clock *hlc.Clock
+	// known tells the events this binary folds: (*domain.Event).Known,
+	// reduced by a test to play an older binary.
+	known func(*domain.Event) bool
 }
 
 // Open connects to the database at url (postgres://...) and migrates its
@@ -63,7 +66,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		}
 		return nil, err
 	}
-	return &Store{pool: pool, now: time.Now, clock: hlc.NewClock(time.Now, 0)}, nil
+	return &Store{pool: pool, now: time.Now, clock: hlc.NewClock(time.Now, 0), known: (*domain.Event).Known}, nil
 }
 
 // Option changes the pool's configuration before Open connects.
