@@ -108,8 +108,7 @@ var commands = []*command{
 	{name: "evidence move-to-s3", help: "copy the evidence files the store holds to the bucket of --evidence, each checked, then dropped from the store (bbolt: server stopped); run again to resume", flags: evidenceMoveFlags, run: (*Main).runEvidenceMove},
 	{name: "backup", args: "DEST", nargs: 1, help: "write a hot copy of the store to DEST (a new file); on PostgreSQL, use the database's backups", run: (*Main).runBackup, refuse: backupOfDatabase},
 	{name: "migrate", help: "copy the plant of a bbolt store (--from DIR, server stopped) to PostgreSQL (--to postgres://…), then check the copy", flags: migrateFlags, run: (*Main).runMigrate, refuse: migrateStores},
-	{name: "demo", help: "seed a demo plant into an empty store", run: (*Main).runDemo,
-		refuse: bboltOnly("demo", "the demo seeds a bbolt store; seed it in a directory (--store DIR)")},
+	{name: "demo", help: "seed a demo plant into an empty store", run: (*Main).runDemo},
 }
 
 // ParseFlags picks the subcommand and reads its flags, over the BOUCLE_*

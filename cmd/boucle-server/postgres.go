@@ -73,17 +73,6 @@ func (m *Main) openPostgres(ctx context.Context, create bool, log *slog.Logger) 
 
 func (p *pgPlant) Close() { p.db.Close() }
 
-// bboltOnly refuses, before anything is opened, a command that works on a
-// bbolt store's file, naming the command and the store.
-func bboltOnly(command, why string) func(*config) error {
-	return func(c *config) error {
-		if kind, err := parseStore(c.Store); err != nil || kind != storePostgres {
-			return nil
-		}
-		return fmt.Errorf("%s --store %s: %s", command, redactStore(c.Store), why)
-	}
-}
-
 // openedStore is the store serve runs on: a bbolt directory or a plant on
 // PostgreSQL, through the server's ports either way.
 type openedStore struct {

@@ -9,7 +9,7 @@ import (
 	"boucle/internal/pgtest"
 )
 
-// The commands that work on a bbolt store's file (demo, backup) refuse a postgres://
+// The command that works on a bbolt store's file (backup) refuses a postgres://
 // store before opening anything, naming the command and the store and
 // never the URL's password; so does a PostgreSQL store with no place for
 // the key file, and a plant name PostgreSQL's store cannot hold.
@@ -21,9 +21,8 @@ func TestStorePostgresRefusals(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"Demo", nil, []string{"demo", "--store", url}, []string{"demo --store", "--store DIR"}},
 		{"Backup", nil, []string{"backup", "x", "--store", url}, []string{"backup --store", "pg_dump"}},
-		{"DemoFromTheEnvironment", map[string]string{"BOUCLE_STORE": url}, []string{"demo"}, []string{"demo --store"}},
+		{"BackupFromTheEnvironment", map[string]string{"BOUCLE_STORE": url}, []string{"backup", "x"}, []string{"backup --store"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,6 +41,12 @@ func TestStorePostgresRefusals(t *testing.T) {
 		_, _, err := run(t, nil, "", "serve", "--store", url, "--addr", "127.0.0.1:0")
 		if err == nil || !strings.Contains(err.Error(), "--key-file") || strings.Contains(err.Error(), "s3cret") {
 			t.Fatalf("serve --store postgres://… without --key-file or --data: %v; want --key-file named, no password", err)
+		}
+	})
+	t.Run("DemoWithNoKeyFile", func(t *testing.T) {
+		_, _, err := run(t, nil, "", "demo", "--store", url)
+		if err == nil || !strings.Contains(err.Error(), "--key-file") || strings.Contains(err.Error(), "s3cret") {
+			t.Fatalf("demo --store postgres://… without --key-file or --data: %v; want --key-file named, no password", err)
 		}
 	})
 	t.Run("BadPlant", func(t *testing.T) {
@@ -172,4 +177,44 @@ func TestStoreDirectoryIsTheDataDirectory(t *testing.T) {
 func parse(env map[string]string, args ...string) error {
 	m := &Main{Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return env[k] }}
 	return m.ParseFlags(args)
+}
+
+// demo on PostgreSQL seeds the plant named by --plant (through a bbolt
+// seed copied by plantmove), which the administration commands then see
+// with the demo's people and stations; a second demo into the same plant
+// is refused, naming the plant and what it holds, and leaves it as it
+// was. Before, demo
+// refused every postgres:// store.
+func TestDemoOnPostgres(t *testing.T) {
+	url := pgtest.DB(t)
+	keys := filepath.Join(t.TempDir(), "keys.json")
+	quiet := map[string]string{"BOUCLE_LOG_LEVEL": "warn"}
+	pg := func(args ...string) []string {
+		return append(args, "--store", url, "--plant", "demo-lyon", "--key-file", keys)
+	}
+	out := mustRun(t, quiet, pg("demo")...)
+	for _, want := range []string{`Demo plant seeded in plant "demo-lyon"`, "marc.dubois", "device enrol --store", "--key-file " + keys} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("demo on PostgreSQL said:\n%s\nwant %q", out, want)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{pg("user", "list"), "marc.dubois"},
+		{pg("station", "list"), "PRESS"},
+	} {
+		if got := mustRun(t, quiet, c.args...); !strings.Contains(got, c.want) {
+			t.Errorf("%v after the demo:\n%s\nwant %q", c.args[:2], got, c.want)
+		}
+	}
+	before := mustRun(t, quiet, pg("user", "list")...)
+	_, _, err := run(t, quiet, "", pg("demo")...)
+	if err == nil || !strings.Contains(err.Error(), `plant "demo-lyon"`) || !strings.Contains(err.Error(), "already holds") {
+		t.Fatalf("a second demo into the same plant: %v; want it refused, naming the plant", err)
+	}
+	if after := mustRun(t, quiet, pg("user", "list")...); after != before {
+		t.Fatalf("the refused demo changed the plant's accounts:\n%s\nthen\n%s", before, after)
+	}
 }
