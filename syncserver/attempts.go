@@ -41,6 +41,14 @@ func (c *Config) attemptLimit(burst int, per time.Duration) AttemptLimit {
 	return newLimiter(burst, per, c.Now)
 }
 
+// groupAttemptLimit makes a limit of the group's failed sign-ins.
+func (c *Config) groupAttemptLimit(burst int, per time.Duration) AttemptLimit {
+	if c.GroupAttemptLimits != nil {
+		return c.GroupAttemptLimits(burst, per)
+	}
+	return c.attemptLimit(burst, per)
+}
+
 // spend takes an attempt of keys from limit; it returns the 429 to
 // answer, or the store's failure (a 503).
 func spend(ctx context.Context, limit AttemptLimit, keys ...string) error {

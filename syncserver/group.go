@@ -135,7 +135,8 @@ func groupUserOf(a *credential.GroupAccount) GroupUser {
 }
 
 // groupLogin signs a group account in, throttled as a plant's sign-in is
-// (the login counted apart from the plant's logins: "group/" before it).
+// but from the group's limits, shared by the group's plants (the login
+// counted apart from the plant's logins: "group/" before it).
 func (s *Server) groupLogin(c *gin.Context) {
 	var req syncproto.LoginRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -144,7 +145,7 @@ func (s *Server) groupLogin(c *gin.Context) {
 	}
 	req.Login = strings.ToLower(strings.TrimSpace(req.Login))
 	ctx := c.Request.Context()
-	attempt, err := s.takeLoginAttempt(ctx, "group/"+req.Login, c.ClientIP())
+	attempt, err := s.takeGroupLoginAttempt(ctx, req.Login, c.ClientIP())
 	if err != nil {
 		if codeOf(err) == domain.ERateLimited {
 			s.metrics.loginFailures.WithLabelValues("rate_limited").Inc()

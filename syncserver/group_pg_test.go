@@ -60,8 +60,17 @@ func groupOfPlants(t *testing.T, plants ...string) (map[string]*harness, syncser
 			t.Fatal(err)
 		}
 		h := &harness{t: t, clock: clock, logBuf: &syncBuffer{}}
+		// The limits of failed attempts wired as serve wires them: the
+		// plant's in its rows, the group's in the database's one scope.
+		plantLimits := func(burst int, per time.Duration) syncserver.AttemptLimit {
+			return st.AttemptLimit(plant, clock.Now, burst, per)
+		}
+		groupLimits := func(burst int, per time.Duration) syncserver.AttemptLimit {
+			return st.GroupAttemptLimit(clock.Now, burst, per)
+		}
 		h.srv, err = syncserver.NewOn(syncserver.StoreOn(srv), syncserver.Config{Plant: plant, Now: clock.Now, Keys: keys,
-			Logger: slog.New(slog.NewTextHandler(h.logBuf, nil)), Group: group})
+			Logger: slog.New(slog.NewTextHandler(h.logBuf, nil)), Group: group,
+			AttemptLimits: plantLimits, GroupAttemptLimits: groupLimits})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -382,4 +391,32 @@ func TestGroupSessionsAndBadParameters(t *testing.T) {
 	if n := families(); n != 0 {
 		t.Fatalf("%d group sign-ins after the sweep, want 0", n)
 	}
+}
+
+// A group account's failed sign-ins are counted once for the group,
+// wherever they are made: five wrong passwords spread over the north and
+// south servers exhaust its limit at both (before, each plant's server
+// allowed five of its own), and the right password is then refused too
+// until the window passes. A plant user's sign-ins keep their own limit.
+func TestGroupSignInsShareOneLimitAcrossPlants(t *testing.T) {
+	hs, _ := groupOfPlants(t, "north", "south")
+	north, south := hs["north"], hs["south"]
+	for i := range 5 {
+		h := north
+		if i%2 == 1 {
+			h = south
+		}
+		h.mustError(h.groupLogin("dir", "wrong password!"), http.StatusUnauthorized, domain.EUnauthorized)
+	}
+	for _, h := range []*harness{north, south} {
+		res := h.groupLogin("dir", pw)
+		if res.Header.Get("Retry-After") == "" {
+			t.Errorf("a rate-limited group sign-in without Retry-After")
+		}
+		h.mustError(res, http.StatusTooManyRequests, domain.ERateLimited)
+	}
+	north.mustJSON(north.post(syncproto.RouteLogin, syncproto.LoginRequest{Login: "nina", Password: pw}), http.StatusOK, nil)
+
+	north.clock.Advance(time.Minute)
+	south.mustJSON(south.groupLogin("dir", pw), http.StatusOK, nil)
 }

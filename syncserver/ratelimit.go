@@ -99,8 +99,9 @@ func (l *limiter) prune() {
 // loginAttempt is a login attempt spent from both limits; a successful
 // login refunds it.
 type loginAttempt struct {
-	s          *Server
-	pair, addr string
+	s                    *Server
+	pairLimit, addrLimit AttemptLimit
+	pair, addr           string
 }
 
 // takeLoginAttempt spends one attempt of the (login, address) pair and one
@@ -111,18 +112,29 @@ type loginAttempt struct {
 // minute): it stops spraying one guess over many logins. A distributed
 // attacker is left to argon2id's cost and the log.
 func (s *Server) takeLoginAttempt(ctx context.Context, login, addr string) (loginAttempt, error) {
-	a := loginAttempt{s: s, pair: "login:" + login + "|" + addr, addr: "addr:" + addr}
-	if err := spend(ctx, s.limiter, a.pair); err != nil {
+	return s.takeAttemptOf(ctx, s.limiter, s.addrLimiter, login, addr)
+}
+
+// takeGroupLoginAttempt is takeLoginAttempt for a group account, from the
+// group's limits: one account signs in at every plant's server, and its
+// attempts are counted once, wherever they are made.
+func (s *Server) takeGroupLoginAttempt(ctx context.Context, login, addr string) (loginAttempt, error) {
+	return s.takeAttemptOf(ctx, s.groupLimiter, s.groupAddrLimiter, "group/"+login, addr)
+}
+
+func (s *Server) takeAttemptOf(ctx context.Context, pairLimit, addrLimit AttemptLimit, login, addr string) (loginAttempt, error) {
+	a := loginAttempt{s: s, pairLimit: pairLimit, addrLimit: addrLimit, pair: "login:" + login + "|" + addr, addr: "addr:" + addr}
+	if err := spend(ctx, pairLimit, a.pair); err != nil {
 		return a, err
 	}
-	if err := spend(ctx, s.addrLimiter, a.addr); err != nil {
-		s.refundAttempt(ctx, s.limiter, a.pair)
+	if err := spend(ctx, addrLimit, a.addr); err != nil {
+		s.refundAttempt(ctx, pairLimit, a.pair)
 		return a, err
 	}
 	return a, nil
 }
 
 func (a loginAttempt) refund(ctx context.Context) {
-	a.s.refundAttempt(ctx, a.s.limiter, a.pair)
-	a.s.refundAttempt(ctx, a.s.addrLimiter, a.addr)
+	a.s.refundAttempt(ctx, a.pairLimit, a.pair)
+	a.s.refundAttempt(ctx, a.addrLimit, a.addr)
 }

@@ -72,6 +72,11 @@ type Config struct {
 	// AttemptLimits makes the limits of failed attempts (attempts.go);
 	// nil: counted in this process's memory, as on bbolt.
 	AttemptLimits func(burst int, per time.Duration) AttemptLimit
+	// GroupAttemptLimits makes the limits of failed sign-ins of the
+	// group's accounts, which every plant's server answers: on a database
+	// of several plants they must be counted once for the group, not once
+	// per plant (pgstore.Store.GroupAttemptLimit). nil: AttemptLimits'.
+	GroupAttemptLimits func(burst int, per time.Duration) AttemptLimit
 	// Group is the group the plant belongs to, on a database holding
 	// several plants (group.go): its accounts and every plant's reports,
 	// served under /api/v1/group. nil (bbolt: one plant per store): those
@@ -156,6 +161,9 @@ type Server struct {
 	keys      *Keyring
 	conf      *confidential.Keyring // the plant's confidential keys, from keys
 	limiter   AttemptLimit          // per (login, address), and per address for enrolment codes
+	// groupLimiter and groupAddrLimiter count the group's sign-ins, shared
+	// by the group's plants (Config.GroupAttemptLimits).
+	groupLimiter, groupAddrLimiter AttemptLimit
 	// addrLimiter is the looser limit of failed logins per address.
 	addrLimiter AttemptLimit
 	// pushBudget bounds the bytes of pushes in flight (memory.go).
@@ -204,6 +212,7 @@ func newOn(ports Store, keyDir string, cfg Config) (*Server, error) {
 	}
 	s := &Server{access: ports, evidence: ports, views: ports, integrity: ports, events: ports, cfg: cfg, log: cfg.Logger, now: cfg.Now, keys: keys, conf: conf,
 		limiter: cfg.attemptLimit(cfg.LoginFailures, cfg.LoginWindow), addrLimiter: cfg.attemptLimit(cfg.AddressFailures, cfg.LoginWindow),
+		groupLimiter: cfg.groupAttemptLimit(cfg.LoginFailures, cfg.LoginWindow), groupAddrLimiter: cfg.groupAttemptLimit(cfg.AddressFailures, cfg.LoginWindow),
 		metrics: newMetrics(), pushBudget: newByteBudget(cfg.PushMemory),
 		admin: NewAdminOn(ports, cfg.Now), projector: newProjector(ports, cfg.Logger), reports: newReportCache(ports, cfg.Logger)}
 	if err := s.buildEngine(); err != nil {

@@ -81,6 +81,8 @@ type openedStore struct {
 	// attempts counts failed sign-ins where every instance sees them (in
 	// the database); nil on bbolt: in the process's memory.
 	attempts func(burst int, per time.Duration) syncserver.AttemptLimit
+	// groupAttempts: the group accounts' limits, one for the database.
+	groupAttempts func(burst int, per time.Duration) syncserver.AttemptLimit
 	// group is the group of the database's plants (group.go); nil on
 	// bbolt: one plant, no group.
 	group syncserver.GroupStore
@@ -117,7 +119,10 @@ func (m *Main) openServeStore(ctx context.Context, log *slog.Logger) (*openedSto
 	attempts := func(burst int, per time.Duration) syncserver.AttemptLimit {
 		return p.db.AttemptLimit(m.cfg.Plant, time.Now, burst, per)
 	}
-	return &openedStore{ports: p.ports, leadership: leader, attempts: attempts, group: group, name: name, pg: p,
+	groupAttempts := func(burst int, per time.Duration) syncserver.AttemptLimit {
+		return p.db.GroupAttemptLimit(time.Now, burst, per)
+	}
+	return &openedStore{ports: p.ports, leadership: leader, attempts: attempts, groupAttempts: groupAttempts, group: group, name: name, pg: p,
 		flags: fmt.Sprintf("--store %s --plant %s", name, m.cfg.Plant),
 		close: func() error { leader.Close(); p.Close(); return nil }}, nil
 }

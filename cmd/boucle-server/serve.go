@@ -109,7 +109,7 @@ func (m *Main) newServer(store *openedStore, keys *syncserver.Keyring, log *slog
 			"This password is shown only this once. Change it with: boucle-server user reset-password admin %s\n", password, store.flags)
 		log.Info("new plant: administrator account created and default categories and severities seeded")
 	}
-	return syncserver.NewOn(store.ports, syncserver.Config{Plant: m.cfg.Plant, Leadership: store.leadership, AttemptLimits: store.attempts, Group: store.group, AccessTTL: m.cfg.AccessTTL, RefreshTTL: m.cfg.RefreshTTL,
+	return syncserver.NewOn(store.ports, syncserver.Config{Plant: m.cfg.Plant, Leadership: store.leadership, AttemptLimits: store.attempts, GroupAttemptLimits: store.groupAttempts, Group: store.group, AccessTTL: m.cfg.AccessTTL, RefreshTTL: m.cfg.RefreshTTL,
 		RefreshGrace: refreshGrace(m.cfg.RefreshGrace), MaxClockDrift: m.cfg.MaxClockDrift,
 		Keys: keys, TrustedProxies: m.cfg.trustedProxies(), Dev: m.cfg.Dev, Logger: log,
 		MetricsToken: m.cfg.MetricsToken, MetricsElsewhere: metricsElsewhere, PushMemory: int64(m.cfg.PushMemoryMiB) << 20,

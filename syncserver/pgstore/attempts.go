@@ -29,6 +29,18 @@ func (s *Store) AttemptLimit(plant string, now func() time.Time, burst int, per 
 	return &AttemptLimit{store: s, plant: plant, now: now, burst: float64(burst), refill: per / time.Duration(burst)}
 }
 
+// groupScope is the scope of the group's limits in sign_in_attempts'
+// plant column: no plant id is empty (ValidatePlantID).
+const groupScope = ""
+
+// GroupAttemptLimit returns the limit of the group accounts' failures,
+// one for the whole database: every plant's servers answer the group's
+// sign-ins and spend from it, so a guesser gets burst tries per window in
+// all, not per plant.
+func (s *Store) GroupAttemptLimit(now func() time.Time, burst int, per time.Duration) *AttemptLimit {
+	return s.AttemptLimit(groupScope, now, burst, per)
+}
+
 // Take spends one attempt of every key and returns zero, or, when some key
 // has none left, spends nothing and returns how long to wait.
 func (l *AttemptLimit) Take(ctx context.Context, keys ...string) (wait time.Duration, err error) {
